@@ -1,0 +1,132 @@
+/**
+ * Completion: keys allowed at the cursor (from the resource schema) and
+ * values from enums. Providers for specific areas (Cilium values, label
+ * selectors, principals) register in `completionProviders` and are merged.
+ *
+ * The key path at the cursor comes from indentation, not the parse tree, so
+ * completion works while the document is incomplete or briefly invalid.
+ */
+
+import type { AnalysisOptions } from '../options';
+import { bundledSchemas } from '../schema/bundledSchemas';
+import { propertyNames, type JsonSchema } from '../schema/schemaRegistry';
+import type { Workspace, WorkspaceFile } from '../workspace/workspace';
+import { documentAt } from './documentAt';
+import { yamlPathAtLine, type LinePathContext } from './yamlPathAtLine';
+import descriptions from '../../../schemas/resources/descriptions.json';
+import { identifyResource } from '../resources/identify';
+
+export interface CompletionItem {
+  label: string;
+  kind: 'property' | 'value' | 'enum' | 'reference' | 'snippet';
+  detail?: string;
+  documentation?: string;
+  /** Text inserted; may contain `$1`-style snippet placeholders when `snippet` is true. */
+  insertText: string;
+  snippet?: boolean;
+  /** File offsets of the text the item replaces. */
+  replaceStart: number;
+  replaceEnd: number;
+  sortText?: string;
+}
+
+export interface CompletionRequest {
+  workspace: Workspace;
+  file: WorkspaceFile;
+  offset: number;
+  line: LinePathContext;
+  options: AnalysisOptions;
+  apiVersion?: string;
+  kind?: string;
+}
+
+export type CompletionProvider = (request: CompletionRequest) => CompletionItem[];
+
+const completionProviders: CompletionProvider[] = [];
+
+export function registerCompletionProvider(provider: CompletionProvider): void {
+  completionProviders.push(provider);
+}
+
+export const MAX_COMPLETION_ITEMS = 200;
+
+export function complete(workspace: Workspace, path: string, offset: number, options: AnalysisOptions): CompletionItem[] {
+  const file = workspace.getFile(path);
+  if (!file) return [];
+  const line = yamlPathAtLine(file.text, file.yaml.lineIndex, offset);
+  const found = documentAt(file, offset);
+  const identity = found ? file.identities[found.index] ?? identifyFromText(found.document.parsed.text) : undefined;
+  const request: CompletionRequest = { workspace, file, offset, line, options, apiVersion: identity?.apiVersion, kind: identity?.kind };
+  const items: CompletionItem[] = [];
+  for (const provider of completionProviders) items.push(...provider(request));
+  if (items.length === 0) items.push(...schemaCompletions(request));
+  return items.slice(0, MAX_COMPLETION_ITEMS);
+}
+
+function identifyFromText(text: string): { apiVersion: string; kind: string } | undefined {
+  const apiVersion = /^apiVersion:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
+  const kind = /^kind:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
+  return apiVersion && kind ? { apiVersion, kind } : undefined;
+}
+
+function schemaCompletions(request: CompletionRequest): CompletionItem[] {
+  if (!request.apiVersion || !request.kind) return [];
+  const registry = bundledSchemas();
+  const identity = { apiVersion: request.apiVersion, kind: request.kind };
+  if (!registry.has(identity)) return [];
+  const { line } = request;
+  const schema = registry.schemaAt(identity, line.parentPath);
+  if (!schema) return [];
+  if (line.position === 'value' && line.key !== undefined) {
+    const valueSchema = registry.schemaAt(identity, [...line.parentPath, line.key]);
+    return enumCompletions(valueSchema, request);
+  }
+  if (line.position !== 'key') return [];
+  const kindDescriptions = (descriptions as unknown as Record<string, Record<string, string>>)[request.kind] ?? {};
+  const prefix = line.parentPath.filter((segment) => typeof segment === 'string').join('.');
+  return propertyNames(schema)
+    .filter((name) => !line.siblingKeys.includes(name))
+    .sort()
+    .map((name) => {
+      const child = registry.schemaAt(identity, [...line.parentPath, name]);
+      const dotted = prefix ? `${prefix}.${name}` : name;
+      return {
+        label: name,
+        kind: 'property' as const,
+        detail: typeLabel(child),
+        documentation: kindDescriptions[dotted],
+        insertText: keyInsertText(name, child, line.indent),
+        snippet: true,
+        replaceStart: line.wordStart,
+        replaceEnd: line.wordEnd,
+      };
+    });
+}
+
+export function enumCompletions(schema: JsonSchema | undefined, request: CompletionRequest): CompletionItem[] {
+  if (!schema) return [];
+  const values = schema.enum ?? (schema.type === 'boolean' ? [true, false] : []);
+  return values.map((value) => ({
+    label: String(value),
+    kind: 'enum' as const,
+    insertText: String(value),
+    replaceStart: request.line.wordStart,
+    replaceEnd: request.line.wordEnd,
+  }));
+}
+
+function typeLabel(schema: JsonSchema | undefined): string | undefined {
+  if (!schema) return undefined;
+  return Array.isArray(schema.type) ? schema.type.join(' | ') : schema.type;
+}
+
+/** `name: ` for scalars, `name:\n<indent+2>` for maps, `name:\n<indent+2>- ` for lists. */
+export function keyInsertText(name: string, schema: JsonSchema | undefined, indent: number): string {
+  const childIndent = ' '.repeat(indent + 2);
+  const type = Array.isArray(schema?.type) ? schema?.type[0] : schema?.type;
+  if (type === 'object') return `${name}:\n${childIndent}$0`;
+  if (type === 'array') return `${name}:\n${childIndent}- $0`;
+  return `${name}: $0`;
+}
+
+export { identifyResource };

@@ -1,0 +1,15 @@
+/**
+ * Public API of the meshlens analysis core. Pure: no `vscode`, no LSP types,
+ * no file system. The language server and the CLI are adapters over this.
+ */
+
+export { MeshlensService, type ServiceOptions } from './service';
+export type { Diagnostic, Fix, Location, Range, TextEdit } from './diagnostics';
+export { defaultAnalysisOptions, severityRank, type AnalysisOptions, type Severity, type SeveritySetting } from './options';
+export { ALL_RULES, ruleById } from './rules/index';
+export type { Rule, RuleMeta } from './rules/types';
+export { applyEdits, type CodeAction } from './features/codeActions';
+export type { CompletionItem } from './features/completion';
+export type { HoverResult } from './features/hover';
+export { LineIndex, type Position } from './text/lineIndex';
+export type { WorkspaceHost } from './workspace/workspace';

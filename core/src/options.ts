@@ -1,0 +1,52 @@
+/**
+ * Everything that changes what the analysis reports, as one plain object. The
+ * language server builds it from `meshlens.*` settings per workspace folder,
+ * the CLI from its flags; the core receives it as an argument and never reads
+ * settings itself.
+ */
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export interface AnalysisOptions {
+  /** Per rule id (or `family/*`): a severity override, or 'off'. */
+  rules: Record<string, SeveritySetting>;
+  /** Cilium version (`1.16` or `1.16.3`) when no Cilium HelmRelease in the workspace says. */
+  ciliumVersion?: string;
+  /** Kernel release (`5.15.0-91-generic`) when no NodeProfile covers a file. */
+  kernelVersion?: string;
+  /** Istio minor version assumed for version-dependent checks (`1.24`). */
+  istioVersion?: string;
+  /** Istio root namespace (mesh config `rootNamespace`). */
+  istioRootNamespace: string;
+  /** Report CRD schema findings (off when another tool already validates these kinds). */
+  schemaValidation: boolean;
+  /** Files larger than this are skipped with one information diagnostic. */
+  maxFileBytes: number;
+  /** Base URL of the rule documentation; a rule's page is `${docsBaseUrl}/${id}.md`. */
+  docsBaseUrl: string;
+}
+
+export const DEFAULT_DOCS_BASE_URL = 'https://github.com/meshlens/meshlens/blob/main/docs/rules';
+
+export function defaultAnalysisOptions(overrides: Partial<AnalysisOptions> = {}): AnalysisOptions {
+  return {
+    rules: {},
+    istioRootNamespace: 'istio-system',
+    schemaValidation: true,
+    maxFileBytes: 2 * 1024 * 1024,
+    docsBaseUrl: DEFAULT_DOCS_BASE_URL,
+    ...overrides,
+  };
+}
+
+export function resolveSeverity(options: AnalysisOptions, ruleId: string, fallback: Severity): SeveritySetting {
+  const exact = options.rules[ruleId];
+  if (exact) return exact;
+  const family = options.rules[`${ruleId.split('/')[0]}/*`];
+  return family ?? fallback;
+}
+
+export function severityRank(severity: Severity): number {
+  return { error: 3, warning: 2, info: 1, hint: 0 }[severity];
+}

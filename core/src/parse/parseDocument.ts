@@ -1,0 +1,242 @@
+/**
+ * Parses one YAML document chunk into the meshlens syntax tree using js-yaml's
+ * event stream (which carries source offsets and is the fastest parser we
+ * measured). Offsets in the result are relative to the chunk (the document),
+ * so a cached tree stays valid when an edit above it moves the document: the
+ * file offset of a node is `document.start + node.start`.
+ *
+ * Never throws: a syntax error becomes a `SyntaxProblem` at the place js-yaml
+ * stopped, and the document has no tree (`root` undefined).
+ */
+
+import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, COLLECTION_STYLE } from 'js-yaml';
+import type { Event, ScalarEvent } from 'js-yaml';
+import type { SyntaxProblem, YamlAlias, YamlMap, YamlNode, YamlScalar, YamlSeq, ScalarStyle } from './ast';
+import { resolvePlainScalar, resolveTaggedScalar } from './resolveScalar';
+
+export interface ParsedChunk {
+  root: YamlNode | undefined;
+  problems: SyntaxProblem[];
+  /** Number of nodes in the tree (aliases count as one). */
+  nodeCount: number;
+}
+
+export const MAX_NESTING_DEPTH = 200;
+
+const STYLE_NAMES: Record<number, ScalarStyle> = {
+  [SCALAR_STYLE.PLAIN]: 'plain',
+  [SCALAR_STYLE.SINGLE_QUOTED]: 'single',
+  [SCALAR_STYLE.DOUBLE_QUOTED]: 'double',
+  [SCALAR_STYLE.LITERAL_BLOCK]: 'literal',
+  [SCALAR_STYLE.FOLDED_BLOCK]: 'folded',
+};
+
+export function parseDocumentChunk(chunkText: string): ParsedChunk {
+  const chunkStart = 0;
+  const problems: SyntaxProblem[] = [];
+  // js-yaml accepts a BOM only at the very start of the stream; a same-length
+  // space keeps every offset true.
+  const source = chunkText.charCodeAt(0) === 0xfeff ? ' ' + chunkText.slice(1) : chunkText;
+  let events: Event[];
+  try {
+    events = parseEvents(source, { maxDepth: MAX_NESTING_DEPTH });
+  } catch (error) {
+    problems.push(syntaxProblemFrom(error, source, chunkStart));
+    return { root: undefined, problems, nodeCount: 0 };
+  }
+  const builder = new TreeBuilder(source, chunkStart, problems);
+  const root = builder.build(events);
+  return { root, problems, nodeCount: builder.nodeCount };
+}
+
+function syntaxProblemFrom(error: unknown, source: string, chunkStart: number): SyntaxProblem {
+  const reason = (error as { reason?: string }).reason ?? (error instanceof Error ? error.message : String(error));
+  const mark = (error as { mark?: { position?: number } }).mark;
+  let position = Math.max(0, Math.min(mark?.position ?? 0, source.length));
+  // An error at the end of the document (an unclosed bracket or quote) is shown
+  // on the last line with content rather than on the next document's marker.
+  const contentEnd = source.replace(/\s+$/, '').length;
+  if (position >= contentEnd && contentEnd > 0) position = contentEnd - 1;
+  const tooDeep = /depth/i.test(reason);
+  // Highlight the rest of the offending line, or one character when at its end.
+  let end = source.indexOf('\n', position);
+  if (end === -1) end = source.length;
+  if (end === position) end = Math.min(source.length, position + 1);
+  return {
+    code: tooDeep ? 'yaml/too-deep' : 'yaml/syntax',
+    start: chunkStart + position,
+    end: chunkStart + Math.max(end, position),
+    message: tooDeep
+      ? `YAML nesting deeper than ${MAX_NESTING_DEPTH} levels; the document is not analysed`
+      : `YAML syntax error: ${reason}`,
+  };
+}
+
+interface OpenMap {
+  node: YamlMap;
+  pendingKey: YamlNode | undefined;
+  seenKeys: Map<string, YamlNode>;
+}
+
+class TreeBuilder {
+  nodeCount = 0;
+  private readonly anchors = new Map<string, YamlNode>();
+  private readonly stack: (OpenMap | YamlSeq)[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly offset: number,
+    private readonly problems: SyntaxProblem[],
+  ) {}
+
+  build(events: Event[]): YamlNode | undefined {
+    let root: YamlNode | undefined;
+    for (const event of events) {
+      switch (event.type) {
+        case EVENT_ID.DOCUMENT:
+          break;
+        case EVENT_ID.MAPPING: {
+          const node: YamlMap = {
+            type: 'map',
+            pairs: [],
+            flow: event.style === COLLECTION_STYLE.FLOW,
+            start: this.offset + event.start,
+            end: this.offset + event.start,
+          };
+          this.decorate(node, event.anchorStart, event.anchorEnd, event.tagStart, event.tagEnd);
+          root = this.attach(node) ?? root;
+          this.stack.push({ node, pendingKey: undefined, seenKeys: new Map() });
+          break;
+        }
+        case EVENT_ID.SEQUENCE: {
+          const node: YamlSeq = {
+            type: 'seq',
+            items: [],
+            flow: event.style === COLLECTION_STYLE.FLOW,
+            start: this.offset + event.start,
+            end: this.offset + event.start,
+          };
+          this.decorate(node, event.anchorStart, event.anchorEnd, event.tagStart, event.tagEnd);
+          root = this.attach(node) ?? root;
+          this.stack.push(node);
+          break;
+        }
+        case EVENT_ID.SCALAR:
+          root = this.attach(this.scalar(event)) ?? root;
+          break;
+        case EVENT_ID.ALIAS: {
+          const name = this.source.slice(event.anchorStart, event.anchorEnd);
+          const node: YamlAlias = {
+            type: 'alias',
+            name,
+            target: this.anchors.get(name),
+            start: this.offset + event.anchorStart - 1,
+            end: this.offset + event.anchorEnd,
+          };
+          if (!node.target) {
+            this.problems.push({ code: 'yaml/unknown-alias', start: node.start, end: node.end, message: `Unknown alias *${name}` });
+          }
+          root = this.attach(node) ?? root;
+          break;
+        }
+        case EVENT_ID.POP: {
+          const closed = this.stack.pop();
+          if (closed) this.close('node' in closed ? closed.node : closed);
+          break;
+        }
+      }
+    }
+    return root;
+  }
+
+  private scalar(event: ScalarEvent): YamlScalar {
+    const text = getScalarValue(this.source, event);
+    const style = STYLE_NAMES[event.style] ?? 'plain';
+    const quoted = style === 'single' || style === 'double';
+    let start = event.valueStart;
+    let end = event.valueEnd;
+    if (quoted) {
+      start = Math.max(0, start - 1);
+      end = Math.min(this.source.length, end + 1);
+    } else if (style === 'literal' || style === 'folded') {
+      // Point at the `|`/`>` indicator so the node starts on its key's line.
+      const indicator = this.source.lastIndexOf(style === 'literal' ? '|' : '>', event.valueStart);
+      if (indicator >= 0) start = indicator;
+      end = trimTrailingBreaks(this.source, start, end);
+    }
+    if (start < 0 || end < start) {
+      start = Math.max(0, event.valueStart);
+      end = Math.max(start, event.valueEnd);
+    }
+    const tag = event.tagStart >= 0 ? this.source.slice(event.tagStart, event.tagEnd) : undefined;
+    const value = tag ? resolveTaggedScalar(tag, text) : style === 'plain' ? resolvePlainScalar(text) : text;
+    const node: YamlScalar = { type: 'scalar', text, style, value, start: this.offset + start, end: this.offset + end };
+    this.decorate(node, event.anchorStart, event.anchorEnd, event.tagStart, event.tagEnd);
+    if (event.anchorStart >= 0 && event.anchorStart < start) node.start = this.offset + event.anchorStart - 1;
+    return node;
+  }
+
+  private decorate(node: YamlNode, anchorStart: number, anchorEnd: number, tagStart: number, tagEnd: number): void {
+    this.nodeCount++;
+    if (anchorStart >= 0) {
+      node.anchor = this.source.slice(anchorStart, anchorEnd);
+      this.anchors.set(node.anchor, node);
+    }
+    if (tagStart >= 0) node.tag = this.source.slice(tagStart, tagEnd);
+  }
+
+  /** Adds a finished or opened node to its parent; returns it when it is the root. */
+  private attach(node: YamlNode): YamlNode | undefined {
+    const parent = this.stack[this.stack.length - 1];
+    if (!parent) return node;
+    if ('node' in parent) {
+      if (parent.pendingKey === undefined) {
+        parent.pendingKey = node;
+      } else {
+        const key = parent.pendingKey;
+        parent.pendingKey = undefined;
+        parent.node.pairs.push({ key, value: node });
+        if (key.type === 'scalar') {
+          const previous = parent.seenKeys.get(key.text);
+          if (previous && key.text !== '<<') {
+            this.problems.push({
+              code: 'yaml/duplicate-key',
+              start: key.start,
+              end: key.end,
+              message: `Duplicate key "${key.text}": Kubernetes keeps only the last value`,
+              related: { start: previous.start, end: previous.end, message: 'first defined here' },
+            });
+          } else {
+            parent.seenKeys.set(key.text, key);
+          }
+        }
+      }
+    } else {
+      parent.items.push(node);
+    }
+    return undefined;
+  }
+
+  private close(node: YamlMap | YamlSeq): void {
+    let end = node.start;
+    if (node.type === 'map') {
+      const last = node.pairs[node.pairs.length - 1];
+      if (last) end = Math.max(last.key.end, last.value.end);
+    } else {
+      const last = node.items[node.items.length - 1];
+      if (last) end = last.end;
+    }
+    if (node.flow) {
+      const closer = node.type === 'map' ? '}' : ']';
+      const index = this.source.indexOf(closer, end - this.offset);
+      if (index >= 0) end = this.offset + index + 1;
+    }
+    node.end = Math.max(end, node.start);
+  }
+}
+
+function trimTrailingBreaks(source: string, start: number, end: number): number {
+  let result = end;
+  while (result > start && (source.charCodeAt(result - 1) === 10 || source.charCodeAt(result - 1) === 13)) result--;
+  return result;
+}

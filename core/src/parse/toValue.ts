@@ -1,0 +1,71 @@
+/**
+ * Converts a syntax tree into the plain JSON-like value Kubernetes would see,
+ * with aliases expanded and `<<` merge keys applied.
+ *
+ * Alias expansion is bounded: a "billion laughs" document expands
+ * exponentially, so the conversion counts every produced node and stops at
+ * `budget`, returning `exceeded: true` instead of a value.
+ */
+
+import type { YamlNode } from './ast';
+
+export interface ToValueResult {
+  value: unknown;
+  exceeded: boolean;
+}
+
+export const DEFAULT_EXPANSION_BUDGET = 200_000;
+
+export function toValue(root: YamlNode | undefined, budget = DEFAULT_EXPANSION_BUDGET): ToValueResult {
+  if (!root) return { value: undefined, exceeded: false };
+  const state = { remaining: budget };
+  try {
+    return { value: convert(root, state, 0), exceeded: false };
+  } catch (error) {
+    if (error === BUDGET_EXCEEDED) return { value: undefined, exceeded: true };
+    throw error;
+  }
+}
+
+const BUDGET_EXCEEDED = Symbol('budget exceeded');
+
+function convert(node: YamlNode, state: { remaining: number }, depth: number): unknown {
+  if (--state.remaining < 0 || depth > 1000) throw BUDGET_EXCEEDED;
+  switch (node.type) {
+    case 'scalar':
+      return node.value;
+    case 'alias':
+      return node.target ? convert(node.target, state, depth + 1) : null;
+    case 'seq':
+      return node.items.map((item) => convert(item, state, depth + 1));
+    case 'map': {
+      const result: Record<string, unknown> = {};
+      for (const pair of node.pairs) {
+        const key = keyString(pair.key);
+        if (key === '<<' && pair.key.type === 'scalar' && pair.key.style === 'plain') {
+          mergeInto(result, convert(pair.value, state, depth + 1));
+          continue;
+        }
+        Object.defineProperty(result, key, { value: convert(pair.value, state, depth + 1), enumerable: true, writable: true, configurable: true });
+      }
+      return result;
+    }
+  }
+}
+
+function mergeInto(target: Record<string, unknown>, source: unknown): void {
+  const sources = Array.isArray(source) ? source : [source];
+  for (const item of sources) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) continue;
+    for (const [key, value] of Object.entries(item)) {
+      if (!Object.prototype.hasOwnProperty.call(target, key)) {
+        Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+      }
+    }
+  }
+}
+
+function keyString(node: YamlNode): string {
+  if (node.type === 'scalar') return node.value === null ? 'null' : String(node.value === node.text ? node.text : node.text);
+  return '[complex key]';
+}

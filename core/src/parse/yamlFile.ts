@@ -1,0 +1,138 @@
+/**
+ * A YAML file as meshlens sees it: its documents, each parsed independently
+ * and cached by its own text, and the file-level facts (line index,
+ * suppression comments, why the file is skipped).
+ *
+ * Invariant: document syntax trees use offsets relative to their document;
+ * `document.start` converts them to file offsets. This keeps a document's
+ * parse and analysis reusable when an edit elsewhere in the file shifts it.
+ */
+
+import { LineIndex } from '../text/lineIndex';
+import type { SyntaxProblem, YamlNode } from './ast';
+import { parseDocumentChunk } from './parseDocument';
+import { splitDocuments } from './splitDocuments';
+import { toValue } from './toValue';
+import { parseSuppressions, type Suppressions } from './suppressions';
+
+export interface ParsedDocument {
+  /** The document's text; the cache key of everything derived from it. */
+  readonly text: string;
+  readonly root: YamlNode | undefined;
+  readonly problems: readonly SyntaxProblem[];
+  readonly nodeCount: number;
+  /** Plain value with aliases expanded (computed once, bounded). */
+  value(): { value: unknown; exceeded: boolean };
+}
+
+export interface YamlDocument {
+  /** File offset of the document's first character. */
+  start: number;
+  end: number;
+  index: number;
+  parsed: ParsedDocument;
+}
+
+export interface YamlFile {
+  text: string;
+  lineIndex: LineIndex;
+  documents: YamlDocument[];
+  suppressions: Suppressions;
+  /** When set, the file is not analysed; the reason is reported once as information. */
+  skipped?: { reason: string; code: 'file/too-large' | 'file/binary' | 'file/template' };
+}
+
+export interface ParseOptions {
+  maxFileBytes: number;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/** A cache of parsed documents keyed by document text, shared across files and versions. */
+export class DocumentParseCache {
+  private entries = new Map<string, ParsedDocument>();
+  private previous = new Map<string, ParsedDocument>();
+
+  constructor(private readonly capacity = 20_000) {}
+
+  get(text: string): ParsedDocument {
+    let parsed = this.entries.get(text);
+    if (!parsed) {
+      parsed = this.previous.get(text) ?? createParsedDocument(text);
+      // Two-generation cache: cheap LRU approximation with O(1) operations.
+      if (this.entries.size >= this.capacity) {
+        this.previous = this.entries;
+        this.entries = new Map();
+      }
+      this.entries.set(text, parsed);
+    }
+    return parsed;
+  }
+}
+
+export function createParsedDocument(text: string): ParsedDocument {
+  const chunk = parseDocumentChunk(text);
+  let converted: { value: unknown; exceeded: boolean } | undefined;
+  return {
+    text,
+    root: chunk.root,
+    problems: chunk.problems,
+    nodeCount: chunk.nodeCount,
+    value() {
+      converted ??= toValue(chunk.root);
+      return converted;
+    },
+  };
+}
+
+export function parseYamlFile(
+  text: string,
+  cache: DocumentParseCache = new DocumentParseCache(),
+  options: ParseOptions = { maxFileBytes: DEFAULT_MAX_FILE_BYTES },
+): YamlFile {
+  const lineIndex = new LineIndex(text);
+  const suppressions = parseSuppressions(text);
+  const skipped = skipReason(text, options);
+  if (skipped) return { text, lineIndex, documents: [], suppressions, skipped };
+  const documents = splitDocuments(text).map((chunk) => ({
+    start: chunk.start,
+    end: chunk.end,
+    index: chunk.index,
+    parsed: cache.get(chunk.text),
+  }));
+  if (looksLikeGoTemplate(text, documents)) {
+    return {
+      text,
+      lineIndex,
+      documents: [],
+      suppressions,
+      skipped: { code: 'file/template', reason: 'File holds Go/Helm template actions ({{ … }}) and is not YAML until rendered; it is not analysed' },
+    };
+  }
+  return { text, lineIndex, documents, suppressions };
+}
+
+function skipReason(text: string, options: ParseOptions): YamlFile['skipped'] {
+  // String length in UTF-16 units is a close, cheap stand-in for the byte size.
+  if (text.length > options.maxFileBytes) {
+    return {
+      code: 'file/too-large',
+      reason: `File is larger than ${Math.round(options.maxFileBytes / 1024)} KiB (meshlens.maxFileSize); it is not analysed`,
+    };
+  }
+  if (text.indexOf('\u0000') !== -1) {
+    return { code: 'file/binary', reason: 'File contains NUL bytes (binary data); it is not analysed' };
+  }
+  return undefined;
+}
+
+/**
+ * Helm chart templates are not YAML until rendered. Template actions inside
+ * strings and block scalars (common in values that pass templates through)
+ * parse fine and are analysed; a file with `{{` that does not parse is a
+ * template and is skipped rather than reported as broken YAML.
+ */
+function looksLikeGoTemplate(text: string, documents: YamlDocument[]): boolean {
+  if (text.indexOf('{{') === -1) return false;
+  return documents.some((document) => document.parsed.problems.some((problem) => problem.code === 'yaml/syntax'));
+}

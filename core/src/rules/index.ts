@@ -1,0 +1,35 @@
+/**
+ * The one list of every check meshlens runs. Documentation
+ * (`docs/rules/*.md`), SARIF rule metadata and settings all come from here.
+ */
+
+import { aliasExpansion } from './yaml/aliasExpansion';
+import { duplicateKey } from './yaml/duplicateKey';
+import { fileSkipped } from './yaml/fileSkipped';
+import { syntax } from './yaml/syntax';
+import { tooDeep } from './yaml/tooDeep';
+import { unknownAlias } from './yaml/unknownAlias';
+import { invalidType } from './schema/invalidType';
+import { invalidValue } from './schema/invalidValue';
+import { missingRequired } from './schema/missingRequired';
+import { unknownField } from './schema/unknownField';
+import type { Rule } from './types';
+
+export const ALL_RULES: readonly Rule[] = [
+  syntax,
+  duplicateKey,
+  unknownAlias,
+  tooDeep,
+  aliasExpansion,
+  fileSkipped,
+  unknownField,
+  invalidType,
+  missingRequired,
+  invalidValue,
+];
+
+const BY_ID = new Map(ALL_RULES.map((rule) => [rule.meta.id, rule]));
+
+export function ruleById(id: string): Rule | undefined {
+  return BY_ID.get(id);
+}

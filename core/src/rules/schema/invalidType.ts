@@ -1,0 +1,19 @@
+import type { Rule } from '../types';
+import { locatedSchemaIssues } from './schemaFindings';
+
+export const invalidType: Rule = {
+  meta: {
+    id: 'schema/invalid-type',
+    severity: 'error',
+    title: 'Value of the wrong type',
+    docs: {
+      summary: 'A value whose YAML type differs from what the schema requires (a string where a map is expected, a number where a string is expected, …).',
+      why: 'The API server rejects the whole resource. Watch out for unquoted values that YAML reads as numbers or booleans (`version: 1.10`, `enabled: yes`).',
+      bad: 'metadata:\n  labels:\n    version: 1.10\n',
+      good: 'metadata:\n  labels:\n    version: "1.10"\n',
+    },
+  },
+  check(context) {
+    for (const { issue, node } of locatedSchemaIssues(context, 'type')) context.report(node, issue.message);
+  },
+};

@@ -1,0 +1,19 @@
+import type { Rule } from '../types';
+import { locatedSchemaIssues } from './schemaFindings';
+
+export const missingRequired: Rule = {
+  meta: {
+    id: 'schema/missing-required',
+    severity: 'error',
+    title: 'Required field missing',
+    docs: {
+      summary: 'A field the schema requires is absent.',
+      why: 'The API server rejects the resource, so Flux reports the Kustomization as failed and nothing in it is applied.',
+      bad: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: {name: cilium}\nspec:\n  interval: 1h\n',
+      good: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: {name: cilium}\nspec:\n  interval: 1h\n  url: https://helm.cilium.io\n',
+    },
+  },
+  check(context) {
+    for (const { issue, node } of locatedSchemaIssues(context, 'required')) context.report(node, issue.message);
+  },
+};

@@ -1,0 +1,55 @@
+/**
+ * Shared plumbing of the `schema/*` rules: validates the document once (the
+ * registry caches per parsed document) and finds the YAML node each issue is
+ * about. Each schema rule reports one kind of issue.
+ */
+
+import { deref, mapGetPair, nodeAtPath, pairAtPath, type YamlNode } from '../../parse/ast';
+import { bundledSchemas } from '../../schema/bundledSchemas';
+import type { IssueKind, SchemaIssue } from '../../schema/schemaRegistry';
+import type { RuleContext } from '../types';
+
+export interface LocatedIssue {
+  issue: SchemaIssue;
+  node: YamlNode;
+}
+
+export function locatedSchemaIssues(context: RuleContext, kind: IssueKind): LocatedIssue[] {
+  if (!context.options.schemaValidation || !context.resource) return [];
+  const registry = bundledSchemas();
+  if (!registry.has(context.resource)) return [];
+  const issues = registry.validateDocument(context.resource, context.document).filter((issue) => issue.kind === kind);
+  const located: LocatedIssue[] = [];
+  for (const issue of issues) {
+    const node = issueNode(context.root, issue);
+    if (!node) continue;
+    if (!issue.atKey && containsSubstitution(node)) continue;
+    located.push({ issue, node });
+  }
+  return located;
+}
+
+function issueNode(root: YamlNode | undefined, issue: SchemaIssue): YamlNode | undefined {
+  if (issue.kind === 'unknown-field') return pairAtPath(root, issue.path)?.key;
+  if (issue.kind === 'required') {
+    // Point at the key that holds the incomplete map (or `kind:` for the document root).
+    if (issue.path.length === 0) return mapGetPair(root, 'kind')?.key ?? root;
+    const pair = pairAtPath(root, issue.path);
+    if (pair) return pair.key;
+    return nodeAtPath(root, issue.path);
+  }
+  // Maps and lists are reported at their key, which reads better than the whole block.
+  const node = nodeAtPath(root, issue.path);
+  if (!node || node.type === 'map' || node.type === 'seq') return pairAtPath(root, issue.path)?.key ?? node;
+  return node;
+}
+
+/**
+ * Flux post-build substitution (`${CLUSTER_DOMAIN}`, `${PORT:=8080}`) fills
+ * values in before the API server sees them, so a placeholder where a number
+ * or enum is expected is not an error.
+ */
+export function containsSubstitution(node: YamlNode): boolean {
+  const target = deref(node);
+  return target?.type === 'scalar' && /\$\{[^}]+\}/.test(target.text);
+}

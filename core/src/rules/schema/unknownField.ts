@@ -1,0 +1,34 @@
+import { closestMatches } from '../../util/editDistance';
+import type { Rule } from '../types';
+import { locatedSchemaIssues } from './schemaFindings';
+
+export const unknownField: Rule = {
+  meta: {
+    id: 'schema/unknown-field',
+    severity: 'error',
+    title: 'Field not in the resource schema',
+    docs: {
+      summary: "A field that the resource's CRD schema does not define.",
+      why: 'The API server silently prunes unknown fields of custom resources: the setting you wrote simply does nothing, and `kubectl apply` says nothing about it. A near name is suggested when one exists.',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web}\nspec:\n  endpointSelectr: {}\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web}\nspec:\n  endpointSelector: {}\n',
+      source: 'Kubernetes structural schema pruning; CRDs of Cilium, Istio and Flux',
+    },
+    fix: { title: 'Rename to the suggested field', safe: true },
+  },
+  check(context) {
+    for (const { issue, node } of locatedSchemaIssues(context, 'unknown-field')) {
+      const name = String(issue.path[issue.path.length - 1]);
+      const suggestions = closestMatches(name, issue.knownNames ?? []);
+      const hint = suggestions.length > 0 ? `; did you mean "${suggestions[0]}"?` : '.';
+      context.report(node, `${issue.message}${hint} The API server drops unknown fields silently.`, {
+        fixes: suggestions.map((suggestion, index) => ({
+          title: `Rename "${name}" to "${suggestion}"`,
+          safe: true,
+          preferred: index === 0,
+          edits: [{ range: { start: node.start, end: node.end }, newText: suggestion }],
+        })),
+      });
+    }
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * The contract between the analysis engine and every check. A rule is a
+ * module exporting `meta` (its id, default severity, docs and fix) and
+ * `check`, listed once in `rules/index.ts`.
+ *
+ * Offsets a rule reports are relative to the document it checks, so results
+ * stay valid when an edit elsewhere moves the document; the engine turns them
+ * into file positions at the edge.
+ */
+
+import type { AnalysisOptions, Severity } from '../options';
+import type { YamlNode } from '../parse/ast';
+import type { ParsedDocument } from '../parse/yamlFile';
+import type { ResourceIdentity } from '../resources/identify';
+import type { WorkspaceModel } from '../workspace/model';
+
+export interface DocRange {
+  start: number;
+  end: number;
+}
+
+/** A place in some document of the workspace: offsets relative to that document. */
+export interface Anchor extends DocRange {
+  file: string;
+  document: number;
+}
+
+export interface RuleEdit {
+  /** Where to edit; without `file`, the document being checked. */
+  range: DocRange | Anchor;
+  newText: string;
+}
+
+export interface RuleFix {
+  title: string;
+  /** Safe fixes keep behaviour intended by the author and may be applied by `--fix`. */
+  safe: boolean;
+  preferred?: boolean;
+  edits: RuleEdit[];
+}
+
+export interface RelatedInfo {
+  at: Anchor;
+  message: string;
+}
+
+export interface RuleDocs {
+  /** One sentence: what the rule finds. */
+  summary: string;
+  /** Why it matters: what the agent, webhook or controller does with such a manifest. */
+  why: string;
+  /** A small YAML example that triggers the rule. */
+  bad?: string;
+  /** The same example, corrected. */
+  good?: string;
+  /** Where the fact comes from (project, file or doc page), for reviewers. */
+  source?: string;
+}
+
+export interface RuleMeta {
+  /** `family/kebab-name`, e.g. `cnp/l7-requires-tcp`. */
+  id: string;
+  severity: Severity;
+  /** Short description (SARIF shortDescription, docs title). */
+  title: string;
+  /** Kind names the rule checks; omitted = every document it is given (see `anyDocument`). */
+  kinds?: readonly string[];
+  /** Also run on documents that are not identified as our resources (YAML-level rules). */
+  anyDocument?: boolean;
+  /** Reads other documents through the workspace model; re-run when the model changes. */
+  crossFile?: boolean;
+  docs: RuleDocs;
+  fix?: { title: string; safe: boolean };
+  /** Diagnostic tags for editors. */
+  tags?: ('unnecessary' | 'deprecated')[];
+}
+
+export interface ReportExtra {
+  fixes?: RuleFix[];
+  related?: RelatedInfo[];
+  /** Overrides the rule's default severity for this finding (still subject to settings). */
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  readonly file: string;
+  readonly documentIndex: number;
+  readonly document: ParsedDocument;
+  readonly root: YamlNode | undefined;
+  readonly resource: ResourceIdentity | undefined;
+  readonly workspace: WorkspaceModel;
+  readonly options: AnalysisOptions;
+  report(target: YamlNode | DocRange, message: string, extra?: ReportExtra): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+/** A finding as the engine records it, before positions are resolved. */
+export interface RawFinding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  range: DocRange;
+  fixes?: RuleFix[];
+  related?: RelatedInfo[];
+}

@@ -1,0 +1,22 @@
+import { DEFAULT_EXPANSION_BUDGET } from '../../parse/toValue';
+import type { Rule } from '../types';
+
+export const aliasExpansion: Rule = {
+  meta: {
+    id: 'yaml/alias-expansion',
+    severity: 'error',
+    title: 'Aliases expand to an enormous document',
+    anyDocument: true,
+    docs: {
+      summary: `Expanding the document's aliases would produce more than ${DEFAULT_EXPANSION_BUDGET.toLocaleString('en-US')} nodes (a "billion laughs" pattern).`,
+      why: 'The Kubernetes API server and Flux refuse such documents, and expanding them exhausts memory. meshlens does not expand it and skips the document.',
+      bad: 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n# … and so on',
+    },
+  },
+  check(context) {
+    if (!context.document.root || !context.document.text.includes('*')) return;
+    if (!context.document.value().exceeded) return;
+    const root = context.document.root;
+    context.report({ start: root.start, end: Math.min(root.end, root.start + 1) }, 'Aliases in this document expand beyond the size meshlens analyses; the document is not checked');
+  },
+};

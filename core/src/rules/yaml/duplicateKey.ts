@@ -1,0 +1,20 @@
+import type { Rule } from '../types';
+import { reportSyntaxProblems } from './syntaxProblems';
+
+export const duplicateKey: Rule = {
+  meta: {
+    id: 'yaml/duplicate-key',
+    severity: 'error',
+    title: 'Duplicate mapping key',
+    anyDocument: true,
+    docs: {
+      summary: 'A key appears twice in the same mapping.',
+      why: 'kubectl and Flux reject documents with duplicate keys (strict decoding), and tools that accept them keep only the last value, so half of what you wrote is silently dropped.',
+      bad: 'spec:\n  endpointSelector: {}\n  endpointSelector:\n    matchLabels: {app: web}\n',
+      good: 'spec:\n  endpointSelector:\n    matchLabels: {app: web}\n',
+    },
+  },
+  check(context) {
+    reportSyntaxProblems(context, 'yaml/duplicate-key');
+  },
+};

@@ -1,0 +1,18 @@
+import type { Rule } from '../types';
+import { reportSyntaxProblems } from './syntaxProblems';
+
+export const tooDeep: Rule = {
+  meta: {
+    id: 'yaml/too-deep',
+    severity: 'warning',
+    title: 'YAML nested too deeply to analyse',
+    anyDocument: true,
+    docs: {
+      summary: 'The document nests collections more deeply than meshlens analyses (a guard against hostile input).',
+      why: 'No real manifest nests this deep; such input is usually generated or hostile. The document is skipped, the rest of the file is checked.',
+    },
+  },
+  check(context) {
+    reportSyntaxProblems(context, 'yaml/too-deep');
+  },
+};

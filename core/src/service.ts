@@ -1,0 +1,57 @@
+/**
+ * The facade of the core: one object per workspace that the language server
+ * and the CLI drive. It owns the workspace model and the analyzer, and exposes
+ * every feature as a function of (file, offset, options). No IO happens here;
+ * the host reads referenced files on request.
+ */
+
+import { Analyzer, type AnalyzerHooks } from './analysis/analyzer';
+import type { Diagnostic } from './diagnostics';
+import { codeActions, type CodeAction } from './features/codeActions';
+import { complete, type CompletionItem } from './features/completion';
+import { hover, type HoverResult } from './features/hover';
+import type { AnalysisOptions } from './options';
+import { Workspace, type WorkspaceHost } from './workspace/workspace';
+
+export interface ServiceOptions {
+  host?: WorkspaceHost;
+  roots?: string[];
+  hooks?: AnalyzerHooks;
+  maxFileBytes?: () => number;
+}
+
+export class MeshlensService {
+  readonly workspace: Workspace;
+  readonly analyzer: Analyzer;
+
+  constructor(options: ServiceOptions = {}) {
+    const maxFileBytes = options.maxFileBytes ?? (() => 2 * 1024 * 1024);
+    this.workspace = new Workspace(options.host, options.roots ?? [], () => ({ maxFileBytes: maxFileBytes() }));
+    this.analyzer = new Analyzer(this.workspace, options.hooks);
+  }
+
+  setFile(path: string, text: string): boolean {
+    return this.workspace.setFile(path, text);
+  }
+
+  removeFile(path: string): boolean {
+    this.analyzer.forget(path);
+    return this.workspace.removeFile(path);
+  }
+
+  diagnostics(path: string, options: AnalysisOptions): Diagnostic[] {
+    return this.analyzer.diagnostics(path, options);
+  }
+
+  hover(path: string, offset: number, options: AnalysisOptions): HoverResult | undefined {
+    return hover(this.workspace, path, offset, options);
+  }
+
+  completions(path: string, offset: number, options: AnalysisOptions): CompletionItem[] {
+    return complete(this.workspace, path, offset, options);
+  }
+
+  codeActions(path: string, start: number, end: number, options: AnalysisOptions): CodeAction[] {
+    return codeActions(this.diagnostics(path, options), start, end);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The read-only view of the workspace that cross-file rules, hover,
+ * completion and the effective-policy model use: every resource document of
+ * every file, looked up by kind and name, plus derived indexes memoized per
+ * generation (the generation changes whenever any document changes).
+ */
+
+import type { ParsedDocument } from '../parse/yamlFile';
+import type { ResourceIdentity } from '../resources/identify';
+
+export interface IndexedDocument {
+  readonly file: string;
+  /** Index of the document within its file. */
+  readonly index: number;
+  readonly parsed: ParsedDocument;
+  readonly identity: ResourceIdentity;
+}
+
+export interface WorkspaceModel {
+  readonly generation: number;
+  /** All identified resource documents, in file order. */
+  resources(): readonly IndexedDocument[];
+  byKind(kind: string): readonly IndexedDocument[];
+  /** A resource by kind and name; `namespace` undefined matches any namespace. */
+  find(kind: string, name: string, namespace?: string): IndexedDocument | undefined;
+  fileResources(file: string): readonly IndexedDocument[];
+  files(): readonly string[];
+  /** Memoizes a derived index for the current generation. */
+  derive<T>(key: string, compute: (model: WorkspaceModel) => T): T;
+  /**
+   * Reads a non-YAML file that a manifest refers to (a bpftool probe, a chart
+   * values file), through the host. Paths outside the workspace roots are
+   * refused: the result says why.
+   */
+  readReferencedFile(fromFile: string, relativePath: string): { text: string; path: string } | { error: string };
+}
+
+export function parentDirectory(file: string): string {
+  const slash = file.lastIndexOf('/');
+  return slash <= 0 ? (slash === 0 ? '/' : '') : file.slice(0, slash);
+}
+
+/** Joins and normalizes `/`-separated paths; `..` past the root stays at the root. */
+export function joinPath(base: string, relative: string): string {
+  if (relative.startsWith('/')) return normalizePath(relative);
+  return normalizePath(`${base}/${relative}`);
+}
+
+export function normalizePath(path: string): string {
+  const absolute = path.startsWith('/');
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+      else if (!absolute) parts.push('..');
+      continue;
+    }
+    parts.push(part);
+  }
+  const joined = parts.join('/');
+  return absolute ? `/${joined}` : joined || '.';
+}
+
+export function isInside(path: string, root: string): boolean {
+  const normalizedRoot = normalizePath(root);
+  const normalized = normalizePath(path);
+  return normalized === normalizedRoot || normalized.startsWith(normalizedRoot.endsWith('/') ? normalizedRoot : `${normalizedRoot}/`);
+}
