@@ -1,7 +1,7 @@
 /**
  * Completion: keys allowed at the cursor (from the resource schema) and
- * values from enums. Providers for specific areas (Cilium values, label
- * selectors, principals) register in `completionProviders` and are merged.
+ * values from enums. The providers of specific areas (`features/providers.ts`)
+ * come first; schema completion fills in when they have nothing.
  *
  * The key path at the cursor comes from indentation, not the parse tree, so
  * completion works while the document is incomplete or briefly invalid.
@@ -14,7 +14,7 @@ import type { Workspace, WorkspaceFile } from '../workspace/workspace';
 import { documentAt } from './documentAt';
 import { yamlPathAtLine, type LinePathContext } from './yamlPathAtLine';
 import descriptions from '../../../schemas/resources/descriptions.json';
-import { identifyResource } from '../resources/identify';
+import { COMPLETION_PROVIDERS } from './providers';
 
 export interface CompletionItem {
   label: string;
@@ -42,11 +42,6 @@ export interface CompletionRequest {
 
 export type CompletionProvider = (request: CompletionRequest) => CompletionItem[];
 
-const completionProviders: CompletionProvider[] = [];
-
-export function registerCompletionProvider(provider: CompletionProvider): void {
-  completionProviders.push(provider);
-}
 
 export const MAX_COMPLETION_ITEMS = 200;
 
@@ -58,7 +53,7 @@ export function complete(workspace: Workspace, path: string, offset: number, opt
   const identity = found ? file.identities[found.index] ?? identifyFromText(found.document.parsed.text) : undefined;
   const request: CompletionRequest = { workspace, file, offset, line, options, apiVersion: identity?.apiVersion, kind: identity?.kind };
   const items: CompletionItem[] = [];
-  for (const provider of completionProviders) items.push(...provider(request));
+  for (const provider of COMPLETION_PROVIDERS) items.push(...provider(request));
   if (items.length === 0) items.push(...schemaCompletions(request));
   return items.slice(0, MAX_COMPLETION_ITEMS);
 }
@@ -129,4 +124,3 @@ export function keyInsertText(name: string, schema: JsonSchema | undefined, inde
   return `${name}: $0`;
 }
 
-export { identifyResource };

@@ -1,8 +1,7 @@
 /**
  * Hover: explains the field under the cursor from the resource schema (type,
- * allowed values, default, versions) and our own short description. Hover
- * providers for specific areas (Cilium values, selectors, policies) register
- * in `hoverProviders` and are asked first.
+ * allowed values, default, versions) and our own short description. The
+ * providers of specific areas (`features/providers.ts`) are asked first.
  */
 
 import type { AnalysisOptions } from '../options';
@@ -11,6 +10,7 @@ import type { JsonSchema } from '../schema/schemaRegistry';
 import type { Workspace, WorkspaceFile } from '../workspace/workspace';
 import { cursorContext, type CursorContext } from './documentAt';
 import descriptions from '../../../schemas/resources/descriptions.json';
+import { HOVER_PROVIDERS } from './providers';
 
 export interface HoverResult {
   /** Markdown. */
@@ -29,19 +29,13 @@ export interface HoverRequest {
 
 export type HoverProvider = (request: HoverRequest) => HoverResult | undefined;
 
-const hoverProviders: HoverProvider[] = [];
-
-/** Lets feature modules (Cilium values, policies, selectors) contribute hovers. */
-export function registerHoverProvider(provider: HoverProvider): void {
-  hoverProviders.push(provider);
-}
 
 export function hover(workspace: Workspace, path: string, offset: number, options: AnalysisOptions): HoverResult | undefined {
   const file = workspace.getFile(path);
   if (!file) return undefined;
   const cursor = cursorContext(file, offset);
   if (!cursor) return undefined;
-  for (const provider of hoverProviders) {
+  for (const provider of HOVER_PROVIDERS) {
     const result = provider({ workspace, file, cursor, options });
     if (result) return result;
   }

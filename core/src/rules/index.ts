@@ -13,6 +13,11 @@ import { invalidType } from './schema/invalidType';
 import { invalidValue } from './schema/invalidValue';
 import { missingRequired } from './schema/missingRequired';
 import { unknownField } from './schema/unknownField';
+import { CILIUM_RULES } from './cilium/index';
+import { FLUX_RULES } from './flux/index';
+import { HELM_RULES } from './helm/index';
+import { ISTIO_RULES } from './istio/index';
+import { KERNEL_RULES } from './kernel/index';
 import type { Rule } from './types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -26,6 +31,11 @@ export const ALL_RULES: readonly Rule[] = [
   invalidType,
   missingRequired,
   invalidValue,
+  ...CILIUM_RULES,
+  ...ISTIO_RULES,
+  ...FLUX_RULES,
+  ...HELM_RULES,
+  ...KERNEL_RULES,
 ];
 
 const BY_ID = new Map(ALL_RULES.map((rule) => [rule.meta.id, rule]));
