@@ -61,37 +61,42 @@ export function yamlPathAtLine(text: string, lines: LineIndex, offset: number): 
   const parentPath: (string | number)[] = [];
   const siblingKeys: string[] = [];
   let currentIndent = cursorColumn;
-  const startsSequenceItem = leading[2].length > 0;
-  if (startsSequenceItem) parentPath.unshift(0);
-  let indentOfSequenceItem = startsSequenceItem ? leading[1].length : -1;
+  // On a `- ` line the cursor starts a new item: keys of earlier items are not siblings.
+  let inNewItem = leading[2].length > 0;
+  if (inNewItem) parentPath.unshift(0);
   for (let line = position.line - 1; line >= 0; line--) {
     const candidate = lines.lineText(line);
     if (/^(---|\.\.\.)(\s|$)/.test(candidate)) break;
     if (/^\s*(#.*)?$/.test(candidate)) continue;
-    const indent = candidate.length - candidate.trimStart().length;
     const match = KEY_LINE.exec(candidate);
     const dashes = /^(\s*)((?:-\s+)*)/.exec(candidate)!;
+    const isItem = dashes[2].length > 0;
     const contentColumn = dashes[1].length + dashes[2].length;
-    if (contentColumn === currentIndent && match && indentOfSequenceItem === -1) {
-      siblingKeys.push(unquote(match[3].trim()));
+    if (contentColumn === currentIndent) {
+      if (match && !inNewItem) siblingKeys.push(unquote(match[3].trim()));
+      if (isItem) {
+        // This `- ` starts the mapping that holds the cursor: we are inside a list item.
+        if (!inNewItem) parentPath.unshift(0);
+        currentIndent = dashes[1].length;
+        inNewItem = false;
+      }
+      continue;
     }
-    if (contentColumn < currentIndent || (indentOfSequenceItem >= 0 && indent < indentOfSequenceItem)) {
-      if (match && contentColumn < currentIndent) {
-        const isItem = dashes[2].length > 0;
-        parentPath.unshift(unquote(match[3].trim()));
-        currentIndent = contentColumn;
-        if (isItem) {
-          parentPath.unshift(0);
-          currentIndent = dashes[1].length;
-        }
-        indentOfSequenceItem = -1;
-        if (currentIndent === 0 && !isItem) break;
-      } else if (dashes[2].length > 0 && dashes[1].length < currentIndent) {
-        // A bare `- ` item line holding the cursor's mapping.
-        if (parentPath[0] !== 0) parentPath.unshift(0);
+    if (contentColumn > currentIndent && !(isItem && dashes[1].length < currentIndent)) continue;
+    if (match && contentColumn < currentIndent) {
+      parentPath.unshift(unquote(match[3].trim()));
+      currentIndent = contentColumn;
+      if (isItem) {
+        parentPath.unshift(0);
         currentIndent = dashes[1].length;
       }
+    } else if (isItem && dashes[1].length < currentIndent) {
+      // A `- ` line whose item (a mapping) holds the cursor's key.
+      if (parentPath[0] !== 0 || inNewItem) parentPath.unshift(0);
+      currentIndent = dashes[1].length;
     }
+    inNewItem = false;
+    if (currentIndent === 0 && !isItem) break;
   }
   return {
     parentPath,

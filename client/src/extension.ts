@@ -1,0 +1,55 @@
+/**
+ * The VS Code side of meshlens: starts the language server, shows its state
+ * in the status bar, and forwards commands. It computes nothing itself; every
+ * view renders a model the server returns.
+ */
+
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, State, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('meshlens', { log: true });
+  context.subscriptions.push(log);
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
+    synchronize: { configurationSection: 'meshlens' },
+    outputChannel: log,
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
+  };
+  client = new LanguageClient('meshlens', 'meshlens', serverOptions, clientOptions);
+
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 90);
+  status.name = 'meshlens';
+  status.command = 'meshlens.showOutput';
+  status.text = '$(loading~spin) meshlens';
+  status.show();
+  context.subscriptions.push(status);
+  client.onDidChangeState((event) => {
+    if (event.newState === State.Running) {
+      status.text = '$(shield) meshlens';
+      status.tooltip = 'meshlens language server is running. Click for its log.';
+    } else if (event.newState === State.Stopped) {
+      status.text = '$(error) meshlens';
+      status.tooltip = 'meshlens language server stopped. Click for its log.';
+    }
+  });
+
+  registerCommands(context, () => client, log, status);
+  await client.start();
+  log.info('meshlens language server started');
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Bundles the extension client, the language server and the CLI with esbuild.
+// Usage: node scripts/build.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['cli/src/bin.ts'], outfile: 'dist/cli.js' },
+];
+
+const started = Date.now();
+if (watch) {
+  for (const build of builds) {
+    const context = await esbuild.context({ ...common, ...build });
+    await context.watch();
+  }
+  console.log('watching for changes…');
+} else {
+  await Promise.all(builds.map((build) => esbuild.build({ ...common, ...build })));
+  console.log(`built dist/ in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,294 @@
+/**
+ * meshlens language server. A thin adapter: it keeps the core's workspace in
+ * step with open documents and files on disk, pulls settings, and converts
+ * core results to LSP. Runs over stdio (`--stdio`, for any editor) or Node
+ * IPC (VS Code).
+ *
+ * Diagnostics: pushed for every YAML file in the workspace (a scan on start
+ * and on watched-file changes), so the Problems panel covers files never
+ * opened; pull diagnostics are offered when the client asks for them with
+ * `initializationOptions.diagnosticMode: "pull"`.
+ */
+
+import { readFile, readdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { MeshlensService, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
+import { fixesToCodeActions, toLspCompletion, toLspDiagnostic, toLspHover } from './convert';
+import { excludePatterns, optionsFromSettings, SettingIds, type MeshlensSettings } from './settings';
+import { keyToUri, uriToKey } from './uris';
+import { registerExtraHandlers } from './handlers/index';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const reportedRuleFailures = new Set<string>();
+
+let roots: string[] = [];
+let supportsConfiguration = false;
+let supportsWatchedFilesRegistration = false;
+let pullMode = false;
+let settings: MeshlensSettings | null = null;
+let options: AnalysisOptions = optionsFromSettings(null);
+let scanGeneration = 0;
+
+const service = new MeshlensService({
+  host: {
+    readFile(path) {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  },
+  hooks: {
+    onRuleError(ruleId, file, error) {
+      if (reportedRuleFailures.has(ruleId)) return;
+      reportedRuleFailures.add(ruleId);
+      connection.console.error(`rule ${ruleId} failed on ${file} (reported once per rule): ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    },
+  },
+  maxFileBytes: () => options.maxFileBytes,
+});
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const capabilities = params.capabilities;
+  supportsConfiguration = capabilities.workspace?.configuration === true;
+  supportsWatchedFilesRegistration = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  const init = (params.initializationOptions ?? {}) as { diagnosticMode?: string; settings?: MeshlensSettings };
+  pullMode = init.diagnosticMode === 'pull' && capabilities.textDocument?.diagnostic !== undefined;
+  if (init.settings) applySettings(init.settings);
+  const folders = params.workspaceFolders?.map((folder) => uriToKey(folder.uri)) ?? (params.rootUri ? [uriToKey(params.rootUri)] : []);
+  roots = folders;
+  service.workspace.roots = folders;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [':', ' ', '/', '-'], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      ...(pullMode ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'meshlens-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (supportsConfiguration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: SettingIds.section });
+    await refreshSettings();
+  }
+  if (supportsWatchedFilesRegistration) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+  }
+  await scanWorkspace();
+});
+
+function applySettings(value: MeshlensSettings | null): void {
+  settings = value;
+  options = optionsFromSettings(value);
+}
+
+async function refreshSettings(): Promise<void> {
+  try {
+    const value = (await connection.workspace.getConfiguration({ section: SettingIds.section })) as MeshlensSettings | null;
+    applySettings(value);
+  } catch {
+    applySettings(null);
+  }
+}
+
+connection.onDidChangeConfiguration(async (change) => {
+  if (supportsConfiguration) await refreshSettings();
+  else applySettings((change.settings as { meshlens?: MeshlensSettings } | undefined)?.meshlens ?? null);
+  await scanWorkspace();
+});
+
+/** Reads every YAML file under the workspace folders, yielding to the event loop between batches so requests are served meanwhile. */
+async function scanWorkspace(): Promise<void> {
+  const generation = ++scanGeneration;
+  const excluded = excludePatterns(settings);
+  const found: string[] = [];
+  for (const root of roots) await listYamlFiles(root, excluded, found);
+  const present = new Set(found);
+  for (const file of service.workspace.files()) {
+    if (!present.has(file) && !documents.get(keyToUri(file))) {
+      service.removeFile(file);
+      publish(file, []);
+    }
+  }
+  for (let index = 0; index < found.length; index++) {
+    if (generation !== scanGeneration) return;
+    const file = found[index];
+    if (documents.get(keyToUri(file))) continue; // the editor's text wins over the disk's
+    try {
+      service.setFile(file, await readFile(file, 'utf8'));
+    } catch {
+      // unreadable file: skip it
+    }
+    if (index % 50 === 49) await yieldToEventLoop();
+  }
+  if (generation === scanGeneration) await publishAll();
+}
+
+async function listYamlFiles(directory: string, excluded: RegExp[], into: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(directory, entry.name).split('\\').join('/');
+    if (excluded.some((pattern) => pattern.test(path))) continue;
+    if (entry.isDirectory()) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'vendor') continue;
+      await listYamlFiles(path, excluded, into);
+    } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
+      into.push(path);
+    }
+  }
+}
+
+const lastPublished = new Map<string, string>();
+
+function publish(file: string, diagnostics: Diagnostic[]): void {
+  if (pullMode) return;
+  const converted = diagnostics.map(toLspDiagnostic);
+  const signature = JSON.stringify(converted);
+  if (lastPublished.get(file) === signature) return;
+  lastPublished.set(file, signature);
+  void connection.sendDiagnostics({ uri: keyToUri(file), diagnostics: converted });
+}
+
+async function publishAll(): Promise<void> {
+  const files = service.workspace.files();
+  for (let index = 0; index < files.length; index++) {
+    publish(files[index], safeDiagnostics(files[index]));
+    if (index % 50 === 49) await yieldToEventLoop();
+  }
+  if (pullMode) connection.languages.diagnostics.refresh();
+}
+
+function safeDiagnostics(file: string): Diagnostic[] {
+  try {
+    return service.diagnostics(file, options);
+  } catch (error) {
+    connection.console.error(`analysis of ${file} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    return [];
+  }
+}
+
+// Edits: re-check the edited file after a short pause, then the rest of the
+// workspace (cross-file findings) a little later. Stale runs are dropped.
+const pendingFile = new Map<string, NodeJS.Timeout>();
+let pendingWorkspace: NodeJS.Timeout | undefined;
+
+function scheduleCheck(uri: string): void {
+  const file = uriToKey(uri);
+  clearTimeout(pendingFile.get(file));
+  pendingFile.set(
+    file,
+    setTimeout(() => {
+      pendingFile.delete(file);
+      const document = documents.get(uri);
+      if (document) service.setFile(file, document.getText());
+      publish(file, safeDiagnostics(file));
+      clearTimeout(pendingWorkspace);
+      pendingWorkspace = setTimeout(() => void publishAll(), 400);
+    }, 120),
+  );
+}
+
+documents.onDidOpen((event) => scheduleCheck(event.document.uri));
+documents.onDidChangeContent((event) => scheduleCheck(event.document.uri));
+documents.onDidClose(async (event) => {
+  // Back to the file on disk (or gone, when it was never saved).
+  const file = uriToKey(event.document.uri);
+  try {
+    service.setFile(file, await readFile(file, 'utf8'));
+  } catch {
+    service.removeFile(file);
+    publish(file, []);
+  }
+  clearTimeout(pendingWorkspace);
+  pendingWorkspace = setTimeout(() => void publishAll(), 200);
+});
+
+connection.onDidChangeWatchedFiles(async (change) => {
+  for (const event of change.changes) {
+    const file = uriToKey(event.uri);
+    if (documents.get(event.uri)) continue;
+    if (event.type === FileChangeType.Deleted) {
+      service.removeFile(file);
+      publish(file, []);
+    } else {
+      try {
+        service.setFile(file, await readFile(file, 'utf8'));
+      } catch {
+        service.removeFile(file);
+      }
+    }
+  }
+  await publishAll();
+});
+
+/** Makes sure the workspace holds the editor's current text before answering a request. */
+function syncedFile(uri: string): { file: string; document: TextDocument } | undefined {
+  const document = documents.get(uri);
+  if (!document) return undefined;
+  const file = uriToKey(uri);
+  if (pendingFile.has(file) || service.workspace.getFile(file)?.text !== document.getText()) service.setFile(file, document.getText());
+  return { file, document };
+}
+
+connection.onHover((params) => {
+  const synced = syncedFile(params.textDocument.uri);
+  if (!synced) return null;
+  const offset = synced.document.offsetAt(params.position);
+  const result = service.hover(synced.file, offset, options);
+  const lines = service.workspace.getFile(synced.file)?.yaml.lineIndex;
+  return result && lines ? toLspHover(result, lines) : null;
+});
+
+connection.onCompletion((params) => {
+  const synced = syncedFile(params.textDocument.uri);
+  if (!synced) return [];
+  const offset = synced.document.offsetAt(params.position);
+  const lines = service.workspace.getFile(synced.file)?.yaml.lineIndex;
+  if (!lines) return [];
+  return service.completions(synced.file, offset, options).map((item) => toLspCompletion(item, lines));
+});
+
+connection.onCodeAction((params) => params.context.diagnostics.filter((diagnostic) => diagnostic.source === 'meshlens').flatMap(fixesToCodeActions));
+
+connection.languages.diagnostics.on((params) => {
+  const synced = syncedFile(params.textDocument.uri);
+  const file = synced?.file ?? uriToKey(params.textDocument.uri);
+  return { kind: DocumentDiagnosticReportKind.Full, items: safeDiagnostics(file).map(toLspDiagnostic) };
+});
+
+registerExtraHandlers({ connection, service, documents, options: () => options, syncedFile });
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,71 @@
+/**
+ * `meshlens.*` settings → AnalysisOptions. Settings keys live here once
+ * (`SettingIds`); the server pulls them per workspace folder, caches them per
+ * folder and clears the cache on `workspace/didChangeConfiguration`.
+ */
+
+import { defaultAnalysisOptions, type AnalysisOptions, type SeveritySetting } from '../../core/src/index';
+
+export const SettingIds = {
+  section: 'meshlens',
+  rules: 'rules',
+  ciliumVersion: 'cilium.version',
+  kernelVersion: 'kernel.version',
+  istioVersion: 'istio.version',
+  istioRootNamespace: 'istio.rootNamespace',
+  schemaValidation: 'schemaValidation',
+  filesExclude: 'files.exclude',
+  maxFileSize: 'maxFileSize',
+} as const;
+
+export interface MeshlensSettings {
+  rules?: Record<string, SeveritySetting>;
+  cilium?: { version?: string };
+  kernel?: { version?: string };
+  istio?: { version?: string; rootNamespace?: string };
+  schemaValidation?: boolean;
+  files?: { exclude?: string[] };
+  /** KiB. */
+  maxFileSize?: number;
+}
+
+export function optionsFromSettings(settings: MeshlensSettings | null | undefined): AnalysisOptions {
+  const value = settings ?? {};
+  const rules: Record<string, SeveritySetting> = {};
+  for (const [id, severity] of Object.entries(value.rules ?? {})) {
+    if (['error', 'warning', 'info', 'hint', 'off'].includes(severity)) rules[id] = severity;
+  }
+  return defaultAnalysisOptions({
+    rules,
+    ciliumVersion: nonEmpty(value.cilium?.version),
+    kernelVersion: nonEmpty(value.kernel?.version),
+    istioVersion: nonEmpty(value.istio?.version),
+    istioRootNamespace: nonEmpty(value.istio?.rootNamespace) ?? 'istio-system',
+    schemaValidation: value.schemaValidation !== false,
+    maxFileBytes: typeof value.maxFileSize === 'number' && value.maxFileSize > 0 ? value.maxFileSize * 1024 : 2 * 1024 * 1024,
+  });
+}
+
+export function excludePatterns(settings: MeshlensSettings | null | undefined): RegExp[] {
+  return (settings?.files?.exclude ?? []).map(globToRegExp);
+}
+
+/** Minimal glob: `**` any path, `*` any segment text, `?` one character. */
+export function globToRegExp(glob: string): RegExp {
+  let pattern = '';
+  for (let index = 0; index < glob.length; index++) {
+    const char = glob[index];
+    if (char === '*' && glob[index + 1] === '*') {
+      pattern += '.*';
+      index++;
+      if (glob[index + 1] === '/') index++;
+    } else if (char === '*') pattern += '[^/]*';
+    else if (char === '?') pattern += '[^/]';
+    else pattern += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`(^|/)${pattern}$`);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? value.trim() : undefined;
+}

@@ -1,0 +1,165 @@
+/**
+ * Protocol tests: start the real bundled server (`dist/server.js --stdio`) and
+ * speak LSP to it — initialize, workspace-wide push diagnostics for files never
+ * opened, diagnostics on open and on change, pull diagnostics, code actions
+ * from diagnostic data, hover and completion.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { keyToUri } from '../../server/src/uris';
+import { repoRoot } from '../support/repo';
+
+const BROKEN_POLICY = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web\nspec:\n  endpointSelector: {}\n  ingress:\n    - fromEndpoints:\n        - {}\n      toPort: []\n';
+
+interface Session {
+  connection: MessageConnection;
+  process: ChildProcess;
+  published: Map<string, Diagnostic[]>;
+  waitFor: (uri: string, predicate: (diagnostics: Diagnostic[]) => boolean) => Promise<Diagnostic[]>;
+}
+
+const sessions: Session[] = [];
+
+async function startServer(root: string, initializationOptions: object = {}, diagnosticCapability = false): Promise<Session> {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const published = new Map<string, Diagnostic[]>();
+  const waiters: (() => void)[] = [];
+  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    published.set(params.uri, params.diagnostics);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('workspace/diagnostic/refresh', () => null);
+  connection.listen();
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: keyToUri(root),
+    workspaceFolders: [{ uri: keyToUri(root), name: 'test' }],
+    capabilities: {
+      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+      textDocument: diagnosticCapability ? { diagnostic: { dynamicRegistration: false } } : {},
+    },
+    initializationOptions,
+  });
+  await connection.sendNotification('initialized', {});
+  const session: Session = {
+    connection,
+    process: child,
+    published,
+    waitFor: (uri, predicate) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(published.get(uri))}`)), 15_000);
+        const check = () => {
+          const diagnostics = published.get(uri);
+          if (diagnostics && predicate(diagnostics)) {
+            clearTimeout(timer);
+            resolve(diagnostics);
+          } else waiters.push(check);
+        };
+        check();
+      }),
+  };
+  sessions.push(session);
+  return session;
+}
+
+afterEach(async () => {
+  for (const session of sessions.splice(0)) {
+    try {
+      await session.connection.sendRequest('shutdown');
+      session.connection.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    session.connection.dispose();
+    session.process.kill();
+  }
+});
+
+function workspaceWithPolicy(): { root: string; file: string } {
+  const root = mkdtempSync(join(tmpdir(), 'meshlens-lsp-'));
+  mkdirSync(join(root, 'policies'));
+  const file = join(root, 'policies', 'web.yaml');
+  writeFileSync(file, BROKEN_POLICY);
+  return { root, file };
+}
+
+describe('language server over stdio', () => {
+  it('publishes diagnostics for files that were never opened, with rule code and fix data', async () => {
+    const { root, file } = workspaceWithPolicy();
+    const session = await startServer(root);
+    const diagnostics = await session.waitFor(keyToUri(file), (list) => list.length > 0);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'schema/unknown-field',
+        source: 'meshlens',
+        severity: 1,
+        range: { start: { line: 9, character: 6 }, end: { line: 9, character: 12 } },
+        codeDescription: { href: expect.stringContaining('docs/rules/schema/unknown-field.md') },
+        data: { fixes: [expect.objectContaining({ title: 'Rename "toPort" to "toPorts"' })] },
+      }),
+    ]);
+  });
+
+  it('re-checks on change and offers the quick-fix as a code action', async () => {
+    const { root, file } = workspaceWithPolicy();
+    const session = await startServer(root);
+    const uri = keyToUri(file);
+    await session.waitFor(uri, (list) => list.length === 1);
+    await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: BROKEN_POLICY } });
+    await session.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 5, character: 2 }, end: { line: 5, character: 18 } }, text: 'endpointSelectr' }],
+    });
+    const changed = await session.waitFor(uri, (list) => list.length === 3);
+    expect(changed.map((diagnostic) => diagnostic.code).sort()).toEqual(['schema/invalid-value', 'schema/unknown-field', 'schema/unknown-field']);
+    const typo = changed.find((diagnostic) => diagnostic.message.includes('endpointSelectr'))!;
+    const actions = await session.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: typo.range,
+      context: { diagnostics: [typo] },
+    });
+    expect(actions).toEqual([
+      expect.objectContaining({
+        title: 'Rename "endpointSelectr" to "endpointSelector"',
+        kind: 'quickfix',
+        isPreferred: true,
+        edit: { changes: { [uri]: [{ range: typo.range, newText: 'endpointSelector' }] } },
+      }),
+    ]);
+  });
+
+  it('answers pull diagnostics when the client asks for pull mode', async () => {
+    const { root, file } = workspaceWithPolicy();
+    const session = await startServer(root, { diagnosticMode: 'pull' }, true);
+    const uri = keyToUri(file);
+    await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: BROKEN_POLICY } });
+    const report = (await session.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { kind: string; items: Diagnostic[] };
+    expect(report.kind).toBe('full');
+    expect(report.items.map((item) => item.code)).toEqual(['schema/unknown-field']);
+    expect(session.published.size).toBe(0);
+  });
+
+  it('hovers and completes from the schema', async () => {
+    const { root, file } = workspaceWithPolicy();
+    const session = await startServer(root);
+    const uri = keyToUri(file);
+    await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: BROKEN_POLICY } });
+    const hover = (await session.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 5 } })) as {
+      contents: { value: string };
+    };
+    expect(hover.contents.value).toContain('spec.endpointSelector');
+    const completion = (await session.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 9, character: 6 } })) as {
+      label: string;
+    }[];
+    expect(completion.map((item) => item.label)).toContain('toPorts');
+  });
+});
