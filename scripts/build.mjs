@@ -2,6 +2,7 @@
 // Bundles the extension client, the language server and the CLI with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -24,6 +25,10 @@ const builds = [
 ];
 
 const started = Date.now();
+// Generated sources first: the schema import table and the precompiled validators.
+for (const script of ['scripts/gen-schema-table.mjs', 'scripts/gen-validators.mjs']) {
+  execFileSync(process.execPath, [script], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
 if (watch) {
   for (const build of builds) {
     const context = await esbuild.context({ ...common, ...build });

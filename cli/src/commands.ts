@@ -5,6 +5,8 @@
 
 import type { ParsedArgs } from './args';
 import type { CliIo } from './main';
+import { KERNEL_COMMANDS } from './commands/kernelCommands';
+import { POLICY_COMMANDS } from './commands/policyCommands';
 
 export interface ExtraCommand {
   name: string;
@@ -13,4 +15,4 @@ export interface ExtraCommand {
   run(args: ParsedArgs, io: CliIo): Promise<number> | number;
 }
 
-export const EXTRA_COMMANDS: ExtraCommand[] = [];
+export const EXTRA_COMMANDS: ExtraCommand[] = [...KERNEL_COMMANDS, ...POLICY_COMMANDS];

@@ -8,6 +8,7 @@
 import { Analyzer, type AnalyzerHooks } from './analysis/analyzer';
 import type { Diagnostic } from './diagnostics';
 import { codeActions, type CodeAction } from './features/codeActions';
+import { codeLenses, type CodeLensItem } from './features/codeLens';
 import { complete, type CompletionItem } from './features/completion';
 import { hover, type HoverResult } from './features/hover';
 import type { AnalysisOptions } from './options';
@@ -49,6 +50,10 @@ export class MeshlensService {
 
   completions(path: string, offset: number, options: AnalysisOptions): CompletionItem[] {
     return complete(this.workspace, path, offset, options);
+  }
+
+  codeLenses(path: string, options: AnalysisOptions): CodeLensItem[] {
+    return codeLenses(this.workspace, path, options);
   }
 
   codeActions(path: string, start: number, end: number, options: AnalysisOptions): CodeAction[] {

@@ -80,6 +80,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       hoverProvider: true,
       completionProvider: { triggerCharacters: [':', ' ', '/', '-'], resolveProvider: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider: { resolveProvider: false },
       ...(pullMode ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -272,6 +273,17 @@ connection.onCompletion((params) => {
   const lines = service.workspace.getFile(synced.file)?.yaml.lineIndex;
   if (!lines) return [];
   return service.completions(synced.file, offset, options).map((item) => toLspCompletion(item, lines));
+});
+
+connection.onCodeLens((params) => {
+  const synced = syncedFile(params.textDocument.uri);
+  const file = synced?.file ?? uriToKey(params.textDocument.uri);
+  const lines = service.workspace.getFile(file)?.yaml.lineIndex;
+  if (!lines) return [];
+  return service.codeLenses(file, options).map((lens) => ({
+    range: { start: lines.positionAt(lens.start), end: lines.positionAt(lens.end) },
+    command: { title: lens.title, command: lens.command?.id ?? '', arguments: lens.command?.arguments },
+  }));
 });
 
 connection.onCodeAction((params) => params.context.diagnostics.filter((diagnostic) => diagnostic.source === 'meshlens').flatMap(fixesToCodeActions));

@@ -1,14 +1,16 @@
 /**
  * The schema registry built from the schemas shipped in `schemas/resources/`
- * (bundled into the server and CLI). Created on first use, shared after.
+ * (bundled into the server and CLI), with the validators precompiled at build
+ * time by scripts/gen-validators.mjs. Created on first use, shared after.
  */
 
 import { RESOURCE_SCHEMAS } from './generated/resourceSchemaTable';
+import precompiledValidators from './generated/validators.cjs';
 import { SchemaRegistry } from './schemaRegistry';
 
 let registry: SchemaRegistry | undefined;
 
 export function bundledSchemas(): SchemaRegistry {
-  registry ??= new SchemaRegistry(RESOURCE_SCHEMAS);
+  registry ??= new SchemaRegistry(RESOURCE_SCHEMAS, precompiledValidators);
   return registry;
 }

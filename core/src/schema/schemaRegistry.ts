@@ -55,8 +55,15 @@ export class SchemaRegistry {
   private readonly results = new WeakMap<ParsedDocument, SchemaIssue[]>();
   private readonly ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateSchema: false, code: { optimize: false } });
 
-  constructor(entries: readonly SchemaEntry[]) {
+  /**
+   * @param precompiled standalone validators by `apiVersion/kind` (generated at
+   * build time); kinds without one are compiled on first use.
+   */
+  constructor(entries: readonly SchemaEntry[], precompiled: Record<string, ValidateFunction> = {}) {
     for (const entry of entries) this.entries.set(resourceKey(entry), entry);
+    for (const [key, validate] of Object.entries(precompiled)) {
+      if (typeof validate === 'function' && this.entries.has(key)) this.compiled.set(key, validate);
+    }
   }
 
   has(identity: Pick<ResourceIdentity, 'apiVersion' | 'kind'>): boolean {

@@ -16,7 +16,10 @@ export interface HandlerContext {
   syncedFile: (uri: string) => { file: string; document: TextDocument } | undefined;
 }
 
+import { registerKernelHandlers } from './kernelHandlers';
+import { registerPolicyHandlers } from './policyHandlers';
+
 export function registerExtraHandlers(context: HandlerContext): void {
-  // Areas add their registrations here (CodeLens, commands).
-  void context;
+  registerKernelHandlers(context);
+  registerPolicyHandlers(context);
 }
