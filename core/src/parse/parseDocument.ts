@@ -34,9 +34,8 @@ const STYLE_NAMES: Record<number, ScalarStyle> = {
 export function parseDocumentChunk(chunkText: string): ParsedChunk {
   const chunkStart = 0;
   const problems: SyntaxProblem[] = [];
-  // js-yaml accepts a BOM only at the very start of the stream; a same-length
-  // space keeps every offset true.
-  const source = chunkText.charCodeAt(0) === 0xfeff ? ' ' + chunkText.slice(1) : chunkText;
+  // js-yaml skips a leading byte-order mark and keeps offsets relative to the input.
+  const source = chunkText;
   let events: Event[];
   try {
     events = parseEvents(source, { maxDepth: MAX_NESTING_DEPTH });

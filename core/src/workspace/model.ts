@@ -24,6 +24,8 @@ export interface WorkspaceModel {
   /** A resource by kind and name; `namespace` undefined matches any namespace. */
   find(kind: string, name: string, namespace?: string): IndexedDocument | undefined;
   fileResources(file: string): readonly IndexedDocument[];
+  /** Every parsed document of a file, resources or not (e.g. a `kustomization.yaml` without apiVersion). */
+  fileDocuments(file: string): readonly ParsedDocument[];
   files(): readonly string[];
   /** Memoizes a derived index for the current generation. */
   derive<T>(key: string, compute: (model: WorkspaceModel) => T): T;

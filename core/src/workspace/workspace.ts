@@ -14,7 +14,7 @@
 
 import type { AnalysisOptions } from '../options';
 import { defaultAnalysisOptions } from '../options';
-import { DocumentParseCache, parseYamlFile, type YamlFile } from '../parse/yamlFile';
+import { DocumentParseCache, parseYamlFile, type ParsedDocument, type YamlFile } from '../parse/yamlFile';
 import { identifyResource, type ResourceIdentity } from '../resources/identify';
 import { isInside, joinPath, parentDirectory, type IndexedDocument, type WorkspaceModel } from './model';
 
@@ -110,6 +110,10 @@ export class Workspace implements WorkspaceModel {
 
   fileResources(file: string): readonly IndexedDocument[] {
     return this.fileMap.get(file)?.resources ?? [];
+  }
+
+  fileDocuments(file: string): readonly ParsedDocument[] {
+    return this.fileMap.get(file)?.yaml.documents.map((document) => document.parsed) ?? [];
   }
 
   derive<T>(key: string, compute: (model: WorkspaceModel) => T): T {

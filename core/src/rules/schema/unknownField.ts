@@ -1,3 +1,4 @@
+import { nodeAtPath } from '../../parse/ast';
 import { closestMatches } from '../../util/editDistance';
 import type { Rule } from '../types';
 import { locatedSchemaIssues } from './schemaFindings';
@@ -19,7 +20,10 @@ export const unknownField: Rule = {
   check(context) {
     for (const { issue, node } of locatedSchemaIssues(context, 'unknown-field')) {
       const name = String(issue.path[issue.path.length - 1]);
-      const suggestions = closestMatches(name, issue.knownNames ?? []);
+      // Renaming onto a key that is already present would create a duplicate key.
+      const parent = nodeAtPath(context.root, issue.path.slice(0, -1));
+      const present = new Set(parent?.type === 'map' ? parent.pairs.map((pair) => (pair.key.type === 'scalar' ? pair.key.text : '')) : []);
+      const suggestions = closestMatches(name, (issue.knownNames ?? []).filter((known) => !present.has(known)));
       const hint = suggestions.length > 0 ? `; did you mean "${suggestions[0]}"?` : '.';
       context.report(node, `${issue.message}${hint} The API server drops unknown fields silently.`, {
         fixes: suggestions.map((suggestion, index) => ({

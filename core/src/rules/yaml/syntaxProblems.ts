@@ -6,13 +6,14 @@
  */
 
 import type { SyntaxProblem } from '../../parse/ast';
-import { mentionsOwnedGroup } from '../../resources/identify';
+import { mentionsOwnedGroup, OWNED_GROUPS } from '../../resources/identify';
 import type { RuleContext } from '../types';
 
 export function reportSyntaxProblems(context: RuleContext, code: SyntaxProblem['code']): void {
   const problems = context.document.problems.filter((problem) => problem.code === code);
   if (problems.length === 0) return;
-  if (!context.resource && !mentionsOwnedGroup(context.document.text)) return;
+  const owned = context.resource ? OWNED_GROUPS.has(context.resource.group) : mentionsOwnedGroup(context.document.text);
+  if (!owned) return;
   for (const problem of problems) {
     context.report(problem, problem.message, {
       related: problem.related
