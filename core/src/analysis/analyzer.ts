@@ -93,7 +93,7 @@ export class Analyzer {
           onRuleError: (ruleId, error) => this.hooks.onRuleError?.(ruleId, file.path, error),
         }),
       ];
-      for (const finding of findings) {
+      for (const finding of dropSuperseded(findings)) {
         const start = document.start + finding.range.start;
         const line = file.yaml.lineIndex.positionAt(start).line;
         if (isSuppressed(file.yaml.suppressions, finding.rule, line)) continue;
@@ -173,6 +173,22 @@ export class Analyzer {
       range: { start: file.yaml.lineIndex.positionAt(start), end: file.yaml.lineIndex.positionAt(end) },
     };
   }
+}
+
+/** Removes findings that another finding at the same range supersedes (see RuleMeta.supersedes). */
+function dropSuperseded(findings: RawFinding[]): RawFinding[] {
+  const superseding = findings.filter((finding) => ruleById(finding.rule)?.meta.supersedes?.length);
+  if (superseding.length === 0) return findings;
+  return findings.filter(
+    (finding) =>
+      !superseding.some(
+        (other) =>
+          other !== finding &&
+          other.range.start === finding.range.start &&
+          other.range.end === finding.range.end &&
+          ruleById(other.rule)!.meta.supersedes!.includes(finding.rule),
+      ),
+  );
 }
 
 export function docsUrl(options: AnalysisOptions, ruleId: string): string {

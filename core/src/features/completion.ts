@@ -1,7 +1,7 @@
 /**
  * Completion: keys allowed at the cursor (from the resource schema) and
  * values from enums. The providers of specific areas (`features/providers.ts`)
- * come first; schema completion fills in when they have nothing.
+ * come first; schema items are added after them.
  *
  * The key path at the cursor comes from indentation, not the parse tree, so
  * completion works while the document is incomplete or briefly invalid.
@@ -54,7 +54,9 @@ export function complete(workspace: Workspace, path: string, offset: number, opt
   const request: CompletionRequest = { workspace, file, offset, line, options, apiVersion: identity?.apiVersion, kind: identity?.kind };
   const items: CompletionItem[] = [];
   for (const provider of COMPLETION_PROVIDERS) items.push(...provider(request));
-  if (items.length === 0) items.push(...schemaCompletions(request));
+  // Schema keys and enums complete everywhere; an area's items come first and win on equal labels.
+  const offered = new Set(items.map((item) => item.label));
+  for (const item of schemaCompletions(request)) if (!offered.has(item.label)) items.push(item);
   return items.slice(0, MAX_COMPLETION_ITEMS);
 }
 

@@ -71,6 +71,11 @@ export interface RuleMeta {
   crossFile?: boolean;
   docs: RuleDocs;
   fix?: { title: string; safe: boolean };
+  /**
+   * Rule ids whose findings at the same range this rule's finding replaces
+   * (a semantic rule that explains better what a generic schema rule says).
+   */
+  supersedes?: readonly string[];
   /** Diagnostic tags for editors. */
   tags?: ('unnecessary' | 'deprecated')[];
 }
