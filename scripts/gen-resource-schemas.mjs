@@ -300,21 +300,20 @@ function mergeVariants(variants, releases) {
   }
   if (newest.not !== undefined) merged.not = structuredClone(newest.not);
 
-  const celEntries = [];
+  // Releases reformat the same CEL rule (spaces, quote style); such rules count as one and keep the
+  // newest text.
   const celSeen = new Map();
-  for (const variant of variants) {
+  for (const variant of [...variants].reverse()) {
     for (const entry of variant.schema['x-cel'] ?? []) {
-      const key = JSON.stringify([entry.rule, entry.message]);
-      if (!celSeen.has(key)) {
-        const copy = structuredClone(entry);
-        celSeen.set(key, { copy, releases: [] });
-        celEntries.push(copy);
-      }
+      const key = JSON.stringify([entry.rule.replace(/\s+/g, '').replace(/"/g, "'"), entry.message ?? '']);
+      if (!celSeen.has(key)) celSeen.set(key, { copy: structuredClone(entry), releases: [] });
       celSeen.get(key).releases.push(variant.release);
     }
   }
+  const celEntries = [];
   for (const { copy, releases: present } of celSeen.values()) {
     if (present.length !== variants.length) Object.assign(copy, versionRange(present, releases));
+    celEntries.push(copy);
   }
   if (celEntries.length > 0) merged['x-cel'] = celEntries;
 
@@ -407,6 +406,7 @@ function objectMetaSchema({ nameRequired = false } = {}) {
       },
       uid: { type: 'string' },
       resourceVersion: { type: 'string' },
+      selfLink: { type: 'string' },
       generation: { type: 'integer' },
       creationTimestamp: { type: ['string', 'null'] },
       deletionTimestamp: { type: ['string', 'null'] },

@@ -5,6 +5,7 @@
 // policy schema alone takes most of a second to compile).
 // Usage: node scripts/gen-validators.mjs [--check]
 import Ajv from 'ajv';
+import { createRequire } from 'node:module';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const index = JSON.parse(readFileSync(join(root, 'schemas/resources/index.json'), 'utf8'));
 // These options must match SchemaRegistry's runtime ajv options.
-const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateSchema: false, code: { source: true, optimize: 1 } });
+const re2Pattern = createRequire(import.meta.url)('../core/src/schema/re2Pattern.cjs');
+const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false, code: { source: true, optimize: 1, regExp: re2Pattern } });
 const exportsMap = {};
 index.entries.forEach((entry, position) => {
   const id = `v${position}`;

@@ -10,6 +10,7 @@
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ParsedDocument } from '../parse/yamlFile';
+import re2Pattern from './re2Pattern.cjs';
 import type { ResourceIdentity } from '../resources/identify';
 import { resourceKey } from '../resources/identify';
 
@@ -53,7 +54,8 @@ export class SchemaRegistry {
   private readonly entries = new Map<string, SchemaEntry>();
   private readonly compiled = new Map<string, ValidateFunction | null>();
   private readonly results = new WeakMap<ParsedDocument, SchemaIssue[]>();
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateSchema: false, code: { optimize: false } });
+  // Same options as scripts/gen-validators.mjs; patterns run on RE2 (linear time).
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false, code: { optimize: false, regExp: re2Pattern } });
 
   /**
    * @param precompiled standalone validators by `apiVersion/kind` (generated at

@@ -1,0 +1,38 @@
+/**
+ * The Flux release the workspace runs, when the workspace says: the
+ * `app.kubernetes.io/version` label that `flux bootstrap` puts on the objects
+ * of gotk-components.yaml (with `app.kubernetes.io/part-of: flux`), or a
+ * flux-operator FluxInstance `spec.distribution.version` naming a minor
+ * (`2.6.x`). Undefined when nothing in the workspace says.
+ *
+ * Invariant: memoized per workspace generation; when several releases are
+ * found (one repository, several clusters) the newest wins.
+ */
+
+import { mapGet, scalarString } from '../parse/ast';
+import type { WorkspaceModel } from '../workspace/model';
+import { compareFluxReleases, fluxMinorOf } from './fluxVersions';
+
+const KINDS_WITH_FLUX_LABELS = ['Namespace', 'Deployment', 'CustomResourceDefinition'];
+
+export function workspaceFluxRelease(model: WorkspaceModel): string | undefined {
+  return model.derive('flux/release', (workspace) => {
+    const found: string[] = [];
+    for (const kind of KINDS_WITH_FLUX_LABELS) {
+      for (const document of workspace.byKind(kind)) {
+        const labels = mapGet(mapGet(document.parsed.root, 'metadata'), 'labels');
+        if (scalarString(mapGet(labels, 'app.kubernetes.io/part-of')) !== 'flux') continue;
+        const minor = fluxMinorOf(scalarString(mapGet(labels, 'app.kubernetes.io/version')));
+        if (minor) found.push(minor);
+      }
+    }
+    for (const document of workspace.byKind('FluxInstance')) {
+      const version = scalarString(mapGet(mapGet(mapGet(document.parsed.root, 'spec'), 'distribution'), 'version'));
+      const minor = version && /^v?\d+\.\d+/.test(version) ? fluxMinorOf(version) : undefined;
+      if (minor) found.push(minor);
+    }
+    // Several clusters may run different releases; the newest is what upgrades lead to,
+    // and an API version removed there breaks that cluster.
+    return found.sort(compareFluxReleases).pop();
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * Resolves a Flux object reference (`sourceRef`, `chartRef`, a `dependsOn`
+ * entry) against the workspace the way the controllers do: by kind, name and
+ * namespace, the namespace defaulting to the referring object's.
+ *
+ * Results: `found` (one or more documents match), `wrong-kind` (nothing of the
+ * requested kind, but an object of another plausible kind has that name),
+ * `missing`, or `unknown` (placeholders, or a kind whose producer we cannot
+ * see). Documents of kustomize patch files never count as targets.
+ */
+
+import { mapGet, scalarString } from '../parse/ast';
+import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
+import { FLUX_KIND_GROUPS, hasSubstitution, type ObjectReference } from './fluxObjects';
+import { documentNamespaces, isPatchDocument, namespacesOverlap, referenceNamespaces } from './fluxWorkspace';
+
+export type ReferenceResolution =
+  | { status: 'found'; targets: IndexedDocument[] }
+  | { status: 'wrong-kind'; others: IndexedDocument[] }
+  | { status: 'missing'; namespaces?: ReadonlySet<string> }
+  | { status: 'unknown'; reason: string };
+
+export interface ReferenceQuery {
+  kind: string | undefined;
+  name: string | undefined;
+  namespace?: string;
+}
+
+/**
+ * @param alternatives kinds that a mistaken reference plausibly meant (checked
+ *   only when nothing of the requested kind matches)
+ */
+export function resolveReference(
+  model: WorkspaceModel,
+  from: IndexedDocument,
+  query: ReferenceQuery | ObjectReference,
+  alternatives: readonly string[] = [],
+): ReferenceResolution {
+  const { kind, name } = query;
+  if (!kind || !name) return { status: 'unknown', reason: 'the reference has no kind or name' };
+  if (hasSubstitution(kind) || hasSubstitution(name) || hasSubstitution(query.namespace)) {
+    return { status: 'unknown', reason: 'the reference uses ${…} placeholders' };
+  }
+  const namespaces = referenceNamespaces(model, from, query.namespace);
+  if (kind === 'ExternalArtifact') {
+    return externalArtifactExists(model, name, namespaces)
+      ? { status: 'found', targets: [] }
+      : { status: 'unknown', reason: 'ExternalArtifacts may come from controllers outside the workspace' };
+  }
+  const targets = candidates(model, kind, name, namespaces);
+  if (targets.length > 0) return { status: 'found', targets };
+  const others = alternatives.filter((other) => other !== kind).flatMap((other) => candidates(model, other, name, namespaces));
+  if (others.length > 0) return { status: 'wrong-kind', others };
+  return { status: 'missing', namespaces };
+}
+
+function candidates(model: WorkspaceModel, kind: string, name: string, namespaces: ReadonlySet<string> | undefined): IndexedDocument[] {
+  const group = FLUX_KIND_GROUPS[kind];
+  return model
+    .byKind(kind)
+    .filter(
+      (document) =>
+        (group === undefined || document.identity.group === group) &&
+        document.identity.name === name &&
+        !isPatchDocument(model, document) &&
+        namespacesOverlap(namespaces, documentNamespaces(model, document)),
+    );
+}
+
+/** ArtifactGenerators (source-watcher) publish ExternalArtifacts named by `spec.artifacts[].name`. */
+function externalArtifactExists(model: WorkspaceModel, name: string, namespaces: ReadonlySet<string> | undefined): boolean {
+  return model.byKind('ArtifactGenerator').some((generator) => {
+    if (!namespacesOverlap(namespaces, documentNamespaces(model, generator))) return false;
+    const artifacts = mapGet(mapGet(generator.parsed.root, 'spec'), 'artifacts');
+    return artifacts?.type === 'seq' && artifacts.items.some((item) => scalarString(mapGet(item, 'name')) === name);
+  });
+}
+
+/** Orders candidates: same file first, then same folder, then the rest (stable otherwise). */
+export function closestFirst(from: { file: string }, documents: readonly IndexedDocument[]): IndexedDocument[] {
+  const folder = from.file.slice(0, from.file.lastIndexOf('/') + 1);
+  const score = (document: IndexedDocument) => (document.file === from.file ? 0 : document.file.startsWith(folder) ? 1 : 2);
+  return [...documents].sort((a, b) => score(a) - score(b));
+}
+
+export function describeNamespaces(namespaces: ReadonlySet<string> | undefined): string {
+  if (!namespaces) return '';
+  return ` in namespace ${[...namespaces].map((namespace) => `"${namespace}"`).join(' or ')}`;
+}
