@@ -1,0 +1,71 @@
+/**
+ * Shared plumbing of the `authz/*` rules: reading the AuthorizationPolicy
+ * under check, walking its value lists and conditions, and building related
+ * locations from the workspace index.
+ *
+ * Document-local rules read the namespace from `metadata.namespace` only
+ * (their findings are cached per document text and must not depend on other
+ * files); cross-file rules resolve it through the workspace index, which
+ * knows kustomize and Flux namespace overrides.
+ */
+
+import { isAuthorizationPolicy, readAuthorizationPolicy, type AuthzCondition, type AuthzPolicy, type AuthzRule, type StringList, type StringValue } from '../../policy/authzModel';
+import { k8sIndex, type K8sIndex, type ResourceSource } from '../../workspace/k8sIndex';
+import type { RelatedInfo, RuleContext } from '../types';
+
+export const AUTHZ_KINDS = ['AuthorizationPolicy'] as const;
+
+/** The policy for a document-local rule (namespace from metadata, `default` when absent). */
+export function localPolicy(context: RuleContext): AuthzPolicy | undefined {
+  if (!isAuthorizationPolicy(context.resource)) return undefined;
+  return readAuthorizationPolicy(context.root, {
+    namespace: context.resource?.namespace ?? 'default',
+    rootNamespace: context.options.istioRootNamespace,
+    text: context.document.text,
+  });
+}
+
+/** The policy for a cross-file rule, with its namespace resolved through the workspace. */
+export function workspacePolicy(context: RuleContext): { policy: AuthzPolicy; index: K8sIndex } | undefined {
+  if (!isAuthorizationPolicy(context.resource)) return undefined;
+  const index = k8sIndex(context.workspace);
+  const { namespace } = index.effectiveNamespace(context.file, context.resource?.namespace);
+  const policy = readAuthorizationPolicy(context.root, { namespace, rootNamespace: context.options.istioRootNamespace, text: context.document.text });
+  return policy ? { policy, index } : undefined;
+}
+
+/** Every value list of every rule (sources and operations), with the rule it belongs to; template values are included. */
+export function* valueLists(policy: AuthzPolicy): Generator<{ rule: AuthzRule; list: StringList; part: 'from' | 'to' }> {
+  for (const rule of policy.rules ?? []) {
+    for (const source of rule.from ?? []) for (const list of Object.values(source.fields)) yield { rule, list: list!, part: 'from' };
+    for (const operation of rule.to ?? []) for (const list of Object.values(operation.fields)) yield { rule, list: list!, part: 'to' };
+  }
+}
+
+/** Values of the named fields across all rules, leaving out unrendered template actions. */
+export function* fieldValues(policy: AuthzPolicy, fields: ReadonlySet<string>): Generator<{ rule: AuthzRule; list: StringList; value: StringValue }> {
+  for (const { rule, list } of valueLists(policy)) {
+    if (!fields.has(list.field)) continue;
+    for (const value of list.values) if (!value.templated) yield { rule, list, value };
+  }
+}
+
+export function* conditions(policy: AuthzPolicy): Generator<{ rule: AuthzRule; condition: AuthzCondition }> {
+  for (const rule of policy.rules ?? []) for (const condition of rule.when ?? []) yield { rule, condition };
+}
+
+/** Values and notValues of a condition. */
+export function conditionValues(condition: AuthzCondition): { list: StringList; value: StringValue }[] {
+  return [condition.values, condition.notValues].flatMap((list) => (list ? list.values.filter((value) => !value.templated).map((value) => ({ list, value })) : []));
+}
+
+export function relatedAt(source: ResourceSource, message: string): RelatedInfo {
+  return { at: { file: source.file, document: source.document, start: source.start, end: source.end }, message };
+}
+
+/** `name` for messages. */
+export function policyLabel(policy: AuthzPolicy): string {
+  return policy.name ? `"${policy.name}"` : 'this policy';
+}
+
+export const WORKSPACE_CAVEAT = 'the repository may not hold every manifest of the cluster';

@@ -1,0 +1,52 @@
+/** authz/unknown-namespace: source namespaces that exist nowhere in the workspace. */
+
+import { patternMatches } from '../../policy/authzAttributes';
+import type { Rule } from '../types';
+import { AUTHZ_KINDS, WORKSPACE_CAVEAT, conditions, conditionValues, fieldValues, workspacePolicy } from './authzPolicy';
+import type { YamlNode } from '../../parse/ast';
+
+const ALWAYS_PRESENT = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const NAMESPACE_FIELDS = new Set(['namespaces', 'notNamespaces']);
+const PRINCIPAL_FIELDS = new Set(['principals', 'notPrincipals']);
+const ACCOUNT_FIELDS = new Set(['serviceAccounts', 'notServiceAccounts']);
+
+export const unknownNamespace: Rule = {
+  meta: {
+    id: 'authz/unknown-namespace',
+    severity: 'warning',
+    title: 'Namespace not in the workspace',
+    kinds: AUTHZ_KINDS,
+    crossFile: true,
+    docs: {
+      summary: 'A namespace in `namespaces`/`notNamespaces`, a `source.namespace` condition, a principal or a `namespace/serviceAccount` value that no Namespace or resource of the workspace has.',
+      why: 'Often a typo: a positive match on a namespace that does not exist never matches (an ALLOW rule allows nothing), a negative one excludes nothing. istioctl reports missing namespaces as an error (IST0101); meshlens warns because the repository may not hold every namespace of the cluster.',
+      bad: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  rules:\n  - from:\n    - source: {namespaces: ["wbe"]}\n',
+      good: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  rules:\n  - from:\n    - source: {namespaces: ["web"]}\n',
+      source: 'istioctl analyze IST0101 (authz analyzer); Kiali KIA0101',
+    },
+  },
+  check(context) {
+    const found = workspacePolicy(context);
+    if (!found) return;
+    const { policy, index } = found;
+    if (!index.hasKubernetesObjects) return;
+    const known = [...new Set([...index.namespaceNames(), ...ALWAYS_PRESENT, context.options.istioRootNamespace, policy.namespace])];
+    const exists = (pattern: string) => known.some((name) => patternMatches(pattern.toLowerCase(), name.toLowerCase()));
+    const check = (node: YamlNode, namespace: string, via: string) => {
+      if (namespace === '' || exists(namespace)) return;
+      context.report(node, `Namespace "${namespace}"${via} exists nowhere in this workspace (no Namespace object or resource in it), so this value never matches if the namespace is missing (${WORKSPACE_CAVEAT}).`);
+    };
+    for (const { value } of fieldValues(policy, NAMESPACE_FIELDS)) check(value.node, value.text, '');
+    for (const { condition } of conditions(policy)) {
+      if (condition.key === 'source.namespace') for (const { value } of conditionValues(condition)) check(value.node, value.text, '');
+    }
+    for (const { value } of fieldValues(policy, PRINCIPAL_FIELDS)) {
+      const match = /^[^/]+\/ns\/([^/*]+)\/sa\/[^/]+$/.exec(value.text);
+      if (match) check(value.node, match[1], ' (in the principal)');
+    }
+    for (const { value } of fieldValues(policy, ACCOUNT_FIELDS)) {
+      const parts = value.text.split('/');
+      if (parts.length === 2 && parts[0] !== '' && !parts[0].includes('*')) check(value.node, parts[0], ' (in the service account)');
+    }
+  },
+};
