@@ -25,7 +25,8 @@ export interface LinePathContext {
   siblingKeys: string[];
 }
 
-const KEY_LINE = /^(\s*)(-\s+)*([^\s#'"{}[\],:][^#:]*?|"[^"]*"|'[^']*')\s*:(\s|$)/;
+// A key may contain `:` when no space follows it (`k8s:io.kubernetes.pod.namespace`).
+const KEY_LINE = /^(\s*)(-\s+)*((?:[^\s#'"{}[\],:]|:(?=\S))(?:[^#:]|:(?=\S))*?|"[^"]*"|'[^']*')\s*:(\s|$)/;
 
 export function yamlPathAtLine(text: string, lines: LineIndex, offset: number): LinePathContext {
   const position = lines.positionAt(offset);
@@ -40,7 +41,8 @@ export function yamlPathAtLine(text: string, lines: LineIndex, offset: number): 
   while (wordEndColumn < lineText.length && /[^\s:{}[\],"'#]/.test(lineText[wordEndColumn])) wordEndColumn++;
 
   // Where the cursor is on its line.
-  const keyMatch = /^(\s*(?:-\s+)*)([^\s#:][^#:]*?)\s*:\s+(.*)$/.exec(before) ?? /^(\s*(?:-\s+)*)([^\s#:][^#:]*?)\s*:$/.exec(before);
+  const keyMatch =
+    /^(\s*(?:-\s+)*)((?:[^\s#:]|:(?=\S))(?:[^#:]|:(?=\S))*?)\s*:\s+(.*)$/.exec(before) ?? /^(\s*(?:-\s+)*)((?:[^\s#:]|:(?=\S))(?:[^#:]|:(?=\S))*?)\s*:$/.exec(before);
   let cursorColumn: number;
   let kind: LinePathContext['position'];
   let key: string | undefined;

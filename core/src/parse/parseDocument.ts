@@ -80,6 +80,8 @@ interface OpenMap {
 class TreeBuilder {
   nodeCount = 0;
   private readonly anchors = new Map<string, YamlNode>();
+  /** End of the last node seen, for placing empty scalars (which have no offsets). */
+  private lastEnd = 0;
   private readonly stack: (OpenMap | YamlSeq)[] = [];
 
   constructor(
@@ -103,6 +105,7 @@ class TreeBuilder {
             end: this.offset + event.start,
           };
           this.decorate(node, event.anchorStart, event.anchorEnd, event.tagStart, event.tagEnd);
+          this.lastEnd = event.start;
           root = this.attach(node) ?? root;
           this.stack.push({ node, pendingKey: undefined, seenKeys: new Map() });
           break;
@@ -116,6 +119,7 @@ class TreeBuilder {
             end: this.offset + event.start,
           };
           this.decorate(node, event.anchorStart, event.anchorEnd, event.tagStart, event.tagEnd);
+          this.lastEnd = event.start;
           root = this.attach(node) ?? root;
           this.stack.push(node);
           break;
@@ -132,6 +136,7 @@ class TreeBuilder {
             start: this.offset + event.anchorStart - 1,
             end: this.offset + event.anchorEnd,
           };
+          this.lastEnd = event.anchorEnd;
           if (!node.target) {
             this.problems.push({ code: 'yaml/unknown-alias', start: node.start, end: node.end, message: `Unknown alias *${name}` });
           }
@@ -149,6 +154,7 @@ class TreeBuilder {
   }
 
   private scalar(event: ScalarEvent): YamlScalar {
+    if (event.valueStart < 0) return this.emptyScalar(event);
     const text = getScalarValue(this.source, event);
     const style = STYLE_NAMES[event.style] ?? 'plain';
     const quoted = style === 'single' || style === 'double';
@@ -170,8 +176,34 @@ class TreeBuilder {
     const tag = event.tagStart >= 0 ? this.source.slice(event.tagStart, event.tagEnd) : undefined;
     const value = tag ? resolveTaggedScalar(tag, text) : style === 'plain' ? resolvePlainScalar(text) : text;
     const node: YamlScalar = { type: 'scalar', text, style, value, start: this.offset + start, end: this.offset + end };
+    this.lastEnd = end;
     this.decorate(node, event.anchorStart, event.anchorEnd, event.tagStart, event.tagEnd);
     if (event.anchorStart >= 0 && event.anchorStart < start) node.start = this.offset + event.anchorStart - 1;
+    return node;
+  }
+
+  /**
+   * An empty value (`key:` or a bare `-`) has no source text. It is placed on
+   * the indicator that introduces it (the `:` or `-` after the previous node),
+   * so a finding about it lands on the right line.
+   */
+  private emptyScalar(event: ScalarEvent): YamlScalar {
+    let position = this.lastEnd;
+    while (position < this.source.length) {
+      const char = this.source[position];
+      if (char === '#') {
+        const newline = this.source.indexOf('\n', position);
+        position = newline === -1 ? this.source.length : newline + 1;
+      } else if (char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '"' || char === "'") position++;
+      else break;
+    }
+    const indicator = this.source[position];
+    const start = indicator === ':' || indicator === '-' || indicator === '?' ? position : this.lastEnd;
+    const end = start === position ? Math.min(this.source.length, start + 1) : start;
+    this.lastEnd = end;
+    const tag = event.tagStart >= 0 ? this.source.slice(event.tagStart, event.tagEnd) : undefined;
+    const node: YamlScalar = { type: 'scalar', text: '', style: 'plain', value: tag ? resolveTaggedScalar(tag, '') : null, start: this.offset + start, end: this.offset + end };
+    this.decorate(node, event.anchorStart, event.anchorEnd, event.tagStart, event.tagEnd);
     return node;
   }
 

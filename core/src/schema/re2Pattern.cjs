@@ -18,7 +18,8 @@ function re2Pattern(pattern) {
       // A pattern RE2 cannot compile never matches; the schema author's intent is unknown.
       re = undefined;
     }
-    regExp = { test: (value) => (re ? re.test(value) : true) };
+    // ajv keys compiled patterns by toString(): it must differ per pattern.
+    regExp = { test: (value) => (re ? re.test(value) : true), toString: () => `/${pattern}/` };
     compiled.set(pattern, regExp);
   }
   return regExp;

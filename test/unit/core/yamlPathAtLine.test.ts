@@ -20,6 +20,8 @@ describe('yamlPathAtLine', () => {
     ['value position', 'spec:\n  action: $0', ['spec'], 'value'],
     ['deep list of lists', 'spec:\n  egress:\n    - toPorts:\n        - ports:\n            - port: "53"\n              $0', ['spec', 'egress', 0, 'toPorts', 0, 'ports', 0], 'key', ['port']],
     ['ignores comments and blank lines', 'spec:\n  # comment\n\n  values:\n    $0', ['spec', 'values'], 'key'],
+    ['keys with a colon inside', 'spec:\n  endpointSelector:\n    matchLabels:\n      k8s:io.kubernetes.pod.namespace: shop\n      $0', ['spec', 'endpointSelector', 'matchLabels'], 'key', ['k8s:io.kubernetes.pod.namespace']],
+    ['value of a key with a colon', 'spec:\n  matchLabels:\n    k8s:app: $0', ['spec', 'matchLabels'], 'value'],
     ['works when the document is broken', 'spec:\n  a: [\n  values:\n    $0', ['spec', 'values'], 'key'],
   ];
   for (const [name, source, path, position, siblings] of cases) {

@@ -26,3 +26,12 @@ describe('schema patterns', () => {
     expect(diagnostics.some((diagnostic) => diagnostic.range.start.line === 7)).toBe(true);
   });
 });
+
+describe('precompiled validators', () => {
+  it('keep each pattern apart (ajv keys compiled patterns by their string form)', () => {
+    const document = (url: string) =>
+      `apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: podinfo}\nspec:\n  interval: 1h\n  url: ${url}\n`;
+    expect(check(document('oci://ghcr.io/stefanprodan/charts/podinfo')).diagnostics).toEqual([]);
+    expect(check(document('https://ghcr.io/x')).diagnostics.map((diagnostic) => diagnostic.rule)).toEqual(['schema/invalid-value']);
+  });
+});

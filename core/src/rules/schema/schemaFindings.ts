@@ -27,6 +27,9 @@ export function locatedSchemaIssues(context: RuleContext, kind: IssueKind): Loca
     // An alias to a missing anchor is reported once, by yaml/unknown-alias.
     const written = pairAtPath(context.root, issue.path)?.value;
     if (written?.type === 'alias' && !written.target) continue;
+    if (isTemplateAction(context.document.text, node) || (written && isTemplateAction(context.document.text, written))) continue;
+    // `status` is written by controllers; the API server ignores it in applied manifests.
+    if (issue.kind === 'unknown-field' && issue.path.length === 1 && issue.path[0] === 'status') continue;
     if (!issue.atKey && containsSubstitution(node)) continue;
     located.push({ issue, node });
   }
@@ -66,4 +69,13 @@ export function containsSubstitution(node: YamlNode): boolean {
 export function isSopsEncrypted(root: YamlNode | undefined): boolean {
   const sops = mapGetPair(root, 'sops');
   return sops !== undefined && sops.value.type === 'map';
+}
+
+/**
+ * An unquoted Go template action (`{{ .Values.x }}`) parses as a flow map of
+ * a flow map. Such values belong to a template that is rendered before the API
+ * server sees it, so the schema does not apply to them.
+ */
+function isTemplateAction(text: string, node: YamlNode): boolean {
+  return node.type === 'map' && node.flow && text.startsWith('{{', node.start);
 }
