@@ -58,7 +58,8 @@ function issueNode(root: YamlNode | undefined, issue: SchemaIssue): YamlNode | u
  */
 export function containsSubstitution(node: YamlNode): boolean {
   const target = deref(node);
-  return target?.type === 'scalar' && /\$\{[^}]+\}/.test(target.text);
+  // Go template actions inside strings (`"echo.{{ .NS }}.svc"`) are filled in the same way by the tool that renders them.
+  return target?.type === 'scalar' && (/\$\{[^}]+\}/.test(target.text) || /\{\{.*\}\}/.test(target.text));
 }
 
 /**

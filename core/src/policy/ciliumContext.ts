@@ -1,0 +1,149 @@
+/**
+ * What the workspace says about the Cilium installation that will read the
+ * policies: the Cilium minor version and the agent settings that change what
+ * a CiliumNetworkPolicy may contain (`l7Proxy`, `nodeSelectorLabels`).
+ *
+ * Source order: the Cilium HelmRelease of the workspace (chart `cilium`, or a
+ * `chartRef` to an OCIRepository whose URL ends in `/cilium`), then the
+ * `ciliumVersion` setting, then the newest minor we know. Only inline
+ * `spec.values` are read; values from ConfigMaps/Secrets are not followed.
+ *
+ * Invariants: never throws; `minor` is always `major.minor` text. The result is
+ * memoized per workspace generation (and `ciliumVersion` setting), so rules
+ * that use it must be `crossFile: true`.
+ *
+ * The HelmRelease's chart version goes through `resolveCiliumChartVersion`
+ * (the values catalog), so hover and rules agree on ranges; an exact version
+ * keeps its own minor even when no values catalog exists for it (1.12, 1.13),
+ * because policy rules know those versions. The setting is parsed locally.
+ */
+
+import { intersects, valid, validRange } from 'semver';
+import { minorOfVersion } from '../cilium/chartVersion';
+import { resolveCiliumChartVersion } from '../cilium/valuesCatalog';
+import type { AnalysisOptions } from '../options';
+import { deref, mapGet, mapGetPair, nodeAtPath, scalarString, type YamlNode, type YamlPair } from '../parse/ast';
+import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
+
+/** The newest Cilium minor meshlens knows; assumed when nothing says otherwise. */
+export const NEWEST_CILIUM_MINOR = '1.20';
+/** Oldest minor whose policy semantics we model; older versions are treated like it. */
+const OLDEST_MODELLED_MINOR = 12;
+
+export interface ClusterCiliumContext {
+  /** `major.minor`, e.g. `1.16`. */
+  minor: string;
+  source: 'helmrelease' | 'setting' | 'default';
+  /** `spec.values.l7Proxy` of the Cilium HelmRelease, when written there. */
+  l7Proxy?: boolean;
+  /** `spec.values.nodeSelectorLabels` of the Cilium HelmRelease, when written there. */
+  nodeSelectorLabels?: boolean;
+  helmRelease?: IndexedDocument;
+  /** The value pairs above (for related locations), when present. */
+  l7ProxyPair?: YamlPair;
+  nodeSelectorLabelsPair?: YamlPair;
+}
+
+export function clusterCiliumContext(workspace: WorkspaceModel, options: AnalysisOptions): ClusterCiliumContext {
+  return workspace.derive(`cilium-context:${options.ciliumVersion ?? ''}`, (model) => computeContext(model, options));
+}
+
+/** Is `minor` at least `than` (both `x.y`)? */
+export function minorAtLeast(minor: string, than: string): boolean {
+  const [aMajor, aMinor] = minor.split('.').map(Number);
+  const [bMajor, bMinor] = than.split('.').map(Number);
+  return aMajor !== bMajor ? aMajor > bMajor : aMinor >= bMinor;
+}
+
+/** `x.y` from an exact version or a semver range, or undefined when the text is neither. */
+export function minorFromVersionText(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const trimmed = text.trim().replace(/@.*$/, '').replace(/^v(?=\d)/, '');
+  const exact = valid(trimmed);
+  if (exact) {
+    const [major, minor] = exact.split('.');
+    return `${Number(major)}.${Number(minor)}`;
+  }
+  const range = validRange(trimmed.replace(/(^|\s|[<>=~^])v(\d)/g, '$1$2'));
+  if (!range) return undefined;
+  // The highest known 1.x minor the range admits.
+  const newest = Number(NEWEST_CILIUM_MINOR.split('.')[1]);
+  for (let minor = newest + 5; minor >= OLDEST_MODELLED_MINOR - 4; minor--) {
+    try {
+      if (intersects(range, `>=1.${minor}.0 <1.${minor + 1}.0`)) return `1.${minor}`;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function computeContext(model: WorkspaceModel, options: AnalysisOptions): ClusterCiliumContext {
+  const release = findCiliumHelmRelease(model);
+  const values = release ? deref(nodeAtPath(release.document.parsed.root, ['spec', 'values'])) : undefined;
+  const l7ProxyPair = mapGetPair(values, 'l7Proxy');
+  const nodeSelectorLabelsPair = mapGetPair(values, 'nodeSelectorLabels');
+  const base = {
+    helmRelease: release?.document,
+    l7Proxy: booleanOf(l7ProxyPair?.value),
+    nodeSelectorLabels: booleanOf(nodeSelectorLabelsPair?.value),
+    l7ProxyPair,
+    nodeSelectorLabelsPair,
+  };
+  const fromRelease = releaseMinor(release?.version);
+  if (fromRelease) return { ...base, minor: fromRelease, source: 'helmrelease' };
+  const fromSetting = minorFromVersionText(options.ciliumVersion);
+  if (fromSetting) return { ...base, minor: fromSetting, source: 'setting' };
+  return { ...base, minor: NEWEST_CILIUM_MINOR, source: 'default' };
+}
+
+/** The minor a HelmRelease's chart version means, or undefined when it gives none we can read. */
+function releaseMinor(version: string | undefined): string | undefined {
+  if (!version || version.trim() === '') return undefined;
+  const resolved = resolveCiliumChartVersion(version.replace(/@.*$/, ''));
+  if (resolved.how === 'default') return undefined;
+  if (resolved.how === 'exact') return minorOfVersion(resolved.chartVersion) ?? resolved.minor;
+  return resolved.minor;
+}
+
+function booleanOf(node: YamlNode | undefined): boolean | undefined {
+  const target = deref(node);
+  if (!target || target.type !== 'scalar') return undefined;
+  if (typeof target.value === 'boolean') return target.value;
+  if (target.text === 'true') return true;
+  if (target.text === 'false') return false;
+  return undefined;
+}
+
+interface FoundRelease {
+  document: IndexedDocument;
+  version?: string;
+}
+
+/** The first HelmRelease that installs the Cilium chart, preferring one in `kube-system`. */
+function findCiliumHelmRelease(model: WorkspaceModel): FoundRelease | undefined {
+  const found: FoundRelease[] = [];
+  for (const document of model.byKind('HelmRelease')) {
+    if (document.identity.group !== 'helm.toolkit.fluxcd.io') continue;
+    const spec = deref(mapGet(document.parsed.root, 'spec'));
+    const chartSpec = nodeAtPath(spec, ['chart', 'spec']);
+    if (scalarString(mapGet(chartSpec, 'chart')) === 'cilium') {
+      found.push({ document, version: scalarString(mapGet(chartSpec, 'version')) });
+      continue;
+    }
+    const chartRef = deref(mapGet(spec, 'chartRef'));
+    if (chartRef?.type === 'map' && scalarString(mapGet(chartRef, 'kind')) === 'OCIRepository') {
+      const name = scalarString(mapGet(chartRef, 'name'));
+      const namespace = scalarString(mapGet(chartRef, 'namespace')) ?? document.identity.namespace;
+      if (!name) continue;
+      const repository =
+        model.byKind('OCIRepository').find((candidate) => candidate.identity.name === name && candidate.identity.namespace === namespace) ??
+        model.byKind('OCIRepository').find((candidate) => candidate.identity.name === name);
+      const url = scalarString(nodeAtPath(repository?.parsed.root, ['spec', 'url']));
+      if (!repository || !url || !/\/cilium\/?$/.test(url)) continue;
+      const ref = nodeAtPath(repository.parsed.root, ['spec', 'ref']);
+      found.push({ document, version: scalarString(mapGet(ref, 'tag')) ?? scalarString(mapGet(ref, 'semver')) });
+    }
+  }
+  return found.find((release) => release.document.identity.namespace === 'kube-system') ?? found[0];
+}

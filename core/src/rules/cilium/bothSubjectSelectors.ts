@@ -1,0 +1,35 @@
+/** `cnp/both-subject-selectors`: a rule selects pods or nodes, never both. */
+
+import type { Rule } from '../types';
+import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
+
+export const bothSubjectSelectors: Rule = {
+  meta: {
+    id: 'cnp/both-subject-selectors',
+    severity: 'error',
+    title: 'Both endpointSelector and nodeSelector',
+    kinds: CNP_KINDS,
+    docs: {
+      summary: 'A rule with both `endpointSelector` and `nodeSelector`.',
+      why: 'A rule applies either to pods or to nodes (host firewall). The agent refuses the policy ("rule cannot have both EndpointSelector and NodeSelector"). Write two rules (`specs`) instead.',
+      bad: 'spec:\n  endpointSelector: {}\n  nodeSelector: {}\n  ingress: [{fromEntities: [cluster]}]\n',
+      good: 'specs:\n  - endpointSelector: {}\n    ingress: [{fromEntities: [cluster]}]\n  - nodeSelector: {}\n    ingress: [{fromEntities: [cluster]}]\n',
+      source: 'cilium/cilium pkg/policy/api/rule_validation.go (Rule sanitize), all versions',
+    },
+  },
+  check(context) {
+    const policy = policyOf(context);
+    if (!policy) return;
+    for (const spec of policy.specs) {
+      if (!spec.endpointSelector || !spec.nodeSelector) continue;
+      context.report(spec.nodeSelector.key, `A rule selects pods (endpointSelector) or nodes (nodeSelector), not both: "rule cannot have both EndpointSelector and NodeSelector"; ${AGENT_REJECTS}.`, {
+        related: [
+          {
+            at: { file: context.file, document: context.documentIndex, start: spec.endpointSelector.key.start, end: spec.endpointSelector.key.end },
+            message: 'endpointSelector is set here',
+          },
+        ],
+      });
+    }
+  },
+};

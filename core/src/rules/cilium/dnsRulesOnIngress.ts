@@ -1,0 +1,32 @@
+/** `cnp/dns-rules-on-ingress`: DNS L7 rules exist only for egress (the DNS proxy sees a pod's own lookups). */
+
+import { allowPortRules } from '../../policy/cnpModel';
+import type { Rule } from '../types';
+import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
+
+export const dnsRulesOnIngress: Rule = {
+  meta: {
+    id: 'cnp/dns-rules-on-ingress',
+    severity: 'error',
+    title: 'DNS rules on ingress',
+    kinds: CNP_KINDS,
+    docs: {
+      summary: '`rules.dns` inside an `ingress` rule.',
+      why: 'The DNS proxy only filters the lookups a pod sends, so the agent refuses DNS rules on ingress ("L7 protocol DNS is not supported on ingress yet") and with them the whole policy.',
+      bad: 'ingress:\n  - toPorts:\n      - ports: [{port: "53", protocol: UDP}]\n        rules:\n          dns: [{matchPattern: "*"}]\n',
+      good: 'egress:\n  - toPorts:\n      - ports: [{port: "53", protocol: UDP}]\n        rules:\n          dns: [{matchPattern: "*"}]\n',
+      source: 'cilium/cilium pkg/policy/api/rule_validation.go (IngressRule sanitize), all versions',
+    },
+  },
+  check(context) {
+    const policy = policyOf(context);
+    if (!policy) return;
+    for (const { rule, portRule } of allowPortRules(policy)) {
+      if (!rule.ingress) continue;
+      for (const entry of portRule.l7) {
+        if (entry.type !== 'dns') continue;
+        context.report(entry.pair.key, `DNS rules only work on egress (the DNS proxy filters a pod's own lookups): "L7 protocol DNS is not supported on ingress yet"; ${AGENT_REJECTS}.`);
+      }
+    }
+  },
+};

@@ -1,0 +1,172 @@
+/**
+ * `cnp/fqdn-without-dns-rule`: `toFQDNs` only allows IPs the DNS proxy has
+ * seen in answers to the pod's own lookups, so the pods also need an egress
+ * DNS rule (`rules.dns`) that lets them resolve the name. The rule looks in
+ * every CNP/CCNP of the workspace whose subject could select the same pods
+ * (see `mayCover`); it stays quiet when any of them allows the name.
+ */
+
+import { deref, mapGet, type YamlNode } from '../../parse/ast';
+import { minorAtLeast } from '../../policy/ciliumContext';
+import { allowPortRules, parseCnp, type CnpSpec } from '../../policy/cnpModel';
+import { dnsNameMatcher, dnsPatternMatcher, sampleNameOfPattern, type DnsMatcher } from './dnsPatterns';
+import type { WorkspaceModel } from '../../workspace/model';
+import type { Rule } from '../types';
+import { CNP_KINDS, ciliumMinor, policyOf } from './support';
+import { plainText } from './invalidCidr';
+
+const NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
+
+interface SubjectSelector {
+  labels: Map<string, string>;
+  /** matchExpressions as canonical JSON ('' when none). */
+  expressions: string;
+}
+
+interface DnsProvider {
+  clusterwide: boolean;
+  namespace?: string;
+  selector: SubjectSelector;
+  /** DNS rule entries: matchName / matchPattern texts. */
+  names: string[];
+  patterns: string[];
+}
+
+export const fqdnWithoutDnsRule: Rule = {
+  meta: {
+    id: 'cnp/fqdn-without-dns-rule',
+    severity: 'warning',
+    title: 'toFQDNs without a DNS rule that lets the pods resolve the name',
+    kinds: CNP_KINDS,
+    crossFile: true,
+    docs: {
+      summary: 'A `toFQDNs` entry for pods that no egress DNS rule (`rules.dns` on the resolver port) in any policy of the workspace allows to look the name up.',
+      why: 'Cilium learns the IPs behind a `toFQDNs` name only from DNS answers its proxy sees, and DNS traffic reaches the proxy only through a `rules.dns` rule. Without one the name never resolves to allowed IPs and the connection is dropped. The check looks at every CNP/CCNP in the workspace that selects the same pods; policies outside the repository are not seen.',
+      bad: 'egress:\n  - toFQDNs: [{matchName: api.example.com}]\n',
+      good: 'egress:\n  - toEndpoints:\n      - matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}\n    toPorts:\n      - ports: [{port: "53", protocol: ANY}]\n        rules: {dns: [{matchPattern: "*"}]}\n  - toFQDNs: [{matchName: api.example.com}]\n',
+      source: 'Cilium docs security/policy/language.rst (DNS based); reference B3 toFQDNs',
+    },
+  },
+  check(context) {
+    const policy = policyOf(context);
+    if (!policy) return;
+    const multiLabel = minorAtLeast(ciliumMinor(context), '1.19');
+    const providers = context.workspace.derive('cnp-dns-providers', collectProviders);
+    for (const spec of policy.specs) {
+      if (!spec.endpointSelector) continue;
+      const subject = subjectSelector(spec.endpointSelector.value);
+      if (!subject) continue;
+      const namespace = policy.clusterwide ? subject.labels.get(NAMESPACE_LABEL) : policy.namespace;
+      const applicable = providers.filter((provider) => mayCover(provider, namespace, subject));
+      const matchers: DnsMatcher[] = applicable.flatMap((provider) => [
+        ...provider.names.map((name) => dnsNameMatcher(name)),
+        ...provider.patterns.map((pattern) => dnsPatternMatcher(pattern, multiLabel)),
+      ]);
+      for (const rule of spec.rules) {
+        if (rule.deny) continue;
+        for (const peer of rule.peers) {
+          if (peer.kind !== 'fqdns') continue;
+          for (const item of peer.items ?? []) {
+            const target = fqdnTarget(item);
+            if (!target) continue;
+            if (matchers.some((matcher) => matcher.matches(target.name))) continue;
+            const dnsHint =
+              applicable.length === 0
+                ? 'No policy in the workspace that selects these pods has an egress DNS rule'
+                : `No egress DNS rule of a policy selecting these pods allows ${target.shown}`;
+            context.report(target.node, `${dnsHint}, so the DNS proxy never sees the answer and this toFQDNs entry allows nothing. Add a rules.dns entry (e.g. matchPattern: "*") on the egress rule to the cluster DNS.`);
+          }
+        }
+      }
+    }
+  },
+};
+
+function fqdnTarget(item: YamlNode): { name: string; shown: string; node: YamlNode } | undefined {
+  const nameNode = deref(mapGet(item, 'matchName'));
+  const name = plainText(nameNode);
+  if (nameNode && name) return { name, shown: `looking up "${name}"`, node: nameNode };
+  const patternNode = deref(mapGet(item, 'matchPattern'));
+  const pattern = plainText(patternNode);
+  if (patternNode && pattern) return { name: sampleNameOfPattern(pattern), shown: `looking up names like "${pattern}"`, node: patternNode };
+  return undefined;
+}
+
+function collectProviders(model: WorkspaceModel): DnsProvider[] {
+  const providers: DnsProvider[] = [];
+  for (const kind of CNP_KINDS) {
+    for (const document of model.byKind(kind)) {
+      if (document.identity.group !== 'cilium.io') continue;
+      const policy = parseCnp(document.parsed.root, kind);
+      if (!policy) continue;
+      for (const spec of policy.specs) {
+        const provider = providerOf(spec, policy.clusterwide, policy.namespace);
+        if (provider) providers.push(provider);
+      }
+    }
+  }
+  return providers;
+}
+
+function providerOf(spec: CnpSpec, clusterwide: boolean, namespace: string | undefined): DnsProvider | undefined {
+  if (!spec.endpointSelector) return undefined;
+  const selector = subjectSelector(spec.endpointSelector.value);
+  if (!selector) return undefined;
+  const names: string[] = [];
+  const patterns: string[] = [];
+  for (const { portRule } of allowPortRules({ kind: 'CiliumNetworkPolicy', clusterwide, specs: [spec] })) {
+    if (portRule.ports.length === 0) continue;
+    for (const entry of portRule.l7) {
+      if (entry.type !== 'dns') continue;
+      for (const item of entry.items) {
+        const name = plainText(mapGet(item, 'matchName'));
+        const pattern = plainText(mapGet(item, 'matchPattern'));
+        if (name) names.push(name);
+        if (pattern) patterns.push(pattern);
+      }
+    }
+  }
+  if (names.length === 0 && patterns.length === 0) return undefined;
+  return { clusterwide, namespace, selector, names, patterns };
+}
+
+function subjectSelector(node: YamlNode): SubjectSelector | undefined {
+  const selector = deref(node);
+  if (!selector || selector.type !== 'map') return selector && selector.type === 'scalar' && selector.value === null ? { labels: new Map(), expressions: '' } : undefined;
+  const labels = new Map<string, string>();
+  const matchLabels = deref(mapGet(selector, 'matchLabels'));
+  if (matchLabels?.type === 'map') {
+    for (const pair of matchLabels.pairs) {
+      const key = plainText(pair.key);
+      const value = plainText(pair.value) ?? '';
+      if (key !== undefined) labels.set(key.replace(/^(k8s|any):/, ''), value);
+    }
+  }
+  const expressions = deref(mapGet(selector, 'matchExpressions'));
+  return { labels, expressions: expressions?.type === 'seq' && expressions.items.length > 0 ? JSON.stringify(plainValue(expressions)) : '' };
+}
+
+function plainValue(node: YamlNode | undefined): unknown {
+  const target = deref(node);
+  if (!target) return null;
+  if (target.type === 'scalar') return target.text;
+  if (target.type === 'seq') return target.items.map(plainValue);
+  if (target.type === 'map') return Object.fromEntries(target.pairs.map((pair) => [plainText(pair.key) ?? '', plainValue(pair.value)]));
+  return null;
+}
+
+/**
+ * Could the provider's subject select pods this subject selects? Only a
+ * provable mismatch says no (another namespace, a label with another value);
+ * match expressions and extra labels count as "could", so the rule warns only
+ * when no policy in the workspace can be resolving names for these pods.
+ */
+function mayCover(provider: DnsProvider, namespace: string | undefined, subject: SubjectSelector): boolean {
+  if (!provider.clusterwide && namespace !== undefined && provider.namespace !== namespace) return false;
+  for (const [key, value] of provider.selector.labels) {
+    if (!provider.clusterwide && key === NAMESPACE_LABEL) continue;
+    const ours = key === NAMESPACE_LABEL ? namespace ?? subject.labels.get(key) : subject.labels.get(key);
+    if (ours !== undefined && ours !== value) return false;
+  }
+  return true;
+}

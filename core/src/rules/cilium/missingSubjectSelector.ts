@@ -1,0 +1,32 @@
+/** `cnp/missing-subject-selector`: every rule needs `endpointSelector` (or, in a CCNP, `nodeSelector`). */
+
+import type { Rule } from '../types';
+import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
+
+export const missingSubjectSelector: Rule = {
+  meta: {
+    id: 'cnp/missing-subject-selector',
+    severity: 'error',
+    title: 'Rule selects no subject',
+    kinds: CNP_KINDS,
+    docs: {
+      summary: 'A `spec` (or `specs` entry) with neither `endpointSelector` nor `nodeSelector`.',
+      why: 'Cilium needs to know which pods (or, for a CCNP, which nodes) the rule applies to and refuses the policy without it ("rule must have one of EndpointSelector or NodeSelector"). `endpointSelector: {}` selects every pod of the namespace.',
+      bad: 'spec:\n  ingress:\n    - fromEndpoints: [{}]\n',
+      good: 'spec:\n  endpointSelector: {}\n  ingress:\n    - fromEndpoints: [{}]\n',
+      source: 'cilium/cilium pkg/policy/api/rule_validation.go (Rule sanitize), all versions',
+    },
+  },
+  check(context) {
+    const policy = policyOf(context);
+    if (!policy) return;
+    for (const spec of policy.specs) {
+      if (spec.endpointSelector || spec.nodeSelector) continue;
+      // `spec:` is reported at its key; a `specs` entry at its first field.
+      const isSpecKey = spec.keyNode.type === 'scalar' && spec.keyNode.text === 'spec';
+      const where = isSpecKey ? spec.keyNode : spec.node.pairs[0]?.key ?? spec.node;
+      const choice = policy.clusterwide ? 'endpointSelector (pods) or nodeSelector (nodes)' : 'endpointSelector ({} for every pod of the namespace)';
+      context.report(where, `This rule has no ${choice}: "rule must have one of EndpointSelector or NodeSelector"; ${AGENT_REJECTS}.`);
+    }
+  },
+};
