@@ -48,6 +48,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerCommands(context, () => client, log, status);
   await client.start();
   log.info('meshlens language server started');
+
+  // The status bar says which Cilium version and node kernels the active file is judged against.
+  const refreshStatus = async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!client || !editor || editor.document.languageId !== 'yaml') return;
+    try {
+      const answer = await client.sendRequest<{ text: string; cilium: { source: string }; kernel: { origin: string } }>('meshlens/status', {
+        uri: editor.document.uri.toString(),
+      });
+      status.text = `$(shield) ${answer.text}`;
+      status.tooltip = `meshlens: Cilium version from ${answer.cilium.source}, kernels from ${answer.kernel.origin}. Click for the log.`;
+    } catch (error) {
+      log.debug(`status request failed: ${String(error)}`);
+    }
+  };
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(() => void refreshStatus()), vscode.workspace.onDidSaveTextDocument(() => void refreshStatus()));
+  void refreshStatus();
 }
 
 export async function deactivate(): Promise<void> {

@@ -11,6 +11,7 @@ export type { Rule, RuleMeta } from './rules/types';
 export { applyEdits, type CodeAction } from './features/codeActions';
 export type { CompletionItem } from './features/completion';
 export type { CodeLensItem } from './features/codeLens';
+export { statusLine, type FileStatus } from './features/status';
 export type { HoverResult } from './features/hover';
 export { LineIndex, type Position } from './text/lineIndex';
 export type { WorkspaceHost } from './workspace/workspace';

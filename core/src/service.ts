@@ -11,6 +11,7 @@ import { codeActions, type CodeAction } from './features/codeActions';
 import { codeLenses, type CodeLensItem } from './features/codeLens';
 import { complete, type CompletionItem } from './features/completion';
 import { hover, type HoverResult } from './features/hover';
+import { fileStatus, type FileStatus } from './features/status';
 import type { AnalysisOptions } from './options';
 import { Workspace, type WorkspaceHost } from './workspace/workspace';
 
@@ -50,6 +51,10 @@ export class MeshlensService {
 
   completions(path: string, offset: number, options: AnalysisOptions): CompletionItem[] {
     return complete(this.workspace, path, offset, options);
+  }
+
+  status(path: string, options: AnalysisOptions): FileStatus {
+    return fileStatus(this.workspace, path, options);
   }
 
   codeLenses(path: string, options: AnalysisOptions): CodeLensItem[] {

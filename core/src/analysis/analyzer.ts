@@ -4,7 +4,11 @@
  * severity settings and suppression comments.
  *
  * Document-local rules are cached per parsed document (by its text) and
- * options; cross-file rules re-run when the workspace generation changes.
+ * options. Cross-file rules are cached per (file, document index) with the
+ * workspace reads they made (`Workspace.track`): after an edit they re-run
+ * only for documents whose recorded reads would now return something else.
+ * The rules that apply to a kind, and their configured severities, are
+ * worked out once per options value.
  */
 
 import type { Diagnostic, Fix, Location } from '../diagnostics';
@@ -14,12 +18,26 @@ import type { ParsedDocument } from '../parse/yamlFile';
 import { isSuppressed } from '../parse/suppressions';
 import { ALL_RULES, ruleById } from '../rules/index';
 import type { Anchor, DocRange, RawFinding, Rule } from '../rules/types';
-import type { Workspace, WorkspaceFile } from '../workspace/workspace';
-import { ruleApplies, runRules } from './runRules';
+import type { ResourceIdentity } from '../resources/identify';
+import type { Dependencies, Workspace, WorkspaceFile } from '../workspace/workspace';
+import { planRules, ruleApplies, runRules, type PlannedRule } from './runRules';
 
 export interface AnalyzerHooks {
   /** Called when a rule throws; the analysis goes on without that rule's findings. */
   onRuleError?: (ruleId: string, file: string, error: unknown) => void;
+}
+
+interface CrossFileCacheEntry {
+  parsed: ParsedDocument;
+  optionsKey: string;
+  dependencies: Dependencies;
+  findings: RawFinding[];
+}
+
+/** Applicable rules per kind for one options value, split by local / cross-file. */
+interface RulePlan {
+  optionsKey: string;
+  byKind: Map<string | undefined, { local: PlannedRule[]; crossFile: PlannedRule[] }>;
 }
 
 interface FileCacheEntry {
@@ -32,8 +50,10 @@ interface FileCacheEntry {
 export class Analyzer {
   private readonly localCache = new WeakMap<ParsedDocument, { optionsKey: string; findings: RawFinding[] }>();
   private readonly fileCache = new Map<string, FileCacheEntry>();
+  private readonly crossFileCache = new Map<string, Map<number, CrossFileCacheEntry>>();
   private readonly localRules: Rule[];
   private readonly crossFileRules: Rule[];
+  private plan: RulePlan | undefined;
 
   constructor(
     readonly workspace: Workspace,
@@ -60,6 +80,53 @@ export class Analyzer {
 
   forget(path: string): void {
     this.fileCache.delete(path);
+    this.crossFileCache.delete(path);
+  }
+
+  private rulesFor(resource: ResourceIdentity | undefined, options: AnalysisOptions, optionsKey: string): { local: PlannedRule[]; crossFile: PlannedRule[] } {
+    if (!this.plan || this.plan.optionsKey !== optionsKey) this.plan = { optionsKey, byKind: new Map() };
+    // Applicability depends on the kind and group only (`ruleApplies`); key by both.
+    const key = resource ? `${resource.group}/${resource.kind}` : undefined;
+    let rules = this.plan.byKind.get(key);
+    if (!rules) {
+      const select = (list: Rule[]) => planRules(list.filter((rule) => ruleApplies(rule, resource)), options);
+      rules = { local: select(this.localRules), crossFile: select(this.crossFileRules) };
+      this.plan.byKind.set(key, rules);
+    }
+    return rules;
+  }
+
+  private crossFileFindings(
+    path: string,
+    index: number,
+    parsed: ParsedDocument,
+    resource: ResourceIdentity | undefined,
+    options: AnalysisOptions,
+    optionsKey: string,
+  ): RawFinding[] {
+    const rules = this.rulesFor(resource, options, optionsKey).crossFile;
+    if (rules.length === 0) return [];
+    let perFile = this.crossFileCache.get(path);
+    const cached = perFile?.get(index);
+    if (cached && cached.parsed === parsed && cached.optionsKey === optionsKey && this.workspace.isCurrent(cached.dependencies)) {
+      return cached.findings;
+    }
+    const { value: findings, dependencies } = this.workspace.track(() =>
+      runRules({
+        file: path,
+        documentIndex: index,
+        document: parsed,
+        resource,
+        workspace: this.workspace,
+        options,
+        rules,
+        onRuleError: (ruleId, error) => this.hooks.onRuleError?.(ruleId, path, error),
+      }),
+      this.workspace.documentDependency(path, index),
+    );
+    if (!perFile) this.crossFileCache.set(path, (perFile = new Map()));
+    perFile.set(index, { parsed, optionsKey, dependencies, findings });
+    return findings;
   }
 
   private computeDiagnostics(file: WorkspaceFile, options: AnalysisOptions, optionsKey: string): Diagnostic[] {
@@ -78,20 +145,13 @@ export class Analyzer {
       }
       return diagnostics;
     }
+    const perFile = this.crossFileCache.get(file.path);
+    if (perFile) for (const index of perFile.keys()) if (index >= file.yaml.documents.length) perFile.delete(index);
     file.yaml.documents.forEach((document, index) => {
       const resource = file.identities[index];
       const findings = [
         ...this.localFindings(file.path, index, document.parsed, resource, options, optionsKey),
-        ...runRules({
-          file: file.path,
-          documentIndex: index,
-          document: document.parsed,
-          resource,
-          workspace: this.workspace,
-          options,
-          rules: this.crossFileRules.filter((rule) => ruleApplies(rule, resource)),
-          onRuleError: (ruleId, error) => this.hooks.onRuleError?.(ruleId, file.path, error),
-        }),
+        ...this.crossFileFindings(file.path, index, document.parsed, resource, options, optionsKey),
       ];
       for (const finding of dropSuperseded(findings)) {
         const start = document.start + finding.range.start;
@@ -121,7 +181,7 @@ export class Analyzer {
       resource,
       workspace: this.workspace,
       options,
-      rules: this.localRules.filter((rule) => ruleApplies(rule, resource)),
+      rules: this.rulesFor(resource, options, optionsKey).local,
       onRuleError: (ruleId, error) => this.hooks.onRuleError?.(ruleId, path, error),
     });
     // Local findings must not depend on the file or document index: they are shared

@@ -14,6 +14,15 @@ import { OWNED_GROUPS, type ResourceIdentity } from '../resources/identify';
 import type { DocRange, RawFinding, ReportExtra, Rule } from '../rules/types';
 import type { WorkspaceModel } from '../workspace/model';
 
+/** A rule with its severity resolved for one options value (see `planRules`). */
+export interface PlannedRule {
+  rule: Rule;
+  /** The configured severity; never 'off' (such rules are left out of a plan). */
+  configured: Severity;
+  /** True when the settings name this rule exactly: findings then keep `configured`. */
+  exact: boolean;
+}
+
 export interface RunRulesInput {
   file: string;
   documentIndex: number;
@@ -21,17 +30,29 @@ export interface RunRulesInput {
   resource: ResourceIdentity | undefined;
   workspace: WorkspaceModel;
   options: AnalysisOptions;
-  rules: readonly Rule[];
+  /** Rules to run; planned rules skip resolving severities per document. */
+  rules: readonly (Rule | PlannedRule)[];
   onRuleError?: (ruleId: string, error: unknown) => void;
+}
+
+/** Resolves each rule's severity once for `options` and leaves out the rules turned off. */
+export function planRules(rules: readonly Rule[], options: AnalysisOptions): PlannedRule[] {
+  const planned: PlannedRule[] = [];
+  for (const rule of rules) {
+    const configured = resolveSeverity(options, rule.meta.id, rule.meta.severity);
+    if (configured !== 'off') planned.push({ rule, configured, exact: Boolean(options.rules[rule.meta.id]) });
+  }
+  return planned;
 }
 
 export function runRules(input: RunRulesInput): RawFinding[] {
   const findings: RawFinding[] = [];
-  for (const rule of input.rules) {
-    const configured = resolveSeverity(input.options, rule.meta.id, rule.meta.severity);
-    if (configured === 'off') continue;
+  for (const entry of input.rules) {
+    const planned = 'rule' in entry ? entry : planRules([entry], input.options)[0];
+    if (!planned) continue;
+    const { rule, configured, exact } = planned;
     const report = (target: YamlNode | DocRange, message: string, extra: ReportExtra = {}) => {
-      const severity: Severity = input.options.rules[rule.meta.id] ? (configured as Severity) : extra.severity ?? (configured as Severity);
+      const severity: Severity = exact ? configured : extra.severity ?? configured;
       findings.push({
         rule: rule.meta.id,
         severity,

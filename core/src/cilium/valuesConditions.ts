@@ -142,6 +142,7 @@ export function evaluateCondition(condition: ValuesCondition, lookup: ValuesLook
   if ('all' in condition) return Array.isArray(condition.all) && condition.all.every((c) => evaluateCondition(c, lookup));
   if ('any' in condition) return Array.isArray(condition.any) && condition.any.some((c) => evaluateCondition(c, lookup));
   if ('not' in condition) return !evaluateCondition(condition.not, lookup);
-  if ('path' in condition && (typeof condition.path === 'string' || Array.isArray(condition.path))) return testValue(condition, lookup);
+  const test = condition as Partial<ValueTest>;
+  if (typeof test.path === 'string' || Array.isArray(test.path)) return testValue(test as ValueTest, lookup);
   return false;
 }

@@ -1,7 +1,246 @@
-/** Hover and completion for HelmRelease `spec.values` (Cilium chart values and any chart at hand). */
+/**
+ * Hover and completion for Helm values: keys under a HelmRelease's
+ * `spec.values` (and, for hover, keys inside a ConfigMap values block or a
+ * generated values file that feeds a release), answered from the Cilium
+ * value catalog of the release's resolved chart version, or from the chart
+ * folder in the workspace for any other chart.
+ *
+ * Invariants: no IO beyond the workspace model (chart files are read through
+ * it and memoized); results are capped; nothing throws.
+ */
 
-import type { CompletionProvider } from '../features/completion';
-import type { HoverProvider } from '../features/hover';
+import type { CompletionItem, CompletionProvider, CompletionRequest } from '../features/completion';
+import type { AnalysisOptions } from '../options';
+import type { HoverProvider, HoverRequest, HoverResult } from '../features/hover';
+import { documentAt } from '../features/documentAt';
+import {
+  childKeys,
+  enumFor,
+  keyHistory,
+  lookupValueKey,
+  resolveCiliumChartVersion,
+  suggestKey,
+  type KeyInfo,
+  type ResolvedChartVersion,
+} from '../cilium/valuesCatalog';
+import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
+import { chartChildKeys, chartDefault, chartDocComment, chartKeyStatus, localChartFiles, type ChartFiles } from './chartFiles';
+import { ciliumReleaseOf, ciliumReleases, type CiliumRelease } from './ciliumReleases';
+import { effectiveValues, type ValuesWrite } from './effectiveValues';
+import { kernelHoverLinesForRelease } from '../kernel/hover';
+import { renderScalar } from './valueEdits';
 
-export const HELM_VALUES_HOVER: HoverProvider[] = [];
-export const HELM_VALUES_COMPLETION: CompletionProvider[] = [];
+// ---------------------------------------------------------------- hover
+
+const helmValuesHover: HoverProvider = (request) => {
+  try {
+    return hoverAt(request);
+  } catch {
+    return undefined;
+  }
+};
+
+function hoverAt({ workspace, file, cursor, options }: HoverRequest): HoverResult | undefined {
+  const offset = cursor.offset;
+  const contains = (write: ValuesWrite) =>
+    write.location.key.file === file.path && write.location.key.document === cursor.documentIndex && offset >= write.location.key.start && offset <= write.location.key.end && write.location.key.end > write.location.key.start;
+  const toResult = (write: ValuesWrite, contents: string): HoverResult => ({
+    contents,
+    start: cursor.document.start + write.location.key.start,
+    end: cursor.document.start + write.location.key.end,
+  });
+  for (const release of ciliumReleases(workspace)) {
+    const write = release.values.entries().find(contains);
+    if (write) return toResult(write, ciliumHover(workspace, release, write, options));
+  }
+  for (const document of workspace.byKind('HelmRelease')) {
+    const chart = localChartFiles(workspace, document);
+    if (!chart) continue;
+    const write = effectiveValues(workspace, document).entries().find(contains);
+    if (write) return toResult(write, localChartHover(document, chart, write));
+  }
+  return undefined;
+}
+
+function ciliumHover(workspace: WorkspaceModel, release: CiliumRelease, write: ValuesWrite, options: AnalysisOptions): string {
+  const { minor, chartVersion } = release.version;
+  const path = write.path;
+  const found = lookupValueKey(minor, path);
+  const lines = [`**${path.join('.')}** — Cilium chart ${chartVersion} value`];
+  if (found.status === 'unknown') {
+    const suggestions = suggestKey(minor, path).slice(0, 3);
+    lines.push('', `Not a value of this chart version.${suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s.path}\``).join(' or ')}?` : ''}`);
+  } else if (found.status === 'free-form') {
+    lines.push('', 'Inside a free-form map: the chart passes it through unchecked.');
+  } else if (found.info) {
+    if (found.info.description) lines.push('', found.info.description);
+    lines.push('', ...keyFacts(found.info, minor));
+  }
+  const local = localChartFiles(workspace, release.document);
+  const doc = local ? chartDocComment(local, path) : undefined;
+  if (doc) lines.push('', `Chart documentation: ${doc}`);
+  lines.push(...historyLines(path));
+  // What the key needs from the kernel, with the verdict for the node pools that cover the release.
+  const kernel = kernelHoverLinesForRelease(workspace, release.document.file, release.document.index, path, options);
+  if (kernel.length > 0) lines.push('', ...kernel);
+  lines.push('', `_${release.version.note}_`);
+  const winner = release.values.provenance(path);
+  if (winner && winner !== write.location) lines.push('', `Overridden by a later source: ${sourceLabelOf(release, winner)}.`);
+  if (release.values.unknownSources.length > 0) lines.push('', `Values not known to meshlens: ${release.values.unknownSources.join('; ')}.`);
+  return lines.join('\n');
+}
+
+function sourceLabelOf(release: CiliumRelease, location: ValuesWrite['location']): string {
+  const write = release.values.entries().find((candidate) => candidate.location === location);
+  return write ? release.values.sources[write.sourceIndex]?.label ?? 'another source' : 'another source';
+}
+
+function keyFacts(info: KeyInfo, minor: string): string[] {
+  const facts: string[] = [];
+  facts.push(`Type: \`${Array.isArray(info.type) ? info.type.join(' | ') : info.type}\`${info.mapOfAny ? ' (free-form map)' : ''}`);
+  if (info.commented) facts.push(`Shown commented out in values.yaml${info.default !== undefined ? ` (example: \`${shortJson(info.default)}\`)` : ''}: valid, no default`);
+  else if (info.default !== undefined) facts.push(`Default in ${minor}: \`${shortJson(info.default)}\``);
+  if (info.enum) facts.push(`Allowed: ${[...new Set(info.enum.map((value) => `\`${renderScalar(value)}\``))].join(', ')}`);
+  if (info.deprecatedValues?.length) facts.push(`Deprecated values: ${info.deprecatedValues.map((value) => `\`${renderScalar(value)}\``).join(', ')}`);
+  return facts.map((fact) => `- ${fact}`);
+}
+
+function historyLines(path: readonly string[]): string[] {
+  const history = keyHistory([...path]);
+  const groups: Record<string, string[]> = { known: [], commented: [], 'free-form': [], absent: [] };
+  for (const entry of history) groups[entry.status].push(entry.minor);
+  const parts: string[] = [];
+  if (groups.known.length) parts.push(`exists in ${groups.known.join(', ')}`);
+  if (groups.commented.length) parts.push(`commented out in ${groups.commented.join(', ')}`);
+  if (groups['free-form'].length) parts.push(`free-form in ${groups['free-form'].join(', ')}`);
+  if (groups.absent.length) parts.push(`absent in ${groups.absent.join(', ')}`);
+  return parts.length ? ['', `Versions: ${parts.join('; ')}.`] : [];
+}
+
+function localChartHover(document: IndexedDocument, chart: ChartFiles, write: ValuesWrite): string {
+  const path = write.path;
+  const lines = [`**${path.join('.')}** — chart ${chart.name ?? chart.dir}${chart.version ? ` ${chart.version}` : ''} (${document.identity.name ?? 'HelmRelease'})`];
+  const status = chartKeyStatus(chart, path);
+  if (status === 'unknown') lines.push('', "Not in the chart's values.yaml.");
+  const doc = chartDocComment(chart, path);
+  if (doc) lines.push('', doc);
+  const fallback = chartDefault(chart, path);
+  if (fallback !== undefined) lines.push('', `- Default: \`${shortJson(fallback)}\``);
+  return lines.join('\n');
+}
+
+function shortJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+// ---------------------------------------------------------------- completion
+
+const MAX_ITEMS = 200;
+
+const helmValuesCompletion: CompletionProvider = (request) => {
+  try {
+    return completeAt(request).slice(0, MAX_ITEMS);
+  } catch {
+    return [];
+  }
+};
+
+function completeAt(request: CompletionRequest): CompletionItem[] {
+  const { line } = request;
+  if (line.parentPath[0] !== 'spec' || line.parentPath[1] !== 'values') return [];
+  const rest = line.parentPath.slice(2);
+  if (rest.some((segment) => typeof segment !== 'string')) return [];
+  const path = rest as string[];
+  const found = documentAt(request.file, request.offset);
+  if (!found) return [];
+  const release = ciliumReleaseOf(request.workspace, request.file.path, found.index);
+  const version = release?.version ?? versionFromText(found.document.parsed.text);
+  if (version) return ciliumCompletions(request, path, version);
+  const identity = request.file.identities[found.index];
+  if (!identity || identity.kind !== 'HelmRelease') return [];
+  const document = request.workspace.fileResources(request.file.path).find((candidate) => candidate.index === found.index);
+  const chart = document ? localChartFiles(request.workspace, document) : undefined;
+  return chart ? localChartCompletions(request, path, chart) : [];
+}
+
+/** While a document does not parse, recognise a Cilium release from its text. */
+function versionFromText(text: string): ResolvedChartVersion | undefined {
+  if (!/^kind:\s*HelmRelease\b/m.test(text) || !/^\s+chart:\s*["']?cilium["']?\s*$/m.test(text)) return undefined;
+  const version = /^\s+version:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
+  return resolveCiliumChartVersion(version);
+}
+
+function ciliumCompletions(request: CompletionRequest, path: string[], version: ResolvedChartVersion): CompletionItem[] {
+  const { line } = request;
+  const { minor } = version;
+  if (line.position === 'value' && line.key !== undefined) {
+    const keyPath = [...path, line.key];
+    const found = lookupValueKey(minor, keyPath);
+    const allowed = enumFor(minor, keyPath) ?? (found.info && typeIs(found.info.type, 'boolean') ? [true, false] : []);
+    const seen = new Set<string>();
+    return allowed.flatMap((value) => {
+      const text = renderScalar(value);
+      if (seen.has(text)) return [];
+      seen.add(text);
+      return [{ label: text, kind: 'enum' as const, detail: `Cilium ${version.chartVersion}`, insertText: text, replaceStart: line.wordStart, replaceEnd: line.wordEnd }];
+    });
+  }
+  if (line.position !== 'key') return [];
+  const parent = lookupValueKey(minor, path);
+  if (path.length > 0 && (parent.status === 'unknown' || parent.status === 'free-form')) return [];
+  const prefix = path.length ? `${path.join('.')}.` : '';
+  return childKeys(minor, path)
+    .map((info) => ({ info, name: info.path.slice(prefix.length) }))
+    .filter(({ name }) => !line.siblingKeys.includes(name))
+    .map(({ info, name }) => {
+      const nested = childKeys(minor, [...path, name]).length > 0 || (typeIs(info.type, 'object') && !typeIs(info.type, 'string'));
+      const type = Array.isArray(info.type) ? info.type.join(' | ') : info.type;
+      return {
+        label: name,
+        kind: 'property' as const,
+        detail: `${type}${info.commented ? ' · commented out in values.yaml' : ''} · Cilium ${version.chartVersion}`,
+        documentation: [info.description, info.default !== undefined && !info.commented ? `Default: ${shortJson(info.default)}` : undefined].filter(Boolean).join('\n\n') || undefined,
+        insertText: keyInsert(name, nested ? 'object' : typeIs(info.type, 'array') ? 'array' : 'scalar', line.indent),
+        snippet: true,
+        replaceStart: line.wordStart,
+        replaceEnd: line.wordEnd,
+        sortText: `${info.commented ? '1' : '0'}${name}`,
+      };
+    });
+}
+
+function localChartCompletions(request: CompletionRequest, path: string[], chart: ChartFiles): CompletionItem[] {
+  const { line } = request;
+  if (line.position !== 'key') return [];
+  return chartChildKeys(chart, path)
+    .filter((name) => !line.siblingKeys.includes(name))
+    .map((name) => {
+      const fallback = chartDefault(chart, [...path, name]);
+      const shape = fallback && typeof fallback === 'object' ? (Array.isArray(fallback) ? 'array' : 'object') : 'scalar';
+      return {
+        label: name,
+        kind: 'property' as const,
+        detail: `chart ${chart.name ?? ''}`.trim(),
+        documentation: chartDocComment(chart, [...path, name]),
+        insertText: keyInsert(name, shape, line.indent),
+        snippet: true,
+        replaceStart: line.wordStart,
+        replaceEnd: line.wordEnd,
+      };
+    });
+}
+
+function typeIs(type: string | string[], wanted: string): boolean {
+  return Array.isArray(type) ? type.includes(wanted) : type === wanted;
+}
+
+function keyInsert(name: string, shape: 'object' | 'array' | 'scalar', indent: number): string {
+  const child = ' '.repeat(indent + 2);
+  if (shape === 'object') return `${name}:\n${child}$0`;
+  if (shape === 'array') return `${name}:\n${child}- $0`;
+  return `${name}: $0`;
+}
+
+export const HELM_VALUES_HOVER: HoverProvider[] = [helmValuesHover];
+export const HELM_VALUES_COMPLETION: CompletionProvider[] = [helmValuesCompletion];

@@ -1,5 +1,67 @@
-/** Code lenses of the kernel-feature matrix (on Cilium HelmReleases). */
+/**
+ * Code lenses of the kernel-feature matrix: one line above each Cilium
+ * HelmRelease saying the highest kernel its version and enabled features
+ * ask for, and how each node pool fares ("needs kernel ≥ 5.18 (pools:
+ * general 6.8 ✓, legacy 5.4 ✗)"). Shown even when no pool is known.
+ *
+ * Invariant: reads the memoized release models only; never throws.
+ */
 
-import type { CodeLensProvider } from '../features/codeLens';
+import type { CodeLensItem, CodeLensProvider } from '../features/codeLens';
+import { shortKernel } from './nodeProfiles';
+import { releaseKernelModels, type ReleaseKernelModel } from './releaseKernel';
 
-export const KERNEL_CODE_LENSES: CodeLensProvider[] = [];
+export type PoolMark = '✓' | '⚠' | '✗' | '?';
+
+const kernelLens: CodeLensProvider = ({ workspace, file, options }) => {
+  try {
+    const items: CodeLensItem[] = [];
+    for (const model of releaseKernelModels(workspace, options)) {
+      if (model.release.document.file !== file.path || !model.minor) continue;
+      const document = file.yaml.documents[model.release.document.index];
+      if (!document) continue;
+      const start = document.start + (document.parsed.root?.start ?? 0);
+      items.push({ start, end: start, title: kernelLensTitle(model) });
+    }
+    return items;
+  } catch {
+    return [];
+  }
+};
+
+export const KERNEL_CODE_LENSES: CodeLensProvider[] = [kernelLens];
+
+/** The lens text for one release model. */
+export function kernelLensTitle(model: ReleaseKernelModel): string {
+  const needs = model.neededKernel ? `needs kernel ≥ ${model.neededKernel}` : 'kernel needs unknown';
+  const cilium = `Cilium ${model.versionLabel}`;
+  if (model.pools.pools.length === 0) return `${cilium} ${needs} (no NodeProfile or kernel setting covers it)`;
+  const pools = model.pools.pools.map((pool) => `${pool.name} ${shortKernel(pool)} ${poolMark(model, pool.name)}`);
+  return `${cilium} ${needs} (pools: ${pools.join(', ')})`;
+}
+
+/** ✗ when the agent fails there, ⚠ when a feature falls back or the kernel is unsupported, ? when nothing decides, ✓ otherwise. */
+export function poolMark(model: ReleaseKernelModel, poolName: string): PoolMark {
+  let worst = 0;
+  let known = false;
+  const raise = (rank: number) => {
+    worst = Math.max(worst, rank);
+  };
+  for (const { pool, verdict } of model.base) {
+    if (pool.name !== poolName) continue;
+    if (verdict.status !== 'unknown') known = true;
+    if (verdict.status === 'fails') raise(3);
+    else if (verdict.status === 'unsupported') raise(2);
+  }
+  for (const outcome of model.features) {
+    for (const { pool, verdict } of outcome.perPool) {
+      if (pool.name !== poolName) continue;
+      if (verdict.status !== 'unknown') known = true;
+      if (verdict.status === 'fails') raise(3);
+      else if (verdict.status === 'falls-back' && !outcome.feature.minor) raise(2);
+    }
+  }
+  if (worst === 3) return '✗';
+  if (worst === 2) return '⚠';
+  return known ? '✓' : '?';
+}

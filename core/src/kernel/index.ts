@@ -25,3 +25,16 @@ export {
   type MatrixTableRow,
 } from './kernelMatrix';
 export type { KernelMatrix, KernelFeature, FeatureRequirement, BaseRequirement, ValuesCondition } from './matrixTypes';
+export { nodeProfileIndex, poolsForFile, settingPool, type Pool, type PoolSet, type NodeProfileIndex, type ProfileProblem } from './nodeProfiles';
+export { releaseKernelModels, releaseKernelModelOf, type ReleaseKernelModel, type FeatureOutcome } from './releaseKernel';
+export { kernelHoverLines, kernelHoverLinesForRelease } from './hover';
+export { kernelLensTitle, KERNEL_CODE_LENSES } from './features';
+export {
+  kernelMatrixModel,
+  workspaceKernelReport,
+  type KernelMatrixRequest,
+  type KernelMatrixModel,
+  type KernelMatrixRow,
+  type WorkspaceKernelReport,
+  type ReleaseKernelReport,
+} from './matrixModel';

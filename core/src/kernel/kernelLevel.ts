@@ -45,11 +45,27 @@ export function meetsMinimum(kernel: ParsedKernel, minimum: string, stableBackpo
 /** `4.18.0-553.el8_10.x86_64 (RHEL 8.10, BPF level of 5.10)`. */
 export function describeKernel(kernel: ParsedKernel, matrix: KernelMatrix): string {
   const notes: string[] = [];
-  const distro = describeDistro(kernel);
+  const distro = describeDistro(kernel.distro === 'rhel' ? { ...kernel, distroRelease: rhelRelease(kernel, matrix) ?? kernel.distroRelease } : kernel);
   if (distro) notes.push(distro);
   const { backport } = effectiveKernelLevel(kernel, matrix);
   if (backport) notes.push(`BPF level of ${backport.bpfLevel}`);
   return notes.length > 0 ? `${kernel.raw} (${notes.join(', ')})` : kernel.raw;
+}
+
+/**
+ * The RHEL minor release of a kernel whose suffix only says `el8`, from the matrix's build table
+ * (`4.18.0-372.9.1.el8` → `8.6`). Undefined when the suffix already names it or nothing matches.
+ */
+export function rhelRelease(kernel: ParsedKernel, matrix: KernelMatrix): string | undefined {
+  if (kernel.distro !== 'rhel' || !kernel.distroRelease || kernel.distroRelease.includes('.')) return undefined;
+  let best: { release: string; from: ParsedKernel } | undefined;
+  for (const [release, build] of Object.entries(matrix.rhelKernelBuilds)) {
+    if (!release.startsWith(`${kernel.distroRelease}.`)) continue;
+    const from = parseKernelRelease(build);
+    if (!from || from.major !== kernel.major || from.minor !== kernel.minor || compareKernel(kernel, from) < 0) continue;
+    if (!best || compareKernel(from, best.from) > 0) best = { release, from };
+  }
+  return best?.release;
 }
 
 function compareUpstream(a: ParsedKernel, b: ParsedKernel): number {

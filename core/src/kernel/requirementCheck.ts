@@ -170,7 +170,8 @@ export function checkRequirement(requirement: FeatureRequirement | undefined, po
       if (requirement.moduleBackportable && allConfigKnownPresent) {
         checks.push({ status: 'ok', decidedBy: 'config', has: configEntries.map((entry) => `${entry.name}=${poolConfigValue(pool, entry.name)}`).join(', ') });
       } else if (pool.kernel) {
-        const { level } = effectiveKernelLevel(pool.kernel, context.matrix);
+        // Distro BPF backport levels say nothing about kernel modules, so module features use the plain version.
+        const level = requirement.moduleBackportable ? pool.kernel : effectiveKernelLevel(pool.kernel, context.matrix).level;
         if (meetsMinimum(level, requirement.minKernel, requirement.stableBackports)) {
           checks.push({ status: 'ok', decidedBy: 'version', has: kernelText });
         } else if (requirement.moduleBackportable) {

@@ -263,6 +263,7 @@ class TreeBuilder {
       if (index >= 0) end = this.offset + index + 1;
     }
     node.end = Math.max(end, node.start);
+    this.lastEnd = Math.max(this.lastEnd, node.end - this.offset);
   }
 }
 

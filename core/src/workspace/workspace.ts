@@ -8,8 +8,25 @@
  *   options (so an edit re-checks only the document it touched);
  * - per-file diagnostics, keyed by the file's text, the workspace generation
  *   and the options.
- * The generation increases whenever any file changes; derived indexes and
- * cross-file findings follow it.
+ * The generation increases whenever any file changes.
+ *
+ * Dependency tracking (for incremental cross-file analysis): every read of
+ * the model made while a tracker is open (`track`) is recorded as a
+ * dependency with a stamp: per kind (`byKind`, `find`), per file
+ * (`fileResources`; `fileDocuments` by the file's text), the file list
+ * (`files`), a derived index (`derive`, by its version) or everything
+ * (`resources`, `generation`, `readReferencedFile`). A stamp changes only
+ * when what that read returns may have changed, so `isCurrent(deps)` tells
+ * whether a result computed from those reads is still valid.
+ *
+ * A derived index is reused, across generations, while what it was computed
+ * from is current: its own reads plus the reads its caller had made before
+ * asking (and the caller's own document), since the compute closure may hold
+ * objects obtained from them. A recomputed value structurally equal to the
+ * old one keeps its version (early cutoff), so its dependents stay valid;
+ * values holding functions never compare equal. Reads are attributed to the
+ * innermost open tracker, so lazy reads made later through a derived value's
+ * closures count for whoever triggers them.
  */
 
 import type { AnalysisOptions } from '../options';
@@ -33,15 +50,52 @@ export interface WorkspaceFile {
   readonly identities: readonly (ResourceIdentity | undefined)[];
 }
 
+/** Reads recorded by `Workspace.track`: dependency key → stamp seen. */
+export type Dependencies = ReadonlyMap<string, number>;
+
+interface DerivedEntry {
+  value: unknown;
+  version: number;
+  /** What the value was computed from (see `derive`). */
+  dependencies: Dependencies;
+  /** The generation in which `dependencies` were last found current. */
+  checkedGeneration: number;
+}
+
+interface Tracker {
+  reads: Map<string, number>;
+  /** Reads the tracked task stands on without making them (its own document); inherited by derived values it computes. */
+  context: Dependencies;
+}
+
+const ALL = 'a';
+const KIND = 'k:';
+const FILE = 'f:';
+const FILE_TEXT = 't:';
+const DOCUMENT = 'r:';
+const FILE_LIST = 'l';
+const DERIVED = 'd:';
+/** Derived values kept across generations (for early cutoff); beyond this the oldest half is dropped. */
+const MAX_DERIVED_ENTRIES = 4096;
+/** Structural comparison gives up (values count as different) beyond this many visited nodes. */
+const MAX_COMPARED_NODES = 500_000;
+
 export class Workspace implements WorkspaceModel {
   private readonly fileMap = new Map<string, WorkspaceFile>();
   private readonly parseCache = new DocumentParseCache();
   private generationCounter = 0;
-  private derivedGeneration = -1;
-  private derivedValues = new Map<string, unknown>();
+  private derivedEntries = new Map<string, DerivedEntry>();
   private resourceList: IndexedDocument[] | undefined;
   private kindIndex: Map<string, IndexedDocument[]> | undefined;
   private versionCounter = 0;
+  /** Source of stamps for kinds, files, the file list and derived versions. */
+  private stampCounter = 0;
+  private readonly kindStamps = new Map<string, number>();
+  private readonly fileStamps = new Map<string, number>();
+  private readonly fileTextStamps = new Map<string, number>();
+  private fileListStamp = 0;
+  private readonly documentStamps = new Map<string, number>();
+  private readonly trackers: Tracker[] = [];
 
   constructor(
     private readonly host: WorkspaceHost = {},
@@ -51,6 +105,7 @@ export class Workspace implements WorkspaceModel {
   ) {}
 
   get generation(): number {
+    this.record(ALL, this.generationCounter);
     return this.generationCounter;
   }
 
@@ -59,21 +114,64 @@ export class Workspace implements WorkspaceModel {
     const existing = this.fileMap.get(path);
     if (existing && existing.text === text) return false;
     const yaml = parseYamlFile(text, this.parseCache, { maxFileBytes: this.parseOptionsSource().maxFileBytes });
-    const identities = yaml.documents.map((document) => identifyResource(document.parsed.root));
+    // Documents whose text and place did not change keep their identity and
+    // index entry (same objects), so unchanged documents compare equal cheaply.
+    const previous = new Map<ParsedDocument, { index: number; identity: ResourceIdentity | undefined; resource?: IndexedDocument }>();
+    if (existing) {
+      existing.yaml.documents.forEach((document, index) => previous.set(document.parsed, { index, identity: existing.identities[index] }));
+      for (const resource of existing.resources) {
+        const entry = previous.get(resource.parsed);
+        if (entry && entry.index === resource.index) entry.resource = resource;
+      }
+    }
+    const identities: (ResourceIdentity | undefined)[] = [];
     const resources: IndexedDocument[] = [];
     yaml.documents.forEach((document, index) => {
-      const identity = identities[index];
-      if (identity) resources.push({ file: path, index, parsed: document.parsed, identity });
+      const kept = previous.get(document.parsed);
+      const identity = kept ? kept.identity : identifyResource(document.parsed.root);
+      identities.push(identity);
+      if (!identity) return;
+      resources.push(kept?.resource && kept.index === index ? kept.resource : { file: path, index, parsed: document.parsed, identity });
     });
     this.fileMap.set(path, { path, text, version: ++this.versionCounter, yaml, resources, identities });
     this.invalidate();
+    this.stampChanges(path, existing?.resources ?? [], resources, !existing);
     return true;
   }
 
   removeFile(path: string): boolean {
+    const existing = this.fileMap.get(path);
     const removed = this.fileMap.delete(path);
-    if (removed) this.invalidate();
+    if (removed) {
+      this.invalidate();
+      this.stampChanges(path, existing?.resources ?? [], [], true);
+    }
     return removed;
+  }
+
+  /**
+   * Runs `task` with a tracker open and returns its result with the reads it
+   * made. Trackers nest; a read counts for the innermost one.
+   */
+  track<T>(task: () => T, context: Dependencies = new Map()): { value: T; dependencies: Dependencies } {
+    const tracker: Tracker = { reads: new Map(), context };
+    this.trackers.push(tracker);
+    try {
+      return { value: task(), dependencies: tracker.reads };
+    } finally {
+      this.trackers.pop();
+    }
+  }
+
+  /** The dependency on the resource document at (file, index) itself, for `track`'s context. */
+  documentDependency(file: string, index: number): Dependencies {
+    const key = `${file}#${index}`;
+    return new Map([[DOCUMENT + key, this.documentStamps.get(key) ?? 0]]);
+  }
+
+  /** True when every read recorded in `dependencies` would return what it returned then. */
+  isCurrent(dependencies: Dependencies): boolean {
+    return this.dependenciesCurrent(dependencies, new Set());
   }
 
   getFile(path: string): WorkspaceFile | undefined {
@@ -81,25 +179,18 @@ export class Workspace implements WorkspaceModel {
   }
 
   files(): readonly string[] {
+    this.record(FILE_LIST, this.fileListStamp);
     return [...this.fileMap.keys()];
   }
 
   resources(): readonly IndexedDocument[] {
-    this.resourceList ??= [...this.fileMap.values()].flatMap((file) => file.resources);
-    return this.resourceList;
+    this.record(ALL, this.generationCounter);
+    return this.allResources();
   }
 
   byKind(kind: string): readonly IndexedDocument[] {
-    if (!this.kindIndex) {
-      const index = new Map<string, IndexedDocument[]>();
-      for (const resource of this.resources()) {
-        const list = index.get(resource.identity.kind) ?? [];
-        list.push(resource);
-        index.set(resource.identity.kind, list);
-      }
-      this.kindIndex = index;
-    }
-    return this.kindIndex.get(kind) ?? [];
+    this.record(KIND + kind, this.kindStamps.get(kind) ?? 0);
+    return this.resourcesOfKind(kind);
   }
 
   find(kind: string, name: string, namespace?: string): IndexedDocument | undefined {
@@ -109,23 +200,47 @@ export class Workspace implements WorkspaceModel {
   }
 
   fileResources(file: string): readonly IndexedDocument[] {
+    this.record(FILE + file, this.fileStamps.get(file) ?? 0);
     return this.fileMap.get(file)?.resources ?? [];
   }
 
   fileDocuments(file: string): readonly ParsedDocument[] {
+    this.record(FILE_TEXT + file, this.fileTextStamps.get(file) ?? 0);
     return this.fileMap.get(file)?.yaml.documents.map((document) => document.parsed) ?? [];
   }
 
+  /**
+   * Memoizes a derived index, computed at most once per generation. Its
+   * version (what dependents record) changes only when a recomputed value
+   * differs structurally from the previous one.
+   */
   derive<T>(key: string, compute: (model: WorkspaceModel) => T): T {
-    if (this.derivedGeneration !== this.generationCounter) {
-      this.derivedValues = new Map();
-      this.derivedGeneration = this.generationCounter;
+    let entry = this.derivedEntries.get(key);
+    if (!entry || !this.entryCurrent(entry, new Set([key]))) {
+      // `compute` may hold objects its caller read from the model (or the
+      // caller's own document): the value depends on those reads as well as
+      // on its own.
+      const caller = this.trackers[this.trackers.length - 1];
+      const inherited = new Map<string, number>(caller ? [...caller.context, ...caller.reads] : []);
+      const { value, dependencies } = this.track(() => compute(this), inherited);
+      for (const [read, stamp] of dependencies) inherited.set(read, stamp);
+      if (entry && sameValue(entry.value, value)) {
+        entry.dependencies = inherited;
+        entry.checkedGeneration = this.generationCounter;
+      } else {
+        if (!entry && this.derivedEntries.size >= MAX_DERIVED_ENTRIES) this.pruneDerived();
+        entry = { value, version: ++this.stampCounter, dependencies: inherited, checkedGeneration: this.generationCounter };
+        this.derivedEntries.set(key, entry);
+      }
     }
-    if (!this.derivedValues.has(key)) this.derivedValues.set(key, compute(this));
-    return this.derivedValues.get(key) as T;
+    this.record(DERIVED + key, entry.version);
+    return entry.value as T;
   }
 
   readReferencedFile(fromFile: string, relativePath: string): { text: string; path: string } | { error: string } {
+    // Files outside the model can change without a setFile: results that read
+    // them are valid for this generation only.
+    this.record(ALL, this.generationCounter);
     const path = joinPath(parentDirectory(fromFile), relativePath);
     const roots = this.roots.length > 0 ? this.roots : [parentDirectory(fromFile)];
     if (!roots.some((root) => isInside(path, root))) {
@@ -136,9 +251,140 @@ export class Workspace implements WorkspaceModel {
     return { text, path };
   }
 
+  private allResources(): IndexedDocument[] {
+    this.resourceList ??= [...this.fileMap.values()].flatMap((file) => file.resources);
+    return this.resourceList;
+  }
+
+  private resourcesOfKind(kind: string): readonly IndexedDocument[] {
+    if (!this.kindIndex) {
+      const index = new Map<string, IndexedDocument[]>();
+      for (const resource of this.allResources()) {
+        const list = index.get(resource.identity.kind) ?? [];
+        list.push(resource);
+        index.set(resource.identity.kind, list);
+      }
+      this.kindIndex = index;
+    }
+    return this.kindIndex.get(kind) ?? [];
+  }
+
+  private record(key: string, stamp: number): void {
+    const tracker = this.trackers[this.trackers.length - 1];
+    if (tracker) tracker.reads.set(key, stamp);
+  }
+
+  private dependenciesCurrent(dependencies: Dependencies, visiting: Set<string>): boolean {
+    for (const [key, stamp] of dependencies) {
+      if (this.currentStamp(key, visiting) !== stamp) return false;
+    }
+    return true;
+  }
+
+  private entryCurrent(entry: DerivedEntry, visiting: Set<string>): boolean {
+    if (entry.checkedGeneration === this.generationCounter) return true;
+    if (!this.dependenciesCurrent(entry.dependencies, visiting)) return false;
+    entry.checkedGeneration = this.generationCounter;
+    return true;
+  }
+
+  private currentStamp(key: string, visiting: Set<string>): number | undefined {
+    if (key === ALL) return this.generationCounter;
+    if (key === FILE_LIST) return this.fileListStamp;
+    if (key.startsWith(KIND)) return this.kindStamps.get(key.slice(KIND.length)) ?? 0;
+    if (key.startsWith(FILE)) return this.fileStamps.get(key.slice(FILE.length)) ?? 0;
+    if (key.startsWith(FILE_TEXT)) return this.fileTextStamps.get(key.slice(FILE_TEXT.length)) ?? 0;
+    if (key.startsWith(DOCUMENT)) return this.documentStamps.get(key.slice(DOCUMENT.length)) ?? 0;
+    if (key.startsWith(DERIVED)) {
+      // Current when what it was computed from is; otherwise it is recomputed
+      // (with the caller's fresh closure) when a dependent re-runs.
+      const name = key.slice(DERIVED.length);
+      const entry = this.derivedEntries.get(name);
+      if (!entry || visiting.has(name)) return undefined;
+      visiting.add(name);
+      const current = this.entryCurrent(entry, visiting);
+      visiting.delete(name);
+      return current ? entry.version : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Bumps the stamps of what changed between a file's old and new resource
+   * entries: the file, the file list (when added or removed) and every kind
+   * with an entry added, removed or replaced.
+   */
+  private stampChanges(path: string, before: readonly IndexedDocument[], after: readonly IndexedDocument[], fileListChanged: boolean): void {
+    const stamp = ++this.stampCounter;
+    this.fileTextStamps.set(path, stamp);
+    if (fileListChanged) this.fileListStamp = stamp;
+    const kept = new Set(after);
+    const changedKinds = new Set<string>();
+    for (const resource of before) if (!kept.has(resource)) changedKinds.add(resource.identity.kind);
+    const old = new Set(before);
+    for (const resource of after) if (!old.has(resource)) changedKinds.add(resource.identity.kind);
+    if (changedKinds.size > 0 || fileListChanged || before.length !== after.length) this.fileStamps.set(path, stamp);
+    for (const kind of changedKinds) this.kindStamps.set(kind, stamp);
+    for (const resource of before) if (!kept.has(resource)) this.documentStamps.set(`${path}#${resource.index}`, stamp);
+    for (const resource of after) if (!old.has(resource)) this.documentStamps.set(`${path}#${resource.index}`, stamp);
+  }
+
+  private pruneDerived(): void {
+    const keys = [...this.derivedEntries.keys()];
+    for (const key of keys.slice(0, keys.length >> 1)) this.derivedEntries.delete(key);
+  }
+
   private invalidate(): void {
     this.generationCounter++;
     this.resourceList = undefined;
     this.kindIndex = undefined;
   }
+}
+
+/**
+ * Structural equality for derived values: same reference, or plain objects,
+ * arrays, Maps and Sets with equal contents; primitives by value (NaN equals
+ * NaN). Functions, class instances other than those, and values too large to
+ * compare count as different, which only costs a recomputation downstream.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  let budget = MAX_COMPARED_NODES;
+  const seen = new Map<object, object>();
+  const equal = (x: unknown, y: unknown): boolean => {
+    if (Object.is(x, y)) return true;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (--budget < 0) return false;
+    const paired = seen.get(x);
+    if (paired !== undefined) return paired === y;
+    seen.set(x, y);
+    const prototype = Object.getPrototypeOf(x);
+    if (prototype !== Object.getPrototypeOf(y)) return false;
+    if (Array.isArray(x)) {
+      const other = y as unknown[];
+      if (x.length !== other.length) return false;
+      for (let index = 0; index < x.length; index++) if (!equal(x[index], other[index])) return false;
+      return true;
+    }
+    if (x instanceof Map) {
+      const other = y as Map<unknown, unknown>;
+      if (x.size !== other.size) return false;
+      for (const [key, value] of x) if (!other.has(key) || !equal(value, other.get(key))) return false;
+      return true;
+    }
+    if (x instanceof Set) {
+      const other = y as Set<unknown>;
+      if (x.size !== other.size) return false;
+      for (const value of x) if (!other.has(value)) return false;
+      return true;
+    }
+    if (prototype !== Object.prototype && prototype !== null) return false;
+    const keys = Object.keys(x);
+    if (keys.length !== Object.keys(y).length) return false;
+    for (const key of keys) {
+      if (!Object.prototype.hasOwnProperty.call(y, key)) return false;
+      if (!equal((x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key])) return false;
+    }
+    return true;
+  };
+  return equal(a, b);
 }

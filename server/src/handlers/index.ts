@@ -18,8 +18,10 @@ export interface HandlerContext {
 
 import { registerKernelHandlers } from './kernelHandlers';
 import { registerPolicyHandlers } from './policyHandlers';
+import { registerStatusHandlers } from './statusHandlers';
 
 export function registerExtraHandlers(context: HandlerContext): void {
   registerKernelHandlers(context);
   registerPolicyHandlers(context);
+  registerStatusHandlers(context);
 }

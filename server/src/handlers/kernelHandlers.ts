@@ -1,7 +1,40 @@
-/** Custom requests of the kernel-feature matrix (e.g. `meshlens/kernelMatrix`). */
+/**
+ * `meshlens/kernelMatrix`: the kernel-feature model for a future command.
+ * Params `{ cilium, kernel?, values? }` return the matrix of that Cilium
+ * version (as `meshlens kernel --cilium` prints it); params without `cilium`
+ * (optionally `{ uri }` to narrow to one file) return the verdicts of the
+ * workspace's Cilium releases and NodeProfiles. Plain data from the core.
+ */
 
+import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from '../../../core/src/kernel/matrixModel';
+import { RequestType } from 'vscode-languageserver/node';
+import { uriToKey } from '../uris';
 import type { HandlerContext } from './index';
 
+export const KERNEL_MATRIX_REQUEST = 'meshlens/kernelMatrix';
+const KERNEL_MATRIX_REQUEST_TYPE = new RequestType<KernelMatrixParams | undefined, KernelMatrixModel | WorkspaceKernelReport, void>(KERNEL_MATRIX_REQUEST);
+
+export interface KernelMatrixParams {
+  cilium?: string;
+  kernel?: string;
+  values?: unknown;
+  uri?: string;
+}
+
 export function registerKernelHandlers(context: HandlerContext): void {
-  void context;
+  context.connection.onRequest(KERNEL_MATRIX_REQUEST_TYPE, (params: KernelMatrixParams | undefined): KernelMatrixModel | WorkspaceKernelReport => {
+    const request = params ?? {};
+    if (typeof request.cilium === 'string') {
+      return kernelMatrixModel({
+        cilium: request.cilium,
+        ...(typeof request.kernel === 'string' ? { kernel: request.kernel } : {}),
+        ...(request.values !== undefined ? { values: request.values } : {}),
+      });
+    }
+    const options = context.options();
+    const report = workspaceKernelReport(context.service.workspace, typeof request.kernel === 'string' ? { ...options, kernelVersion: request.kernel } : options);
+    if (typeof request.uri !== 'string') return report;
+    const file = uriToKey(request.uri);
+    return { releases: report.releases.filter((release) => release.file === file), profiles: report.profiles.filter((profile) => profile.profile?.file === file) };
+  });
 }

@@ -38,3 +38,13 @@ describe('parseDocumentChunk', () => {
     expect(problems).toEqual([expect.objectContaining({ code: 'yaml/duplicate-key', start: 10, end: 11, related: expect.objectContaining({ start: 0, end: 1 }) })]);
   });
 });
+
+describe('empty values after collections', () => {
+  it('a bare `-` after a flow map is placed on its own dash', () => {
+    const text = 'rules:\n  - from:\n      - {}\n  -\n';
+    const { root } = parseDocumentChunk(text);
+    const empty = nodeAtPath(root, ['rules', 1])!;
+    expect(text.slice(empty.start, empty.end)).toBe('-');
+    expect(text.slice(0, empty.start).split('\n').length).toBe(4);
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * A chart whose files are at hand: a chart folder in the workspace that a
+ * HelmRelease installs from a GitRepository or Bucket
+ * (`spec.chart.spec.chart: ./charts/x`, relative to the source root, which is
+ * the repository root and so an ancestor folder of the release). Its
+ * `Chart.yaml`, `values.yaml` and `values.schema.json` are read at run time
+ * through the workspace (confined to it), never copied into meshlens.
+ *
+ * Downloading a chart from a HelmRepository or OCI registry is the host's
+ * business (setting `meshlens.charts.download`, off by default): the core
+ * only defines `ChartFetcher`, which a host may implement and pass in; the
+ * core itself does no network or file IO.
+ *
+ * Invariants: memoized per workspace generation; never throws; an absent or
+ * unreadable file leaves its field undefined.
+ */
+
+import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
+import { createParsedDocument } from '../parse/yamlFile';
+import { toValue } from '../parse/toValue';
+import { parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
+import { resolveChartSource } from '../flux/chartSource';
+import { readText } from './workspaceFiles';
+
+export interface ChartFiles {
+  /** Folder of the chart (workspace path, or the fetcher's cache path). */
+  dir: string;
+  name?: string;
+  version?: string;
+  /** The chart's values.yaml: text, parsed tree and plain value. */
+  valuesYaml?: { path: string; text: string; root: YamlNode | undefined; value: unknown };
+  /** The chart's values.schema.json, parsed. */
+  schema?: { path: string; schema: Record<string, unknown> };
+}
+
+/** What a host that may download charts provides (never implemented in the core). */
+export interface ChartFetcher {
+  /** Chart files from the host's cache; undefined when not fetched (yet) or not allowed. */
+  chartFiles(request: { repositoryUrl: string; chart: string; version?: string }): ChartFiles | undefined;
+}
+
+const MAX_LEVELS_UP = 12;
+
+/** The chart files of a release installed from a chart folder in the workspace. */
+export function localChartFiles(workspace: WorkspaceModel, helmRelease: IndexedDocument): ChartFiles | undefined {
+  return workspace.derive(`helm/local-chart:${helmRelease.file}#${helmRelease.index}`, () => {
+    try {
+      const source = resolveChartSource(workspace, helmRelease);
+      if (source.sourceKind !== 'GitRepository' && source.sourceKind !== 'Bucket') return undefined;
+      if (!source.chartPath || /\$\{/.test(source.chartPath)) return undefined;
+      return findChartFolder(workspace, helmRelease.file, source.chartPath);
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+function findChartFolder(workspace: WorkspaceModel, fromFile: string, chartPath: string): ChartFiles | undefined {
+  const relative = chartPath.replace(/^\.\//, '').replace(/\/+$/, '');
+  let up = '';
+  for (let level = 0; level <= MAX_LEVELS_UP; level++) {
+    const chartYaml = readText(workspace, fromFile, `${up}${relative}/Chart.yaml`);
+    if (chartYaml) return readChartFolder(workspace, fromFile, `${up}${relative}`, chartYaml);
+    up += '../';
+  }
+  return undefined;
+}
+
+function readChartFolder(workspace: WorkspaceModel, fromFile: string, relativeDir: string, chartYaml: { text: string; path: string }): ChartFiles {
+  const meta = createParsedDocument(chartYaml.text).root;
+  const files: ChartFiles = {
+    dir: parentDirectory(chartYaml.path),
+    name: scalarString(mapGet(meta, 'name')),
+    version: scalarString(mapGet(meta, 'version')),
+  };
+  const values = readText(workspace, fromFile, `${relativeDir}/values.yaml`);
+  if (values) {
+    const parsed = createParsedDocument(values.text);
+    files.valuesYaml = { path: values.path, text: values.text, root: parsed.root, value: toValue(parsed.root).value };
+  }
+  const schemaText = readText(workspace, fromFile, `${relativeDir}/values.schema.json`);
+  if (schemaText) {
+    try {
+      const schema = JSON.parse(schemaText.text) as unknown;
+      if (schema && typeof schema === 'object' && !Array.isArray(schema)) files.schema = { path: schemaText.path, schema: schema as Record<string, unknown> };
+    } catch {
+      // A broken schema is Helm's error to report; we just do not validate against it.
+    }
+  }
+  return files;
+}
+
+// ---------------------------------------------------------------- values.yaml knowledge
+
+export type ChartKeyStatus = 'known' | 'unknown' | 'free-form';
+
+/** Is `path` a key of the chart's values.yaml? Maps without children (`{}`) and non-maps accept anything. */
+export function chartKeyStatus(chart: ChartFiles, path: readonly string[]): ChartKeyStatus {
+  let current = deref(chart.valuesYaml?.root);
+  if (!current) return 'free-form';
+  for (const segment of path) {
+    if (current.type !== 'map' || current.pairs.length === 0) return 'free-form';
+    const next: YamlNode | undefined = deref(mapGet(current, segment));
+    if (!next) return 'unknown';
+    current = next;
+  }
+  return 'known';
+}
+
+/** Child keys of a path in the chart's values.yaml. */
+export function chartChildKeys(chart: ChartFiles, path: readonly string[]): string[] {
+  let current = deref(chart.valuesYaml?.root);
+  for (const segment of path) current = deref(mapGet(current, segment));
+  if (!current || current.type !== 'map') return [];
+  return current.pairs.flatMap((pair) => (pair.key.type === 'scalar' ? [pair.key.text] : []));
+}
+
+const docCommentCache = new Map<string, Map<string, string>>();
+
+/**
+ * helm-docs comments of a values.yaml: a `# -- text` comment (and the comment
+ * lines continuing it) right above a key documents that key; `# path.to.key -- text`
+ * anywhere documents the named key. Read from the user's chart at run time.
+ */
+export function chartDocComment(chart: ChartFiles, path: readonly string[]): string | undefined {
+  const values = chart.valuesYaml;
+  if (!values) return undefined;
+  let comments = docCommentCache.get(values.text);
+  if (!comments) {
+    comments = helmDocsComments(values.text, values.root);
+    if (docCommentCache.size > 32) docCommentCache.clear();
+    docCommentCache.set(values.text, comments);
+  }
+  return comments.get(path.join('.'));
+}
+
+function helmDocsComments(text: string, root: YamlNode | undefined): Map<string, string> {
+  const result = new Map<string, string>();
+  const lines = text.split('\n');
+  const lineStarts: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    lineStarts.push(offset);
+    offset += line.length + 1;
+  }
+  const lineOf = (position: number) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lineStarts[middle] <= position) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
+  // Explicitly named keys.
+  for (let index = 0; index < lines.length; index++) {
+    const named = /^\s*#\s*([A-Za-z0-9_.-]+)\s+--\s?(.*)$/.exec(lines[index]);
+    if (named) result.set(named[1], collect(lines, index, named[2]));
+  }
+  const visit = (node: YamlNode | undefined, path: string[], depth: number) => {
+    const target = deref(node);
+    if (!target || target.type !== 'map' || depth > 32) return;
+    for (const pair of target.pairs) {
+      if (pair.key.type !== 'scalar') continue;
+      const childPath = [...path, pair.key.text];
+      const keyLine = lineOf(pair.key.start);
+      let start = keyLine - 1;
+      while (start >= 0 && /^\s*#/.test(lines[start])) start--;
+      for (let line = start + 1; line < keyLine; line++) {
+        const doc = /^\s*#\s*--\s?(.*)$/.exec(lines[line]);
+        if (doc && !result.has(childPath.join('.'))) {
+          result.set(childPath.join('.'), collect(lines, line, doc[1], keyLine));
+          break;
+        }
+      }
+      visit(pair.value, childPath, depth + 1);
+    }
+  };
+  visit(root, [], 0);
+  return result;
+}
+
+function collect(lines: string[], first: number, head: string, stop = lines.length): string {
+  const parts = [head.trim()];
+  for (let line = first + 1; line < stop; line++) {
+    const more = /^\s*#\s?(.*)$/.exec(lines[line]);
+    if (!more || /^\s*@/.test(more[1]) || /^\s*--/.test(more[1])) break;
+    parts.push(more[1].trim());
+  }
+  return parts.filter((part) => part !== '').join(' ');
+}
+
+/** Plain value of a chart's values.yaml at a path (its default). */
+export function chartDefault(chart: ChartFiles, path: readonly string[]): unknown {
+  let current: unknown = chart.valuesYaml?.value;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** The `spec.chart.spec.chart` text of a release, for messages. */
+export function chartPathOf(helmRelease: IndexedDocument): string | undefined {
+  return scalarString(mapGet(mapGet(mapGet(mapGet(helmRelease.parsed.root, 'spec'), 'chart'), 'spec'), 'chart'));
+}

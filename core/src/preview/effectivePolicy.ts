@@ -1,0 +1,150 @@
+/**
+ * The effective-policy model of the workspace's workloads: for a workload
+ * named `namespace/name` (Deployment, StatefulSet, DaemonSet, Pod, …), what
+ * Cilium allows per direction and what Istio enforces inbound, each element
+ * with its source. Also: the list of workloads, the workload "under the
+ * cursor" (a workload document, or the first workload a policy there
+ * selects), and the named container ports of a workload.
+ *
+ * Results are memoized per workspace generation; nothing here does IO or
+ * throws on odd input.
+ */
+
+import { deref, mapGet, scalarString } from '../parse/ast';
+import type { AnalysisOptions } from '../options';
+import { k8sIndex, type K8sIndex, type WorkloadInfo } from '../workspace/k8sIndex';
+import type { Workspace } from '../workspace/workspace';
+import { ciliumPolicyIndex, subjectMatches, workloadId } from './ciliumIndex';
+import { ciliumViewFor } from './ciliumEffective';
+import { istioPolicyIndex, type IstioPolicyEntry } from './istioIndex';
+import { istioViewFor } from './istioEffective';
+import type { EffectivePolicy, WorkloadSummary } from './model';
+import { sourceMaker } from './sources';
+
+export { workloadId };
+
+export function listWorkloads(workspace: Workspace): WorkloadSummary[] {
+  const index = k8sIndex(workspace);
+  const makeSource = sourceMaker(workspace);
+  const seen = new Set<string>();
+  const result: WorkloadSummary[] = [];
+  for (const workload of index.workloads) {
+    const id = workloadId(workload);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    result.push(summary(workload, makeSource));
+  }
+  return result.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function summary(workload: WorkloadInfo, makeSource: ReturnType<typeof sourceMaker>): WorkloadSummary {
+  return {
+    id: workloadId(workload),
+    kind: workload.kind,
+    name: workload.name,
+    namespace: workload.namespace,
+    serviceAccount: workload.serviceAccountName,
+    podLabels: { ...workload.podLabels },
+    source: makeSource(workload.source.file, workload.source.document, workload.source, `${workload.kind} ${workloadId(workload)}`),
+  };
+}
+
+/** The first workload with this `namespace/name` (a bare name is looked up in every namespace when unambiguous). */
+export function findWorkload(workspace: Workspace, id: string): WorkloadInfo | undefined {
+  const index = k8sIndex(workspace);
+  if (id.includes('/')) return index.workloads.find((workload) => workloadId(workload) === id);
+  const matches = index.workloads.filter((workload) => workload.name === id);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+export function effectivePolicy(workspace: Workspace, id: string, options: AnalysisOptions): EffectivePolicy | undefined {
+  const workload = findWorkload(workspace, id);
+  if (!workload) return undefined;
+  return workspace.derive(`preview-effective:${workloadId(workload)}:${options.ciliumVersion ?? ''}:${options.istioRootNamespace}`, () => compute(workspace, workload, options));
+}
+
+function compute(workspace: Workspace, workload: WorkloadInfo, options: AnalysisOptions): EffectivePolicy {
+  const index = k8sIndex(workspace);
+  const makeSource = sourceMaker(workspace);
+  return {
+    workload: summary(workload, makeSource),
+    cilium: ciliumViewFor(workload, ciliumPolicyIndex(workspace, options), index),
+    istio: istioViewFor(workload, istioPolicyIndex(workspace, options), index, (choice) => {
+      const gateway = index.gateway(choice.namespace, choice.name);
+      return gateway ? makeSource(gateway.source.file, gateway.source.document, gateway.source, `Gateway ${choice.namespace}/${choice.name}`) : undefined;
+    }),
+  };
+}
+
+/** Named container ports of a workload's pod template (`http` → 8080), lower-cased names. */
+export function containerPorts(workspace: Workspace, workload: WorkloadInfo): Record<string, number> {
+  const document = workspace.fileResources(workload.source.file).find((resource) => resource.index === workload.source.document);
+  const root = deref(document?.parsed.root);
+  const spec = deref(mapGet(root, 'spec'));
+  const podSpec =
+    workload.kind === 'Pod'
+      ? spec
+      : workload.kind === 'CronJob'
+        ? deref(mapGet(deref(mapGet(deref(mapGet(deref(mapGet(spec, 'jobTemplate')), 'spec')), 'template')), 'spec'))
+        : deref(mapGet(deref(mapGet(spec, 'template')), 'spec'));
+  const ports: Record<string, number> = {};
+  for (const list of ['containers', 'initContainers']) {
+    const containers = deref(mapGet(podSpec, list));
+    if (containers?.type !== 'seq') continue;
+    for (const container of containers.items) {
+      const portList = deref(mapGet(deref(container), 'ports'));
+      if (portList?.type !== 'seq') continue;
+      for (const port of portList.items) {
+        const name = scalarString(mapGet(deref(port), 'name'));
+        const number = Number(scalarString(mapGet(deref(port), 'containerPort')));
+        if (name && Number.isInteger(number)) ports[name.toLowerCase()] = number;
+      }
+    }
+  }
+  return ports;
+}
+
+/** Workloads an AuthorizationPolicy reaches (selector, namespace, mesh, or the workloads behind its targetRefs). */
+export function workloadsOfAuthz(policy: IstioPolicyEntry, index: K8sIndex, rootNamespace: string): WorkloadInfo[] {
+  const scope = policy.scope;
+  if (scope.kind === 'mesh') return [...index.workloads];
+  if (scope.kind === 'namespace') return index.workloads.filter((workload) => workload.namespace === policy.namespace);
+  if (scope.kind === 'selector') return index.workloadsMatching(scope.inRootNamespace || policy.namespace === rootNamespace ? undefined : policy.namespace, { matchLabels: scope.matchLabels });
+  const result: WorkloadInfo[] = [];
+  for (const ref of scope.refs) {
+    if (ref.kind === 'Service') {
+      const service = index.service(policy.namespace, ref.name);
+      if (service?.selector && Object.keys(service.selector).length > 0) result.push(...index.workloadsMatching(policy.namespace, { matchLabels: service.selector }));
+    } else if (ref.kind === 'Gateway') {
+      for (const workload of index.workloads) {
+        const namespace = index.namespace(workload.namespace);
+        const via = workload.podLabels['istio.io/use-waypoint'] ?? namespace?.useWaypoint;
+        if (via === ref.name && workload.namespace === policy.namespace) result.push(workload);
+      }
+    }
+  }
+  return [...new Set(result)];
+}
+
+/** The workload the cursor is about: the workload document at the offset, or the first workload a policy there selects. */
+export function workloadAt(workspace: Workspace, file: string, offset: number, options: AnalysisOptions): string | undefined {
+  const yamlFile = workspace.getFile(file);
+  if (!yamlFile) return undefined;
+  const documentIndex = yamlFile.yaml.documents.findIndex((document) => offset >= document.start && offset <= document.end);
+  if (documentIndex === -1) return undefined;
+  const index = k8sIndex(workspace);
+  const own = index.workloads.find((workload) => workload.source.file === file && workload.source.document === documentIndex);
+  if (own) return workloadId(own);
+  for (const spec of ciliumPolicyIndex(workspace, options).specs) {
+    if (spec.file !== file || spec.document !== documentIndex) continue;
+    const selected = index.workloads.find((workload) => subjectMatches(spec.subject, workload, index));
+    if (selected) return workloadId(selected);
+  }
+  const istio = istioPolicyIndex(workspace, options);
+  for (const policy of istio.policies) {
+    if (policy.source.file !== file || policy.source.document !== documentIndex) continue;
+    const reached = workloadsOfAuthz(policy, index, istio.rootNamespace)[0];
+    if (reached) return workloadId(reached);
+  }
+  return undefined;
+}

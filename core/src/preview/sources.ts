@@ -1,0 +1,49 @@
+/**
+ * Provenance for the effective-policy model: turns a YAML node of some
+ * document into a `SourceRef` (file, document, document-relative range,
+ * 1-based line, rule label), and formats `file:line` for display.
+ *
+ * Lines come from the workspace's line index of the file; a file that is not
+ * in the workspace (cannot happen for indexed documents) falls back to line 1.
+ */
+
+import type { Workspace } from '../workspace/workspace';
+import type { SourceRef } from './model';
+
+export interface NodeRange {
+  start: number;
+  end: number;
+}
+
+export type SourceMaker = (file: string, document: number, node: NodeRange, rule: string) => SourceRef;
+
+export function sourceMaker(workspace: Workspace): SourceMaker {
+  return (file, document, node, rule) => {
+    const yamlFile = workspace.getFile(file);
+    const chunk = yamlFile?.yaml.documents[document];
+    const line = yamlFile && chunk ? yamlFile.yaml.lineIndex.positionAt(chunk.start + node.start).line + 1 : 1;
+    return { file, document, start: node.start, end: node.end, line, rule };
+  };
+}
+
+/** How a file is shown to the user: relative to a workspace root when inside one. */
+export type DisplayFile = (file: string) => string;
+
+export function relativeDisplay(roots: readonly string[]): DisplayFile {
+  return (file) => {
+    for (const root of roots) {
+      const base = root.replace(/\/$/, '');
+      if (file.startsWith(`${base}/`)) return file.slice(base.length + 1);
+    }
+    return file;
+  };
+}
+
+/** `checkout-policy.yaml:9` — the base name keeps lenses short. */
+export function shortLocation(source: SourceRef): string {
+  return `${source.file.slice(source.file.lastIndexOf('/') + 1)}:${source.line}`;
+}
+
+export function location(source: SourceRef, display: DisplayFile = (file) => file): string {
+  return `${display(source.file)}:${source.line}`;
+}

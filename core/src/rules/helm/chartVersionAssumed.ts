@@ -1,0 +1,22 @@
+import type { Rule } from '../types';
+import { reportHelmFindings } from './reportHelmFindings';
+
+export const chartVersionAssumed: Rule = {
+  meta: {
+    id: 'helm/chart-version-assumed',
+    severity: 'info',
+    title: 'Cilium chart version assumed for value checks',
+    kinds: ['HelmRelease'],
+    crossFile: true,
+    docs: {
+      summary: 'A Cilium HelmRelease whose chart version is a range, missing or not readable: the message says which chart version the value checks, hover and completion assume.',
+      why: 'Keys and allowed values differ between Cilium versions. With a range, Flux installs the newest matching release, which may not be the one meshlens checked against; pinning an exact version makes the checks match what runs.',
+      bad: 'spec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.16.x\n',
+      good: 'spec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.16.5\n',
+      source: 'Flux helm-controller chart version resolution (semver ranges)',
+    },
+  },
+  check(context) {
+    reportHelmFindings(context, 'version');
+  },
+};

@@ -1,0 +1,22 @@
+import type { Rule } from '../types';
+import { reportHelmFindings } from './reportHelmFindings';
+
+export const valueType: Rule = {
+  meta: {
+    id: 'helm/value-type',
+    severity: 'error',
+    title: 'Cilium Helm value of the wrong type',
+    anyDocument: true,
+    crossFile: true,
+    docs: {
+      summary: 'A Cilium chart value whose type (string, integer, boolean, list, map) differs from what the resolved chart version expects.',
+      why: 'Where the chart\'s values.schema.json types the key, Helm refuses to render and the release fails (error); where only the default value tells the type, the templates may render nonsense (warning). Values holding Flux `${VAR}` placeholders are not checked.',
+      bad: 'values:\n  cluster:\n    id: "one"\n',
+      good: 'values:\n  cluster:\n    id: 1\n',
+      source: 'Cilium chart values.schema.json (1.15+) and values.yaml defaults',
+    },
+  },
+  check(context) {
+    reportHelmFindings(context, 'type');
+  },
+};

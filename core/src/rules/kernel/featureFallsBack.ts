@@ -1,0 +1,30 @@
+/**
+ * kernel/feature-falls-back: the Cilium values turn on (or leave on) a
+ * feature that some node pool's kernel cannot run, and the agent silently
+ * runs without it there. Reported like kernel/feature-fails.
+ */
+
+import { FEATURE_FALLS_BACK_RULE } from '../../kernel/kernelFindings';
+import type { Rule } from '../types';
+import { reportKernelFindings } from './support';
+
+export const featureFallsBack: Rule = {
+  meta: {
+    id: FEATURE_FALLS_BACK_RULE,
+    severity: 'warning',
+    title: 'Cilium feature silently disabled on an older node kernel',
+    anyDocument: true,
+    crossFile: true,
+    docs: {
+      summary: 'A Cilium Helm value turns on a feature that the kernel of at least one node pool cannot run; the agent starts but runs without it there.',
+      why: 'Nothing fails, so nobody notices: eBPF host routing falls back to the host stack, the bandwidth manager stops limiting pod egress, BIG TCP stays at 64k. Nodes then behave differently per pool. The message names the weakest pool, its kernel, the requirement and the Cilium version judged.',
+      bad: '# NodeProfile legacy, spec.kernel: 5.4.0-91-generic\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    bandwidthManager:\n      enabled: true\n',
+      good: '# NodeProfile legacy, spec.kernel: 5.15.0-91-generic\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    bandwidthManager:\n      enabled: true\n',
+      source: 'schemas/kernel-features.json (from Cilium system requirements and agent probes, see its $comment)',
+    },
+    fix: { title: 'Turn the feature off', safe: false },
+  },
+  check(context) {
+    reportKernelFindings(context, FEATURE_FALLS_BACK_RULE);
+  },
+};

@@ -1,0 +1,13 @@
+/** `meshlens/status`: the Cilium version and kernel pools in effect for a file (for the status bar). */
+
+import { statusLine } from '../../../core/src/index';
+import { uriToKey } from '../uris';
+import type { HandlerContext } from './index';
+
+export function registerStatusHandlers(context: HandlerContext): void {
+  context.connection.onRequest('meshlens/status', (params: { uri: string }) => {
+    const file = context.syncedFile(params.uri)?.file ?? uriToKey(params.uri);
+    const status = context.service.status(file, context.options());
+    return { ...status, text: statusLine(status) };
+  });
+}
