@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.e2e/**', 'out/**', 'test-results/**', 'bench/.corpus/**', '**/*.js', '**/*.mjs', 'core/src/schema/generated/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.e2e/**', 'out/**', 'test-results/**', 'bench/.corpus/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'core/src/schema/generated/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

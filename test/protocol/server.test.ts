@@ -113,15 +113,15 @@ describe('language server over stdio', () => {
     const { root, file } = workspaceWithPolicy();
     const session = await startServer(root);
     const uri = keyToUri(file);
-    await session.waitFor(uri, (list) => list.some((diagnostic) => diagnostic.message.includes('"toPort"')));
+    await session.waitFor(uri, (list) => list.some((diagnostic) => String(diagnostic.message).includes('"toPort"')));
     await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: BROKEN_POLICY } });
     await session.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: { line: 5, character: 2 }, end: { line: 5, character: 18 } }, text: 'endpointSelectr' }],
     });
-    const changed = await session.waitFor(uri, (list) => list.some((diagnostic) => diagnostic.message.includes('"endpointSelectr"')));
+    const changed = await session.waitFor(uri, (list) => list.some((diagnostic) => String(diagnostic.message).includes('"endpointSelectr"')));
     expect(changed.filter((diagnostic) => diagnostic.code === 'schema/unknown-field')).toHaveLength(2);
-    const typo = changed.find((diagnostic) => diagnostic.message.includes('endpointSelectr'))!;
+    const typo = changed.find((diagnostic) => String(diagnostic.message).includes('endpointSelectr'))!;
     const actions = await session.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri },
       range: typo.range,

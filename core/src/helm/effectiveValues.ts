@@ -23,7 +23,6 @@ import { deref, mapGet, scalarString, type YamlNode, type YamlPair } from '../pa
 import { toValue } from '../parse/toValue';
 import type { Anchor } from '../rules/types';
 import { parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
-import { referenceNamespaces } from '../flux/fluxWorkspace';
 import { resolveReference } from '../flux/references';
 import { inferSetValue, parseSetPath } from './setPath';
 import { anchorOf, directValuesText, embeddedValuesText, type ValuesText } from './valuesText';
