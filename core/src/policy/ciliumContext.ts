@@ -22,8 +22,9 @@ import { intersects, valid, validRange } from 'semver';
 import { minorOfVersion } from '../cilium/chartVersion';
 import { resolveCiliumChartVersion } from '../cilium/valuesCatalog';
 import type { AnalysisOptions } from '../options';
-import { deref, mapGet, mapGetPair, nodeAtPath, scalarString, type YamlNode, type YamlPair } from '../parse/ast';
+import { deref, mapGetPair, nodeAtPath, type YamlNode, type YamlPair } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
+import { ciliumReleases } from '../helm/ciliumReleases';
 
 /** The newest Cilium minor meshlens knows; assumed when nothing says otherwise. */
 export const NEWEST_CILIUM_MINOR = '1.20';
@@ -120,30 +121,8 @@ interface FoundRelease {
   version?: string;
 }
 
-/** The first HelmRelease that installs the Cilium chart, preferring one in `kube-system`. */
+/** The first HelmRelease that installs the Cilium chart (see `helm/ciliumReleases`), preferring one in `kube-system`. */
 function findCiliumHelmRelease(model: WorkspaceModel): FoundRelease | undefined {
-  const found: FoundRelease[] = [];
-  for (const document of model.byKind('HelmRelease')) {
-    if (document.identity.group !== 'helm.toolkit.fluxcd.io') continue;
-    const spec = deref(mapGet(document.parsed.root, 'spec'));
-    const chartSpec = nodeAtPath(spec, ['chart', 'spec']);
-    if (scalarString(mapGet(chartSpec, 'chart')) === 'cilium') {
-      found.push({ document, version: scalarString(mapGet(chartSpec, 'version')) });
-      continue;
-    }
-    const chartRef = deref(mapGet(spec, 'chartRef'));
-    if (chartRef?.type === 'map' && scalarString(mapGet(chartRef, 'kind')) === 'OCIRepository') {
-      const name = scalarString(mapGet(chartRef, 'name'));
-      const namespace = scalarString(mapGet(chartRef, 'namespace')) ?? document.identity.namespace;
-      if (!name) continue;
-      const repository =
-        model.byKind('OCIRepository').find((candidate) => candidate.identity.name === name && candidate.identity.namespace === namespace) ??
-        model.byKind('OCIRepository').find((candidate) => candidate.identity.name === name);
-      const url = scalarString(nodeAtPath(repository?.parsed.root, ['spec', 'url']));
-      if (!repository || !url || !/\/cilium\/?$/.test(url)) continue;
-      const ref = nodeAtPath(repository.parsed.root, ['spec', 'ref']);
-      found.push({ document, version: scalarString(mapGet(ref, 'tag')) ?? scalarString(mapGet(ref, 'semver')) });
-    }
-  }
+  const found: FoundRelease[] = ciliumReleases(model).map((release) => ({ document: release.document, version: release.chart.versionSpec }));
   return found.find((release) => release.document.identity.namespace === 'kube-system') ?? found[0];
 }
