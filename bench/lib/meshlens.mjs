@@ -1,0 +1,41 @@
+// Loads the meshlens analysis core for the benchmark: an esbuild bundle of
+// core/src/index.ts written under bench/.corpus/.build/ (git-ignored), so the
+// bench measures the same code the server and CLI bundle, without dist/.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+export async function buildCoreBundle(repoRoot, outDirectory) {
+  // The core imports generated sources (schema table, standalone validators);
+  // `npm run build` makes them, and so does this when they are missing.
+  if (!existsSync(join(repoRoot, 'core/src/schema/generated/validators.cjs'))) {
+    for (const script of ['scripts/gen-schema-table.mjs', 'scripts/gen-validators.mjs']) {
+      execFileSync(process.execPath, [join(repoRoot, script)], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+  }
+  const esbuild = await import('esbuild');
+  mkdirSync(outDirectory, { recursive: true });
+  const outfile = join(outDirectory, 'core.cjs');
+  await esbuild.build({
+    entryPoints: [join(repoRoot, 'core/src/index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+export function loadCoreBundle(bundlePath) {
+  return createRequire(import.meta.url)(bundlePath);
+}
+
+/** Methods of the service that compute an effective-policy / preview model, when the core has one. */
+export function effectiveModelMethods(service) {
+  const names = Object.getOwnPropertyNames(Object.getPrototypeOf(service));
+  return names.filter((name) => /preview|effective/i.test(name) && typeof service[name] === 'function');
+}
