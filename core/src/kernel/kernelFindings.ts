@@ -132,7 +132,10 @@ export function releaseFindings(model: ReleaseKernelModel): KernelFinding[] {
 function featureMessage(model: ReleaseKernelModel, outcome: FeatureOutcome, worst: PoolFeatureVerdict): string {
   const { verdict, pool } = worst;
   const minor = model.minor!;
-  const need = `${needText(outcome.feature, verdict.decidedBy, verdict.requirement, minor)}${verdict.decidedBy === 'version' ? ', has' : ';'} ${verdict.has}`;
+  const need =
+    verdict.decidedBy === 'dependency'
+      ? `needs the features it depends on (kernel ${verdict.has})`
+      : `${needText(outcome.feature, verdict.decidedBy, verdict.requirement, minor)}${verdict.decidedBy === 'version' ? ', has' : ';'} ${verdict.has}`;
   const others = outcome.failing.slice(1).map((entry) => `${entry.pool.name} (${entry.pool.kernelText ?? 'no kernel'})`);
   const also = others.length > 0 ? `; also pool${others.length > 1 ? 's' : ''} ${others.join(', ')}` : '';
   // Only the links that explain a failure; "X needs Y" for a dependency that works says nothing here.
