@@ -17,6 +17,9 @@ import { summarize, toReported, type Report } from './formats/report';
 import { formatSarif } from './formats/sarif';
 import { formatText } from './formats/text';
 import { EXTRA_COMMANDS } from './commands';
+import { ChartDownloader } from '../../server/src/charts/chartDownloader';
+import { defaultChartCacheDir } from '../../server/src/charts/cacheDir';
+import type { ChartFetcher } from '../../core/src/helm/chartFiles';
 
 export const VERSION = '0.1.0';
 
@@ -41,13 +44,15 @@ Options for check:
   --no-schema                       do not report CRD schema findings
   --max-file-size KIB               skip larger files (default: 2048)
   --fix                             apply safe quick-fixes in place and report each one
+  --download-charts                 download charts from HelmRepository URLs (https, digest-checked,
+                                    cached in $XDG_CACHE_HOME/meshlens) to check values of any chart
   --no-color                        plain text output
 `;
 
-const BOOLEAN_FLAGS = new Set(['help', 'no-schema', 'fix', 'no-color', 'version']);
+const BOOLEAN_FLAGS = new Set(['help', 'no-schema', 'fix', 'no-color', 'version', 'download-charts']);
 const CHECK_FLAGS = [
   'format', 'fail-on', 'output', 'cilium-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'exclude',
-  'no-schema', 'max-file-size', 'fix', 'no-color', 'help',
+  'no-schema', 'max-file-size', 'fix', 'no-color', 'help', 'download-charts',
 ];
 
 export interface CliIo {
@@ -70,7 +75,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     switch (args.command) {
       case 'check':
-        return check(args, io);
+        return await check(args, io);
       case 'rules':
         return listRules(args, io);
       default: {
@@ -112,12 +117,12 @@ export function optionsFromFlags(args: ParsedArgs): AnalysisOptions {
 }
 
 /** Loads the given paths into a fresh service. Shared by check and the other commands. */
-export function loadWorkspace(paths: readonly string[], options: AnalysisOptions, exclude: readonly RegExp[] = []) {
+export function loadWorkspace(paths: readonly string[], options: AnalysisOptions, exclude: readonly RegExp[] = [], chartFetcher?: ChartFetcher) {
   const { files, roots, missing } = collectFiles(paths.length > 0 ? paths : ['.'], exclude);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   const service = new MeshlensService({
     roots,
-    host: { readFile: (path) => readTextFile(path) },
+    host: { readFile: (path) => readTextFile(path), chartFetcher },
     maxFileBytes: () => options.maxFileBytes,
   });
   const displayByKey = new Map<string, string>();
@@ -130,7 +135,7 @@ export function loadWorkspace(paths: readonly string[], options: AnalysisOptions
   return { service, files, displayByKey };
 }
 
-function check(args: ParsedArgs, io: CliIo): number {
+async function check(args: ParsedArgs, io: CliIo): Promise<number> {
   checkKnownFlags(args, CHECK_FLAGS);
   const format = flag(args, 'format') ?? 'text';
   if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, not "${format}"`);
@@ -145,7 +150,12 @@ function check(args: ParsedArgs, io: CliIo): number {
     }
   });
   const started = performance.now();
-  const { service, files, displayByKey } = loadWorkspace(args.positionals, options, exclude);
+  // Asked for on the command line: the user trusts what they check. Same limits as the language server.
+  const downloader = args.flags.has('download-charts')
+    ? new ChartDownloader({ userAgent: `meshlens/${VERSION}`, cacheDir: defaultChartCacheDir(), policy: { enabled: true, trusted: true } })
+    : undefined;
+  const { service, files, displayByKey } = loadWorkspace(args.positionals, options, exclude, downloader);
+  if (downloader) await downloadCharts(downloader, service, files.map((file) => file.key), options, io);
   if (args.flags.has('fix')) applySafeFixes(service, files.map((file) => file.key), options, displayByKey, io);
   const displayOf = (key: string) => displayByKey.get(key) ?? key;
   const diagnostics = files.flatMap((file) => service.diagnostics(file.key, options).map((diagnostic) => toReported(diagnostic, file.display, displayOf)));
@@ -164,6 +174,14 @@ function check(args: ParsedArgs, io: CliIo): number {
   if (failOn === 'none') return 0;
   const threshold = severityRank(failOn as Severity);
   return diagnostics.some((diagnostic) => severityRank(diagnostic.severity) >= threshold) ? 1 : 0;
+}
+
+/** `--download-charts`: a first pass asks for the charts, then the report waits for every download (each bounded by the downloader's timeouts). */
+async function downloadCharts(downloader: ChartDownloader, service: MeshlensService, keys: readonly string[], options: AnalysisOptions, io: CliIo): Promise<void> {
+  downloader.onDidChange(() => service.workspace.chartsChanged());
+  for (const key of keys) service.diagnostics(key, options);
+  await downloader.whenIdle();
+  for (const problem of downloader.problems()) io.stderr(`meshlens: ${problem.reason}\n`);
 }
 
 /** `--fix`: applies safe fixes file by file until none is left (at most 5 rounds), and says what it did. */

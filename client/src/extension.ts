@@ -25,7 +25,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: { configurationSection: 'meshlens' },
     outputChannel: log,
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    // Trust gates chart downloads on the server; the cache lives in the extension's global storage.
+    initializationOptions: { trusted: vscode.workspace.isTrusted, cacheDir: context.globalStorageUri.fsPath },
   };
   client = new LanguageClient('meshlens', 'meshlens', serverOptions, clientOptions);
 
@@ -48,6 +49,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerCommands(context, () => client, log, status);
   await client.start();
   log.info('meshlens language server started');
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('meshlens/trustChanged', { trusted: vscode.workspace.isTrusted })),
+  );
 
   // The status bar says which Cilium version and node kernels the active file is judged against.
   const refreshStatus = async () => {

@@ -28,7 +28,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { MeshlensService, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
 import { fixesToCodeActions, toLspCompletion, toLspDiagnostic, toLspHover } from './convert';
-import { excludePatterns, optionsFromSettings, SettingIds, type MeshlensSettings } from './settings';
+import { chartDownloadSettings, excludePatterns, optionsFromSettings, SettingIds, type MeshlensSettings } from './settings';
+import { ChartDownloader } from './charts/chartDownloader';
+import { defaultChartCacheDir } from './charts/cacheDir';
 import { keyToUri, uriToKey } from './uris';
 import { registerExtraHandlers } from './handlers/index';
 
@@ -44,8 +46,14 @@ let settings: MeshlensSettings | null = null;
 let options: AnalysisOptions = optionsFromSettings(null);
 let scanGeneration = 0;
 
+/** Chart downloads for values checks of any chart: only with `meshlens.charts.download` on in a trusted workspace. */
+const chartDownloader = new ChartDownloader({ userAgent: 'meshlens/0.1.0' });
+/** From the client (`initializationOptions.trusted`, `meshlens/trustChanged`); absent means untrusted. */
+let workspaceTrusted = false;
+
 const service = new MeshlensService({
   host: {
+    chartFetcher: chartDownloader,
     readFile(path) {
       try {
         return readFileSync(path, 'utf8');
@@ -64,11 +72,20 @@ const service = new MeshlensService({
   maxFileBytes: () => options.maxFileBytes,
 });
 
+// A download landed or the download policy changed: what asked the fetcher is stale, so re-check the workspace.
+chartDownloader.onDidChange(() => {
+  service.workspace.chartsChanged();
+  clearTimeout(pendingWorkspace);
+  pendingWorkspace = setTimeout(() => void publishAll(), 100);
+});
+
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const capabilities = params.capabilities;
   supportsConfiguration = capabilities.workspace?.configuration === true;
   supportsWatchedFilesRegistration = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-  const init = (params.initializationOptions ?? {}) as { diagnosticMode?: string; settings?: MeshlensSettings };
+  const init = (params.initializationOptions ?? {}) as { diagnosticMode?: string; settings?: MeshlensSettings; trusted?: unknown; cacheDir?: unknown };
+  workspaceTrusted = init.trusted === true;
+  chartDownloader.setCacheDir(typeof init.cacheDir === 'string' && init.cacheDir !== '' ? init.cacheDir : defaultChartCacheDir());
   pullMode = init.diagnosticMode === 'pull' && capabilities.textDocument?.diagnostic !== undefined;
   if (init.settings) applySettings(init.settings);
   const folders = params.workspaceFolders?.map((folder) => uriToKey(folder.uri)) ?? (params.rootUri ? [uriToKey(params.rootUri)] : []);
@@ -102,7 +119,20 @@ connection.onInitialized(async () => {
 function applySettings(value: MeshlensSettings | null): void {
   settings = value;
   options = optionsFromSettings(value);
+  applyChartDownloadPolicy();
 }
+
+function applyChartDownloadPolicy(): void {
+  const charts = chartDownloadSettings(settings);
+  chartDownloader.setCacheSizeBytes(charts.cacheSizeBytes);
+  chartDownloader.setPolicy({ enabled: charts.enabled, trusted: workspaceTrusted });
+}
+
+// VS Code can grant trust while the server runs (revoking it restarts the window).
+connection.onNotification('meshlens/trustChanged', (params: { trusted?: unknown } | undefined) => {
+  workspaceTrusted = params?.trusted === true;
+  applyChartDownloadPolicy();
+});
 
 async function refreshSettings(): Promise<void> {
   try {
@@ -141,7 +171,7 @@ async function scanWorkspace(): Promise<void> {
     } catch {
       // unreadable file: skip it
     }
-    if (index % 50 === 49) await yieldToEventLoop();
+    if (sliceUsed()) await yieldToEventLoop();
   }
   if (generation === scanGeneration) await publishAll();
 }
@@ -180,7 +210,7 @@ async function publishAll(): Promise<void> {
   const files = service.workspace.files();
   for (let index = 0; index < files.length; index++) {
     publish(files[index], safeDiagnostics(files[index]));
-    if (index % 50 === 49) await yieldToEventLoop();
+    if (sliceUsed()) await yieldToEventLoop();
   }
   if (pullMode) connection.languages.diagnostics.refresh();
 }
@@ -296,8 +326,25 @@ connection.languages.diagnostics.on((params) => {
 
 registerExtraHandlers({ connection, service, documents, options: () => options, syncedFile });
 
+/**
+ * Scan and publish loops give the event loop back after a few milliseconds of
+ * work (not after a fixed number of files, whose cost varies), so a hover or
+ * completion for the open file waits at most about one slice.
+ */
+const WORK_SLICE_MS = 8;
+let sliceStart = performance.now();
+
+function sliceUsed(): boolean {
+  return performance.now() - sliceStart >= WORK_SLICE_MS;
+}
+
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      sliceStart = performance.now();
+      resolve();
+    }),
+  );
 }
 
 process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));

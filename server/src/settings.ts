@@ -16,6 +16,8 @@ export const SettingIds = {
   schemaValidation: 'schemaValidation',
   filesExclude: 'files.exclude',
   maxFileSize: 'maxFileSize',
+  chartsDownload: 'charts.download',
+  chartsCacheSizeMiB: 'charts.cacheSizeMiB',
 } as const;
 
 export interface MeshlensSettings {
@@ -27,6 +29,24 @@ export interface MeshlensSettings {
   files?: { exclude?: string[] };
   /** KiB. */
   maxFileSize?: number;
+  charts?: { download?: boolean; cacheSizeMiB?: number };
+}
+
+/** Chart download settings (used by the server's ChartDownloader, not by the core). */
+export interface ChartDownloadSettings {
+  /** True only when the user set `meshlens.charts.download` to true. */
+  enabled: boolean;
+  /** Cap on the chart cache; undefined for the downloader's default. */
+  cacheSizeBytes?: number;
+}
+
+export function chartDownloadSettings(settings: MeshlensSettings | null | undefined): ChartDownloadSettings {
+  const charts = settings?.charts;
+  const size = charts?.cacheSizeMiB;
+  return {
+    enabled: charts?.download === true,
+    ...(typeof size === 'number' && Number.isFinite(size) && size > 0 ? { cacheSizeBytes: Math.floor(size * 1024 * 1024) } : {}),
+  };
 }
 
 export function optionsFromSettings(settings: MeshlensSettings | null | undefined): AnalysisOptions {

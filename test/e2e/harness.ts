@@ -7,12 +7,14 @@
 //   dir and code-server config, so nothing leaks between runs or into the
 //   machine's HOME. close() kills the server's whole process group (it is
 //   started under `setsid`) and removes the temporary folder.
+// - With `copyWorkspace`, the folder is copied into that temporary folder and
+//   the copy is opened, so scenarios that edit or save never touch the repo.
 // - The install made by scripts/setup-e2e.sh is found in `.e2e/` at the repo
 //   root (resolved from this file), or in $MESHLENS_E2E_DIR.
 // - Helpers only use the keyboard, the command palette and stable workbench
 //   class names; the selectors they rely on are collected in `selectors` below.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,6 +30,22 @@ export interface StartVsCodeOptions {
   settings?: Record<string, unknown>;
   /** How long to wait for the workbench to come up (ms). Default 60 s. */
   startupTimeoutMs?: number;
+  /** Open a temporary copy of the folder instead of the folder itself (for scenarios that edit files). */
+  copyWorkspace?: boolean;
+}
+
+export interface KeepOpenOption {
+  /** Leave the widget on screen (for a screenshot); the next key press or click closes it. */
+  keepOpen?: boolean;
+}
+
+export interface HoverOptions extends KeepOpenOption {
+  /**
+   * Wait (up to 15 s) until the hover's text matches: parts of a hover arrive
+   * separately (a diagnostic's part is there before the server's answer).
+   * Without it the text is read as soon as the hover is not "Loading...".
+   */
+  until?: RegExp;
 }
 
 export interface ProblemRow {
@@ -52,16 +70,32 @@ export interface VsCodeSession {
   waitForProblems(predicate: (rows: ProblemRow[]) => boolean, timeoutMs?: number): Promise<ProblemRow[]>;
   /** 1-based line and column, like the status bar. */
   goToPosition(line: number, column: number): Promise<void>;
-  hoverAt(line: number, column: number): Promise<string>;
+  hoverAt(line: number, column: number, options?: HoverOptions): Promise<string>;
   /** Hover at the first occurrence of `text` among the rendered lines of the active editor. */
-  hoverOnText(text: string): Promise<string>;
+  hoverOnText(text: string, options?: HoverOptions): Promise<string>;
   /** Ctrl+Space at the cursor; labels of the rendered suggestion rows ([] for "No suggestions."). */
-  triggerCompletion(): Promise<string[]>;
+  triggerCompletion(options?: KeepOpenOption): Promise<string[]>;
+  /**
+   * Puts the cursor at (line, column), selects to the end of that line and
+   * types `text` over it (an empty `text` deletes the rest of the line).
+   * Typed character by character, like a user, so auto-closing may apply.
+   */
+  replaceToEndOfLine(line: number, column: number, text: string): Promise<void>;
   runCommand(title: string): Promise<void>;
   quickFix(title: string): Promise<void>;
+  /** Opens the Ctrl+. menu at the cursor and returns the action titles, leaving the menu open. */
+  quickFixMenu(): Promise<string[]>;
+  /** Texts of the notification toasts currently shown. */
+  notifications(): Promise<string[]>;
+  /** Text of the visible webview panels' documents (empty strings when there is none). */
+  webviewTexts(): Promise<string[]>;
   codeLenses(): Promise<string[]>;
   /** Text of the active editor's rendered lines (short files render whole). */
   editorText(): Promise<string>;
+  /** The active editor's rendered lines with their 1-based line numbers (correct when scrolled). */
+  renderedLines(): Promise<Array<{ line: number; text: string }>>;
+  /** 1-based number of the first rendered line containing `text`; throws when none does. */
+  lineNumberOf(text: string): Promise<number>;
   /** The server's combined stdout/stderr so far, for failure messages. */
   serverLog(): string;
   close(): Promise<void>;
@@ -125,12 +159,16 @@ export const selectors = {
   activeEditor: '.editor-group-container.active .monaco-editor',
   activeTab: '.editor-group-container.active .tab.active',
   viewLine: '.view-lines .view-line',
+  /** Line numbers sit in the margin, one per rendered line, at the same `top` as the line. */
+  lineNumber: '.margin-view-overlays > div',
   hover: '.monaco-hover:not(.hidden) .monaco-hover-content',
   suggestRow: '.editor-widget.suggest-widget.visible .monaco-list-row',
   suggestLabel: '.label-name',
   suggestEmptyMessage: '.editor-widget.suggest-widget.visible .message',
   actionWidgetRow: '.action-widget .monaco-list-row.action',
   codeLens: '.contentWidgets .codelens-decoration',
+  notificationToast: '.notifications-toasts .notification-toast',
+  webviewFrame: 'iframe.webview.ready',
   markersPanel: '.markers-panel',
   markersRow: '.markers-panel .monaco-list-row',
 } as const;
@@ -151,10 +189,16 @@ export async function startVsCode(options: StartVsCodeOptions): Promise<VsCodeSe
   if ('missing' in install) throw new Error(install.missing);
   const vsix = path.resolve(options.vsix);
   if (!vsix.endsWith('.vsix') || !existsSync(vsix)) throw new Error(`not a .vsix file: ${vsix}`);
-  const workspaceFolder = path.resolve(options.workspaceFolder);
-  if (!existsSync(workspaceFolder)) throw new Error(`workspace folder not found: ${workspaceFolder}`);
+  const sourceFolder = path.resolve(options.workspaceFolder);
+  if (!existsSync(sourceFolder)) throw new Error(`workspace folder not found: ${sourceFolder}`);
 
   const runDir = mkdtempSync(path.join(tmpdir(), 'meshlens-e2e-'));
+  let workspaceFolder = sourceFolder;
+  if (options.copyWorkspace) {
+    // The copy keeps the folder's base name, which the explorer and tabs show.
+    workspaceFolder = path.join(runDir, 'workspace', path.basename(sourceFolder));
+    cpSync(sourceFolder, workspaceFolder, { recursive: true });
+  }
   const dirs = {
     home: path.join(runDir, 'home'),
     config: path.join(runDir, 'xdg-config'),
@@ -330,13 +374,23 @@ function createSession(page: Page, serverUrl: string, serverLog: () => string, c
     await quickInput.waitFor({ state: 'hidden' });
   }
 
-  async function showHoverAtCursor(): Promise<string> {
+  async function showHoverAtCursor(options: HoverOptions = {}): Promise<string> {
     // "Show or Focus Hover" shows the hover for the cursor position, which
     // is more reliable than moving the mouse over rendered text.
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('Control+I');
     const hover = page.locator(selectors.hover).first();
-    await hover.waitFor({ state: 'visible' });
+    // Nothing shows while the server is still busy (first analysis of the
+    // workspace) and has no answer yet: ask again until a hover appears.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      const shown = await hover
+        .waitFor({ state: 'visible', timeout: 4_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (shown) break;
+      if (Date.now() > deadline) throw new Error('no hover appeared at the cursor (Ctrl+K Ctrl+I)');
+    }
     // Providers may resolve after the "Loading..." placeholder.
     await page.waitForFunction(
       (selector) => {
@@ -345,37 +399,83 @@ function createSession(page: Page, serverUrl: string, serverLog: () => string, c
       },
       selectors.hover,
     );
-    const text = (await page.locator(selectors.hover).allInnerTexts()).join('\n').trim();
-    await page.keyboard.press('Escape');
+    const readText = async () => (await page.locator(selectors.hover).allInnerTexts()).join('\n').trim();
+    let text = await readText();
+    const until = options.until;
+    if (until) {
+      const untilDeadline = Date.now() + 15_000;
+      while (!until.test(text) && Date.now() < untilDeadline) {
+        await page.waitForTimeout(250);
+        // The hover may close when the editor re-renders; show it again.
+        if (!(await hover.isVisible())) {
+          await page.keyboard.press('Control+K');
+          await page.keyboard.press('Control+I');
+          await hover.waitFor({ state: 'visible', timeout: 4_000 }).catch(() => undefined);
+        }
+        text = await readText();
+      }
+    }
+    if (!options.keepOpen) await page.keyboard.press('Escape');
     return text;
   }
 
-  async function hoverAt(line: number, column: number): Promise<string> {
+  async function hoverAt(line: number, column: number, options?: HoverOptions): Promise<string> {
     await goToPosition(line, column);
-    return showHoverAtCursor();
+    return showHoverAtCursor(options);
   }
 
-  async function hoverOnText(text: string): Promise<string> {
-    const content = await editorText();
-    const offset = content.indexOf(text);
-    if (offset < 0) throw new Error(`text not visible in the editor: ${JSON.stringify(text)}`);
-    const before = content.slice(0, offset).split('\n');
-    return hoverAt(before.length, before[before.length - 1]!.length + 1);
+  async function hoverOnText(text: string, options?: HoverOptions): Promise<string> {
+    const lines = await renderedLines();
+    const found = lines.find((line) => line.text.includes(text));
+    if (!found) throw new Error(`text not visible in the editor: ${JSON.stringify(text)}`);
+    return hoverAt(found.line, found.text.indexOf(text) + 1, options);
   }
 
-  async function triggerCompletion(): Promise<string[]> {
+  async function renderedLines(): Promise<Array<{ line: number; text: string }>> {
+    // Line texts and line numbers are rendered in two layers; the same `top`
+    // pairs them. The first rendered line is not line 1 once the editor scrolls.
+    const editor = page.locator(selectors.activeEditor).first();
+    await editor.waitFor();
+    return editor.evaluate((root: PageElement, parts: { text: string; number: string }) => {
+      const byTop = (selector: string) =>
+        new Map(Array.from(root.querySelectorAll(selector)).map((element) => [Math.round(parseFloat(element.style.top)), (element.textContent ?? '').replace(/\u00a0/g, ' ')]));
+      const texts = byTop(parts.text);
+      const numbers = byTop(parts.number);
+      return [...texts.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([top, text]) => ({ line: Number.parseInt(numbers.get(top) ?? '', 10), text }))
+        .filter((entry) => Number.isInteger(entry.line));
+    }, { text: selectors.viewLine, number: selectors.lineNumber });
+  }
+
+  async function lineNumberOf(text: string): Promise<number> {
+    const lines = await renderedLines();
+    const found = lines.find((line) => line.text.includes(text));
+    if (!found) throw new Error(`no rendered line contains ${JSON.stringify(text)}:\n${lines.map((line) => `${line.line}: ${line.text}`).join('\n')}`);
+    return found.line;
+  }
+
+  async function replaceToEndOfLine(line: number, column: number, text: string): Promise<void> {
+    await goToPosition(line, column);
+    await page.keyboard.press('Shift+End');
+    if (text === '') await page.keyboard.press('Delete');
+    else await page.keyboard.type(text);
+  }
+
+  async function triggerCompletion(options: KeepOpenOption = {}): Promise<string[]> {
     await page.keyboard.press('Control+Space');
     const rows = page.locator(selectors.suggestRow);
-    const emptyMessage = page.locator(selectors.suggestEmptyMessage);
-    // The widget shows either rows or a "No suggestions." message.
+    // The widget shows rows, or a message: "Loading..." while providers are
+    // still computing (not an answer yet), then "No suggestions." when empty.
+    const emptyMessage = page.locator(selectors.suggestEmptyMessage).filter({ hasNotText: /Loading/ });
     await rows.or(emptyMessage).filter({ visible: true }).first().waitFor({ state: 'visible' });
     const shownRows = rows.filter({ visible: true });
     const labels = (await shownRows.count()) > 0 ? await shownRows.locator(selectors.suggestLabel).allTextContents() : [];
-    await page.keyboard.press('Escape');
+    if (!options.keepOpen) await page.keyboard.press('Escape');
     return labels.map((label) => label.trim());
   }
 
-  async function quickFix(title: string): Promise<void> {
+  async function openQuickFixMenu(): Promise<Locator> {
     const rows = page.locator(selectors.actionWidgetRow);
     // Code actions are computed asynchronously after the cursor moves; a Ctrl+.
     // pressed too early shows nothing, so ask again until the menu has rows.
@@ -387,10 +487,36 @@ function createSession(page: Page, serverUrl: string, serverLog: () => string, c
         .waitFor({ state: 'visible', timeout: 3_000 })
         .then(() => true)
         .catch(() => false);
-      if (shown) break;
+      if (shown) return rows;
       if (Date.now() > deadline) throw new Error('the quick-fix menu (Ctrl+.) never showed any action');
       await page.keyboard.press('Escape');
     }
+  }
+
+  async function quickFixMenu(): Promise<string[]> {
+    const rows = await openQuickFixMenu();
+    return (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+  }
+
+  async function notifications(): Promise<string[]> {
+    const toasts = page.locator(selectors.notificationToast);
+    return (await toasts.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+  }
+
+  async function webviewTexts(): Promise<string[]> {
+    // A webview is an iframe (`iframe.webview`) whose document hosts the
+    // extension's content in a second iframe (`#active-frame`).
+    const outer = page.locator(selectors.webviewFrame);
+    const texts: string[] = [];
+    for (let index = 0; index < (await outer.count()); index++) {
+      const body = outer.nth(index).contentFrame().locator('iframe#active-frame').contentFrame().locator('body');
+      texts.push(await body.innerText({ timeout: 5_000 }).catch(() => ''));
+    }
+    return texts;
+  }
+
+  async function quickFix(title: string): Promise<void> {
+    const rows = await openQuickFixMenu();
     const match = rows.filter({ hasText: title });
     if ((await match.count()) === 0) {
       const seen = await rows.allInnerTexts();
@@ -454,10 +580,16 @@ function createSession(page: Page, serverUrl: string, serverLog: () => string, c
     hoverAt,
     hoverOnText,
     triggerCompletion,
+    replaceToEndOfLine,
     runCommand,
     quickFix,
+    quickFixMenu,
+    notifications,
+    webviewTexts,
     codeLenses,
     editorText,
+    renderedLines,
+    lineNumberOf,
     serverLog,
     close,
   };

@@ -1,19 +1,18 @@
 /**
- * The HelmReleases in the workspace that install the Cilium chart (chart
- * name `cilium`, resolved through `resolveChartSource`), with what the Flux
- * rules need from their values: the agent DaemonSet and operator Deployment
- * names and namespace, kube-proxy replacement and CNI chaining.
+ * The Cilium HelmReleases of the workspace (found and merged by
+ * `helm/ciliumReleases`, the one place that decides what a Cilium release is
+ * and what values Helm will render), with what the Flux rules need from their
+ * values: the agent DaemonSet and operator Deployment names and namespace,
+ * kube-proxy replacement and CNI chaining.
  *
- * Invariant: memoized per workspace generation; kustomize patch fragments are
- * not releases.
+ * Invariant: memoized per workspace generation.
  */
 
 import { mapGet, scalarString } from '../parse/ast';
+import { ciliumReleases as helmCiliumReleases } from '../helm/ciliumReleases';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
-import { resolveChartSource, type ChartSourceResolution } from './chartSource';
-import { isFluxDocument } from './fluxObjects';
-import { documentNamespaces, isPatchDocument, singleNamespace } from './fluxWorkspace';
-import { releaseValues, valueAt } from './releaseValues';
+import type { ChartSourceResolution } from './chartSource';
+import { documentNamespaces, singleNamespace } from './fluxWorkspace';
 
 export interface CiliumRelease {
   document: IndexedDocument;
@@ -34,11 +33,8 @@ export interface CiliumRelease {
 export function ciliumReleases(model: WorkspaceModel): readonly CiliumRelease[] {
   return model.derive('flux/cilium-releases', (workspace) => {
     const releases: CiliumRelease[] = [];
-    for (const document of workspace.byKind('HelmRelease')) {
-      if (!isFluxDocument(document, 'HelmRelease') || isPatchDocument(workspace, document)) continue;
-      const chart = resolveChartSource(workspace, document);
-      if (chart.chartName !== 'cilium') continue;
-      const { values } = releaseValues(workspace, document);
+    for (const { document, chart, values: effective } of helmCiliumReleases(workspace)) {
+      const values = effective.value;
       const name = stringValue(valueAt(values, ['name'])) ?? 'cilium';
       const operatorEnabled = valueAt(values, ['operator', 'enabled']);
       const chainingMode = stringValue(valueAt(values, ['cni', 'chainingMode']));
@@ -64,6 +60,15 @@ export function ciliumReleases(model: WorkspaceModel): readonly CiliumRelease[] 
 /** Does the setting ask Cilium to replace kube-proxy entirely? (`partial`/`false` do not.) */
 export function replacesKubeProxy(setting: unknown): boolean {
   return setting === true || setting === 'true' || setting === 'strict';
+}
+
+function valueAt(values: unknown, path: readonly string[]): unknown {
+  let current = values;
+  for (const key of path) {
+    if (!current || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }
 
 function stringValue(value: unknown): string | undefined {

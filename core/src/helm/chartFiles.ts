@@ -8,11 +8,15 @@
  *
  * Downloading a chart from a HelmRepository or OCI registry is the host's
  * business (setting `meshlens.charts.download`, off by default): the core
- * only defines `ChartFetcher`, which a host may implement and pass in; the
- * core itself does no network or file IO.
+ * only defines `ChartFetcher`, which a host may implement and pass in through
+ * `WorkspaceHost.chartFetcher`; the core itself does no network or file IO.
+ * `chartFilesFor` is what rules, hover and completion use: the chart folder
+ * in the workspace, else the fetcher's copy of a HelmRepository chart. Cilium
+ * releases never ask the fetcher: they use the built-in value catalogs.
  *
- * Invariants: memoized per workspace generation; never throws; an absent or
- * unreadable file leaves its field undefined.
+ * Invariants: memoized per workspace generation (the host bumps it when a
+ * download lands); never throws; an absent or unreadable file leaves its
+ * field undefined.
  */
 
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
@@ -33,10 +37,23 @@ export interface ChartFiles {
   schema?: { path: string; schema: Record<string, unknown> };
 }
 
+/** A chart in a repository: the HelmRepository URL (or the `oci://` artifact URL), chart name, version or semver range as written. */
+export interface ChartRequest {
+  repositoryUrl: string;
+  chart: string;
+  version?: string;
+}
+
 /** What a host that may download charts provides (never implemented in the core). */
 export interface ChartFetcher {
-  /** Chart files from the host's cache; undefined when not fetched (yet) or not allowed. */
-  chartFiles(request: { repositoryUrl: string; chart: string; version?: string }): ChartFiles | undefined;
+  /**
+   * Chart files from the host's cache; undefined when not fetched (yet) or
+   * not allowed. Must answer synchronously and the same way within a
+   * workspace generation (a miss may start a download in the background).
+   */
+  chartFiles(request: ChartRequest): ChartFiles | undefined;
+  /** Why `chartFiles` has nothing for this request (downloading, refused and why, not supported), for hover; undefined to stay silent. */
+  describe?(request: ChartRequest): string | undefined;
 }
 
 const MAX_LEVELS_UP = 12;
@@ -53,6 +70,81 @@ export function localChartFiles(workspace: WorkspaceModel, helmRelease: IndexedD
       return undefined;
     }
   });
+}
+
+/** The chart files of a release: its chart folder in the workspace, else the host's download of it. */
+export function chartFilesFor(workspace: WorkspaceModel, helmRelease: IndexedDocument): ChartFiles | undefined {
+  return localChartFiles(workspace, helmRelease) ?? remoteChartFiles(workspace, helmRelease);
+}
+
+/**
+ * The chart files of a release installed from a HelmRepository (or an OCI
+ * source), as the host's fetcher has them; undefined without a fetcher, for
+ * Cilium (catalogs instead) and while nothing is downloaded.
+ */
+export function remoteChartFiles(workspace: WorkspaceModel, helmRelease: IndexedDocument): ChartFiles | undefined {
+  return workspace.derive(`helm/remote-chart:${helmRelease.file}#${helmRelease.index}`, () => {
+    try {
+      const fetcher = workspace.chartFetcher?.();
+      if (!fetcher) return undefined;
+      const request = remoteChartRequest(workspace, helmRelease);
+      return request ? fetcher.chartFiles(request) : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/** What the host says about a release's remote chart when it has no files for it (for hover); undefined when there is nothing to say. */
+export function remoteChartStatus(workspace: WorkspaceModel, helmRelease: IndexedDocument): string | undefined {
+  try {
+    const fetcher = workspace.chartFetcher?.();
+    if (!fetcher?.describe) return undefined;
+    const request = remoteChartRequest(workspace, helmRelease);
+    return request ? fetcher.describe(request) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The repository request for a release whose chart comes from a HelmRepository, OCIRepository or HelmChart over one; not for Cilium. */
+export function remoteChartRequest(workspace: WorkspaceModel, helmRelease: IndexedDocument): ChartRequest | undefined {
+  const source = resolveChartSource(workspace, helmRelease);
+  if (source.sourceKind !== 'HelmRepository' && source.sourceKind !== 'OCIRepository') return undefined;
+  if (!source.url || !source.chartName || source.chartName === 'cilium') return undefined;
+  // Placeholders are resolved by Flux in the cluster; we cannot know what they become.
+  if (/\$\{/.test(`${source.url}${source.chartName}${source.versionSpec ?? ''}`)) return undefined;
+  return { repositoryUrl: source.url, chart: source.chartName, ...(source.versionSpec ? { version: source.versionSpec } : {}) };
+}
+
+/**
+ * Chart files from texts a host obtained (a downloaded archive): the same
+ * shape as a workspace chart folder. `dir` names where they live for messages.
+ */
+export function chartFilesFromTexts(dir: string, texts: { chartYaml?: string; valuesYaml?: string; valuesSchemaJson?: string }): ChartFiles {
+  const meta = texts.chartYaml !== undefined ? createParsedDocument(texts.chartYaml).root : undefined;
+  const files: ChartFiles = { dir, name: scalarString(mapGet(meta, 'name')), version: scalarString(mapGet(meta, 'version')) };
+  if (texts.valuesYaml !== undefined) files.valuesYaml = parseValuesYaml(`${dir}/values.yaml`, texts.valuesYaml);
+  if (texts.valuesSchemaJson !== undefined) {
+    const schema = parseSchema(texts.valuesSchemaJson);
+    if (schema) files.schema = { path: `${dir}/values.schema.json`, schema };
+  }
+  return files;
+}
+
+function parseValuesYaml(path: string, text: string): NonNullable<ChartFiles['valuesYaml']> {
+  const parsed = createParsedDocument(text);
+  return { path, text, root: parsed.root, value: toValue(parsed.root).value };
+}
+
+function parseSchema(text: string): Record<string, unknown> | undefined {
+  try {
+    const schema = JSON.parse(text) as unknown;
+    return schema && typeof schema === 'object' && !Array.isArray(schema) ? (schema as Record<string, unknown>) : undefined;
+  } catch {
+    // A broken schema is Helm's error to report; we just do not validate against it.
+    return undefined;
+  }
 }
 
 function findChartFolder(workspace: WorkspaceModel, fromFile: string, chartPath: string): ChartFiles | undefined {
@@ -74,19 +166,10 @@ function readChartFolder(workspace: WorkspaceModel, fromFile: string, relativeDi
     version: scalarString(mapGet(meta, 'version')),
   };
   const values = readText(workspace, fromFile, `${relativeDir}/values.yaml`);
-  if (values) {
-    const parsed = createParsedDocument(values.text);
-    files.valuesYaml = { path: values.path, text: values.text, root: parsed.root, value: toValue(parsed.root).value };
-  }
+  if (values) files.valuesYaml = parseValuesYaml(values.path, values.text);
   const schemaText = readText(workspace, fromFile, `${relativeDir}/values.schema.json`);
-  if (schemaText) {
-    try {
-      const schema = JSON.parse(schemaText.text) as unknown;
-      if (schema && typeof schema === 'object' && !Array.isArray(schema)) files.schema = { path: schemaText.path, schema: schema as Record<string, unknown> };
-    } catch {
-      // A broken schema is Helm's error to report; we just do not validate against it.
-    }
-  }
+  const schema = schemaText ? parseSchema(schemaText.text) : undefined;
+  if (schemaText && schema) files.schema = { path: schemaText.path, schema };
   return files;
 }
 

@@ -3,7 +3,7 @@
  * `spec.values` (and, for hover, keys inside a ConfigMap values block or a
  * generated values file that feeds a release), answered from the Cilium
  * value catalog of the release's resolved chart version, or from the chart
- * folder in the workspace for any other chart.
+ * folder in the workspace (else the host's download) for any other chart.
  *
  * Invariants: no IO beyond the workspace model (chart files are read through
  * it and memoized); results are capped; nothing throws.
@@ -24,7 +24,7 @@ import {
   type ResolvedChartVersion,
 } from '../cilium/valuesCatalog';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
-import { chartChildKeys, chartDefault, chartDocComment, chartKeyStatus, localChartFiles, type ChartFiles } from './chartFiles';
+import { chartChildKeys, chartDefault, chartDocComment, chartFilesFor, chartKeyStatus, localChartFiles, remoteChartStatus, type ChartFiles } from './chartFiles';
 import { ciliumReleaseOf, ciliumReleases, type CiliumRelease } from './ciliumReleases';
 import { effectiveValues, type ValuesWrite } from './effectiveValues';
 import { kernelHoverLinesForRelease } from '../kernel/hover';
@@ -54,10 +54,13 @@ function hoverAt({ workspace, file, cursor, options }: HoverRequest): HoverResul
     if (write) return toResult(write, ciliumHover(workspace, release, write, options));
   }
   for (const document of workspace.byKind('HelmRelease')) {
-    const chart = localChartFiles(workspace, document);
-    if (!chart) continue;
+    const chart = chartFilesFor(workspace, document);
+    // No chart files: the host may say why (downloading, refused, not supported), as information only.
+    const status = chart ? undefined : remoteChartStatus(workspace, document);
+    if (!chart && !status) continue;
     const write = effectiveValues(workspace, document).entries().find(contains);
-    if (write) return toResult(write, localChartHover(document, chart, write));
+    if (write && chart) return toResult(write, localChartHover(document, chart, write));
+    if (write && status) return toResult(write, `**${write.path.join('.')}** — ${document.identity.name ?? 'HelmRelease'}\n\nChart files not available: ${status}`);
   }
   return undefined;
 }
@@ -160,7 +163,7 @@ function completeAt(request: CompletionRequest): CompletionItem[] {
   const identity = request.file.identities[found.index];
   if (!identity || identity.kind !== 'HelmRelease') return [];
   const document = request.workspace.fileResources(request.file.path).find((candidate) => candidate.index === found.index);
-  const chart = document ? localChartFiles(request.workspace, document) : undefined;
+  const chart = document ? chartFilesFor(request.workspace, document) : undefined;
   return chart ? localChartCompletions(request, path, chart) : [];
 }
 

@@ -8,8 +8,8 @@
  * Sources of findings: Cilium releases against the value catalog of their
  * resolved chart version (unknown keys, types, enums, renamed/removed keys
  * with mechanical fixes, cross-value combinations, version pin), and releases
- * of a chart folder in the workspace against that chart's values.yaml and
- * values.schema.json.
+ * of a chart folder in the workspace (or of a chart the host downloaded)
+ * against that chart's values.yaml and values.schema.json.
  *
  * Invariants: never throws; a value holding a Flux `${VAR}` placeholder is
  * not type- or enum-checked (only the cluster knows it); a key under an
@@ -37,7 +37,7 @@ import { compareMinors, minorOfVersion } from '../cilium/chartVersion';
 import { isFluxDocument } from '../flux/fluxObjects';
 import { isPatchDocument } from '../flux/fluxWorkspace';
 import { closestMatches } from '../util/editDistance';
-import { chartChildKeys, chartKeyStatus, localChartFiles, type ChartFiles } from './chartFiles';
+import { chartChildKeys, chartFilesFor, chartKeyStatus, type ChartFiles } from './chartFiles';
 import { ciliumReleases, type CiliumRelease } from './ciliumReleases';
 import { effectiveValues, type EffectiveValues, type ValuesWrite } from './effectiveValues';
 import { renderScalar, renderValueEdits } from './valueEdits';
@@ -83,7 +83,7 @@ function computeAll(workspace: WorkspaceModel): Map<string, HelmFinding[]> {
     if (cilium.has(document)) continue;
     try {
       if (!isFluxDocument(document, 'HelmRelease') || isPatchDocument(workspace, document)) continue;
-      const chart = localChartFiles(workspace, document);
+      const chart = chartFilesFor(workspace, document);
       if (chart) localChartFindings(document, chart, effectiveValues(workspace, document), add);
     } catch {
       // Same containment as above.

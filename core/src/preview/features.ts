@@ -1,5 +1,11 @@
-/** Code lenses of the effective-policy preview (above policies and rules). */
+/**
+ * Editor features of the effective-policy preview: code lenses above
+ * policies and rules, and the hover on a rule (see `inline.ts`).
+ */
 
 import type { CodeLensProvider } from '../features/codeLens';
+import type { HoverProvider } from '../features/hover';
+import { previewHover, previewLens } from './inline';
 
-export const PREVIEW_CODE_LENSES: CodeLensProvider[] = [];
+export const PREVIEW_CODE_LENSES: CodeLensProvider[] = [previewLens];
+export const PREVIEW_HOVER: HoverProvider[] = [previewHover];

@@ -106,6 +106,8 @@ function pointView(point: IstioPoint, policies: IstioPolicyEntry[], sourceIdenti
     for (const rule of rules) {
       if (rule.dropped) {
         view.notes.push({ kind: 'ztunnel-drops-rule', message: `ztunnel drops this ALLOW rule (uses ${rule.dropped.join(', ')}, which need a waypoint)`, at: rule.source });
+      } else if (rule.stripped && rule.action === 'ALLOW') {
+        view.notes.push({ kind: 'info', message: `ztunnel silently ignores ${rule.stripped.join(', ')}: this ALLOW rule ${rule.neverMatches ? 'never matches' : 'matches more than written'}`, at: rule.source });
       } else if (rule.stripped && rule.neverMatches) {
         view.notes.push({ kind: 'ztunnel-deny-noop', message: `ztunnel strips ${rule.stripped.join(', ')} and this DENY rule can never fire`, at: rule.source });
       } else if (rule.stripped) {
@@ -259,7 +261,7 @@ export function decideAtPoint(view: IstioPointView, request: IstioRequest): Isti
   const allow = view.allow.find((rule) => istioRuleMatches(rule, request));
   if (allow) return { verdict: 'allow', reason: `ALLOW rule matches: ${allow.text}`, decidedBy: [allow.source], notes };
   const dropped = view.allow.filter((rule) => rule.dropped);
-  const why = dropped.length > 0 ? ` (ztunnel dropped ${dropped.length} rule${dropped.length === 1 ? '' : 's'} that use L7 attributes)` : '';
+  const why = dropped.length > 0 ? ` (ztunnel dropped ${dropped.length === 1 ? '1 rule that uses' : `${dropped.length} rules that use`} L7 attributes)` : '';
   return { verdict: 'deny', reason: `ALLOW policies apply and none matches${why}`, decidedBy: view.allowPolicies, notes };
 }
 

@@ -10,6 +10,7 @@
  * policy's namespace here. Computed once per workspace generation.
  */
 
+import { nodeAtPath } from '../parse/ast';
 import { L7_OPERATION_FIELDS, L7_SOURCE_FIELDS, ZTUNNEL_OPERATION_FIELDS, ZTUNNEL_SOURCE_FIELDS, isZtunnelConditionKey } from '../policy/authzAttributes';
 import { isAuthorizationPolicy, readAuthorizationPolicy, type AuthzPolicy, type AuthzRule } from '../policy/authzModel';
 import type { AnalysisOptions } from '../options';
@@ -71,7 +72,7 @@ function entryOf(policy: AuthzPolicy, file: string, document: number, makeSource
       : policy.scope.kind === 'targetRefs'
         ? { kind: 'targetRefs', refs: policy.scope.refs.map((ref) => ({ group: ref.group === 'core' ? '' : ref.group, kind: ref.kind ?? '', name: ref.name ?? '' })) }
         : { kind: policy.scope.kind };
-  const headNode = policy.rulesPair?.key ?? policy.actionNode ?? policy.spec ?? policy.root;
+  const headNode = nodeAtPath(policy.root, ['metadata', 'name']) ?? policy.spec ?? policy.root;
   const rules = (policy.rules ?? []).map((rule) => ruleView(policy, rule, label, action, makeSource(file, document, rule.node, `${label} rules[${rule.index}]`)));
   return {
     name,
@@ -116,11 +117,14 @@ const ZTUNNEL_UNTRANSLATED_SOURCE_FIELDS = new Set(['trustDomains', 'notTrustDom
 /** What ztunnel keeps of a rule (see the module comment). */
 function ztunnelView(rule: IstioRuleView): IstioRuleView {
   const l7: string[] = [];
+  // trustDomains are neither translated for ztunnel nor reported as L7: the constraint silently disappears.
+  const lost: string[] = [];
   const keepSource = (clause: IstioClause): IstioClause => {
     const kept: IstioClause = {};
     for (const [field, values] of Object.entries(clause)) {
       if (ZTUNNEL_SOURCE_FIELDS.has(field)) kept[field] = values;
-      else if (L7_SOURCE_FIELDS.has(field) || ZTUNNEL_UNTRANSLATED_SOURCE_FIELDS.has(field)) l7.push(field);
+      else if (L7_SOURCE_FIELDS.has(field)) l7.push(field);
+      else if (ZTUNNEL_UNTRANSLATED_SOURCE_FIELDS.has(field)) lost.push(field);
     }
     return kept;
   };
@@ -137,8 +141,9 @@ function ztunnelView(rule: IstioRuleView): IstioRuleView {
   const l7When = (rule.when ?? []).filter((condition) => !isZtunnelConditionKey(condition.key));
   l7.push(...l7When.map((condition) => condition.key));
   const names = [...new Set(l7)];
-  if (names.length === 0) return rule;
-  if (rule.action === 'ALLOW') return { ...rule, dropped: names, neverMatches: true };
+  if (names.length === 0 && lost.length === 0) return rule;
+  if (rule.action === 'ALLOW' && names.length > 0) return { ...rule, dropped: names, neverMatches: true };
+  names.push(...new Set(lost));
   const when = (rule.when ?? []).filter((condition) => isZtunnelConditionKey(condition.key));
   const emptyClause = (clauses: IstioClause[] | undefined) => clauses !== undefined && clauses.length > 0 && clauses.every((clause) => Object.keys(clause).length === 0);
   const neverMatches = l7When.length > 0 || emptyClause(from) || emptyClause(to);
@@ -153,7 +158,7 @@ function ztunnelView(rule: IstioRuleView): IstioRuleView {
 /** `from principals cluster.local/ns/shop/sa/web · to methods GET,POST paths /api/*`. */
 export function istioRuleText(rule: Pick<IstioRuleView, 'from' | 'to' | 'when'>): string {
   const clauses = (clauses: IstioClause[]) =>
-    clauses.map((clause) => Object.entries(clause).map(([field, values]) => `${field} ${values.join(',')}`).join(' ∧ ') || '(empty)').join(' | ');
+    clauses.map((clause) => Object.entries(clause).map(([field, values]) => `${field} ${values.join(',')}`).join(' ∧ ') || '(nothing left)').join(' | ');
   const parts: string[] = [];
   if (rule.from && rule.from.length > 0) parts.push(`from ${clauses(rule.from)}`);
   if (rule.to && rule.to.length > 0) parts.push(`to ${clauses(rule.to)}`);

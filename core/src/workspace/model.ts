@@ -5,6 +5,7 @@
  * generation (the generation changes whenever any document changes).
  */
 
+import type { ChartFetcher } from '../helm/chartFiles';
 import type { ParsedDocument } from '../parse/yamlFile';
 import type { ResourceIdentity } from '../resources/identify';
 
@@ -35,6 +36,12 @@ export interface WorkspaceModel {
    * refused: the result says why.
    */
   readReferencedFile(fromFile: string, relativePath: string): { text: string; path: string } | { error: string };
+  /**
+   * The host's chart downloader, when it has one (the language server or the
+   * CLI with downloads allowed). What it answers may change between
+   * generations only: the host bumps the generation when a download lands.
+   */
+  chartFetcher?(): ChartFetcher | undefined;
 }
 
 export function parentDirectory(file: string): string {

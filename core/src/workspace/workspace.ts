@@ -14,7 +14,8 @@
  * the model made while a tracker is open (`track`) is recorded as a
  * dependency with a stamp: per kind (`byKind`, `find`), per file
  * (`fileResources`; `fileDocuments` by the file's text), the file list
- * (`files`), a derived index (`derive`, by its version) or everything
+ * (`files`), the host's chart fetcher (`chartFetcher`, stamped anew by
+ * `chartsChanged`), a derived index (`derive`, by its version) or everything
  * (`resources`, `generation`, `readReferencedFile`). A stamp changes only
  * when what that read returns may have changed, so `isCurrent(deps)` tells
  * whether a result computed from those reads is still valid.
@@ -33,11 +34,14 @@ import type { AnalysisOptions } from '../options';
 import { defaultAnalysisOptions } from '../options';
 import { DocumentParseCache, parseYamlFile, type ParsedDocument, type YamlFile } from '../parse/yamlFile';
 import { identifyResource, type ResourceIdentity } from '../resources/identify';
+import type { ChartFetcher } from '../helm/chartFiles';
 import { isInside, joinPath, parentDirectory, type IndexedDocument, type WorkspaceModel } from './model';
 
 export interface WorkspaceHost {
   /** Reads a file referenced by a manifest; undefined when it does not exist. */
   readFile?(path: string): string | undefined;
+  /** Chart files from a HelmRepository, when the host may download them (see `helm/chartFiles`). */
+  chartFetcher?: ChartFetcher;
 }
 
 export interface WorkspaceFile {
@@ -74,6 +78,7 @@ const FILE = 'f:';
 const FILE_TEXT = 't:';
 const DOCUMENT = 'r:';
 const FILE_LIST = 'l';
+const CHARTS = 'c';
 const DERIVED = 'd:';
 /** Derived values kept across generations (for early cutoff); beyond this the oldest half is dropped. */
 const MAX_DERIVED_ENTRIES = 4096;
@@ -94,6 +99,7 @@ export class Workspace implements WorkspaceModel {
   private readonly fileStamps = new Map<string, number>();
   private readonly fileTextStamps = new Map<string, number>();
   private fileListStamp = 0;
+  private chartsStamp = 0;
   private readonly documentStamps = new Map<string, number>();
   private readonly trackers: Tracker[] = [];
 
@@ -251,6 +257,17 @@ export class Workspace implements WorkspaceModel {
     return { text, path };
   }
 
+  chartFetcher(): ChartFetcher | undefined {
+    this.record(CHARTS, this.chartsStamp);
+    return this.host.chartFetcher;
+  }
+
+  /** The host's fetcher now answers differently (a download landed, downloads were turned on or off): results that asked it are stale. */
+  chartsChanged(): void {
+    this.chartsStamp = ++this.stampCounter;
+    this.invalidate();
+  }
+
   private allResources(): IndexedDocument[] {
     this.resourceList ??= [...this.fileMap.values()].flatMap((file) => file.resources);
     return this.resourceList;
@@ -291,6 +308,7 @@ export class Workspace implements WorkspaceModel {
   private currentStamp(key: string, visiting: Set<string>): number | undefined {
     if (key === ALL) return this.generationCounter;
     if (key === FILE_LIST) return this.fileListStamp;
+    if (key === CHARTS) return this.chartsStamp;
     if (key.startsWith(KIND)) return this.kindStamps.get(key.slice(KIND.length)) ?? 0;
     if (key.startsWith(FILE)) return this.fileStamps.get(key.slice(FILE.length)) ?? 0;
     if (key.startsWith(FILE_TEXT)) return this.fileTextStamps.get(key.slice(FILE_TEXT.length)) ?? 0;

@@ -1,7 +1,64 @@
-/** Custom requests of the effective-policy model (`meshlens/effectivePolicy`, `meshlens/simulate`). */
+/**
+ * Custom requests of the effective-policy preview. Each handler finds the
+ * document (when a position is given), calls the core and returns its plain
+ * data plus the Markdown the client shows as it is:
+ * - `meshlens/workloads` → the workspace's workloads (`namespace/name`, kind, file:line);
+ * - `meshlens/effectivePolicy` `{workload}` or `{uri, position}` → `{workload, model, markdown}`,
+ *   or `{error}` when no workload is named or under the cursor;
+ * - `meshlens/simulate` `{from, to, port, protocol?, method?, path?, host?, headers?}`
+ *   → the simulate result plus `markdown`, or `{error}`.
+ */
 
+import { RequestType } from 'vscode-languageserver/node';
+import { effectivePolicy, listWorkloads, workloadAt } from '../../../core/src/preview/effectivePolicy';
+import type { EffectivePolicy, WorkloadSummary } from '../../../core/src/preview/model';
+import { renderEffectivePolicy, renderSimulation } from '../../../core/src/preview/render';
+import { isSimulateError, simulateRequest, type SimulateQuery, type SimulateResult } from '../../../core/src/preview/simulate';
+import { relativeDisplay } from '../../../core/src/preview/sources';
 import type { HandlerContext } from './index';
 
+export const WORKLOADS_REQUEST = 'meshlens/workloads';
+export const EFFECTIVE_POLICY_REQUEST = 'meshlens/effectivePolicy';
+export const SIMULATE_REQUEST = 'meshlens/simulate';
+
+export interface EffectivePolicyParams {
+  workload?: string;
+  uri?: string;
+  position?: { line: number; character: number };
+}
+
+export type EffectivePolicyResponse = { workload: string; model: EffectivePolicy; markdown: string } | { error: string };
+export type SimulateResponse = (SimulateResult & { markdown: string }) | { error: string };
+
+const WORKLOADS_TYPE = new RequestType<void, WorkloadSummary[], void>(WORKLOADS_REQUEST);
+const EFFECTIVE_POLICY_TYPE = new RequestType<EffectivePolicyParams, EffectivePolicyResponse, void>(EFFECTIVE_POLICY_REQUEST);
+const SIMULATE_TYPE = new RequestType<SimulateQuery, SimulateResponse, void>(SIMULATE_REQUEST);
+
 export function registerPolicyHandlers(context: HandlerContext): void {
-  void context;
+  const { connection, service } = context;
+  const display = () => relativeDisplay(service.workspace.roots);
+
+  connection.onRequest(WORKLOADS_TYPE, () => listWorkloads(service.workspace));
+
+  connection.onRequest(EFFECTIVE_POLICY_TYPE, (params): EffectivePolicyResponse => {
+    const options = context.options();
+    let id = typeof params?.workload === 'string' ? params.workload : undefined;
+    if (!id && typeof params?.uri === 'string' && params.position) {
+      const synced = context.syncedFile(params.uri);
+      if (synced) id = workloadAt(service.workspace, synced.file, synced.document.offsetAt(params.position), options);
+    }
+    if (!id) return { error: 'No workload here: put the cursor on a workload or a policy that selects one, or pick a workload.' };
+    const model = effectivePolicy(service.workspace, id, options);
+    if (!model) return { error: `Unknown workload "${id}".` };
+    return { workload: model.workload.id, model, markdown: renderEffectivePolicy(model, 'markdown', display()) };
+  });
+
+  connection.onRequest(SIMULATE_TYPE, (params): SimulateResponse => {
+    if (!params || typeof params.from !== 'string' || typeof params.to !== 'string' || typeof params.port !== 'number') {
+      return { error: 'simulate needs from, to (namespace/name) and a numeric port' };
+    }
+    const result = simulateRequest(service.workspace, params, context.options());
+    if (isSimulateError(result)) return result;
+    return { ...result, markdown: renderSimulation(result, 'markdown', display()) };
+  });
 }
