@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerPreviewCommands } from './preview/commands';
 
 export function registerCommands(
   context: vscode.ExtensionContext,
@@ -16,5 +17,6 @@ export function registerCommands(
       await client()?.restart();
     }),
   );
+  registerPreviewCommands(context, client);
   void status;
 }

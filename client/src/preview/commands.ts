@@ -1,0 +1,112 @@
+/**
+ * Commands of the effective-policy preview:
+ * - `meshlens.showEffectivePolicy` (`{workload: 'ns/name'}` from a CodeLens,
+ *   else the workload under the cursor, else a Quick Pick of the server's
+ *   workloads) opens the workload's effective policy as a virtual Markdown
+ *   document;
+ * - `meshlens.simulateRequest` asks for source and destination workloads,
+ *   port, and optionally an HTTP method and path, and shows the server's
+ *   verdict with the deciding rules of each layer.
+ * Everything shown is computed by the server.
+ */
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { EFFECTIVE_SCHEME, EffectiveDocuments } from './effectiveDocuments';
+
+interface WorkloadItem {
+  id: string;
+  kind: string;
+  source: { file: string; line: number };
+}
+
+type EffectivePolicyResponse = { workload: string; markdown: string } | { error: string };
+type SimulateResponse = { verdict: 'allow' | 'deny'; markdown: string } | { error: string };
+
+const HTTP_METHODS = ['(not HTTP)', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+export function registerPreviewCommands(context: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
+  const documents = new EffectiveDocuments(client);
+  context.subscriptions.push(
+    documents,
+    vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_SCHEME, documents),
+    vscode.commands.registerCommand('meshlens.showEffectivePolicy', (argument?: { workload?: string }) => showEffectivePolicy(client, documents, argument)),
+    vscode.commands.registerCommand('meshlens.simulateRequest', () => simulate(client, documents)),
+  );
+}
+
+async function showEffectivePolicy(client: () => LanguageClient | undefined, documents: EffectiveDocuments, argument?: { workload?: string }): Promise<void> {
+  const languageClient = client();
+  if (!languageClient) {
+    void vscode.window.showWarningMessage('meshlens: the language server is not running.');
+    return;
+  }
+  let workload = typeof argument?.workload === 'string' ? argument.workload : undefined;
+  const editor = vscode.window.activeTextEditor;
+  if (!workload && editor && editor.document.uri.scheme !== EFFECTIVE_SCHEME) {
+    const answer = await languageClient.sendRequest<EffectivePolicyResponse>('meshlens/effectivePolicy', {
+      uri: editor.document.uri.toString(),
+      position: { line: editor.selection.active.line, character: editor.selection.active.character },
+    });
+    if (!('error' in answer)) workload = answer.workload;
+  }
+  workload ??= await pickWorkload(languageClient, 'Workload to show the effective policy of');
+  if (!workload) return;
+  const uri = EffectiveDocuments.workloadUri(workload);
+  documents.refresh(uri);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+}
+
+async function pickWorkload(languageClient: LanguageClient, placeHolder: string): Promise<string | undefined> {
+  const workloads = await languageClient.sendRequest<WorkloadItem[]>('meshlens/workloads');
+  if (workloads.length === 0) {
+    void vscode.window.showInformationMessage('meshlens: no Deployment, StatefulSet, DaemonSet or Pod in the workspace.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    workloads.map((workload) => ({ label: workload.id, description: workload.kind, detail: `${vscode.workspace.asRelativePath(workload.source.file)}:${workload.source.line}` })),
+    { placeHolder, matchOnDescription: true },
+  );
+  return picked?.label;
+}
+
+async function simulate(client: () => LanguageClient | undefined, documents: EffectiveDocuments): Promise<void> {
+  const languageClient = client();
+  if (!languageClient) {
+    void vscode.window.showWarningMessage('meshlens: the language server is not running.');
+    return;
+  }
+  const from = await pickWorkload(languageClient, 'Source workload (the client)');
+  if (!from) return;
+  const to = await pickWorkload(languageClient, 'Destination workload (the server)');
+  if (!to) return;
+  const portText = await vscode.window.showInputBox({
+    prompt: 'Destination port (the container port)',
+    placeHolder: '8080',
+    validateInput: (value) => (/^\d+$/.test(value.trim()) && Number(value) >= 1 && Number(value) <= 65535 ? undefined : 'a port number 1–65535'),
+  });
+  if (!portText) return;
+  const method = await vscode.window.showQuickPick(HTTP_METHODS, { placeHolder: 'HTTP method (or not HTTP)' });
+  if (!method) return;
+  let path: string | undefined;
+  if (method !== HTTP_METHODS[0]) {
+    path = await vscode.window.showInputBox({ prompt: 'HTTP path (with query string, as the proxy sees it)', value: '/' });
+    if (path === undefined) return;
+  }
+  const answer = await languageClient.sendRequest<SimulateResponse>('meshlens/simulate', {
+    from,
+    to,
+    port: Number(portText.trim()),
+    protocol: 'TCP',
+    ...(method !== HTTP_METHODS[0] ? { method, path } : {}),
+  });
+  if ('error' in answer) {
+    void vscode.window.showErrorMessage(`meshlens: ${answer.error}`);
+    return;
+  }
+  const uri = documents.addSimulation(answer.markdown);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  void vscode.window.showInformationMessage(`meshlens: ${answer.verdict === 'allow' ? 'allowed' : 'denied'} — ${from} → ${to} :${portText.trim()}${path ? ` ${method} ${path}` : ''}`);
+}

@@ -1,0 +1,318 @@
+/**
+ * The inline preview: CodeLenses above each Cilium/Istio policy and each of
+ * its rules, and the hover on a rule, saying which workloads the policy
+ * selects and what the rule amounts to once every policy is combined — e.g.
+ * `checkout-api ← web-frontend :8080/TCP  POST /api/v2/orders · GET /api/v2/orders/.*  (all else on :8080 denied)`,
+ * with a second lens when another policy widens or overrides it.
+ *
+ * Lenses stay short (lists truncated with "… +N"); clicking one opens the
+ * effective-policy view of the workload (`meshlens.showEffectivePolicy`).
+ * Providers never throw: any failure yields no lens/hover.
+ */
+
+import type { CodeLensItem, CodeLensProvider } from '../features/codeLens';
+import type { HoverProvider } from '../features/hover';
+import type { AnalysisOptions } from '../options';
+import { nodeAtPath } from '../parse/ast';
+import { k8sIndex, type K8sIndex, type WorkloadInfo } from '../workspace/k8sIndex';
+import type { Workspace, WorkspaceFile } from '../workspace/workspace';
+import { ciliumPolicyIndex, subjectMatches, workloadId, type CiliumSpecEntry } from './ciliumIndex';
+import { decidePort, peerCoversWorkload } from './ciliumEffective';
+import { effectivePolicy, workloadsOfAuthz } from './effectivePolicy';
+import { istioPolicyIndex, type IstioPolicyEntry } from './istioIndex';
+import type { CiliumAllowEntry, CiliumDenyEntry, CiliumDirectionView, CiliumPeer, EffectivePolicy, IstioRuleView, SourceRef } from './model';
+import { shortLocation } from './sources';
+
+export const SHOW_EFFECTIVE_POLICY_COMMAND = 'meshlens.showEffectivePolicy';
+const MAX_TITLE = 160;
+const MAX_HOVER_WORKLOADS = 3;
+
+function truncate(text: string): string {
+  return text.length > MAX_TITLE ? `${text.slice(0, MAX_TITLE - 1)}…` : text;
+}
+
+function listNames(names: string[], max = 2): string {
+  if (names.length === 0) return 'no workload in the workspace';
+  return names.length > max ? `${names.slice(0, max).join(', ')} … +${names.length - max}` : names.join(', ');
+}
+
+function command(workload: string | undefined): CodeLensItem['command'] {
+  return workload ? { id: SHOW_EFFECTIVE_POLICY_COMMAND, arguments: [{ workload }] } : undefined;
+}
+
+/** Short name of a workload id seen from a namespace. */
+function shortName(id: string, namespace: string | undefined): string {
+  return namespace && id.startsWith(`${namespace}/`) ? id.slice(namespace.length + 1) : id;
+}
+
+// ---------------------------------------------------------------- Cilium
+
+interface EntryLine {
+  title: string;
+  notes: string[];
+}
+
+/** What one allow entry amounts to for a selected workload, as lens text. */
+function describeAllow(allow: CiliumAllowEntry, view: CiliumDirectionView, workload: WorkloadInfo, index: K8sIndex, workspace: Workspace): EntryLine {
+  const arrow = view.direction === 'ingress' ? '←' : '→';
+  const self = workload.name;
+  const peerName = peerLabel(allow.peer, workload.namespace);
+  const notes = view.notes.filter((note) => note.at && note.at.file === allow.source.file && note.at.start === allow.source.start && note.at.document === allow.source.document).map((note) => note.message);
+  if (allow.ports === 'all') return { title: `${self} ${arrow} ${peerName} all ports (L3 only)${view.defaultDeny ? '' : '  (direction not default-deny)'}`, notes };
+  const parts: string[] = [];
+  for (const port of allow.ports) {
+    const number = /^\d+$/.test(port.port) ? Number(port.port) : port.port;
+    const protocol = port.protocol === 'ANY' ? 'TCP' : port.protocol;
+    const peerWorkload = firstPeerWorkload(allow.peer, index);
+    let l7 = allow.l7 ? ruleList(allow.l7.http.map((rule) => rule.text).concat(allow.l7.other)) : 'L3/L4 only';
+    let tail = '';
+    if (peerWorkload) {
+      const decision = decidePort(view, (peer) => peerCoversWorkload(peer, peerWorkload, index), number, protocol);
+      if (!decision.allowed) {
+        l7 = 'denied';
+        tail = decision.deniedBy ? `  (deny at ${shortLocation(decision.deniedBy.source)} wins)` : '';
+      } else if (decision.l7 === 'restricted') {
+        l7 = ruleList(decision.http.map((rule) => rule.text).concat(decision.other));
+        if (view.defaultDeny) tail = `  (all else on :${port.port} denied)`;
+      } else if (decision.l7 === 'unrestricted') {
+        l7 = allow.l7 ? `${ruleList(allow.l7.http.map((rule) => rule.text).concat(allow.l7.other))} — ineffective, L7 unrestricted` : 'L3/L4 only, every request';
+        if (allow.l7 && decision.widenedBy && decision.widenedBy !== allow && !notes.some((note) => note.startsWith('L7 unrestricted'))) {
+          notes.push(`L7 unrestricted on :${port.port} for ${peerWorkload.name} because ${shortLocation(decision.widenedBy.source)} allows the port without rules`);
+        }
+      }
+    } else if (allow.l7 && view.defaultDeny && !allow.l7.visibilityOnly) {
+      tail = `  (all else on :${port.port} denied)`;
+    }
+    if (allow.l7?.visibilityOnly) l7 = `visibility only: ${l7}`;
+    parts.push(`:${port.text}  ${l7}${tail}`);
+  }
+  void workspace;
+  return { title: `${self} ${arrow} ${peerName} ${parts.join(' | ')}`, notes };
+}
+
+function describeDeny(deny: CiliumDenyEntry, view: CiliumDirectionView, workload: WorkloadInfo): EntryLine {
+  const arrow = view.direction === 'ingress' ? '←' : '→';
+  const ports = deny.ports === 'all' ? 'all ports' : deny.ports.map((port) => `:${port.text}`).join(', ');
+  return { title: `${workload.name} ✗ ${arrow} ${peerLabel(deny.peer, workload.namespace)} ${ports} denied (deny wins over every allow)`, notes: [] };
+}
+
+function ruleList(rules: string[]): string {
+  if (rules.length === 0) return 'nothing passes L7';
+  return rules.length > 3 ? `${rules.slice(0, 3).join(' · ')} … +${rules.length - 3}` : rules.join(' · ');
+}
+
+function peerLabel(peer: CiliumPeer, namespace: string): string {
+  if ((peer.kind === 'endpoints') && peer.workloads.length > 0) return listNames(peer.workloads.map((id) => shortName(id, namespace)));
+  return peer.text;
+}
+
+function firstPeerWorkload(peer: CiliumPeer, index: K8sIndex): WorkloadInfo | undefined {
+  if (peer.kind !== 'endpoints' || peer.workloads.length === 0) return undefined;
+  return index.workloads.find((workload) => workloadId(workload) === peer.workloads[0]);
+}
+
+function selectedWorkloads(spec: CiliumSpecEntry, index: K8sIndex): WorkloadInfo[] {
+  return index.workloads.filter((workload) => subjectMatches(spec.subject, workload, index));
+}
+
+function fileStart(file: WorkspaceFile, source: SourceRef | { document: number; start: number }): number {
+  return (file.yaml.documents[source.document]?.start ?? 0) + source.start;
+}
+
+function ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): CodeLensItem[] {
+  const index = k8sIndex(workspace);
+  const items: CodeLensItem[] = [];
+  for (const spec of ciliumPolicyIndex(workspace, options).specs) {
+    if (spec.file !== file.path) continue;
+    const workloads = selectedWorkloads(spec, index);
+    const first = workloads[0];
+    const head = spec.source.rule.includes('specs[') ? fileStart(file, spec.source) : fileStart(file, { document: spec.document, start: file.yaml.documents[spec.document]?.parsed.root?.start ?? 0 });
+    const model = first ? effectivePolicy(workspace, workloadId(first), options) : undefined;
+    const directions = model ? (['ingress', 'egress'] as const).filter((direction) => spec.sections.some((section) => section.direction === direction)).map((direction) => `${direction} ${model.cilium[direction].defaultDeny ? 'default-deny' : 'not default-deny'}`) : [];
+    items.push({ start: head, end: head, title: truncate(`selects ${listNames(workloads.map((workload) => shortName(workloadId(workload), spec.policyNamespace)), 3)}${directions.length ? ` · ${directions.join(' · ')}` : ''}`), command: command(first && workloadId(first)) });
+    if (!first || !model) continue;
+    const more = workloads.length > 1 ? ` (+${workloads.length - 1} more selected)` : '';
+    const seen = new Set<number>();
+    for (const { direction, entry } of spec.allows) {
+      if (seen.has(entry.source.start)) continue;
+      seen.add(entry.source.start);
+      const view = model.cilium[direction];
+      const siblings = spec.allows.filter((candidate) => candidate.entry.source.start === entry.source.start).map((candidate) => candidate.entry);
+      const lines = siblings.map((sibling) => describeAllow(sibling, view, first, index, workspace));
+      const at = fileStart(file, entry.source);
+      items.push({ start: at, end: at, title: truncate(lines.map((line) => line.title).join(' ; ') + more), command: command(workloadId(first)) });
+      const notes = [...new Set(lines.flatMap((line) => line.notes))];
+      if (notes.length > 0) items.push({ start: at, end: at, title: truncate(`⚠ ${notes[0]}${notes.length > 1 ? ` … +${notes.length - 1}` : ''}`), command: command(workloadId(first)) });
+    }
+    for (const { direction, entry } of spec.denies) {
+      if (seen.has(entry.source.start)) continue;
+      seen.add(entry.source.start);
+      const at = fileStart(file, entry.source);
+      items.push({ start: at, end: at, title: truncate(describeDeny(entry, model.cilium[direction], first).title), command: command(workloadId(first)) });
+    }
+  }
+  return items;
+}
+
+// ---------------------------------------------------------------- Istio
+
+interface RuleAtWorkload {
+  point: string;
+  rule: IstioRuleView;
+  defaultDeny: boolean;
+}
+
+/** Where (which enforcement point) and how a policy's rule is seen by the workload's effective model. */
+function rulesAt(model: EffectivePolicy, source: SourceRef): RuleAtWorkload[] {
+  const found: RuleAtWorkload[] = [];
+  for (const point of model.istio.points) {
+    for (const rule of [...point.custom, ...point.deny, ...point.allow]) {
+      if (rule.source.file === source.file && rule.source.document === source.document && rule.source.start === source.start) found.push({ point: point.point, rule, defaultDeny: point.allowPolicies.length > 0 });
+    }
+  }
+  return found;
+}
+
+function istioRuleTitle(workload: WorkloadInfo, rule: IstioRuleView, seen: RuleAtWorkload[]): string {
+  const label = `${workload.name} ← ${rule.action} ${rule.text}`;
+  if (seen.length === 0) return `${label}  (not enforced for ${workload.name}: ${rule.action === 'CUSTOM' ? 'no matching enforcement point' : 'its data plane does not receive this policy'})`;
+  const parts = seen.map(({ point, rule: view, defaultDeny }) => {
+    if (view.dropped) return `${point}: dropped (${view.dropped.join(', ')} need a waypoint)`;
+    if (view.neverMatches) return `${point}: never fires${view.stripped ? ` (${view.stripped.join(', ')} stripped)` : ''}`;
+    if (view.stripped) return `${point}: ${view.stripped.join(', ')} stripped, broader deny`;
+    return `${point}${view.action === 'ALLOW' && defaultDeny ? ', all else denied' : ''}`;
+  });
+  return `${label}  (${parts.join('; ')})`;
+}
+
+function istioLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): CodeLensItem[] {
+  const index = k8sIndex(workspace);
+  const istio = istioPolicyIndex(workspace, options);
+  const items: CodeLensItem[] = [];
+  for (const policy of istio.policies) {
+    if (policy.source.file !== file.path) continue;
+    const workloads = workloadsOfAuthz(policy, index, istio.rootNamespace);
+    const first = workloads[0];
+    const model = first ? effectivePolicy(workspace, workloadId(first), options) : undefined;
+    const head = fileStart(file, { document: policy.source.document, start: file.yaml.documents[policy.source.document]?.parsed.root?.start ?? 0 });
+    items.push({ start: head, end: head, title: truncate(policyTitle(policy, workloads, model)), command: command(first && workloadId(first)) });
+    if (!first || !model) continue;
+    for (const rule of policy.rules) {
+      const at = fileStart(file, rule.source);
+      items.push({ start: at, end: at, title: truncate(istioRuleTitle(first, rule, rulesAt(model, rule.source))), command: command(workloadId(first)) });
+    }
+  }
+  return items;
+}
+
+function policyTitle(policy: IstioPolicyEntry, workloads: WorkloadInfo[], model: EffectivePolicy | undefined): string {
+  const names = listNames(workloads.map((workload) => shortName(workloadId(workload), policy.namespace)), 3);
+  const where = model ? model.istio.points.filter((point) => rulesOrPolicyAt(point, policy)).map((point) => point.point) : [];
+  const enforced = model && where.length === 0 ? ` · not enforced for ${model.workload.name} (${model.istio.mode})` : where.length > 0 ? ` · enforced by ${where.join(' + ')}` : '';
+  const shape = !policy.hasRules && policy.action === 'ALLOW' ? ' · allows nothing' : '';
+  return `${policy.action}${policy.dryRun ? ' (dry-run)' : ''} · applies to ${names}${enforced}${shape}`;
+}
+
+function rulesOrPolicyAt(point: EffectivePolicy['istio']['points'][number], policy: IstioPolicyEntry): boolean {
+  const same = (source: SourceRef) => source.file === policy.source.file && source.document === policy.source.document;
+  return [...point.custom, ...point.deny, ...point.allow].some((rule) => same(rule.source)) || point.allowPolicies.some(same);
+}
+
+// ---------------------------------------------------------------- providers
+
+export const previewLens: CodeLensProvider = ({ workspace, file, options }) => {
+  try {
+    const kinds = new Set(file.identities.map((identity) => identity?.kind));
+    const items: CodeLensItem[] = [];
+    if (kinds.has('CiliumNetworkPolicy') || kinds.has('CiliumClusterwideNetworkPolicy')) items.push(...ciliumLenses(workspace, file, options));
+    if (kinds.has('AuthorizationPolicy')) items.push(...istioLenses(workspace, file, options));
+    return items;
+  } catch {
+    return [];
+  }
+};
+
+const CILIUM_RULE_KEYS = new Set(['ingress', 'egress', 'ingressDeny', 'egressDeny']);
+
+/** Hover on a rule: its effective detail for the workloads the policy selects, in Markdown. */
+export const previewHover: HoverProvider = ({ workspace, file, cursor, options }) => {
+  try {
+    if (!cursor.onKey) return undefined;
+    const identity = file.identities[cursor.documentIndex];
+    if (!identity) return undefined;
+    const path = cursor.path;
+    const key = cursor.onKey.key;
+    const range = { start: cursor.document.start + key.start, end: cursor.document.start + key.end };
+    if (identity.kind === 'CiliumNetworkPolicy' || identity.kind === 'CiliumClusterwideNetworkPolicy') {
+      const at = path.findIndex((segment, position) => typeof segment === 'string' && CILIUM_RULE_KEYS.has(segment) && typeof path[position + 1] === 'number');
+      const last = path[path.length - 1];
+      if (at === -1 || typeof last !== 'string' || !isRuleKey(last)) return undefined;
+      const ruleNode = nodeAtPath(cursor.document.parsed.root, path.slice(0, at + 2));
+      if (!ruleNode) return undefined;
+      const contents = ciliumRuleHover(workspace, file, cursor.documentIndex, ruleNode, options);
+      return contents ? { contents, ...range } : undefined;
+    }
+    if (identity.kind === 'AuthorizationPolicy' && path[0] === 'spec' && path[1] === 'rules') {
+      const last = path[path.length - 1];
+      if (!(last === 'rules' || last === 'from' || last === 'to' || last === 'when')) return undefined;
+      const contents = istioRuleHover(workspace, file, cursor.documentIndex, typeof path[2] === 'number' ? path[2] : undefined, options);
+      return contents ? { contents, ...range } : undefined;
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+function isRuleKey(key: string): boolean {
+  return key === 'toPorts' || key === 'rules' || key === 'ports' || key === 'http' || /^(from|to)[A-Z]/.test(key);
+}
+
+function ciliumRuleHover(workspace: Workspace, file: WorkspaceFile, documentIndex: number, rule: { start: number; end: number }, options: AnalysisOptions): string | undefined {
+  const index = k8sIndex(workspace);
+  const lines: string[] = [];
+  for (const spec of ciliumPolicyIndex(workspace, options).specs) {
+    if (spec.file !== file.path || spec.document !== documentIndex) continue;
+    // Entries of the hovered rule item: their sources (the item or its toPorts entries) lie inside it.
+    const ruleEntries = [...spec.allows.map((allow) => ({ ...allow, deny: false as const })), ...spec.denies.map((deny) => ({ ...deny, deny: true as const }))].filter(
+      (candidate) => candidate.entry.source.start >= rule.start && candidate.entry.source.end <= rule.end,
+    );
+    if (ruleEntries.length === 0) continue;
+    const workloads = selectedWorkloads(spec, index);
+    if (workloads.length === 0) {
+      lines.push(`**Selects no workload** of this workspace; the rule has no effect here.`);
+      continue;
+    }
+    lines.push(`**Effective result** (${spec.label}, Cilium ${ciliumPolicyIndex(workspace, options).minor}):`, '');
+    for (const workload of workloads.slice(0, MAX_HOVER_WORKLOADS)) {
+      const model = effectivePolicy(workspace, workloadId(workload), options);
+      if (!model) continue;
+      for (const candidate of ruleEntries) {
+        const view = model.cilium[candidate.direction];
+        const line = candidate.deny ? describeDeny(candidate.entry as CiliumDenyEntry, view, workload) : describeAllow(candidate.entry as CiliumAllowEntry, view, workload, index, workspace);
+        lines.push(`- \`${line.title.replace(/`/g, "'")}\``);
+        for (const note of line.notes) lines.push(`  - ⚠ ${note}`);
+      }
+    }
+    if (workloads.length > MAX_HOVER_WORKLOADS) lines.push(`- … and ${workloads.length - MAX_HOVER_WORKLOADS} more workloads`);
+  }
+  return lines.length > 0 ? lines.join('\n') : undefined;
+}
+
+function istioRuleHover(workspace: Workspace, file: WorkspaceFile, documentIndex: number, ruleIndex: number | undefined, options: AnalysisOptions): string | undefined {
+  const index = k8sIndex(workspace);
+  const istio = istioPolicyIndex(workspace, options);
+  const policy = istio.policies.find((candidate) => candidate.source.file === file.path && candidate.source.document === documentIndex);
+  if (!policy) return undefined;
+  const workloads = workloadsOfAuthz(policy, index, istio.rootNamespace);
+  if (workloads.length === 0) return `**Applies to no workload** of this workspace.`;
+  const rules = ruleIndex === undefined ? policy.rules : policy.rules.filter((rule) => rule.index === ruleIndex);
+  const lines = [`**Effective result** (${policy.action} ${policy.namespace}/${policy.name}):`, ''];
+  for (const workload of workloads.slice(0, MAX_HOVER_WORKLOADS)) {
+    const model = effectivePolicy(workspace, workloadId(workload), options);
+    if (!model) continue;
+    for (const rule of rules) lines.push(`- \`${istioRuleTitle(workload, rule, rulesAt(model, rule.source)).replace(/`/g, "'")}\``);
+  }
+  if (workloads.length > MAX_HOVER_WORKLOADS) lines.push(`- … and ${workloads.length - MAX_HOVER_WORKLOADS} more workloads`);
+  return lines.join('\n');
+}

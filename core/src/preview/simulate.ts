@@ -1,0 +1,162 @@
+/**
+ * "Would this request pass?": a request from one workload to another on a
+ * port (optionally an HTTP method, path, host and headers), judged layer by
+ * layer from the effective-policy model:
+ * - `cilium-l3l4`: the client's egress and the server's ingress must both
+ *   allow the peer on the port (deny wins; default-deny per direction);
+ * - `cilium-l7`: when either side redirects the port to the proxy, the
+ *   request must match an HTTP rule of each side that filters (a side with an
+ *   L3/L4-only allow for the peer lets every request through);
+ * - Istio at the destination: `istio-sidecar`, or in ambient `istio-waypoint`
+ *   (client identity, L7) followed by `istio-ztunnel` (L4; the waypoint's
+ *   identity when there is a waypoint).
+ * The verdict is `deny` when any layer denies. Every layer names the rules
+ * that decided it (file, 1-based line, rule label). Never throws.
+ */
+
+import type { AnalysisOptions } from '../options';
+import { k8sIndex } from '../workspace/k8sIndex';
+import type { Workspace } from '../workspace/workspace';
+import { decidePort, workloadCovers, type CiliumPortDecision } from './ciliumEffective';
+import { containerPorts, effectivePolicy, findWorkload } from './effectivePolicy';
+import { ciliumHttpRuleMatches, type HttpRequest } from './httpMatch';
+import { decideAtPoint, istioModeOf, TRUST_DOMAIN, type IstioRequest } from './istioEffective';
+import type { SourceRef } from './model';
+import { shortLocation } from './sources';
+
+export interface SimulateQuery {
+  /** `namespace/name` of the client workload. */
+  from: string;
+  /** `namespace/name` of the server workload. */
+  to: string;
+  port: number;
+  /** `TCP` (default), `UDP`, `SCTP`. */
+  protocol?: string;
+  method?: string;
+  path?: string;
+  host?: string;
+  headers?: Record<string, string>;
+}
+
+export type SimulateLayerName = 'cilium-l3l4' | 'cilium-l7' | 'istio-ztunnel' | 'istio-waypoint' | 'istio-sidecar';
+
+export interface SimulateLayer {
+  layer: SimulateLayerName;
+  verdict: 'allow' | 'deny';
+  reason: string;
+  /** The deciding rules; each has `file`, `line` (1-based) and `rule`, plus its document range. */
+  decidedBy: SourceRef[];
+}
+
+export interface SimulateResult {
+  verdict: 'allow' | 'deny';
+  from: string;
+  to: string;
+  request: { port: number; protocol: string; method?: string; path?: string; host?: string };
+  layers: SimulateLayer[];
+  decidedBy: SourceRef[];
+}
+
+export type SimulateOutcome = SimulateResult | { error: string };
+
+export function isSimulateError(outcome: SimulateOutcome): outcome is { error: string } {
+  return 'error' in outcome;
+}
+
+export function simulateRequest(workspace: Workspace, query: SimulateQuery, options: AnalysisOptions): SimulateOutcome {
+  const client = findWorkload(workspace, query.from);
+  const server = findWorkload(workspace, query.to);
+  if (!client) return { error: `unknown workload "${query.from}" (expected namespace/name of a Deployment, StatefulSet, DaemonSet or Pod in the workspace)` };
+  if (!server) return { error: `unknown workload "${query.to}" (expected namespace/name of a Deployment, StatefulSet, DaemonSet or Pod in the workspace)` };
+  if (!Number.isInteger(query.port) || query.port < 1 || query.port > 65535) return { error: `port must be 1–65535, not ${query.port}` };
+  const clientModel = effectivePolicy(workspace, query.from, options)!;
+  const serverModel = effectivePolicy(workspace, query.to, options)!;
+  const index = k8sIndex(workspace);
+  const protocol = (query.protocol ?? 'TCP').toUpperCase();
+  const named = containerPorts(workspace, server);
+  const http: HttpRequest = { method: query.method, path: query.path, host: query.host, headers: query.headers };
+  const isHttp = protocol === 'TCP' && (query.method !== undefined || query.path !== undefined);
+
+  const layers: SimulateLayer[] = [];
+  const egress = decidePort(clientModel.cilium.egress, workloadCovers(server, index), query.port, protocol, named);
+  const ingress = decidePort(serverModel.cilium.ingress, workloadCovers(client, index), query.port, protocol, named);
+  layers.push(l3l4Layer(egress, ingress, query));
+  if (egress.allowed && ingress.allowed && (egress.l7 !== 'none' || ingress.l7 !== 'none')) layers.push(l7Layer(egress, ingress, http, isHttp, query.port));
+
+  const clientMode = istioModeOf(client, index).mode;
+  const inMesh = clientMode === 'sidecar' || clientMode === 'ambient';
+  const clientIdentity: Omit<IstioRequest, 'http'> = {
+    ...(inMesh ? { principal: `${TRUST_DOMAIN}/ns/${client.namespace}/sa/${client.serviceAccountName}`, namespace: client.namespace, serviceAccount: `${client.namespace}/${client.serviceAccountName}` } : {}),
+    port: query.port,
+    method: query.method,
+    path: query.path,
+    host: query.host,
+    headers: query.headers,
+  };
+  const waypoint = serverModel.istio.waypoint;
+  for (const point of serverModel.istio.points) {
+    const identity: Omit<IstioRequest, 'http'> =
+      point.sourceIdentity === 'waypoint' && waypoint
+        ? { ...clientIdentity, principal: `${TRUST_DOMAIN}/ns/${waypoint.namespace}/sa/${waypoint.name}`, namespace: waypoint.namespace, serviceAccount: `${waypoint.namespace}/${waypoint.name}` }
+        : clientIdentity;
+    const decision = decideAtPoint(point, { ...identity, http: point.point !== 'ztunnel' && isHttp });
+    const reason = [decision.reason, ...decision.notes].join('; ');
+    layers.push({ layer: `istio-${point.point}` as SimulateLayerName, verdict: decision.verdict, reason, decidedBy: decision.decidedBy });
+  }
+
+  const denied = layers.filter((layer) => layer.verdict === 'deny');
+  const verdict = denied.length > 0 ? 'deny' : 'allow';
+  const deciding = (denied.length > 0 ? denied : layers).flatMap((layer) => layer.decidedBy);
+  return {
+    verdict,
+    from: `${client.namespace}/${client.name}`,
+    to: `${server.namespace}/${server.name}`,
+    request: { port: query.port, protocol, ...(query.method !== undefined ? { method: query.method } : {}), ...(query.path !== undefined ? { path: query.path } : {}), ...(query.host !== undefined ? { host: query.host } : {}) },
+    layers,
+    decidedBy: uniqueSources(deciding),
+  };
+}
+
+function l3l4Layer(egress: CiliumPortDecision, ingress: CiliumPortDecision, query: SimulateQuery): SimulateLayer {
+  const allowed = egress.allowed && ingress.allowed;
+  const parts: string[] = [];
+  if (!egress.allowed || allowed) parts.push(`egress of ${query.from}: ${egress.reason}`);
+  if (!ingress.allowed || allowed) parts.push(`ingress of ${query.to}: ${ingress.reason}`);
+  const decidedBy = [...(egress.allowed && !allowed ? [] : egress.decidedBy), ...(ingress.allowed && !allowed ? [] : ingress.decidedBy)];
+  return { layer: 'cilium-l3l4', verdict: allowed ? 'allow' : 'deny', reason: parts.join('; '), decidedBy: uniqueSources(decidedBy) };
+}
+
+function l7Side(side: 'egress' | 'ingress', decision: CiliumPortDecision, request: HttpRequest, isHttp: boolean, port: number): { allow: boolean; reason: string; decidedBy: SourceRef[] } {
+  if (decision.l7 === 'none') return { allow: true, reason: `${side}: no L7 rules on :${port}`, decidedBy: [] };
+  if (decision.l7 === 'unrestricted') {
+    const wide = decision.widenedBy!;
+    return { allow: true, reason: `${side}: L7 unrestricted on :${port} because ${shortLocation(wide.source)} allows the port without rules`, decidedBy: [wide.source] };
+  }
+  if (decision.http.length === 0) return { allow: true, reason: `${side}: ${decision.other.join(', ')} rules are not evaluated for this request`, decidedBy: decision.decidedBy };
+  if (!isHttp) return { allow: false, reason: `${side}: :${port} is filtered by HTTP rules and the request gives no method or path (a non-HTTP connection fails there)`, decidedBy: decision.http.map((rule) => rule.source) };
+  const match = decision.http.find((rule) => ciliumHttpRuleMatches(rule, request));
+  if (match) return { allow: true, reason: `${side}: matches ${match.text}`, decidedBy: [match.source] };
+  const listed = decision.http.map((rule) => rule.text);
+  return {
+    allow: false,
+    reason: `${side}: no HTTP rule matches (allowed: ${listed.slice(0, 4).join(' · ')}${listed.length > 4 ? ` … +${listed.length - 4}` : ''}); the proxy answers 403`,
+    decidedBy: decision.http.map((rule) => rule.source),
+  };
+}
+
+function l7Layer(egress: CiliumPortDecision, ingress: CiliumPortDecision, request: HttpRequest, isHttp: boolean, port: number): SimulateLayer {
+  const sides = [l7Side('egress', egress, request, isHttp, port), l7Side('ingress', ingress, request, isHttp, port)].filter((side) => side.reason && !side.reason.endsWith(`no L7 rules on :${port}`));
+  const denied = sides.filter((side) => !side.allow);
+  const shown = denied.length > 0 ? denied : sides;
+  return { layer: 'cilium-l7', verdict: denied.length > 0 ? 'deny' : 'allow', reason: shown.map((side) => side.reason).join('; '), decidedBy: uniqueSources(shown.flatMap((side) => side.decidedBy)) };
+}
+
+function uniqueSources(sources: SourceRef[]): SourceRef[] {
+  const seen = new Set<string>();
+  return sources.filter((source) => {
+    const key = `${source.file}:${source.document}:${source.start}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
