@@ -1,11 +1,21 @@
 /**
  * The Kubernetes view of the workspace: Namespaces, workloads (with their pod
  * labels and service accounts), Services, ServiceAccounts, Gateways and
- * ServiceEntries, read from every document of the workspace model.
+ * ServiceEntries, plus the kustomize / Flux namespace rules.
  *
  * This is the workspace model that cross-file rules, completion, hover and
- * the effective-policy preview read. It is pure (built only from the model)
- * and memoized per workspace generation through `k8sIndex(model)`.
+ * the effective-policy preview read. It has two layers:
+ * - `K8sIndexData`, plain data (no functions, no class instances) memoized
+ *   through `model.derive`. It reads only the kinds it indexes (`byKind`),
+ *   the file list and the documents of kustomization files, so an edit to
+ *   any other kind (a CiliumNetworkPolicy, a HelmRelease) leaves it current,
+ *   and a recomputation that yields equal data keeps its version: rules that
+ *   read it stay cached.
+ * - Pure lookups over that data (`workloadsMatchingIn`, `serviceOf`, …),
+ *   whose tables (per-namespace lists, label postings, name maps) are built
+ *   lazily once per data object and kept beside it in a WeakMap.
+ * `k8sIndex(model)` returns both in one object (`K8sIndex`, the data fields
+ * plus methods), one per data object, so it is as stable as the data.
  *
  * Namespaces are resolved the way the GitOps tooling would apply the files:
  * a Flux Kustomization's `spec.targetNamespace` (for files under its
@@ -15,7 +25,6 @@
  */
 
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
-import { createParsedDocument } from '../parse/yamlFile';
 import type { Anchor } from '../rules/types';
 import { isInside, joinPath, normalizePath, parentDirectory, type IndexedDocument, type WorkspaceModel } from './model';
 
@@ -126,7 +135,25 @@ export interface ServiceAccountRef {
   source: ResourceSource;
 }
 
-export interface K8sIndex {
+/** A kustomize `kustomization.yaml` that sets `namespace:`. */
+export interface KustomizeNamespaceRule {
+  namespace: string;
+  /** Directory the rule applies to (and everything below it). */
+  directory: string;
+  /** Individual files the rule applies to. */
+  files: ReadonlySet<string>;
+  /** Sub-directories (resolved) the rule applies to recursively. */
+  directories: readonly string[];
+}
+
+/** A Flux Kustomization with `spec.targetNamespace`, for files under its `spec.path`. */
+export interface FluxNamespaceRule {
+  namespace: string;
+  path: string;
+}
+
+/** The index as plain data: what `model.derive` memoizes and compares. */
+export interface K8sIndexData {
   readonly namespaces: readonly NamespaceInfo[];
   readonly workloads: readonly WorkloadInfo[];
   readonly services: readonly ServiceInfo[];
@@ -135,15 +162,27 @@ export interface K8sIndex {
   readonly serviceEntries: readonly ServiceEntryInfo[];
   /** True when the workspace holds any Namespace, workload, Service or ServiceAccount. */
   readonly hasKubernetesObjects: boolean;
+  /** Kustomize rules, outermost directory first (outer kustomizations apply last and win). */
+  readonly kustomizeNamespaceRules: readonly KustomizeNamespaceRule[];
+  /** Flux rules, longest path first. */
+  readonly fluxNamespaceRules: readonly FluxNamespaceRule[];
+}
+
+/** The data plus its lookups as methods (each one the pure function of the same name below). */
+export interface K8sIndex extends K8sIndexData {
   namespace(name: string): NamespaceInfo | undefined;
   /** Effective namespace of a document in `file` whose `metadata.namespace` is `declared`. */
   effectiveNamespace(file: string, declared: string | undefined): { namespace: string; origin: NamespaceOrigin };
   /** Workloads of one namespace (or of all when undefined) whose pod labels the selector matches. */
   workloadsMatching(namespace: string | undefined, selector: LabelSelector): WorkloadInfo[];
+  /** Workloads of one namespace (or of all when undefined), in workspace order. */
+  workloadsIn(namespace: string | undefined): readonly WorkloadInfo[];
   /** Pod label keys and their values seen in a namespace (or everywhere), sorted. */
   labelKeysAndValues(scope?: { namespace?: string }): ReadonlyMap<string, readonly string[]>;
   /** Declared ServiceAccounts plus the ones workloads name, one entry per namespace/name. */
   serviceAccounts(): readonly ServiceAccountRef[];
+  /** `serviceAccounts()` of one namespace, in the same order (empty when none). */
+  serviceAccountsIn(namespace: string): readonly ServiceAccountRef[];
   /** Declared Namespaces plus every namespace a workload, Service, ServiceAccount or Gateway lives in, sorted. */
   namespaceNames(): readonly string[];
   service(namespace: string, name: string): ServiceInfo | undefined;
@@ -151,9 +190,146 @@ export interface K8sIndex {
   serviceEntry(namespace: string, name: string): ServiceEntryInfo | undefined;
 }
 
-/** The index for the current workspace generation (computed once per generation). */
+/** The index data for the current workspace (see the module comment for what it reads). */
+export function k8sIndexData(model: WorkspaceModel): K8sIndexData {
+  return model.derive('k8s-index', buildK8sIndexData);
+}
+
+/** The index for the current workspace: the same object as long as the data is unchanged. */
 export function k8sIndex(model: WorkspaceModel): K8sIndex {
-  return model.derive('k8s-index', buildK8sIndex);
+  return indexView(k8sIndexData(model));
+}
+
+/** Builds the index from the model without memoization (tests, one-off tools). */
+export function buildK8sIndex(model: WorkspaceModel): K8sIndex {
+  return indexView(buildK8sIndexData(model));
+}
+
+/** The `K8sIndex` object of some data, created once per data object. */
+export function indexView(data: K8sIndexData): K8sIndex {
+  const existing = views.get(data);
+  if (existing) return existing;
+  const view: K8sIndex = {
+    namespaces: data.namespaces,
+    workloads: data.workloads,
+    services: data.services,
+    serviceAccountObjects: data.serviceAccountObjects,
+    gateways: data.gateways,
+    serviceEntries: data.serviceEntries,
+    hasKubernetesObjects: data.hasKubernetesObjects,
+    kustomizeNamespaceRules: data.kustomizeNamespaceRules,
+    fluxNamespaceRules: data.fluxNamespaceRules,
+    namespace: (name) => namespaceOf(data, name),
+    effectiveNamespace: (file, declared) => effectiveNamespaceOf(data, file, declared),
+    workloadsMatching: (namespace, selector) => workloadsMatchingIn(data, namespace, selector),
+    workloadsIn: (namespace) => workloadsIn(data, namespace),
+    labelKeysAndValues: (scope = {}) => labelKeysAndValuesIn(data, scope.namespace),
+    serviceAccounts: () => serviceAccountsOf(data),
+    serviceAccountsIn: (namespace) => serviceAccountsIn(data, namespace),
+    namespaceNames: () => namespaceNamesOf(data),
+    service: (namespace, name) => serviceOf(data, namespace, name),
+    gateway: (namespace, name) => gatewayOf(data, namespace, name),
+    serviceEntry: (namespace, name) => serviceEntryOf(data, namespace, name),
+  };
+  views.set(data, view);
+  dataOfView.set(view, data);
+  return view;
+}
+
+export function namespaceOf(index: K8sIndexData, name: string): NamespaceInfo | undefined {
+  return lookupsOf(index).namespaceByName.get(name);
+}
+
+export function effectiveNamespaceOf(index: K8sIndexData, file: string, declared: string | undefined): { namespace: string; origin: NamespaceOrigin } {
+  const lookups = lookupsOf(index);
+  let fromTools = lookups.namespaceByFile.get(file);
+  if (fromTools === undefined) {
+    fromTools = namespaceFromFlux(index.fluxNamespaceRules, file) ?? namespaceFromKustomize(index.kustomizeNamespaceRules, file) ?? null;
+    lookups.namespaceByFile.set(file, fromTools);
+  }
+  if (fromTools) return fromTools;
+  if (declared) return { namespace: declared, origin: 'metadata' };
+  return { namespace: 'default', origin: 'default' };
+}
+
+export function workloadsIn(index: K8sIndexData, namespace: string | undefined): readonly WorkloadInfo[] {
+  if (namespace === undefined) return index.workloads;
+  return lookupsOf(index).workloadsByNamespace.get(namespace) ?? EMPTY;
+}
+
+/**
+ * Workloads whose pod labels the selector matches, in workspace order. The
+ * candidates are narrowed to the shortest label posting of the selector's
+ * `matchLabels` before the full match, so a policy costs its matches, not the
+ * namespace's size.
+ */
+export function workloadsMatchingIn(index: K8sIndexData, namespace: string | undefined, selector: LabelSelector): WorkloadInfo[] {
+  let candidates = workloadsIn(index, namespace);
+  const matchLabels = selector.matchLabels && typeof selector.matchLabels === 'object' ? Object.entries(selector.matchLabels) : [];
+  if (matchLabels.length > 0 && candidates.length > 0) {
+    const postings = labelPostings(lookupsOf(index), namespace);
+    for (const [key, value] of matchLabels) {
+      const posting = typeof value === 'string' ? (postings.get(postingKey(key, value)) ?? EMPTY) : EMPTY;
+      if (posting.length < candidates.length) candidates = posting;
+      if (candidates.length === 0) return [];
+    }
+  }
+  return candidates.filter((workload) => selectorMatches(selector, workload.podLabels));
+}
+
+export function labelKeysAndValuesIn(index: K8sIndexData, namespace: string | undefined): ReadonlyMap<string, readonly string[]> {
+  const lookups = lookupsOf(index);
+  const cacheKey = namespace ?? ALL_NAMESPACES;
+  const cached = lookups.labelValues.get(cacheKey);
+  if (cached) return cached;
+  const collected = new Map<string, Set<string>>();
+  for (const workload of workloadsIn(index, namespace)) {
+    for (const [key, value] of Object.entries(workload.podLabels)) {
+      const values = collected.get(key) ?? new Set<string>();
+      values.add(value);
+      collected.set(key, values);
+    }
+  }
+  const sorted = new Map([...collected.keys()].sort().map((key) => [key, [...collected.get(key)!].sort()] as const));
+  lookups.labelValues.set(cacheKey, sorted);
+  return sorted;
+}
+
+export function serviceAccountsOf(index: K8sIndexData): readonly ServiceAccountRef[] {
+  return serviceAccountTables(lookupsOf(index), index).all;
+}
+
+export function serviceAccountsIn(index: K8sIndexData, namespace: string): readonly ServiceAccountRef[] {
+  return serviceAccountTables(lookupsOf(index), index).byNamespace.get(namespace) ?? EMPTY;
+}
+
+export function namespaceNamesOf(index: K8sIndexData): readonly string[] {
+  const lookups = lookupsOf(index);
+  if (lookups.namespaceNames) return lookups.namespaceNames;
+  const set = new Set<string>(ALWAYS_PRESENT_NAMESPACES);
+  for (const list of [index.namespaces, index.workloads, index.services, index.serviceAccountObjects, index.gateways]) {
+    for (const item of list) set.add('namespace' in item ? item.namespace : item.name);
+  }
+  lookups.namespaceNames = [...set].sort();
+  return lookups.namespaceNames;
+}
+
+export function serviceOf(index: K8sIndexData, namespace: string, name: string): ServiceInfo | undefined {
+  const lookups = lookupsOf(index);
+  lookups.services ??= firstByName(index.services);
+  return lookups.services.get(nameKey(namespace, name));
+}
+
+export function gatewayOf(index: K8sIndexData, namespace: string, name: string): GatewayInfo | undefined {
+  const lookups = lookupsOf(index);
+  lookups.gateways ??= firstByName(index.gateways);
+  return lookups.gateways.get(nameKey(namespace, name));
+}
+
+export function serviceEntryOf(index: K8sIndexData, namespace: string, name: string): ServiceEntryInfo | undefined {
+  const lookups = lookupsOf(index);
+  lookups.serviceEntries ??= firstByName(index.serviceEntries);
+  return lookups.serviceEntries.get(nameKey(namespace, name));
 }
 
 /** Does a label selector match a label set? An empty selector matches everything. */
@@ -220,9 +396,15 @@ function readStringList(node: YamlNode | undefined): string[] {
 }
 
 const ALWAYS_PRESENT_NAMESPACES = ['default'];
+const ALL_NAMESPACES = '\u0000all';
+const EMPTY: readonly never[] = Object.freeze([]);
 
-export function buildK8sIndex(model: WorkspaceModel): K8sIndex {
-  const resolver = new NamespaceResolver(model);
+/** The kinds the index reads, each through `byKind` (so other kinds never invalidate it). */
+const INDEXED_KINDS = ['Namespace', ...WORKLOAD_KINDS, 'Service', 'ServiceAccount', 'Gateway', 'ServiceEntry'] as const;
+
+export function buildK8sIndexData(model: WorkspaceModel): K8sIndexData {
+  const { kustomize, flux } = readNamespaceRules(model);
+  const namespaceRules = { kustomizeNamespaceRules: kustomize, fluxNamespaceRules: flux };
   const namespaces: NamespaceInfo[] = [];
   const workloads: WorkloadInfo[] = [];
   const services: ServiceInfo[] = [];
@@ -230,7 +412,12 @@ export function buildK8sIndex(model: WorkspaceModel): K8sIndex {
   const gateways: GatewayInfo[] = [];
   const serviceEntries: ServiceEntryInfo[] = [];
 
-  for (const document of model.resources()) {
+  // Documents in workspace order (file order, then document order), as the lists always were.
+  const fileOrder = new Map(model.files().map((file, position) => [file, position]));
+  const documents = INDEXED_KINDS.flatMap((kind) => model.byKind(kind));
+  documents.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.index - b.index);
+
+  for (const document of documents) {
     const { identity } = document;
     const root = deref(document.parsed.root);
     if (!root || root.type !== 'map' || !identity.name) continue;
@@ -238,7 +425,7 @@ export function buildK8sIndex(model: WorkspaceModel): K8sIndex {
     const labels = readLabels(mapGet(deref(metadata), 'labels'));
     const source = sourceOf(document, root);
     const spec = mapGet(root, 'spec');
-    const resolved = () => resolver.resolve(document.file, identity.namespace);
+    const resolved = () => effectiveNamespaceOf(namespaceRules as K8sIndexData, document.file, identity.namespace);
     if (identity.group === '' && identity.kind === 'Namespace') {
       namespaces.push({
         name: identity.name,
@@ -286,11 +473,6 @@ export function buildK8sIndex(model: WorkspaceModel): K8sIndex {
     }
   }
 
-  const namespaceByName = new Map(namespaces.map((namespace) => [namespace.name, namespace]));
-  let accounts: ServiceAccountRef[] | undefined;
-  let names: string[] | undefined;
-  const labelCache = new Map<string, ReadonlyMap<string, readonly string[]>>();
-
   return {
     namespaces,
     workloads,
@@ -299,54 +481,121 @@ export function buildK8sIndex(model: WorkspaceModel): K8sIndex {
     gateways,
     serviceEntries,
     hasKubernetesObjects: namespaces.length + workloads.length + services.length + serviceAccountObjects.length > 0,
-    namespace: (name) => namespaceByName.get(name),
-    effectiveNamespace: (file, declared) => resolver.resolve(file, declared),
-    workloadsMatching(namespace, selector) {
-      return workloads.filter((workload) => (namespace === undefined || workload.namespace === namespace) && selectorMatches(selector, workload.podLabels));
-    },
-    labelKeysAndValues(scope = {}) {
-      const cacheKey = scope.namespace ?? '\u0000all';
-      const cached = labelCache.get(cacheKey);
-      if (cached) return cached;
-      const collected = new Map<string, Set<string>>();
-      for (const workload of workloads) {
-        if (scope.namespace !== undefined && workload.namespace !== scope.namespace) continue;
-        for (const [key, value] of Object.entries(workload.podLabels)) {
-          const values = collected.get(key) ?? new Set<string>();
-          values.add(value);
-          collected.set(key, values);
-        }
-      }
-      const sorted = new Map([...collected.keys()].sort().map((key) => [key, [...collected.get(key)!].sort()] as const));
-      labelCache.set(cacheKey, sorted);
-      return sorted;
-    },
-    serviceAccounts() {
-      if (accounts) return accounts;
-      const byKey = new Map<string, ServiceAccountRef>();
-      for (const account of serviceAccountObjects) {
-        byKey.set(`${account.namespace}/${account.name}`, { namespace: account.namespace, name: account.name, declared: true, source: account.source });
-      }
-      for (const workload of workloads) {
-        const key = `${workload.namespace}/${workload.serviceAccountName}`;
-        if (!byKey.has(key)) byKey.set(key, { namespace: workload.namespace, name: workload.serviceAccountName, declared: false, source: workload.source });
-      }
-      accounts = [...byKey.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-      return accounts;
-    },
-    namespaceNames() {
-      if (names) return names;
-      const set = new Set<string>(ALWAYS_PRESENT_NAMESPACES);
-      for (const list of [namespaces.map((namespace) => namespace.name), workloads.map((w) => w.namespace), services.map((s) => s.namespace), serviceAccountObjects.map((s) => s.namespace), gateways.map((g) => g.namespace)]) {
-        for (const name of list) set.add(name);
-      }
-      names = [...set].sort();
-      return names;
-    },
-    service: (namespace, name) => services.find((service) => service.namespace === namespace && service.name === name),
-    gateway: (namespace, name) => gateways.find((gateway) => gateway.namespace === namespace && gateway.name === name),
-    serviceEntry: (namespace, name) => serviceEntries.find((entry) => entry.namespace === namespace && entry.name === name),
+    kustomizeNamespaceRules: kustomize,
+    fluxNamespaceRules: flux,
   };
+}
+
+/** Lookup tables of one data object, each built on first use. */
+interface Lookups {
+  namespaceByName: Map<string, NamespaceInfo>;
+  workloadsByNamespace: Map<string, WorkloadInfo[]>;
+  /** Per namespace (or all): "key\u0000value" → workloads whose pod labels have it, in workspace order. */
+  postings: Map<string, Map<string, WorkloadInfo[]>>;
+  labelValues: Map<string, ReadonlyMap<string, readonly string[]>>;
+  namespaceByFile: Map<string, { namespace: string; origin: NamespaceOrigin } | null>;
+  serviceAccounts?: { all: ServiceAccountRef[]; byNamespace: Map<string, ServiceAccountRef[]> };
+  namespaceNames?: string[];
+  services?: Map<string, ServiceInfo>;
+  gateways?: Map<string, GatewayInfo>;
+  serviceEntries?: Map<string, ServiceEntryInfo>;
+}
+
+const views = new WeakMap<K8sIndexData, K8sIndex>();
+const dataOfView = new WeakMap<object, K8sIndexData>();
+const lookupTables = new WeakMap<K8sIndexData, Lookups>();
+
+function lookupsOf(index: K8sIndexData): Lookups {
+  // A view and its data share one set of tables.
+  const data = dataOfView.get(index) ?? index;
+  let lookups = lookupTables.get(data);
+  if (!lookups) {
+    const namespaceByName = new Map<string, NamespaceInfo>();
+    // `find` semantics: the last Namespace of a name wins, as `new Map(entries)` did.
+    for (const namespace of data.namespaces ?? []) namespaceByName.set(namespace.name, namespace);
+    const workloadsByNamespace = new Map<string, WorkloadInfo[]>();
+    for (const workload of data.workloads ?? []) {
+      const list = workloadsByNamespace.get(workload.namespace);
+      if (list) list.push(workload);
+      else workloadsByNamespace.set(workload.namespace, [workload]);
+    }
+    lookups = { namespaceByName, workloadsByNamespace, postings: new Map(), labelValues: new Map(), namespaceByFile: new Map() };
+    lookupTables.set(data, lookups);
+  }
+  return lookups;
+}
+
+function postingKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
+}
+
+function nameKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+function labelPostings(lookups: Lookups, namespace: string | undefined): Map<string, WorkloadInfo[]> {
+  const cacheKey = namespace ?? ALL_NAMESPACES;
+  let postings = lookups.postings.get(cacheKey);
+  if (!postings) {
+    postings = new Map();
+    const workloads = namespace === undefined ? [...lookups.workloadsByNamespace.values()].flat() : (lookups.workloadsByNamespace.get(namespace) ?? []);
+    if (namespace === undefined) workloads.sort((a, b) => workloadOrder(lookups, a) - workloadOrder(lookups, b));
+    for (const workload of workloads) {
+      for (const [key, value] of Object.entries(workload.podLabels)) {
+        const posting = postings.get(postingKey(key, value));
+        if (posting) posting.push(workload);
+        else postings.set(postingKey(key, value), [workload]);
+      }
+    }
+    lookups.postings.set(cacheKey, postings);
+  }
+  return postings;
+}
+
+const workloadPositions = new WeakMap<Lookups, Map<WorkloadInfo, number>>();
+
+/** Position of a workload in the data's `workloads` list (for the all-namespaces postings). */
+function workloadOrder(lookups: Lookups, workload: WorkloadInfo): number {
+  let positions = workloadPositions.get(lookups);
+  if (!positions) {
+    positions = new Map();
+    let position = 0;
+    // workloadsByNamespace keeps workspace order within a namespace only; rebuild the global order.
+    for (const list of lookups.workloadsByNamespace.values()) for (const item of list) positions.set(item, position++);
+    workloadPositions.set(lookups, positions);
+  }
+  return positions.get(workload) ?? 0;
+}
+
+function serviceAccountTables(lookups: Lookups, index: K8sIndexData): NonNullable<Lookups['serviceAccounts']> {
+  if (lookups.serviceAccounts) return lookups.serviceAccounts;
+  const byKey = new Map<string, ServiceAccountRef>();
+  for (const account of index.serviceAccountObjects) {
+    byKey.set(nameKey(account.namespace, account.name), { namespace: account.namespace, name: account.name, declared: true, source: account.source });
+  }
+  for (const workload of index.workloads) {
+    const key = nameKey(workload.namespace, workload.serviceAccountName);
+    if (!byKey.has(key)) byKey.set(key, { namespace: workload.namespace, name: workload.serviceAccountName, declared: false, source: workload.source });
+  }
+  const all = [...byKey.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  const byNamespace = new Map<string, ServiceAccountRef[]>();
+  for (const account of all) {
+    const list = byNamespace.get(account.namespace);
+    if (list) list.push(account);
+    else byNamespace.set(account.namespace, [account]);
+  }
+  lookups.serviceAccounts = { all, byNamespace };
+  return lookups.serviceAccounts;
+}
+
+/** namespace/name → the first item of that name (what a linear `find` returned). */
+function firstByName<T extends { namespace: string; name: string }>(items: readonly T[]): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    const key = nameKey(item.namespace, item.name);
+    if (!map.has(key)) map.set(key, item);
+  }
+  return map;
 }
 
 function sourceOf(document: IndexedDocument, root: YamlNode): ResourceSource {
@@ -382,104 +631,78 @@ function readServicePorts(node: YamlNode | undefined): ServicePort[] {
   return ports;
 }
 
-interface NamespaceRule {
-  namespace: string;
-  /** Directory the rule applies to (and everything below it). */
-  directory: string;
-  /** Individual files the rule applies to. */
-  files: Set<string>;
-  /** Sub-directories (resolved) the rule applies to recursively. */
-  directories: string[];
+/**
+ * Reads the namespace rules of kustomize and Flux Kustomizations in the
+ * workspace. Kustomizations without `apiVersion` (allowed by kustomize) are
+ * read from the workspace's own parse of the file when it is in the file list.
+ */
+function readNamespaceRules(model: WorkspaceModel): { kustomize: KustomizeNamespaceRule[]; flux: FluxNamespaceRule[] } {
+  const kustomize: KustomizeNamespaceRule[] = [];
+  const flux: FluxNamespaceRule[] = [];
+  const identifiedFiles = new Set<string>();
+  for (const document of model.byKind('Kustomization')) {
+    const { identity } = document;
+    if (identity.group === 'kustomize.config.k8s.io') {
+      identifiedFiles.add(document.file);
+      const rule = kustomizeRule(document.file, document.parsed.root);
+      if (rule) kustomize.push(rule);
+    } else if (identity.group === 'kustomize.toolkit.fluxcd.io') {
+      const spec = mapGet(deref(document.parsed.root), 'spec');
+      const namespace = scalarString(mapGet(spec, 'targetNamespace'));
+      const path = scalarString(mapGet(spec, 'path'));
+      if (namespace && path !== undefined) {
+        const normalized = normalizePath(path.replace(/^\.\//, ''));
+        if (normalized !== '.' && !normalized.startsWith('..')) flux.push({ namespace, path: normalized.replace(/^\//, '') });
+      }
+    }
+  }
+  for (const file of model.files()) {
+    if (identifiedFiles.has(file) || !/(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(file)) continue;
+    if (model.fileResources(file).length > 0) continue;
+    const rule = kustomizeRule(file, model.fileDocuments(file)[0]?.root);
+    if (rule) kustomize.push(rule);
+  }
+  // Outer kustomizations apply after inner ones, so the shortest directory wins.
+  kustomize.sort((a, b) => a.directory.length - b.directory.length);
+  flux.sort((a, b) => b.path.length - a.path.length);
+  return { kustomize, flux };
 }
 
-/**
- * Resolves the namespace a document lands in, from kustomize and Flux
- * Kustomizations found in the workspace. Kustomizations without `apiVersion`
- * (allowed by kustomize) are read through the model when they are in the
- * workspace's file list.
- */
-class NamespaceResolver {
-  private readonly kustomizeRules: NamespaceRule[] = [];
-  private readonly fluxRules: { namespace: string; path: string }[] = [];
-  private readonly cache = new Map<string, { namespace: string; origin: NamespaceOrigin } | null>();
-
-  constructor(model: WorkspaceModel) {
-    const identifiedFiles = new Set<string>();
-    for (const document of model.resources()) {
-      const { identity } = document;
-      if (identity.kind !== 'Kustomization') continue;
-      if (identity.group === 'kustomize.config.k8s.io') {
-        identifiedFiles.add(document.file);
-        this.addKustomization(document.file, document.parsed.root);
-      } else if (identity.group === 'kustomize.toolkit.fluxcd.io') {
-        const spec = mapGet(deref(document.parsed.root), 'spec');
-        const namespace = scalarString(mapGet(spec, 'targetNamespace'));
-        const path = scalarString(mapGet(spec, 'path'));
-        if (namespace && path !== undefined) {
-          const normalized = normalizePath(path.replace(/^\.\//, ''));
-          if (normalized !== '.' && !normalized.startsWith('..')) this.fluxRules.push({ namespace, path: normalized.replace(/^\//, '') });
-        }
-      }
+function kustomizeRule(file: string, root: YamlNode | undefined): KustomizeNamespaceRule | undefined {
+  const namespace = scalarString(mapGet(deref(root), 'namespace'));
+  if (!namespace) return undefined;
+  const directory = parentDirectory(file);
+  const files = new Set<string>();
+  const directories: string[] = [];
+  const resources = deref(mapGet(deref(root), 'resources'));
+  if (resources?.type === 'seq') {
+    for (const item of resources.items) {
+      const entry = scalarString(item);
+      if (!entry || /^[a-z]+:\/\//.test(entry)) continue;
+      const resolved = joinPath(directory, entry);
+      if (/\.ya?ml$/.test(entry)) files.add(resolved);
+      else directories.push(resolved);
     }
-    for (const file of model.files()) {
-      if (identifiedFiles.has(file) || !/(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(file)) continue;
-      if (model.fileResources(file).length > 0) continue;
-      const name = file.slice(file.lastIndexOf('/') + 1);
-      const read = model.readReferencedFile(file, name);
-      if ('text' in read) this.addKustomization(file, createParsedDocument(read.text).root);
-    }
-    // Outer kustomizations apply after inner ones, so the shortest directory wins.
-    this.kustomizeRules.sort((a, b) => a.directory.length - b.directory.length);
-    this.fluxRules.sort((a, b) => b.path.length - a.path.length);
   }
+  return { namespace, directory, files, directories };
+}
 
-  resolve(file: string, declared: string | undefined): { namespace: string; origin: NamespaceOrigin } {
-    const key = file;
-    let fromTools = this.cache.get(key);
-    if (fromTools === undefined) {
-      fromTools = this.fromFlux(file) ?? this.fromKustomize(file) ?? null;
-      this.cache.set(key, fromTools);
-    }
-    if (fromTools) return fromTools;
-    if (declared) return { namespace: declared, origin: 'metadata' };
-    return { namespace: 'default', origin: 'default' };
+function namespaceFromKustomize(rules: readonly KustomizeNamespaceRule[], file: string): { namespace: string; origin: NamespaceOrigin } | undefined {
+  if (rules.length === 0) return undefined;
+  const normalized = normalizePath(file);
+  for (const rule of rules) {
+    const covered =
+      parentDirectory(normalized) === rule.directory || rule.files.has(normalized) || rule.directories.some((directory) => isInside(normalized, directory));
+    if (covered) return { namespace: rule.namespace, origin: 'kustomization' };
   }
+  return undefined;
+}
 
-  private addKustomization(file: string, root: YamlNode | undefined): void {
-    const namespace = scalarString(mapGet(deref(root), 'namespace'));
-    if (!namespace) return;
-    const directory = parentDirectory(file);
-    const rule: NamespaceRule = { namespace, directory, files: new Set(), directories: [] };
-    const resources = deref(mapGet(deref(root), 'resources'));
-    if (resources?.type === 'seq') {
-      for (const item of resources.items) {
-        const entry = scalarString(item);
-        if (!entry || /^[a-z]+:\/\//.test(entry)) continue;
-        const resolved = joinPath(directory, entry);
-        if (/\.ya?ml$/.test(entry)) rule.files.add(resolved);
-        else rule.directories.push(resolved);
-      }
-    }
-    this.kustomizeRules.push(rule);
+function namespaceFromFlux(rules: readonly FluxNamespaceRule[], file: string): { namespace: string; origin: NamespaceOrigin } | undefined {
+  if (rules.length === 0) return undefined;
+  const directory = `${parentDirectory(normalizePath(file))}/`;
+  for (const rule of rules) {
+    if (directory.includes(`/${rule.path}/`) || directory.startsWith(`${rule.path}/`)) return { namespace: rule.namespace, origin: 'flux-kustomization' };
   }
-
-  private fromKustomize(file: string): { namespace: string; origin: NamespaceOrigin } | undefined {
-    const normalized = normalizePath(file);
-    for (const rule of this.kustomizeRules) {
-      const covered =
-        parentDirectory(normalized) === rule.directory ||
-        rule.files.has(normalized) ||
-        rule.directories.some((directory) => isInside(normalized, directory));
-      if (covered) return { namespace: rule.namespace, origin: 'kustomization' };
-    }
-    return undefined;
-  }
-
-  private fromFlux(file: string): { namespace: string; origin: NamespaceOrigin } | undefined {
-    const directory = `${parentDirectory(normalizePath(file))}/`;
-    for (const rule of this.fluxRules) {
-      if (directory.includes(`/${rule.path}/`) || directory.startsWith(`${rule.path}/`)) return { namespace: rule.namespace, origin: 'flux-kustomization' };
-    }
-    return undefined;
-  }
+  return undefined;
 }

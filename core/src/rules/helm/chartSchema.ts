@@ -9,7 +9,7 @@ export const chartSchema: Rule = {
     anyDocument: true,
     crossFile: true,
     docs: {
-      summary: "For a HelmRelease whose chart folder is in the workspace (GitRepository source, `chart: ./charts/x`), a value the chart's own values.schema.json rejects.",
+      summary: "For a HelmRelease whose chart files are at hand — a chart folder in the workspace (GitRepository source, `chart: ./charts/x`), or a chart downloaded from its HelmRepository when `meshlens.charts.download` is on — a value the chart's own values.schema.json rejects.",
       why: 'Helm validates values against the chart schema before rendering; a violation fails the install or upgrade. Required keys are not reported, as the chart defaults may supply them.',
       bad: 'spec:\n  chart:\n    spec: {chart: ./charts/app, sourceRef: {kind: GitRepository, name: flux-system}}\n  values:\n    replicas: many\n',
       good: 'spec:\n  chart:\n    spec: {chart: ./charts/app, sourceRef: {kind: GitRepository, name: flux-system}}\n  values:\n    replicas: 2\n',

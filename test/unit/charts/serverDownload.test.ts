@@ -1,0 +1,132 @@
+/**
+ * The language server's chart-download wiring over LSP (stdio), with the
+ * server bundled from source by the test (esbuild, into a temporary folder)
+ * and a chart repository served on 127.0.0.1: with `meshlens.charts.download`
+ * on in a trusted workspace the download lands and the server republishes
+ * `helm/chart-schema` findings; untrusted (or no trust flag at all) or with
+ * the setting off, the repository sees no request; granting trust
+ * (`meshlens/trustChanged`) starts the download.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keyToUri } from '../../../server/src/uris';
+import { repoRoot } from '../../support/repo';
+import { chartArchive, fluxManifests, startChartRepository, type ChartRepositoryServer } from './chartRepository';
+
+let scratch: string;
+let serverBundle: string;
+let repository: ChartRepositoryServer;
+const children: { connection: MessageConnection; child: ChildProcess }[] = [];
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'meshlens-server-charts-'));
+  serverBundle = join(scratch, 'server.js');
+  await build({ entryPoints: [join(repoRoot, 'server', 'src', 'main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: serverBundle, logLevel: 'silent' });
+  repository = await startChartRepository({ podinfo: [{ version: '6.5.0', archive: chartArchive('podinfo', '6.5.0') }] });
+}, 60_000);
+
+afterAll(async () => {
+  await repository.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  for (const { connection, child } of children.splice(0)) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    connection.dispose();
+    child.kill();
+  }
+  repository.requests.length = 0;
+});
+
+function workspace(name: string): { root: string; releaseUri: string } {
+  const root = join(scratch, name);
+  mkdirSync(join(root, 'apps'), { recursive: true });
+  const manifests = fluxManifests(repository.url, 'podinfo', '6.5.0', '    replicaCount: two\n');
+  writeFileSync(join(root, 'repository.yaml'), manifests.repository);
+  writeFileSync(join(root, 'apps', 'podinfo.yaml'), manifests.release);
+  return { root, releaseUri: keyToUri(join(root, 'apps', 'podinfo.yaml')) };
+}
+
+async function startServer(root: string, initializationOptions: object, download: boolean) {
+  const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  children.push({ connection, child });
+  const published = new Map<string, Diagnostic[]>();
+  const waiters: (() => void)[] = [];
+  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    published.set(params.uri, params.diagnostics);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({ charts: { download } })));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.listen();
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: keyToUri(root),
+    workspaceFolders: [{ uri: keyToUri(root), name: 'test' }],
+    capabilities: { workspace: { configuration: true } },
+    initializationOptions,
+  });
+  await connection.sendNotification('initialized', {});
+  const waitFor = (uri: string, predicate: (diagnostics: Diagnostic[]) => boolean) =>
+    new Promise<Diagnostic[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(published.get(uri))}`)), 15_000);
+      const check = () => {
+        const diagnostics = published.get(uri);
+        if (diagnostics && predicate(diagnostics)) {
+          clearTimeout(timer);
+          resolve(diagnostics);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return { connection, waitFor };
+}
+
+const hasChartSchema = (diagnostics: Diagnostic[]) => diagnostics.some((diagnostic) => diagnostic.code === 'helm/chart-schema');
+const settle = () => new Promise((resolve) => setTimeout(resolve, 800));
+
+describe('language server chart downloads', () => {
+  it('downloads in a trusted workspace with the setting on, then republishes helm/chart-schema findings', async () => {
+    const { root, releaseUri } = workspace('trusted');
+    const { waitFor } = await startServer(root, { trusted: true, cacheDir: join(root, '.cache') }, true);
+    const diagnostics = await waitFor(releaseUri, hasChartSchema);
+    expect(diagnostics.find((diagnostic) => diagnostic.code === 'helm/chart-schema')?.message).toBe(
+      '`replicaCount` must be integer (values.schema.json of chart podinfo 6.5.0); Helm refuses to install',
+    );
+    expect(repository.requests).toEqual(['GET /index.yaml meshlens/0.1.0', 'GET /podinfo-6.5.0.tgz meshlens/0.1.0']);
+  });
+
+  it('makes no request without a trust flag or with the setting off; granting trust starts the download', async () => {
+    const untrusted = workspace('untrusted');
+    const session = await startServer(untrusted.root, { cacheDir: join(untrusted.root, '.cache') }, true);
+    await session.waitFor(untrusted.releaseUri, () => true);
+    await settle();
+    expect(repository.requests).toEqual([]);
+
+    const off = workspace('off');
+    const offSession = await startServer(off.root, { trusted: true, cacheDir: join(off.root, '.cache') }, false);
+    await offSession.waitFor(off.releaseUri, () => true);
+    await settle();
+    expect(repository.requests).toEqual([]);
+
+    await session.connection.sendNotification('meshlens/trustChanged', { trusted: true });
+    await session.waitFor(untrusted.releaseUri, hasChartSchema);
+    expect(repository.requests).toHaveLength(2);
+  });
+});
