@@ -4,21 +4,14 @@
  * SARIF 2.1.0 JSON schema.
  */
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import Ajv from 'ajv';
 import { describe, expect, it, beforeAll } from 'vitest';
-import { repoRoot } from '../support/repo';
+import { meshlens } from '../support/cli';
 
-const cli = join(repoRoot, 'dist', 'cli.js');
-
-function meshlens(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 let workdir: string;
 

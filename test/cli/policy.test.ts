@@ -5,19 +5,12 @@
  * errors and unknown workloads exit 2).
  */
 
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/repo';
+import { meshlens } from '../support/cli';
 
-const cli = join(repoRoot, 'dist', 'cli.js');
-
-function meshlens(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 let workdir: string;
 

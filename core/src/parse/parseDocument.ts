@@ -96,32 +96,14 @@ class TreeBuilder {
       switch (event.type) {
         case EVENT_ID.DOCUMENT:
           break;
-        case EVENT_ID.MAPPING: {
-          const node: YamlMap = {
-            type: 'map',
-            pairs: [],
-            flow: event.style === COLLECTION_STYLE.FLOW,
-            start: this.offset + event.start,
-            end: this.offset + event.start,
-          };
-          this.decorate(node, event.anchorStart, event.anchorEnd, event.tagStart, event.tagEnd);
-          this.lastEnd = event.start;
-          root = this.attach(node) ?? root;
-          this.stack.push({ node, pendingKey: undefined, seenKeys: new Map() });
-          break;
-        }
+        case EVENT_ID.MAPPING:
         case EVENT_ID.SEQUENCE: {
-          const node: YamlSeq = {
-            type: 'seq',
-            items: [],
-            flow: event.style === COLLECTION_STYLE.FLOW,
-            start: this.offset + event.start,
-            end: this.offset + event.start,
-          };
+          const base = { flow: event.style === COLLECTION_STYLE.FLOW, start: this.offset + event.start, end: this.offset + event.start };
+          const node: YamlMap | YamlSeq = event.type === EVENT_ID.MAPPING ? { type: 'map', pairs: [], ...base } : { type: 'seq', items: [], ...base };
           this.decorate(node, event.anchorStart, event.anchorEnd, event.tagStart, event.tagEnd);
           this.lastEnd = event.start;
           root = this.attach(node) ?? root;
-          this.stack.push(node);
+          this.stack.push(node.type === 'map' ? { node, pendingKey: undefined, seenKeys: new Map() } : node);
           break;
         }
         case EVENT_ID.SCALAR:
