@@ -52,26 +52,6 @@ const ALLOWED_ERRORS: Record<string, Record<string, string>> = {
   },
 };
 
-/**
- * Not bugs in the files: false positives of the schema layer (owned by
- * another part of the project and reported there), kept apart from the
- * true bugs above: Go-template actions (`{{ .X }}`) inside quoted strings in
- * cilium-cli manifests are filled in before apply. Entries that no longer
- * occur are logged, not failed, since that layer is fixed elsewhere.
- */
-const GO_TEMPLATE = 'Go-template action ({{ … }}) filled in before apply; the schema layer does not treat it as a placeholder yet';
-const KNOWN_SCHEMA_LAYER_ISSUES: Record<string, Record<string, string>> = {
-  'cilium-cli/connectivity/builder/manifests/client-egress-l7-http-external-node.yaml': { 'schema/invalid-value': GO_TEMPLATE },
-  'cilium-cli/connectivity/builder/manifests/client-egress-l7-http-named-port.yaml': { 'schema/invalid-value': GO_TEMPLATE },
-  'cilium-cli/connectivity/builder/manifests/client-egress-l7-http-port-range.yaml': { 'schema/invalid-value': GO_TEMPLATE },
-  'cilium-cli/connectivity/builder/manifests/client-egress-l7-http.yaml': { 'schema/invalid-value': GO_TEMPLATE },
-  'cilium-cli/connectivity/builder/manifests/client-egress-l7-tls-port-range.yaml': { 'schema/invalid-value': GO_TEMPLATE },
-  'cilium-cli/connectivity/builder/manifests/client-egress-l7-tls.yaml': { 'schema/invalid-value': GO_TEMPLATE },
-  'cilium-cli/connectivity/builder/manifests/client-egress-node-local-dns.yaml': { 'schema/invalid-value': GO_TEMPLATE },
-  'cilium-cli/connectivity/builder/manifests/client-egress-to-fqdns-and-http-get.yaml': { 'schema/invalid-value': GO_TEMPLATE },
-  'cilium-cli/connectivity/builder/manifests/client-egress-to-fqdns.yaml': { 'schema/invalid-value': GO_TEMPLATE },
-};
-
 function listYaml(dir: string): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(dir).sort()) {
@@ -99,7 +79,6 @@ describe.skipIf(!hasCorpus)('Cilium example policies (../shared/corpus/cilium-ex
     const usedAllowances = new Set<string>();
     let errors = 0;
     let warnings = 0;
-    let schemaLayer = 0;
     const byRule = new Map<string, number>();
     for (const [file, diagnostics] of byFile) {
       for (const diagnostic of diagnostics) {
@@ -107,17 +86,16 @@ describe.skipIf(!hasCorpus)('Cilium example policies (../shared/corpus/cilium-ex
         if (diagnostic.severity !== 'error') continue;
         errors++;
         byRule.set(diagnostic.rule, (byRule.get(diagnostic.rule) ?? 0) + 1);
-        const reason = ALLOWED_ERRORS[file]?.[diagnostic.rule] ?? KNOWN_SCHEMA_LAYER_ISSUES[file]?.[diagnostic.rule];
+        const reason = ALLOWED_ERRORS[file]?.[diagnostic.rule];
         if (reason) {
           usedAllowances.add(`${file}|${diagnostic.rule}`);
-          if (diagnostic.rule.startsWith('schema/') && !ALLOWED_ERRORS[file]?.[diagnostic.rule]) schemaLayer++;
           continue;
         }
         unexpected.push(`${file}:${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1} ${diagnostic.rule}: ${diagnostic.message}`);
       }
     }
     console.log(
-      `ciliumCorpus: ${files.length} files, ${errors} errors (${[...byRule].map(([rule, count]) => `${rule} ×${count}`).join(', ') || 'none'}; ${schemaLayer} of them known schema-layer false positives), ${warnings} warnings`,
+      `ciliumCorpus: ${files.length} files, ${errors} errors (${[...byRule].map(([rule, count]) => `${rule} ×${count}`).join(', ') || 'none'}, all allow-listed true bugs), ${warnings} warnings`,
     );
     expect(unexpected).toEqual([]);
     // Every true-bug allowance must still be needed, so the list does not rot.
@@ -125,8 +103,6 @@ describe.skipIf(!hasCorpus)('Cilium example policies (../shared/corpus/cilium-ex
       Object.entries(list)
         .flatMap(([file, rules]) => Object.keys(rules).map((rule) => `${file}|${rule}`))
         .filter((key) => !usedAllowances.has(key));
-    const staleSchemaLayer = staleOf(KNOWN_SCHEMA_LAYER_ISSUES);
-    if (staleSchemaLayer.length > 0) console.log(`ciliumCorpus: schema-layer entries no longer needed: ${staleSchemaLayer.join(', ')}`);
     expect(staleOf(ALLOWED_ERRORS)).toEqual([]);
   });
 });
