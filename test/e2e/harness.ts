@@ -337,7 +337,7 @@ function createSession(page: Page, serverUrl: string, serverLog: () => string, c
         // list that may still be re-rendering.
         if (index === 0) await page.keyboard.press('Enter');
         else await page.locator(selectors.quickInputRow).nth(index).click({ force: true });
-        await quickInput.waitFor({ state: 'hidden' });
+        await waitUntilQuickInputLeft(text);
         return;
       }
       if (Date.now() > deadline) break;
@@ -345,6 +345,22 @@ function createSession(page: Page, serverUrl: string, serverLog: () => string, c
     }
     await page.keyboard.press('Escape');
     throw new Error(`no Quick Input row matched ${JSON.stringify(text)}; rows: ${JSON.stringify(rows)}`);
+  }
+
+  /**
+   * Waits until the Quick Input that held `text` is gone: hidden, or showing
+   * another prompt (a command may open its own Quick Pick straight away).
+   */
+  async function waitUntilQuickInputLeft(text: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const visible = await quickInput.isVisible().catch(() => false);
+      if (!visible) return;
+      const value = await page.locator(selectors.quickInputBox).inputValue().catch(() => '');
+      if (value !== text) return;
+      if (Date.now() > deadline) throw new Error(`the Quick Input still shows ${JSON.stringify(text)} after choosing a row`);
+      await page.waitForTimeout(100);
+    }
   }
 
   async function openFile(relativePath: string): Promise<void> {

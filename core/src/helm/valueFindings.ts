@@ -308,8 +308,9 @@ function obsoleteFinding(release: CiliumRelease, write: ValuesWrite, change: Val
 }
 
 function describeEdits(edits: readonly ValueEdit[]): string {
-  const unset = edits.filter((edit) => edit.op === 'unset').map((edit) => `\`${dotted(edit.path)}\``);
-  const set = edits.flatMap((edit) => (edit.op === 'set' ? [`\`${dotted(edit.path)}: ${renderScalar(edit.value)}\``] : []));
+  // Action titles are plain text in editors (no Markdown), so values are quoted, not back-ticked.
+  const unset = edits.filter((edit) => edit.op === 'unset').map((edit) => `"${dotted(edit.path)}"`);
+  const set = edits.flatMap((edit) => (edit.op === 'set' ? [`"${dotted(edit.path)}: ${renderScalar(edit.value)}"`] : []));
   if (unset.length > 0 && set.length > 0) return `Replace ${unset.join(', ')} with ${set.join(', ')}`;
   if (unset.length > 0) return `Remove ${unset.join(', ')}`;
   return `Set ${set.join(', ')}`;
@@ -328,7 +329,7 @@ function unknownCiliumKey(release: CiliumRelease, write: ValuesWrite, related: R
     if (sameParent) edits = [{ range: write.location.key, newText: target[target.length - 1] }];
     else if (source?.text) edits = renderValueEdits(source.text, [{ op: 'unset', path }, { op: 'set', path: target, value: write.value }]) as RuleEdit[] | undefined;
     if (edits && edits.length > 0) {
-      fixes.push({ title: `Change to \`${suggestion.path}\``, safe: suggestion.reason === 'renamed', preferred: index === 0, edits });
+      fixes.push({ title: `Change to "${suggestion.path}"`, safe: suggestion.reason === 'renamed', preferred: index === 0, edits });
     }
   });
   const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `\`${s.path}\`${s.reason === 'renamed' ? ' (renamed)' : ''}`).join(' or ')}?` : '.';
@@ -379,7 +380,7 @@ function localChartFindings(document: IndexedDocument, chart: ChartFiles, values
         at: write.location.key,
         related: usedBy({ document }, write, ''),
         fixes: suggestions.map((suggestion, index) => ({
-          title: `Change to \`${[...parent, suggestion].join('.')}\``,
+          title: `Change to "${[...parent, suggestion].join('.')}"`,
           safe: false,
           preferred: index === 0,
           edits: [{ range: write.location.key, newText: suggestion }],

@@ -37,7 +37,14 @@ export function kernelLensTitle(model: ReleaseKernelModel): string {
   const cilium = `Cilium ${model.versionLabel}`;
   if (model.pools.pools.length === 0) return `${cilium} ${needs} (no NodeProfile or kernel setting covers it)`;
   const pools = model.pools.pools.map((pool) => `${pool.name} ${shortKernel(pool)} ${poolMark(model, pool.name)}`);
-  return `${cilium} ${needs} (pools: ${pools.join(', ')})`;
+  // A ✗ can come from a feature the values leave without its dependencies, not from the kernel number: say how many.
+  const count = (status: string) => model.features.filter((outcome) => outcome.perPool.some(({ verdict }) => verdict.status === status)).length;
+  const failing = count('fails');
+  const fallingBack = count('falls-back');
+  const summary = [failing > 0 ? `${failing} feature${failing === 1 ? '' : 's'} fail${failing === 1 ? 's' : ''}` : '', fallingBack > 0 ? `${fallingBack} fall${fallingBack === 1 ? 's' : ''} back` : '']
+    .filter(Boolean)
+    .join(', ');
+  return `${cilium} ${needs} (pools: ${pools.join(', ')})${summary ? ` — ${summary}` : ''}`;
 }
 
 /** ✗ when the agent fails there, ⚠ when a feature falls back or the kernel is unsupported, ? when nothing decides, ✓ otherwise. */

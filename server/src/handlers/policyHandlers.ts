@@ -9,7 +9,7 @@
  *   → the simulate result plus `markdown`, or `{error}`.
  */
 
-import { RequestType } from 'vscode-languageserver/node';
+import { RequestType, RequestType0 } from 'vscode-languageserver/node';
 import { effectivePolicy, listWorkloads, workloadAt } from '../../../core/src/preview/effectivePolicy';
 import type { EffectivePolicy, WorkloadSummary } from '../../../core/src/preview/model';
 import { renderEffectivePolicy, renderSimulation } from '../../../core/src/preview/render';
@@ -30,7 +30,7 @@ export interface EffectivePolicyParams {
 export type EffectivePolicyResponse = { workload: string; model: EffectivePolicy; markdown: string } | { error: string };
 export type SimulateResponse = (SimulateResult & { markdown: string }) | { error: string };
 
-const WORKLOADS_TYPE = new RequestType<void, WorkloadSummary[], void>(WORKLOADS_REQUEST);
+const WORKLOADS_TYPE = new RequestType0<WorkloadSummary[], void>(WORKLOADS_REQUEST);
 const EFFECTIVE_POLICY_TYPE = new RequestType<EffectivePolicyParams, EffectivePolicyResponse, void>(EFFECTIVE_POLICY_REQUEST);
 const SIMULATE_TYPE = new RequestType<SimulateQuery, SimulateResponse, void>(SIMULATE_REQUEST);
 

@@ -186,7 +186,7 @@ describe('kernel code lens', () => {
     service.setFile('/repo/cilium.yaml', text);
     const lenses = service.codeLenses('/repo/cilium.yaml', defaultAnalysisOptions());
     const kernelLens = lenses.find((lens) => lens.title.includes('needs kernel'));
-    expect(kernelLens?.title).toBe('Cilium 1.16.5 needs kernel ≥ 5.18 (pools: general 6.8 ✓, legacy 5.4 ✗)');
+    expect(kernelLens?.title).toBe('Cilium 1.16.5 needs kernel ≥ 5.18 (pools: general 6.8 ✓, legacy 5.4 ✗) — 1 feature fails, 5 fall back');
     expect(kernelLens?.start).toBe(text.indexOf('apiVersion: helm.toolkit'));
   });
 

@@ -6,6 +6,8 @@ import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 export const bothSubjectSelectors: Rule = {
   meta: {
     id: 'cnp/both-subject-selectors',
+    // Says what the CRD's oneOf/anyOf says at the same place, with the agent's reason.
+    supersedes: ['schema/invalid-value'],
     severity: 'error',
     title: 'Both endpointSelector and nodeSelector',
     kinds: CNP_KINDS,

@@ -6,6 +6,8 @@ import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 export const missingSubjectSelector: Rule = {
   meta: {
     id: 'cnp/missing-subject-selector',
+    // Says what the CRD's oneOf/anyOf says at the same place, with the agent's reason.
+    supersedes: ['schema/invalid-value'],
     severity: 'error',
     title: 'Rule selects no subject',
     kinds: CNP_KINDS,

@@ -6,6 +6,8 @@ import { CNP_KINDS, atLeast, policyOf, versionPhrase } from './support';
 export const noRuleSections: Rule = {
   meta: {
     id: 'cnp/no-rule-sections',
+    // Says what the CRD's oneOf/anyOf says at the same place, with the agent's reason.
+    supersedes: ['schema/invalid-value'],
     severity: 'error',
     title: 'Rule without ingress or egress sections',
     kinds: CNP_KINDS,

@@ -1,0 +1,113 @@
+// Scenarios 2, 3 (values part) and 4 on a Cilium HelmRelease
+// (fixtures/cilium-values, opened as a temporary copy because the quick-fix
+// edits it):
+//   2. hover on a values key shows its documentation: type, default, and for
+//      a datapath feature the kernel it needs;
+//   3. completion under `spec.values` offers the chart's keys, top-level and
+//      nested;
+//   4. Ctrl+. on `kubeProxyReplacement: strict` offers the migration, applying
+//      it writes `true` and the problem leaves the Problems panel.
+// README screenshots (MESHLENS_E2E_SCREENSHOTS): hover-cilium-value.png,
+// quick-fix.png.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectors, startVsCode, type ProblemRow, type VsCodeSession } from './harness';
+import { fixturesDir, readmeScreenshot, scenarioInput, screenshotOnFailure } from './scenarioSupport';
+
+const input = scenarioInput('cilium-values');
+const releaseFile = 'infrastructure/cilium/helmrelease.yaml';
+
+const isStrictFinding = (row: ProblemRow) =>
+  row.file === 'helmrelease.yaml' && row.code === 'helm/obsolete-value' && row.message.includes('kubeProxyReplacement');
+
+describe.skipIf(input.skipReason !== undefined)('scenarios 2-4: Cilium HelmRelease values', () => {
+  let vscode: VsCodeSession | undefined;
+
+  beforeAll(async () => {
+    vscode = await startVsCode({ vsix: input.vsix!, workspaceFolder: path.join(fixturesDir, 'cilium-values'), copyWorkspace: true });
+    // The first analysis of the workspace is done once its findings are listed.
+    await vscode.waitForProblems((rows) => rows.some(isStrictFinding), 60_000);
+    await vscode.runCommand('View: Hide Panel');
+    await vscode.openFile(releaseFile);
+  });
+
+  afterAll(async () => {
+    await vscode?.close();
+  });
+
+  it('hover on a Cilium value shows its type, default and kernel needs', async () => {
+    screenshotOnFailure(() => vscode, 'hover-cilium-value');
+    const session = vscode!;
+
+    const kubeProxy = await session.hoverOnText('kubeProxyReplacement', { until: /Cilium chart 1\.16\.5 value/ });
+    expect(kubeProxy).toContain('kubeProxyReplacement');
+    expect(kubeProxy).toMatch(/Cilium chart 1\.16\.5/);
+    expect(kubeProxy).toMatch(/Type:\s*`?boolean \| string/);
+    // 1.16 ships the key commented out in values.yaml: valid, with no default.
+    expect(kubeProxy).toMatch(/no default|Default in 1\.16/);
+    expect(kubeProxy).toMatch(/Allowed:/);
+
+    // A datapath feature: its type and default, then what it needs from the
+    // node kernel, judged on the NodeProfile pool of the workspace. The part
+    // after the title is the value hover itself (a diagnostic's part may come first).
+    const bandwidthLine = await session.lineNumberOf('bandwidthManager:');
+    const bandwidth = await session.hoverAt(bandwidthLine + 1, 8, { keepOpen: true, until: /bandwidthManager\.enabled — Cilium chart 1\.16\.5 value[\s\S]*Kernel/ });
+    const valueHover = bandwidth.slice(bandwidth.indexOf('bandwidthManager.enabled — '));
+    expect(valueHover).toMatch(/^bandwidthManager\.enabled — Cilium chart 1\.16\.5 value/);
+    expect(valueHover).toMatch(/Type:\s*`?boolean/);
+    expect(valueHover).toMatch(/Default in 1\.16:\s*`?false/);
+    expect(valueHover).toMatch(/Kernel \(Cilium 1\.16\)/);
+    expect(valueHover).toMatch(/kernel ≥ \d+\.\d+/);
+    expect(valueHover).toMatch(/pool general \(6\.8[^)]*\)/);
+    await readmeScreenshot(session, 'hover-cilium-value', [session.page.locator(selectors.hover).first(), session.page.locator(selectors.viewLine).filter({ hasText: 'bandwidthManager' }), session.page.locator(selectors.viewLine).filter({ hasText: 'enabled: true' }).last()], { maxWidth: 900, maxHeight: 520 });
+    await session.page.keyboard.press('Escape');
+  });
+
+  it('completion under spec.values offers the chart keys', async () => {
+    screenshotOnFailure(() => vscode, 'completion-values');
+    const session = vscode!;
+    const routingLine = await session.lineNumberOf('routingMode: native');
+
+    // A new top-level key: the prefix narrows the list to the keys we look for.
+    await session.replaceToEndOfLine(routingLine, 5, 'hubb');
+    expect(await session.triggerCompletion()).toContain('hubble');
+    await session.replaceToEndOfLine(routingLine, 5, 'egressGate');
+    expect(await session.triggerCompletion()).toContain('egressGateway');
+
+    // A nested key under `bpf:`.
+    const masqueradeLine = await session.lineNumberOf('masquerade: true');
+    await session.replaceToEndOfLine(masqueradeLine, 7, 'hostLegacy');
+    expect(await session.triggerCompletion()).toContain('hostLegacyRouting');
+
+    // Keys of another chart version or section are not offered at the top level.
+    await session.replaceToEndOfLine(routingLine, 5, 'hostLegacy');
+    expect(await session.triggerCompletion()).not.toContain('hostLegacyRouting');
+
+    await session.runCommand('File: Revert File');
+    expect(await session.editorText()).toContain('routingMode: native');
+    expect(await session.editorText()).toContain('masquerade: true');
+  });
+
+  it('the Ctrl+. quick-fix rewrites kubeProxyReplacement: strict to true and the problem goes away', async () => {
+    screenshotOnFailure(() => vscode, 'quick-fix');
+    const session = vscode!;
+    await session.waitForProblems((rows) => rows.some(isStrictFinding), 30_000);
+    await session.runCommand('View: Hide Panel');
+    await session.openFile(releaseFile);
+
+    const line = await session.lineNumberOf('kubeProxyReplacement: strict');
+    await session.goToPosition(line, 28);
+    const titles = await session.quickFixMenu();
+    expect(titles.some((title) => title.includes('kubeProxyReplacement: true')), JSON.stringify(titles)).toBe(true);
+    await readmeScreenshot(session, 'quick-fix', [session.page.locator(selectors.actionWidgetRow).first().locator('xpath=ancestor::*[contains(@class,"action-widget")][1]'), session.page.locator(selectors.viewLine).filter({ hasText: 'version: 1.16.5' }), session.page.locator(selectors.viewLine).filter({ hasText: 'masquerade' })], { maxWidth: 900, maxHeight: 400 });
+    await session.page.keyboard.press('Escape');
+
+    await session.quickFix('kubeProxyReplacement: true');
+    const text = await session.editorText();
+    expect(text).toContain('kubeProxyReplacement: true');
+    expect(text).not.toContain('strict');
+
+    const rows = await session.waitForProblems((current) => !current.some(isStrictFinding), 30_000);
+    expect(rows.some(isStrictFinding)).toBe(false);
+  });
+});
