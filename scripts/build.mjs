@@ -12,16 +12,22 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // Sourcemaps are for debugging: dev builds only.
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
 };
 
+// The CLI and the server are always minified: a smaller bundle is parsed and
+// compiled faster at every process start (the CLI's start is part of each
+// run). Dev builds keep their sourcemap, so stack traces still map to sources.
+const startup = { minify: true };
+
 const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
-  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['cli/src/bin.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', ...startup },
+  { entryPoints: ['cli/src/bin.ts'], outfile: 'dist/cli.js', ...startup },
 ];
 
 const started = Date.now();

@@ -1,6 +1,7 @@
 // Loads the meshlens analysis core for the benchmark: an esbuild bundle of
-// core/src/index.ts written under bench/.corpus/.build/ (git-ignored), so the
-// bench measures the same code the server and CLI bundle, without dist/.
+// core/src/index.ts plus the effective-policy model (bench/lib/coreEntry.ts)
+// written under bench/.corpus/.build/ (git-ignored), so the bench measures the
+// same code the server and CLI bundle, without dist/.
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -19,7 +20,7 @@ export async function buildCoreBundle(repoRoot, outDirectory) {
   mkdirSync(outDirectory, { recursive: true });
   const outfile = join(outDirectory, 'core.cjs');
   await esbuild.build({
-    entryPoints: [join(repoRoot, 'core/src/index.ts')],
+    entryPoints: [join(repoRoot, 'bench/lib/coreEntry.ts')],
     outfile,
     bundle: true,
     platform: 'node',
@@ -34,8 +35,14 @@ export function loadCoreBundle(bundlePath) {
   return createRequire(import.meta.url)(bundlePath);
 }
 
-/** Methods of the service that compute an effective-policy / preview model, when the core has one. */
-export function effectiveModelMethods(service) {
-  const names = Object.getOwnPropertyNames(Object.getPrototypeOf(service));
-  return names.filter((name) => /preview|effective/i.test(name) && typeof service[name] === 'function');
+/**
+ * Computes the effective-policy model of every workload (what the preview
+ * panel and `meshlens effective` show), when the core has one. Returns the
+ * number of workloads, or undefined without the model.
+ */
+export function computeEffectiveModels(core, service, options) {
+  if (typeof core.listWorkloads !== 'function' || typeof core.effectivePolicy !== 'function') return undefined;
+  const workloads = core.listWorkloads(service.workspace);
+  for (const workload of workloads) core.effectivePolicy(service.workspace, workload.id, options);
+  return workloads.length;
 }

@@ -8,7 +8,9 @@
  * workspace reads they made (`Workspace.track`): after an edit they re-run
  * only for documents whose recorded reads would now return something else.
  * The rules that apply to a kind, and their configured severities, are
- * worked out once per options value.
+ * worked out once per options value. Resolved positions are kept per
+ * document too and moved, not recomputed, when an edit elsewhere in the file
+ * only shifted the document.
  */
 
 import type { Diagnostic, Fix, Location } from '../diagnostics';
@@ -38,6 +40,28 @@ interface CrossFileCacheEntry {
 interface RulePlan {
   optionsKey: string;
   byKind: Map<string | undefined, { local: PlannedRule[]; crossFile: PlannedRule[] }>;
+  /** The same plans by identity object (no key string per lookup). */
+  byIdentity: WeakMap<ResourceIdentity, { local: PlannedRule[]; crossFile: PlannedRule[] }>;
+}
+
+/** Shared by every document without cross-file rules, so its resolved positions can be reused (see `resolvedDocument`). */
+const NO_FINDINGS: RawFinding[] = [];
+
+interface ResolvedDocument {
+  /** The findings resolved (same arrays: the local and cross-file caches return them unchanged). */
+  local: RawFinding[];
+  crossFile: RawFinding[];
+  optionsKey: string;
+  /** File offset and line of the document's start when `diagnostics` were made. */
+  start: number;
+  line: number;
+  /** True when no own-document location was clamped at the file's end (see `ownRangesFit`). */
+  movable: boolean;
+  /** True when some location lies in another document (re-resolved on every reuse). */
+  anchored: boolean;
+  /** The findings behind `diagnostics`, position by position (superseded ones dropped). */
+  findings: RawFinding[];
+  diagnostics: Diagnostic[];
 }
 
 interface FileCacheEntry {
@@ -51,6 +75,8 @@ export class Analyzer {
   private readonly localCache = new WeakMap<ParsedDocument, { optionsKey: string; findings: RawFinding[] }>();
   private readonly fileCache = new Map<string, FileCacheEntry>();
   private readonly crossFileCache = new Map<string, Map<number, CrossFileCacheEntry>>();
+  /** Resolved diagnostics per (file, document index); see `resolvedDocument`. */
+  private readonly resolvedCache = new Map<string, Map<number, ResolvedDocument>>();
   private readonly localRules: Rule[];
   private readonly crossFileRules: Rule[];
   private plan: RulePlan | undefined;
@@ -81,10 +107,14 @@ export class Analyzer {
   forget(path: string): void {
     this.fileCache.delete(path);
     this.crossFileCache.delete(path);
+    this.resolvedCache.delete(path);
   }
 
   private rulesFor(resource: ResourceIdentity | undefined, options: AnalysisOptions, optionsKey: string): { local: PlannedRule[]; crossFile: PlannedRule[] } {
-    if (!this.plan || this.plan.optionsKey !== optionsKey) this.plan = { optionsKey, byKind: new Map() };
+    if (!this.plan || this.plan.optionsKey !== optionsKey) this.plan = { optionsKey, byKind: new Map(), byIdentity: new WeakMap() };
+    // The workspace keeps a document's identity object while its text is unchanged: look it up first.
+    const known = resource ? this.plan.byIdentity.get(resource) : undefined;
+    if (known) return known;
     // Applicability depends on the kind and group only (`ruleApplies`); key by both.
     const key = resource ? `${resource.group}/${resource.kind}` : undefined;
     let rules = this.plan.byKind.get(key);
@@ -93,6 +123,7 @@ export class Analyzer {
       rules = { local: select(this.localRules), crossFile: select(this.crossFileRules) };
       this.plan.byKind.set(key, rules);
     }
+    if (resource) this.plan.byIdentity.set(resource, rules);
     return rules;
   }
 
@@ -105,7 +136,7 @@ export class Analyzer {
     optionsKey: string,
   ): RawFinding[] {
     const rules = this.rulesFor(resource, options, optionsKey).crossFile;
-    if (rules.length === 0) return [];
+    if (rules.length === 0) return NO_FINDINGS;
     let perFile = this.crossFileCache.get(path);
     const cached = perFile?.get(index);
     if (cached && cached.parsed === parsed && cached.optionsKey === optionsKey && this.workspace.isCurrent(cached.dependencies)) {
@@ -147,21 +178,76 @@ export class Analyzer {
     }
     const perFile = this.crossFileCache.get(file.path);
     if (perFile) for (const index of perFile.keys()) if (index >= file.yaml.documents.length) perFile.delete(index);
+    let resolvedPerFile = this.resolvedCache.get(file.path);
+    if (!resolvedPerFile) this.resolvedCache.set(file.path, (resolvedPerFile = new Map()));
+    for (const index of resolvedPerFile.keys()) if (index >= file.yaml.documents.length) resolvedPerFile.delete(index);
     file.yaml.documents.forEach((document, index) => {
       const resource = file.identities[index];
-      const findings = [
-        ...this.localFindings(file.path, index, document.parsed, resource, options, optionsKey),
-        ...this.crossFileFindings(file.path, index, document.parsed, resource, options, optionsKey),
-      ];
-      for (const finding of dropSuperseded(findings)) {
-        const start = document.start + finding.range.start;
-        const line = file.yaml.lineIndex.positionAt(start).line;
-        if (isSuppressed(file.yaml.suppressions, finding.rule, line)) continue;
-        diagnostics.push(this.resolve(file, document.start, finding, options));
+      const local = this.localFindings(file.path, index, document.parsed, resource, options, optionsKey);
+      const crossFile = this.crossFileFindings(file.path, index, document.parsed, resource, options, optionsKey);
+      const resolved = this.resolvedDocument(file, document.start, resolvedPerFile!, index, local, crossFile, options, optionsKey);
+      for (const diagnostic of resolved) {
+        if (isSuppressed(file.yaml.suppressions, diagnostic.rule, diagnostic.range.start.line)) continue;
+        diagnostics.push(diagnostic);
       }
     });
     diagnostics.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
     return diagnostics;
+  }
+
+  /**
+   * The findings of one document resolved to file positions (before
+   * suppression comments apply). When the findings are the same arrays as
+   * last time, the previous result is reused, moved by however far the
+   * document moved: its text is unchanged and it starts at a line start, so
+   * only offsets and line numbers change. Locations in other documents
+   * (related information, edits elsewhere) are resolved again, since those
+   * documents may have moved on their own. An edit then resolves only the
+   * documents it touched.
+   */
+  private resolvedDocument(
+    file: WorkspaceFile,
+    documentStart: number,
+    perFile: Map<number, ResolvedDocument>,
+    index: number,
+    local: RawFinding[],
+    crossFile: RawFinding[],
+    options: AnalysisOptions,
+    optionsKey: string,
+  ): Diagnostic[] {
+    const startPosition = file.yaml.lineIndex.positionAt(documentStart);
+    const cached = perFile.get(index);
+    if (cached && cached.local === local && cached.crossFile === crossFile && cached.optionsKey === optionsKey && cached.movable && startPosition.character === 0) {
+      const offsetDelta = documentStart - cached.start;
+      const lineDelta = startPosition.line - cached.line;
+      if (offsetDelta === 0 && lineDelta === 0 && !cached.anchored) return cached.diagnostics;
+      const moved = cached.diagnostics.map((diagnostic, position) =>
+        this.moveDiagnostic(diagnostic, cached.findings[position], file, documentStart, offsetDelta, lineDelta),
+      );
+      perFile.set(index, { ...cached, start: documentStart, line: startPosition.line, diagnostics: moved });
+      return moved;
+    }
+    const findings = dropSuperseded(local.length === 0 ? crossFile : crossFile.length === 0 ? local : [...local, ...crossFile]);
+    const diagnostics = findings.map((finding) => this.resolve(file, documentStart, finding, options));
+    const room = file.text.length - documentStart;
+    const movable = startPosition.character === 0 && findings.every((finding) => ownRangesFit(finding, room));
+    const anchored = findings.some(hasAnchors);
+    perFile.set(index, { local, crossFile, optionsKey, start: documentStart, line: startPosition.line, movable, anchored, findings, diagnostics });
+    return diagnostics;
+  }
+
+  /** A resolved diagnostic of a document that moved: own locations shifted, anchors elsewhere resolved again. */
+  private moveDiagnostic(diagnostic: Diagnostic, finding: RawFinding, file: WorkspaceFile, documentStart: number, offsetDelta: number, lineDelta: number): Diagnostic {
+    const move = <T extends Location>(location: T, anchor: DocRange | Anchor, extra: Omit<T, keyof Location>): T =>
+      'file' in anchor ? ({ ...this.anchorLocation(anchor, file, documentStart), ...extra } as T) : moveLocation(location, offsetDelta, lineDelta);
+    return {
+      ...moveLocation(diagnostic, offsetDelta, lineDelta),
+      related: diagnostic.related?.map((related, position) => move(related, finding.related![position].at, { message: related.message })),
+      fixes: diagnostic.fixes?.map((fix, fixPosition) => ({
+        ...fix,
+        edits: fix.edits.map((edit, position) => move(edit, finding.fixes![fixPosition].edits[position].range, { newText: edit.newText })),
+      })),
+    };
   }
 
   private localFindings(
@@ -233,6 +319,35 @@ export class Analyzer {
       range: { start: file.yaml.lineIndex.positionAt(start), end: file.yaml.lineIndex.positionAt(end) },
     };
   }
+}
+
+/**
+ * True when the finding's own-document ranges (its range, related locations
+ * and fix edits without a `file`) end within `room` characters of the
+ * document's start, so none was clamped at the end of the file.
+ */
+function ownRangesFit(finding: RawFinding, room: number): boolean {
+  const fits = (range: DocRange | Anchor) => 'file' in range || (range.start >= 0 && range.end <= room);
+  if (!fits(finding.range)) return false;
+  if (finding.related?.some((related) => !fits(related.at))) return false;
+  if (finding.fixes?.some((fix) => fix.edits.some((edit) => !fits(edit.range)))) return false;
+  return true;
+}
+
+/** True when a related location or fix edit of the finding lies in another document. */
+function hasAnchors(finding: RawFinding): boolean {
+  return Boolean(finding.related?.some((related) => 'file' in related.at) || finding.fixes?.some((fix) => fix.edits.some((edit) => 'file' in edit.range)));
+}
+
+function moveLocation<T extends Location>(location: T, offsetDelta: number, lineDelta: number): T {
+  if (offsetDelta === 0 && lineDelta === 0) return location;
+  const { start, end } = location.range;
+  return {
+    ...location,
+    start: location.start + offsetDelta,
+    end: location.end + offsetDelta,
+    range: { start: { line: start.line + lineDelta, character: start.character }, end: { line: end.line + lineDelta, character: end.character } },
+  };
 }
 
 /** Removes findings that another finding at the same range supersedes (see RuleMeta.supersedes). */

@@ -9,6 +9,9 @@
  * with any L7 attribute is dropped whole; a DENY rule loses its L7 attributes,
  * and when a whole `from`/`to` clause or any `when` condition is left empty
  * the rule can never fire.
+ *
+ * Lookups go through the index's per-namespace tables (`workloadsMatching`
+ * narrows by label postings), so a policy costs the workloads it selects.
  */
 
 import type { NamespaceInfo, K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
@@ -36,6 +39,18 @@ function isAmbientWorkload(workload: WorkloadInfo, index: K8sIndex): boolean {
   return index.namespace(workload.namespace)?.dataplaneMode === 'ambient';
 }
 
+const ambientByNamespaces = new WeakMap<readonly NamespaceInfo[], readonly NamespaceInfo[]>();
+
+/** The ambient namespaces of an index's namespace list, worked out once per list. */
+function ambientNamespaces(namespaces: readonly NamespaceInfo[]): readonly NamespaceInfo[] {
+  let ambient = ambientByNamespaces.get(namespaces);
+  if (!ambient) {
+    ambient = namespaces.filter((namespace) => namespace.dataplaneMode === 'ambient');
+    ambientByNamespaces.set(namespaces, ambient);
+  }
+  return ambient;
+}
+
 /**
  * Does the policy reach ztunnel for some ambient workload of the workspace?
  * Undefined when it does not (targetRefs, no ambient namespace, or every
@@ -44,8 +59,10 @@ function isAmbientWorkload(workload: WorkloadInfo, index: K8sIndex): boolean {
 export function ztunnelBinding(policy: AuthzPolicy, index: K8sIndex): ZtunnelBinding | undefined {
   const scope = policy.scope;
   if (scope.kind === 'targetRefs') return undefined;
-  const ambient = index.namespaces.filter((namespace) => namespace.dataplaneMode === 'ambient');
-  if (scope.kind === 'mesh') return ambient.length > 0 ? { ambientNamespaces: ambient, matchedWorkloads: [] } : undefined;
+  if (scope.kind === 'mesh') {
+    const ambient = ambientNamespaces(index.namespaces);
+    return ambient.length > 0 ? { ambientNamespaces: [...ambient], matchedWorkloads: [] } : undefined;
+  }
   const own = index.namespace(policy.namespace);
   if (scope.kind === 'namespace') return own?.dataplaneMode === 'ambient' ? { ambientNamespaces: [own], matchedWorkloads: [] } : undefined;
   const matched = index.workloadsMatching(scope.inRootNamespace ? undefined : policy.namespace, { matchLabels: scope.matchLabels });

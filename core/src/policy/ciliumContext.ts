@@ -49,11 +49,22 @@ export function clusterCiliumContext(workspace: WorkspaceModel, options: Analysi
   return workspace.derive(`cilium-context:${options.ciliumVersion ?? ''}`, (model) => computeContext(model, options));
 }
 
+/** Answers of `minorAtLeast`: rules ask the same few questions for every policy. Bounded by `MAX_MINOR_ANSWERS`. */
+const minorAnswers = new Map<string, boolean>();
+const MAX_MINOR_ANSWERS = 4096;
+
 /** Is `minor` at least `than` (both `x.y`)? */
 export function minorAtLeast(minor: string, than: string): boolean {
-  const [aMajor, aMinor] = minor.split('.').map(Number);
-  const [bMajor, bMinor] = than.split('.').map(Number);
-  return aMajor !== bMajor ? aMajor > bMajor : aMinor >= bMinor;
+  const key = `${minor}\u0000${than}`;
+  let answer = minorAnswers.get(key);
+  if (answer === undefined) {
+    const [aMajor, aMinor] = minor.split('.').map(Number);
+    const [bMajor, bMinor] = than.split('.').map(Number);
+    answer = aMajor !== bMajor ? aMajor > bMajor : aMinor >= bMinor;
+    if (minorAnswers.size >= MAX_MINOR_ANSWERS) minorAnswers.clear();
+    minorAnswers.set(key, answer);
+  }
+  return answer;
 }
 
 /** `x.y` from an exact version or a semver range, or undefined when the text is neither. */

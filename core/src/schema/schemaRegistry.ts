@@ -1,6 +1,7 @@
 /**
  * JSON Schemas of the resources meshlens validates, looked up by
- * `apiVersion`/`kind` in O(1), compiled with ajv once on first use, and
+ * `apiVersion`/`kind` in O(1), with validators precompiled at build time
+ * (loaded per kind on first use) or compiled with ajv once on first use, and
  * validation results cached per parsed document.
  *
  * ajv reports JSON-pointer paths; `validateDocument` turns them into grouped
@@ -50,21 +51,36 @@ export interface SchemaIssue {
   knownNames?: string[];
 }
 
+/** Precompiled validators loaded on demand: `load(key)` for an `apiVersion/kind` in `keys`. */
+export interface PrecompiledValidators {
+  readonly keys: readonly string[];
+  load(key: string): ValidateFunction | undefined;
+}
+
 export class SchemaRegistry {
   private readonly entries = new Map<string, SchemaEntry>();
   private readonly compiled = new Map<string, ValidateFunction | null>();
   private readonly results = new WeakMap<ParsedDocument, SchemaIssue[]>();
+  private readonly precompiledKeys = new Set<string>();
+  private readonly loadPrecompiled: (key: string) => ValidateFunction | undefined;
   // Same options as scripts/gen-validators.mjs; patterns run on RE2 (linear time).
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false, code: { optimize: false, regExp: re2Pattern } });
+  private ajvInstance: Ajv | undefined;
 
   /**
-   * @param precompiled standalone validators by `apiVersion/kind` (generated at
-   * build time); kinds without one are compiled on first use.
+   * @param precompiled standalone validators (generated at build time), either
+   * by `apiVersion/kind` or as a loader that requires each kind's module on
+   * first use; kinds without one are compiled with ajv on first use.
    */
-  constructor(entries: readonly SchemaEntry[], precompiled: Record<string, ValidateFunction> = {}) {
+  constructor(entries: readonly SchemaEntry[], precompiled: Record<string, ValidateFunction> | PrecompiledValidators = {}) {
     for (const entry of entries) this.entries.set(resourceKey(entry), entry);
-    for (const [key, validate] of Object.entries(precompiled)) {
-      if (typeof validate === 'function' && this.entries.has(key)) this.compiled.set(key, validate);
+    if (isLoader(precompiled)) {
+      for (const key of precompiled.keys) if (this.entries.has(key)) this.precompiledKeys.add(key);
+      this.loadPrecompiled = (key) => precompiled.load(key);
+    } else {
+      for (const [key, validate] of Object.entries(precompiled)) {
+        if (typeof validate === 'function' && this.entries.has(key)) this.compiled.set(key, validate);
+      }
+      this.loadPrecompiled = () => undefined;
     }
   }
 
@@ -110,9 +126,17 @@ export class SchemaRegistry {
     if (!this.compiled.has(key)) {
       const entry = this.entries.get(key);
       let compiled: ValidateFunction | null = null;
-      if (entry) {
+      if (entry && this.precompiledKeys.has(key)) {
         try {
-          compiled = this.ajv.compile(entry.schema);
+          compiled = this.loadPrecompiled(key) ?? null;
+        } catch {
+          compiled = null;
+        }
+      }
+      if (entry && !compiled) {
+        try {
+          this.ajvInstance ??= new Ajv({ allErrors: true, strict: false, validateSchema: false, code: { optimize: false, regExp: re2Pattern } });
+          compiled = this.ajvInstance.compile(entry.schema);
         } catch {
           compiled = null;
         }
@@ -121,6 +145,10 @@ export class SchemaRegistry {
     }
     return this.compiled.get(key) ?? undefined;
   }
+}
+
+function isLoader(value: Record<string, ValidateFunction> | PrecompiledValidators): value is PrecompiledValidators {
+  return typeof (value as PrecompiledValidators).load === 'function' && Array.isArray((value as PrecompiledValidators).keys);
 }
 
 /** Resolves a subschema by walking properties, items and additionalProperties (and the branches of anyOf/oneOf/allOf). */

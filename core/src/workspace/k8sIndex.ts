@@ -188,6 +188,8 @@ export interface K8sIndex extends K8sIndexData {
   service(namespace: string, name: string): ServiceInfo | undefined;
   gateway(namespace: string, name: string): GatewayInfo | undefined;
   serviceEntry(namespace: string, name: string): ServiceEntryInfo | undefined;
+  /** The first workload named `name` in `namespace` (what a scan of `workloads` finds first). */
+  workload(namespace: string, name: string): WorkloadInfo | undefined;
 }
 
 /** The index data for the current workspace (see the module comment for what it reads). */
@@ -230,6 +232,7 @@ export function indexView(data: K8sIndexData): K8sIndex {
     service: (namespace, name) => serviceOf(data, namespace, name),
     gateway: (namespace, name) => gatewayOf(data, namespace, name),
     serviceEntry: (namespace, name) => serviceEntryOf(data, namespace, name),
+    workload: (namespace, name) => workloadOf(data, namespace, name),
   };
   views.set(data, view);
   dataOfView.set(view, data);
@@ -241,15 +244,7 @@ export function namespaceOf(index: K8sIndexData, name: string): NamespaceInfo | 
 }
 
 export function effectiveNamespaceOf(index: K8sIndexData, file: string, declared: string | undefined): { namespace: string; origin: NamespaceOrigin } {
-  const lookups = lookupsOf(index);
-  let fromTools = lookups.namespaceByFile.get(file);
-  if (fromTools === undefined) {
-    fromTools = namespaceFromFlux(index.fluxNamespaceRules, file) ?? namespaceFromKustomize(index.kustomizeNamespaceRules, file) ?? null;
-    lookups.namespaceByFile.set(file, fromTools);
-  }
-  if (fromTools) return fromTools;
-  if (declared) return { namespace: declared, origin: 'metadata' };
-  return { namespace: 'default', origin: 'default' };
+  return resolveNamespace(index, lookupsOf(index).namespaceByFile, file, declared);
 }
 
 export function workloadsIn(index: K8sIndexData, namespace: string | undefined): readonly WorkloadInfo[] {
@@ -324,6 +319,12 @@ export function gatewayOf(index: K8sIndexData, namespace: string, name: string):
   const lookups = lookupsOf(index);
   lookups.gateways ??= firstByName(index.gateways);
   return lookups.gateways.get(nameKey(namespace, name));
+}
+
+export function workloadOf(index: K8sIndexData, namespace: string, name: string): WorkloadInfo | undefined {
+  const lookups = lookupsOf(index);
+  lookups.workloadsByName ??= firstByName(index.workloads);
+  return lookups.workloadsByName.get(nameKey(namespace, name));
 }
 
 export function serviceEntryOf(index: K8sIndexData, namespace: string, name: string): ServiceEntryInfo | undefined {
@@ -405,6 +406,7 @@ const INDEXED_KINDS = ['Namespace', ...WORKLOAD_KINDS, 'Service', 'ServiceAccoun
 export function buildK8sIndexData(model: WorkspaceModel): K8sIndexData {
   const { kustomize, flux } = readNamespaceRules(model);
   const namespaceRules = { kustomizeNamespaceRules: kustomize, fluxNamespaceRules: flux };
+  const resolvedFiles: NamespaceByFile = new Map();
   const namespaces: NamespaceInfo[] = [];
   const workloads: WorkloadInfo[] = [];
   const services: ServiceInfo[] = [];
@@ -425,7 +427,7 @@ export function buildK8sIndexData(model: WorkspaceModel): K8sIndexData {
     const labels = readLabels(mapGet(deref(metadata), 'labels'));
     const source = sourceOf(document, root);
     const spec = mapGet(root, 'spec');
-    const resolved = () => effectiveNamespaceOf(namespaceRules as K8sIndexData, document.file, identity.namespace);
+    const resolved = () => resolveNamespace(namespaceRules, resolvedFiles, document.file, identity.namespace);
     if (identity.group === '' && identity.kind === 'Namespace') {
       namespaces.push({
         name: identity.name,
@@ -488,17 +490,19 @@ export function buildK8sIndexData(model: WorkspaceModel): K8sIndexData {
 
 /** Lookup tables of one data object, each built on first use. */
 interface Lookups {
+  allWorkloads: readonly WorkloadInfo[];
   namespaceByName: Map<string, NamespaceInfo>;
   workloadsByNamespace: Map<string, WorkloadInfo[]>;
   /** Per namespace (or all): "key\u0000value" → workloads whose pod labels have it, in workspace order. */
   postings: Map<string, Map<string, WorkloadInfo[]>>;
   labelValues: Map<string, ReadonlyMap<string, readonly string[]>>;
-  namespaceByFile: Map<string, { namespace: string; origin: NamespaceOrigin } | null>;
+  namespaceByFile: NamespaceByFile;
   serviceAccounts?: { all: ServiceAccountRef[]; byNamespace: Map<string, ServiceAccountRef[]> };
   namespaceNames?: string[];
   services?: Map<string, ServiceInfo>;
   gateways?: Map<string, GatewayInfo>;
   serviceEntries?: Map<string, ServiceEntryInfo>;
+  workloadsByName?: Map<string, WorkloadInfo>;
 }
 
 const views = new WeakMap<K8sIndexData, K8sIndex>();
@@ -519,7 +523,7 @@ function lookupsOf(index: K8sIndexData): Lookups {
       if (list) list.push(workload);
       else workloadsByNamespace.set(workload.namespace, [workload]);
     }
-    lookups = { namespaceByName, workloadsByNamespace, postings: new Map(), labelValues: new Map(), namespaceByFile: new Map() };
+    lookups = { allWorkloads: data.workloads ?? EMPTY, namespaceByName, workloadsByNamespace, postings: new Map(), labelValues: new Map(), namespaceByFile: new Map() };
     lookupTables.set(data, lookups);
   }
   return lookups;
@@ -538,8 +542,7 @@ function labelPostings(lookups: Lookups, namespace: string | undefined): Map<str
   let postings = lookups.postings.get(cacheKey);
   if (!postings) {
     postings = new Map();
-    const workloads = namespace === undefined ? [...lookups.workloadsByNamespace.values()].flat() : (lookups.workloadsByNamespace.get(namespace) ?? []);
-    if (namespace === undefined) workloads.sort((a, b) => workloadOrder(lookups, a) - workloadOrder(lookups, b));
+    const workloads = namespace === undefined ? lookups.allWorkloads : (lookups.workloadsByNamespace.get(namespace) ?? EMPTY);
     for (const workload of workloads) {
       for (const [key, value] of Object.entries(workload.podLabels)) {
         const posting = postings.get(postingKey(key, value));
@@ -550,21 +553,6 @@ function labelPostings(lookups: Lookups, namespace: string | undefined): Map<str
     lookups.postings.set(cacheKey, postings);
   }
   return postings;
-}
-
-const workloadPositions = new WeakMap<Lookups, Map<WorkloadInfo, number>>();
-
-/** Position of a workload in the data's `workloads` list (for the all-namespaces postings). */
-function workloadOrder(lookups: Lookups, workload: WorkloadInfo): number {
-  let positions = workloadPositions.get(lookups);
-  if (!positions) {
-    positions = new Map();
-    let position = 0;
-    // workloadsByNamespace keeps workspace order within a namespace only; rebuild the global order.
-    for (const list of lookups.workloadsByNamespace.values()) for (const item of list) positions.set(item, position++);
-    workloadPositions.set(lookups, positions);
-  }
-  return positions.get(workload) ?? 0;
 }
 
 function serviceAccountTables(lookups: Lookups, index: K8sIndexData): NonNullable<Lookups['serviceAccounts']> {
@@ -685,6 +673,25 @@ function kustomizeRule(file: string, root: YamlNode | undefined): KustomizeNames
     }
   }
   return { namespace, directory, files, directories };
+}
+
+type NamespaceByFile = Map<string, { namespace: string; origin: NamespaceOrigin } | null>;
+
+/** The namespace a document of `file` lands in; what the tools decide is cached per file in `cache`. */
+function resolveNamespace(
+  rules: Pick<K8sIndexData, 'kustomizeNamespaceRules' | 'fluxNamespaceRules'>,
+  cache: NamespaceByFile,
+  file: string,
+  declared: string | undefined,
+): { namespace: string; origin: NamespaceOrigin } {
+  let fromTools = cache.get(file);
+  if (fromTools === undefined) {
+    fromTools = namespaceFromFlux(rules.fluxNamespaceRules ?? EMPTY, file) ?? namespaceFromKustomize(rules.kustomizeNamespaceRules ?? EMPTY, file) ?? null;
+    cache.set(file, fromTools);
+  }
+  if (fromTools) return fromTools;
+  if (declared) return { namespace: declared, origin: 'metadata' };
+  return { namespace: 'default', origin: 'default' };
 }
 
 function namespaceFromKustomize(rules: readonly KustomizeNamespaceRule[], file: string): { namespace: string; origin: NamespaceOrigin } | undefined {

@@ -122,22 +122,21 @@ export class Workspace implements WorkspaceModel {
     const yaml = parseYamlFile(text, this.parseCache, { maxFileBytes: this.parseOptionsSource().maxFileBytes });
     // Documents whose text and place did not change keep their identity and
     // index entry (same objects), so unchanged documents compare equal cheaply.
-    const previous = new Map<ParsedDocument, { index: number; identity: ResourceIdentity | undefined; resource?: IndexedDocument }>();
+    // Index entries are matched by place: a file may repeat a document's text.
+    const previous = new Map<ParsedDocument, ResourceIdentity | undefined>();
+    const previousAt = new Map<number, IndexedDocument>();
     if (existing) {
-      existing.yaml.documents.forEach((document, index) => previous.set(document.parsed, { index, identity: existing.identities[index] }));
-      for (const resource of existing.resources) {
-        const entry = previous.get(resource.parsed);
-        if (entry && entry.index === resource.index) entry.resource = resource;
-      }
+      existing.yaml.documents.forEach((document, index) => previous.set(document.parsed, existing.identities[index]));
+      for (const resource of existing.resources) previousAt.set(resource.index, resource);
     }
     const identities: (ResourceIdentity | undefined)[] = [];
     const resources: IndexedDocument[] = [];
     yaml.documents.forEach((document, index) => {
-      const kept = previous.get(document.parsed);
-      const identity = kept ? kept.identity : identifyResource(document.parsed.root);
+      const identity = previous.has(document.parsed) ? previous.get(document.parsed) : identifyResource(document.parsed.root);
       identities.push(identity);
       if (!identity) return;
-      resources.push(kept?.resource && kept.index === index ? kept.resource : { file: path, index, parsed: document.parsed, identity });
+      const kept = previousAt.get(index);
+      resources.push(kept && kept.parsed === document.parsed ? kept : { file: path, index, parsed: document.parsed, identity });
     });
     this.fileMap.set(path, { path, text, version: ++this.versionCounter, yaml, resources, identities });
     this.invalidate();

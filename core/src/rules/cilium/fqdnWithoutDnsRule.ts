@@ -4,15 +4,20 @@
  * DNS rule (`rules.dns`) that lets them resolve the name. The rule looks in
  * every CNP/CCNP of the workspace whose subject could select the same pods
  * (see `mayCover`); it stays quiet when any of them allows the name.
+ *
+ * Cost: providers are read once per parsed document and grouped by
+ * namespace once per workspace state, so a policy looks only at its own
+ * namespace's providers and the clusterwide ones.
  */
 
 import { deref, mapGet, type YamlNode } from '../../parse/ast';
 import { minorAtLeast } from '../../policy/ciliumContext';
-import { allowPortRules, parseCnp, type CnpSpec } from '../../policy/cnpModel';
+import { allowPortRules, type CnpSpec } from '../../policy/cnpModel';
 import { dnsNameMatcher, dnsPatternMatcher, sampleNameOfPattern, type DnsMatcher } from './dnsPatterns';
 import type { WorkspaceModel } from '../../workspace/model';
+import type { ParsedDocument } from '../../parse/yamlFile';
 import type { Rule } from '../types';
-import { CNP_KINDS, ciliumMinor, policyOf } from './support';
+import { CNP_KINDS, ciliumMinor, policyOf, policyOfDocument } from './support';
 import { plainText } from './invalidCidr';
 
 const NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
@@ -51,13 +56,13 @@ export const fqdnWithoutDnsRule: Rule = {
     const policy = policyOf(context);
     if (!policy) return;
     const multiLabel = minorAtLeast(ciliumMinor(context), '1.19');
-    const providers = context.workspace.derive('cnp-dns-providers', collectProviders);
+    const providers = providersByNamespace(context.workspace.derive('cnp-dns-providers', collectProviders));
     for (const spec of policy.specs) {
       if (!spec.endpointSelector) continue;
       const subject = subjectSelector(spec.endpointSelector.value);
       if (!subject) continue;
       const namespace = policy.clusterwide ? subject.labels.get(NAMESPACE_LABEL) : policy.namespace;
-      const applicable = providers.filter((provider) => mayCover(provider, namespace, subject));
+      const applicable = providers.candidates(namespace).filter((provider) => mayCover(provider, namespace, subject));
       const matchers: DnsMatcher[] = applicable.flatMap((provider) => [
         ...provider.names.map((name) => dnsNameMatcher(name)),
         ...provider.patterns.map((pattern) => dnsPatternMatcher(pattern, multiLabel)),
@@ -97,15 +102,70 @@ function collectProviders(model: WorkspaceModel): DnsProvider[] {
   for (const kind of CNP_KINDS) {
     for (const document of model.byKind(kind)) {
       if (document.identity.group !== 'cilium.io') continue;
-      const policy = parseCnp(document.parsed.root, kind);
-      if (!policy) continue;
-      for (const spec of policy.specs) {
-        const provider = providerOf(spec, policy.clusterwide, policy.namespace);
-        if (provider) providers.push(provider);
-      }
+      providers.push(...documentProviders(document.parsed, kind));
     }
   }
   return providers;
+}
+
+/** Providers of one document, kept per parsed document: an edit re-reads only the policy it touched. */
+const providersOfDocument = new WeakMap<ParsedDocument, { kind: string; providers: DnsProvider[] }>();
+
+function documentProviders(parsed: ParsedDocument, kind: (typeof CNP_KINDS)[number]): DnsProvider[] {
+  const cached = providersOfDocument.get(parsed);
+  if (cached && cached.kind === kind) return cached.providers;
+  const providers: DnsProvider[] = [];
+  const policy = policyOfDocument(parsed, kind);
+  for (const spec of policy?.specs ?? []) {
+    const provider = providerOf(spec, policy!.clusterwide, policy!.namespace);
+    if (provider) providers.push(provider);
+  }
+  providersOfDocument.set(parsed, { kind, providers });
+  return providers;
+}
+
+interface ProviderLookup {
+  /** Providers that `mayCover` can accept for a subject in `namespace` (undefined: any namespace), in workspace order. */
+  candidates(namespace: string | undefined): readonly DnsProvider[];
+}
+
+const providerLookups = new WeakMap<readonly DnsProvider[], ProviderLookup>();
+
+/**
+ * Providers grouped by namespace, once per provider list: a namespaced
+ * provider can only cover subjects of its own namespace (see `mayCover`), so
+ * each policy looks at its namespace's providers plus the clusterwide ones.
+ */
+function providersByNamespace(providers: readonly DnsProvider[]): ProviderLookup {
+  let lookup = providerLookups.get(providers);
+  if (lookup) return lookup;
+  // One pass: positions keep workspace order when a namespace's list is merged with the clusterwide one.
+  const byNamespace = new Map<string | undefined, number[]>();
+  const clusterwide: number[] = [];
+  providers.forEach((provider, position) => {
+    if (provider.clusterwide) clusterwide.push(position);
+    else {
+      const list = byNamespace.get(provider.namespace);
+      if (list) list.push(position);
+      else byNamespace.set(provider.namespace, [position]);
+    }
+  });
+  const perNamespace = new Map<string, readonly DnsProvider[]>();
+  lookup = {
+    candidates(namespace) {
+      if (namespace === undefined) return providers;
+      let list = perNamespace.get(namespace);
+      if (!list) {
+        const own = byNamespace.get(namespace) ?? [];
+        const positions = clusterwide.length === 0 ? own : [...own, ...clusterwide].sort((a, b) => a - b);
+        list = positions.map((position) => providers[position]);
+        perNamespace.set(namespace, list);
+      }
+      return list;
+    },
+  };
+  providerLookups.set(providers, lookup);
+  return lookup;
 }
 
 function providerOf(spec: CnpSpec, clusterwide: boolean, namespace: string | undefined): DnsProvider | undefined {

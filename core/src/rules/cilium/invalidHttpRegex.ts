@@ -4,17 +4,26 @@
  * policy when they fail; `host` is not checked by the agent, but Envoy
  * compiles it and cannot apply the port's L7 policy.
  *
- * User text is compiled with re2js only (never a JS RegExp), inside try/catch.
+ * User text is compiled with re2js only (never a JS RegExp), inside try/catch,
+ * and the outcome is memoized per pattern (bounded).
  */
 
 import { RE2JS } from 're2js';
+import { BoundedCache } from '../../analysis/boundedCache';
 import { deref, mapGetPair } from '../../parse/ast';
 import { allowPortRules } from '../../policy/cnpModel';
 import type { Rule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 import { plainText } from './invalidCidr';
 
+/** Compile results by pattern: a repository repeats the same few patterns across many policies. */
+const compileErrors = new BoundedCache<string, string | undefined>(2048);
+
 export function re2Error(pattern: string): string | undefined {
+  return compileErrors.get(pattern, compileError);
+}
+
+function compileError(pattern: string): string | undefined {
   try {
     RE2JS.compile(pattern);
     return undefined;

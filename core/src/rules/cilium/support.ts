@@ -18,13 +18,19 @@ export const CNP_KINDS = ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy
 /** The consequence every Sanitize failure has; rules append it to their messages. */
 export const AGENT_REJECTS = 'every agent rejects the whole policy';
 
-const parsedPolicies = new WeakMap<ParsedDocument, CnpPolicy | null>();
+const parsedPolicies = new WeakMap<ParsedDocument, { kind: string | undefined; policy: CnpPolicy | null }>();
 
 export function policyOf(context: RuleContext): CnpPolicy | undefined {
-  const cached = parsedPolicies.get(context.document);
-  if (cached !== undefined) return cached ?? undefined;
-  const policy = parseCnp(context.root, context.resource?.kind);
-  parsedPolicies.set(context.document, policy ?? null);
+  if (context.root !== context.document.root) return parseCnp(context.root, context.resource?.kind);
+  return policyOfDocument(context.document, context.resource?.kind);
+}
+
+/** The policy view of a parsed document of `kind`, shared with `policyOf` (one parse per document). */
+export function policyOfDocument(document: ParsedDocument, kind: string | undefined): CnpPolicy | undefined {
+  const cached = parsedPolicies.get(document);
+  if (cached !== undefined && cached.kind === kind) return cached.policy ?? undefined;
+  const policy = parseCnp(document.root, kind);
+  parsedPolicies.set(document, { kind, policy: policy ?? null });
   return policy;
 }
 

@@ -7,10 +7,15 @@
  * (their findings are cached per document text and must not depend on other
  * files); cross-file rules resolve it through the workspace index, which
  * knows kustomize and Flux namespace overrides.
+ *
+ * The policy model is read once per (parsed document, namespace, root
+ * namespace) and shared by every rule that asks: a document runs a dozen
+ * `authz/*` rules, and rules never modify the model they are given.
  */
 
 import { isAuthorizationPolicy, readAuthorizationPolicy, type AuthzCondition, type AuthzPolicy, type AuthzRule, type StringList, type StringValue } from '../../policy/authzModel';
 import { k8sIndex, type K8sIndex, type ResourceSource } from '../../workspace/k8sIndex';
+import type { ParsedDocument } from '../../parse/yamlFile';
 import type { RelatedInfo, RuleContext } from '../types';
 
 export const AUTHZ_KINDS = ['AuthorizationPolicy'] as const;
@@ -18,11 +23,7 @@ export const AUTHZ_KINDS = ['AuthorizationPolicy'] as const;
 /** The policy for a document-local rule (namespace from metadata, `default` when absent). */
 export function localPolicy(context: RuleContext): AuthzPolicy | undefined {
   if (!isAuthorizationPolicy(context.resource)) return undefined;
-  return readAuthorizationPolicy(context.root, {
-    namespace: context.resource?.namespace ?? 'default',
-    rootNamespace: context.options.istioRootNamespace,
-    text: context.document.text,
-  });
+  return policyModel(context, context.resource?.namespace ?? 'default');
 }
 
 /** The policy for a cross-file rule, with its namespace resolved through the workspace. */
@@ -30,8 +31,32 @@ export function workspacePolicy(context: RuleContext): { policy: AuthzPolicy; in
   if (!isAuthorizationPolicy(context.resource)) return undefined;
   const index = k8sIndex(context.workspace);
   const { namespace } = index.effectiveNamespace(context.file, context.resource?.namespace);
-  const policy = readAuthorizationPolicy(context.root, { namespace, rootNamespace: context.options.istioRootNamespace, text: context.document.text });
+  const policy = policyModel(context, namespace);
   return policy ? { policy, index } : undefined;
+}
+
+interface PolicyModels {
+  root: RuleContext['root'];
+  /** "namespace\u0000rootNamespace" → the model (null: not a policy). */
+  byScope: Map<string, AuthzPolicy | null>;
+}
+
+const policyModels = new WeakMap<ParsedDocument, PolicyModels>();
+
+function policyModel(context: RuleContext, namespace: string): AuthzPolicy | undefined {
+  const rootNamespace = context.options.istioRootNamespace;
+  let models = policyModels.get(context.document);
+  if (!models || models.root !== context.root) {
+    models = { root: context.root, byScope: new Map() };
+    policyModels.set(context.document, models);
+  }
+  const key = `${namespace}\u0000${rootNamespace}`;
+  let policy = models.byScope.get(key);
+  if (policy === undefined) {
+    policy = readAuthorizationPolicy(context.root, { namespace, rootNamespace, text: context.document.text }) ?? null;
+    models.byScope.set(key, policy);
+  }
+  return policy ?? undefined;
 }
 
 /** Every value list of every rule (sources and operations), with the rule it belongs to; template values are included. */

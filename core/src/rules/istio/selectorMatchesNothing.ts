@@ -1,6 +1,5 @@
 /** authz/selector-matches-nothing: a workload selector that selects no workload of the workspace. */
 
-import { selectorMatches } from '../../workspace/k8sIndex';
 import type { Rule } from '../types';
 import { AUTHZ_KINDS, WORKSPACE_CAVEAT, workspacePolicy } from './authzPolicy';
 
@@ -25,10 +24,9 @@ export const selectorMatchesNothing: Rule = {
     const { policy, index } = found;
     if (policy.scope.kind !== 'selector' || Object.keys(policy.scope.matchLabels).length === 0) return;
     const scopeNamespace = policy.scope.inRootNamespace ? undefined : policy.namespace;
-    const candidates = index.workloads.filter((workload) => scopeNamespace === undefined || workload.namespace === scopeNamespace);
+    const candidates = index.workloadsIn(scopeNamespace);
     if (candidates.length === 0) return; // nothing known about this namespace
-    const selector = { matchLabels: policy.scope.matchLabels };
-    if (candidates.some((workload) => selectorMatches(selector, workload.podLabels))) return;
+    if (index.workloadsMatching(scopeNamespace, { matchLabels: policy.scope.matchLabels }).length > 0) return;
     const where = scopeNamespace === undefined ? 'any namespace' : `namespace "${scopeNamespace}"`;
     const labels = Object.entries(policy.scope.matchLabels).map(([key, value]) => `${key}=${value}`).join(', ');
     context.report(policy.scope.node, `Selector ${labels} matches none of the ${candidates.length} workload(s) of ${where} in this workspace, so the policy is not enforced anywhere (${WORKSPACE_CAVEAT}).`);

@@ -30,8 +30,14 @@ export const unknownNamespace: Rule = {
     if (!found) return;
     const { policy, index } = found;
     if (!index.hasKubernetesObjects) return;
-    const known = [...new Set([...index.namespaceNames(), ...ALWAYS_PRESENT, context.options.istioRootNamespace, policy.namespace])];
-    const exists = (pattern: string) => known.some((name) => patternMatches(pattern.toLowerCase(), name.toLowerCase()));
+    const workspaceNames = lowercased(index.namespaceNames());
+    const extra = [...ALWAYS_PRESENT, context.options.istioRootNamespace, policy.namespace].map((name) => name.toLowerCase());
+    const exists = (pattern: string) => {
+      const lower = pattern.toLowerCase();
+      // A pattern without a leading or trailing `*` matches one name only: look it up.
+      if (!lower.startsWith('*') && !lower.endsWith('*')) return workspaceNames.set.has(lower) || extra.includes(lower);
+      return workspaceNames.list.some((name) => patternMatches(lower, name)) || extra.some((name) => patternMatches(lower, name));
+    };
     const check = (node: YamlNode, namespace: string, via: string) => {
       if (namespace === '' || exists(namespace)) return;
       context.report(node, `Namespace "${namespace}"${via} exists nowhere in this workspace (no Namespace object or resource in it), so this value never matches if the namespace is missing (${WORKSPACE_CAVEAT}).`);
@@ -50,3 +56,16 @@ export const unknownNamespace: Rule = {
     }
   },
 };
+
+/** Lower-cased namespace names, once per names list (the index keeps the list while it is unchanged). */
+const lowercasedNames = new WeakMap<readonly string[], { list: string[]; set: Set<string> }>();
+
+function lowercased(names: readonly string[]): { list: string[]; set: Set<string> } {
+  let entry = lowercasedNames.get(names);
+  if (!entry) {
+    const list = names.map((name) => name.toLowerCase());
+    entry = { list, set: new Set(list) };
+    lowercasedNames.set(names, entry);
+  }
+  return entry;
+}

@@ -26,13 +26,13 @@ export const unknownServiceAccount: Rule = {
     const found = workspacePolicy(context);
     if (!found) return;
     const { policy, index } = found;
-    const accounts = index.serviceAccounts();
-    if (accounts.length === 0) return;
-    const knownNamespaces = new Set(accounts.map((account) => account.namespace));
+    if (index.serviceAccounts().length === 0) return;
+    // Per-namespace lists from the index: each check costs that namespace's accounts only.
     const check = (node: YamlNode, namespace: string, name: string) => {
-      if (!knownNamespaces.has(namespace) || name === 'default') return;
-      if (accounts.some((account) => account.namespace === namespace && account.name === name)) return;
-      const available = accounts.filter((account) => account.namespace === namespace).map((account) => account.name);
+      const inNamespace = index.serviceAccountsIn(namespace);
+      if (inNamespace.length === 0 || name === 'default') return;
+      if (inNamespace.some((account) => account.name === name)) return;
+      const available = inNamespace.map((account) => account.name);
       context.report(node, `No workload or ServiceAccount in namespace "${namespace}" uses service account "${name}" (known: ${available.slice(0, 5).join(', ')}${available.length > 5 ? ', …' : ''}), so this identity never appears (${WORKSPACE_CAVEAT}).`);
     };
     for (const { value } of fieldValues(policy, PRINCIPAL_FIELDS)) {
