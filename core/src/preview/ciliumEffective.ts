@@ -18,8 +18,30 @@ import { ciliumSelectorMatches, subjectMatches, workloadId, type CiliumPolicyInd
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumDirectionView, CiliumPeer, CiliumPort, CiliumView, EffectiveNote, HttpRuleView, SourceRef } from './model';
 import { shortLocation } from './sources';
 
+const specsByNamespace = new WeakMap<CiliumPolicyIndex, Map<string | undefined, CiliumPolicyIndex['specs']>>();
+
+/** Specs that can select a workload of `namespace`: that namespace's CNPs and every clusterwide policy, in index order. */
+function candidateSpecs(policies: CiliumPolicyIndex, namespace: string): CiliumPolicyIndex['specs'] {
+  let byNamespace = specsByNamespace.get(policies);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    for (const spec of policies.specs) {
+      const key = spec.subject?.namespace;
+      const list = byNamespace.get(key) ?? [];
+      list.push(spec);
+      byNamespace.set(key, list);
+    }
+    specsByNamespace.set(policies, byNamespace);
+  }
+  const scoped = byNamespace.get(namespace) ?? [];
+  const clusterwide = byNamespace.get(undefined) ?? [];
+  if (clusterwide.length === 0) return scoped;
+  const order = new Map(policies.specs.map((spec, position) => [spec, position]));
+  return [...scoped, ...clusterwide].sort((a, b) => order.get(a)! - order.get(b)!);
+}
+
 export function ciliumViewFor(workload: WorkloadInfo, policies: CiliumPolicyIndex, index: K8sIndex): CiliumView {
-  const selecting = policies.specs.filter((spec) => subjectMatches(spec.subject, workload, index));
+  const selecting = candidateSpecs(policies, workload.namespace).filter((spec) => subjectMatches(spec.subject, workload, index));
   const direction = (name: 'ingress' | 'egress'): CiliumDirectionView => {
     const view: CiliumDirectionView = { direction: name, selectedBy: [], defaultDeny: false, defaultDenyBy: [], defaultDenyDisabledBy: [], allows: [], denies: [], notes: [] };
     for (const spec of selecting) {

@@ -243,7 +243,11 @@ class SpecReader {
     } else if (!clusterwide && !(minorAtLeast(minor, '1.16') && keys.some((key) => key.startsWith(NAMESPACE_LABEL_PREFIX)))) {
       scope = namespace;
     }
-    const workloads = normalized.reserved ? [] : index.workloads.filter((workload) => (scope === undefined || workload.namespace === scope) && ciliumSelectorMatches(selector, workload, index)).map(workloadId);
+    // A peer names one namespace (the policy's, or `k8s:io.kubernetes.pod.namespace: x`): only that namespace's
+    // workloads can match, which keeps the model linear in the size of the repository.
+    const namedNamespace = selector.matchLabels?.[POD_NAMESPACE_KEY];
+    const candidates = index.workloadsIn(scope ?? namedNamespace);
+    const workloads = normalized.reserved ? [] : candidates.filter((workload) => ciliumSelectorMatches(selector, workload, index)).map(workloadId);
     selector = { matchLabels: selector.matchLabels, matchExpressions: selector.matchExpressions };
     return { kind: 'endpoints', text: peerText(selector, scope, workloads, namespace), selector, ...(scope !== undefined ? { namespace: scope } : {}), reserved: normalized.reserved, workloads };
   }
@@ -384,8 +388,18 @@ function selectorKeys(selector: LabelSelector): string[] {
   return [...Object.keys(selector.matchLabels ?? {}), ...(selector.matchExpressions ?? []).map((requirement) => requirement.key)];
 }
 
-/** The labels Cilium gives a pod's identity: pod labels, its namespace, service account and namespace labels. */
+const labelsCache = new WeakMap<WorkloadInfo, { index: K8sIndex; labels: Record<string, string> }>();
+
+/** The labels Cilium gives a pod's identity: pod labels, its namespace, service account and namespace labels (computed once per workload and index). */
 export function ciliumLabels(workload: WorkloadInfo, index: K8sIndex): Record<string, string> {
+  const cached = labelsCache.get(workload);
+  if (cached && cached.index === index) return cached.labels;
+  const labels = computeCiliumLabels(workload, index);
+  labelsCache.set(workload, { index, labels });
+  return labels;
+}
+
+function computeCiliumLabels(workload: WorkloadInfo, index: K8sIndex): Record<string, string> {
   const labels: Record<string, string> = { ...workload.podLabels, [POD_NAMESPACE_KEY]: workload.namespace, [SERVICE_ACCOUNT_KEY]: workload.serviceAccountName };
   const namespaceLabels = { 'kubernetes.io/metadata.name': workload.namespace, ...(index.namespace(workload.namespace)?.labels ?? {}) };
   for (const [key, value] of Object.entries(namespaceLabels)) labels[`${NAMESPACE_LABEL_PREFIX}${key}`] = value;

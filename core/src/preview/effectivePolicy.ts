@@ -52,7 +52,10 @@ function summary(workload: WorkloadInfo, makeSource: ReturnType<typeof sourceMak
 /** The first workload with this `namespace/name` (a bare name is looked up in every namespace when unambiguous). */
 export function findWorkload(workspace: Workspace, id: string): WorkloadInfo | undefined {
   const index = k8sIndex(workspace);
-  if (id.includes('/')) return index.workloads.find((workload) => workloadId(workload) === id);
+  if (id.includes('/')) {
+    const slash = id.indexOf('/');
+    return index.workload(id.slice(0, slash), id.slice(slash + 1));
+  }
   const matches = index.workloads.filter((workload) => workload.name === id);
   return matches.length === 1 ? matches[0] : undefined;
 }
