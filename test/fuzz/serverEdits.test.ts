@@ -28,6 +28,7 @@ describe('server under random edits', () => {
   it(`survives ${EDITS} didChange edits and matches a fresh check after every batch`, async () => {
     const root = mkdtempSync(join(tmpdir(), 'meshlens-edits-'));
     const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin!.on('error', () => undefined);
     let exited = false;
     child.on('exit', () => (exited = true));
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -78,7 +79,7 @@ describe('server under random edits', () => {
     }
     expect(sent).toBeGreaterThanOrEqual(EDITS);
     await connection.sendRequest('shutdown');
-    connection.sendNotification('exit');
+    await connection.sendNotification('exit').catch(() => undefined);
     connection.dispose();
     child.kill();
   }, 120_000);

@@ -28,6 +28,8 @@ const sessions: Session[] = [];
 
 async function startServer(root: string, initializationOptions: object = {}, diagnosticCapability = false): Promise<Session> {
   const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // After `exit` the server closes its end; a late write must not become an unhandled EPIPE.
+  child.stdin!.on('error', () => undefined);
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published = new Map<string, Diagnostic[]>();
   const waiters: (() => void)[] = [];
@@ -75,7 +77,7 @@ afterEach(async () => {
   for (const session of sessions.splice(0)) {
     try {
       await session.connection.sendRequest('shutdown');
-      session.connection.sendNotification('exit');
+      await session.connection.sendNotification('exit').catch(() => undefined);
     } catch {
       // already gone
     }

@@ -64,6 +64,7 @@ function workspace(name: string): { root: string; releaseUri: string } {
 
 async function startServer(root: string, initializationOptions: object, download: boolean) {
   const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin!.on('error', () => undefined);
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   children.push({ connection, child });
   const published = new Map<string, Diagnostic[]>();
