@@ -5,12 +5,10 @@
  * fresh in-process check of the final text (incremental = full).
  */
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describe, expect, it } from 'vitest';
 import { defaultAnalysisOptions } from '../../core/src/options';
@@ -18,6 +16,7 @@ import { MeshlensService } from '../../core/src/service';
 import { toLspDiagnostic } from '../../server/src/convert';
 import { keyToUri } from '../../server/src/uris';
 import { stripAnnotations } from '../support/fixtureHarness';
+import { startLanguageServer } from '../support/lspClient';
 import { repoRoot } from '../support/repo';
 import { FUZZ_RUNS } from './fuzzSettings';
 
@@ -27,23 +26,14 @@ const BATCH = 50;
 describe('server under random edits', () => {
   it(`survives ${EDITS} didChange edits and matches a fresh check after every batch`, async () => {
     const root = mkdtempSync(join(tmpdir(), 'meshlens-edits-'));
-    const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdin!.on('error', () => undefined);
-    let exited = false;
-    child.on('exit', () => (exited = true));
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
-    connection.onRequest('client/registerCapability', () => null);
-    connection.onRequest('workspace/diagnostic/refresh', () => null);
-    connection.listen();
-    await connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: keyToUri(root),
-      workspaceFolders: [{ uri: keyToUri(root), name: 'edits' }],
+    const session = await startLanguageServer({
+      root,
       capabilities: { workspace: { configuration: true }, textDocument: { diagnostic: {} } },
       initializationOptions: { diagnosticMode: 'pull' },
     });
-    await connection.sendNotification('initialized', {});
+    const { connection } = session;
+    let exited = false;
+    session.process.on('exit', () => (exited = true));
 
     const file = join(root, 'policy.yaml');
     const uri = keyToUri(file);
@@ -78,9 +68,6 @@ describe('server under random edits', () => {
       expect(exited).toBe(false);
     }
     expect(sent).toBeGreaterThanOrEqual(EDITS);
-    await connection.sendRequest('shutdown');
-    await connection.sendNotification('exit').catch(() => undefined);
-    connection.dispose();
-    child.kill();
+    await session.stop();
   }, 120_000);
 });

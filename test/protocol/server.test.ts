@@ -5,85 +5,33 @@
  * from diagnostic data, hover and completion.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyToUri } from '../../server/src/uris';
-import { repoRoot } from '../support/repo';
+import { startLanguageServer, type LspSession } from '../support/lspClient';
 
 const BROKEN_POLICY = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web\nspec:\n  endpointSelector: {}\n  ingress:\n    - fromEndpoints:\n        - {}\n      toPort: []\n';
 
-interface Session {
-  connection: MessageConnection;
-  process: ChildProcess;
-  published: Map<string, Diagnostic[]>;
-  waitFor: (uri: string, predicate: (diagnostics: Diagnostic[]) => boolean) => Promise<Diagnostic[]>;
-}
+const sessions: LspSession[] = [];
 
-const sessions: Session[] = [];
-
-async function startServer(root: string, initializationOptions: object = {}, diagnosticCapability = false): Promise<Session> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  // After `exit` the server closes its end; a late write must not become an unhandled EPIPE.
-  child.stdin!.on('error', () => undefined);
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  const published = new Map<string, Diagnostic[]>();
-  const waiters: (() => void)[] = [];
-  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
-    published.set(params.uri, params.diagnostics);
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
-  connection.onRequest('client/registerCapability', () => null);
-  connection.onRequest('workspace/diagnostic/refresh', () => null);
-  connection.listen();
-  await connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: keyToUri(root),
-    workspaceFolders: [{ uri: keyToUri(root), name: 'test' }],
+async function startServer(root: string, initializationOptions: object = {}, diagnosticCapability = false): Promise<LspSession> {
+  const session = await startLanguageServer({
+    root,
+    initializationOptions,
     capabilities: {
       workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
       textDocument: diagnosticCapability ? { diagnostic: { dynamicRegistration: false } } : {},
     },
-    initializationOptions,
   });
-  await connection.sendNotification('initialized', {});
-  const session: Session = {
-    connection,
-    process: child,
-    published,
-    waitFor: (uri, predicate) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(published.get(uri))}`)), 15_000);
-        const check = () => {
-          const diagnostics = published.get(uri);
-          if (diagnostics && predicate(diagnostics)) {
-            clearTimeout(timer);
-            resolve(diagnostics);
-          } else waiters.push(check);
-        };
-        check();
-      }),
-  };
   sessions.push(session);
   return session;
 }
 
 afterEach(async () => {
-  for (const session of sessions.splice(0)) {
-    try {
-      await session.connection.sendRequest('shutdown');
-      await session.connection.sendNotification('exit').catch(() => undefined);
-    } catch {
-      // already gone
-    }
-    session.connection.dispose();
-    session.process.kill();
-  }
+  for (const session of sessions.splice(0)) await session.stop();
 });
 
 function workspaceWithPolicy(): { root: string; file: string } {

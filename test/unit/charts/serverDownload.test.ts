@@ -8,22 +8,21 @@
  * (`meshlens/trustChanged`) starts the download.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keyToUri } from '../../../server/src/uris';
+import { startLanguageServer, type LspSession } from '../../support/lspClient';
 import { repoRoot } from '../../support/repo';
 import { chartArchive, fluxManifests, startChartRepository, type ChartRepositoryServer } from './chartRepository';
 
 let scratch: string;
 let serverBundle: string;
 let repository: ChartRepositoryServer;
-const children: { connection: MessageConnection; child: ChildProcess }[] = [];
+const sessions: LspSession[] = [];
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'meshlens-server-charts-'));
@@ -38,18 +37,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  for (const { connection, child } of children.splice(0)) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    try {
-      await connection.sendRequest('shutdown');
-      await connection.sendNotification('exit');
-    } catch {
-      // already gone
-    }
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
-    connection.dispose();
-    child.kill();
-  }
+  for (const session of sessions.splice(0)) await session.stop();
   repository.requests.length = 0;
 });
 
@@ -62,41 +50,10 @@ function workspace(name: string): { root: string; releaseUri: string } {
   return { root, releaseUri: keyToUri(join(root, 'apps', 'podinfo.yaml')) };
 }
 
-async function startServer(root: string, initializationOptions: object, download: boolean) {
-  const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin!.on('error', () => undefined);
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  children.push({ connection, child });
-  const published = new Map<string, Diagnostic[]>();
-  const waiters: (() => void)[] = [];
-  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
-    published.set(params.uri, params.diagnostics);
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({ charts: { download } })));
-  connection.onRequest('client/registerCapability', () => null);
-  connection.listen();
-  await connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: keyToUri(root),
-    workspaceFolders: [{ uri: keyToUri(root), name: 'test' }],
-    capabilities: { workspace: { configuration: true } },
-    initializationOptions,
-  });
-  await connection.sendNotification('initialized', {});
-  const waitFor = (uri: string, predicate: (diagnostics: Diagnostic[]) => boolean) =>
-    new Promise<Diagnostic[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(published.get(uri))}`)), 15_000);
-      const check = () => {
-        const diagnostics = published.get(uri);
-        if (diagnostics && predicate(diagnostics)) {
-          clearTimeout(timer);
-          resolve(diagnostics);
-        } else waiters.push(check);
-      };
-      check();
-    });
-  return { connection, waitFor };
+async function startServer(root: string, initializationOptions: object, download: boolean): Promise<LspSession> {
+  const session = await startLanguageServer({ root, bundle: serverBundle, initializationOptions, settings: { charts: { download } } });
+  sessions.push(session);
+  return session;
 }
 
 const hasChartSchema = (diagnostics: Diagnostic[]) => diagnostics.some((diagnostic) => diagnostic.code === 'helm/chart-schema');
