@@ -8,28 +8,18 @@
 //   MESHLENS_E2E_SOURCE     if set, only findings with this source count
 //   MESHLENS_E2E_REQUIRED=1 turn a skip into a failure (for CI, where a silent skip proves nothing)
 import path from 'node:path';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { findE2eInstall, repoRoot, startVsCode, type ProblemRow, type VsCodeSession } from './harness';
+import { repoRoot, startVsCode, type ProblemRow, type VsCodeSession } from './harness';
+import { scenarioInput } from './scenarioSupport';
 
-const vsix = process.env.MESHLENS_VSIX;
+const input = scenarioInput('smoke');
+const vsix = input.vsix;
+const skipReason = input.skipReason;
 const workspaceFolder = path.resolve(
   process.env.MESHLENS_E2E_WORKSPACE ?? path.join(repoRoot, 'test', 'e2e', 'fixtures', 'smoke-workspace'),
 );
 const expectedSource = process.env.MESHLENS_E2E_SOURCE;
-
-const install = findE2eInstall();
-const skipReason = !vsix
-  ? 'MESHLENS_VSIX is not set (path to the packaged extension)'
-  : !existsSync(vsix)
-    ? `MESHLENS_VSIX points to a missing file: ${vsix}`
-    : 'missing' in install
-      ? install.missing
-      : undefined;
-if (skipReason && process.env.MESHLENS_E2E_REQUIRED === '1') {
-  throw new Error(`[e2e smoke] cannot run and MESHLENS_E2E_REQUIRED=1: ${skipReason}`);
-}
-if (skipReason) console.warn(`[e2e smoke] skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)('smoke: packaged extension in code-server', () => {
   let vscode: VsCodeSession;

@@ -49,19 +49,8 @@ export const ZTUNNEL_CONDITION_KEYS: ReadonlySet<string> = new Set(['source.ip',
 /** Fields only an HTTP filter can evaluate (dropped on plain TCP traffic). */
 export const HTTP_ONLY_SOURCE_FIELDS: ReadonlySet<string> = new Set(['requestPrincipals', 'notRequestPrincipals']);
 export const HTTP_ONLY_OPERATION_FIELDS: ReadonlySet<string> = L7_OPERATION_FIELDS;
-/** Source fields istiod's DENY warning counts as usable on TCP. */
-export const TCP_SOURCE_FIELDS: ReadonlySet<string> = new Set([
-  'principals',
-  'notPrincipals',
-  'namespaces',
-  'notNamespaces',
-  'serviceAccounts',
-  'notServiceAccounts',
-  'ipBlocks',
-  'notIpBlocks',
-  'remoteIpBlocks',
-  'notRemoteIpBlocks',
-]);
+/** Source fields istiod's DENY warning counts as usable on TCP: what ztunnel enforces, plus remote IP blocks. */
+export const TCP_SOURCE_FIELDS: ReadonlySet<string> = new Set([...ZTUNNEL_SOURCE_FIELDS, 'remoteIpBlocks', 'notRemoteIpBlocks']);
 
 /** Source fields and `when` keys that CUSTOM policies may not use, with istiod's name for them. */
 export const CUSTOM_FORBIDDEN_SOURCE_FIELDS: Readonly<Record<string, string>> = {

@@ -9,22 +9,9 @@ import { effectiveValues } from '../../../core/src/helm/effectiveValues';
 import { ciliumReleases } from '../../../core/src/helm/ciliumReleases';
 import { Workspace } from '../../../core/src/workspace/workspace';
 import type { Anchor } from '../../../core/src/rules/types';
+import { ciliumHelmRelease } from '../../support/manifests';
 
-const release = (valuesFrom: string, values: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: cilium
-  namespace: kube-system
-spec:
-  interval: 30m
-  chart:
-    spec:
-      chart: cilium
-      version: 1.16.5
-      sourceRef:
-        kind: HelmRepository
-        name: cilium
-${valuesFrom}${values}`;
+const release = (valuesFrom: string, values: string) => ciliumHelmRelease('1.16.5', `${valuesFrom}${values}`);
 
 const configMap = `apiVersion: v1
 kind: ConfigMap

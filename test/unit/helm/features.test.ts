@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { MeshlensService } from '../../../core/src/service';
 import { defaultAnalysisOptions } from '../../../core/src/options';
+import { ciliumHelmRelease } from '../../support/manifests';
 
 const options = defaultAnalysisOptions();
 
@@ -16,22 +17,7 @@ function withCursor(text: string): { text: string; offset: number } {
   return { text: text.slice(0, offset) + text.slice(offset + 2), offset };
 }
 
-const release = (version: string, values: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: cilium
-  namespace: kube-system
-spec:
-  interval: 30m
-  chart:
-    spec:
-      chart: cilium
-      version: ${version}
-      sourceRef:
-        kind: HelmRepository
-        name: cilium
-  values:
-${values}`;
+const release = (version: string, values: string) => ciliumHelmRelease(version, `  values:\n${values}`);
 
 function service(files: Record<string, string>, disk: Record<string, string> = {}): MeshlensService {
   const meshlens = new MeshlensService({ roots: ['/repo'], host: { readFile: (path) => disk[path] } });
