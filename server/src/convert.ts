@@ -11,6 +11,8 @@ import {
   MarkupKind,
   CompletionItemKind,
   InsertTextFormat,
+  InsertTextMode,
+  CompletionItemTag,
   type CodeAction,
   type CompletionItem,
   type Diagnostic as LspDiagnostic,
@@ -98,6 +100,9 @@ export function toLspCompletion(item: CoreCompletionItem, lines: LineIndex): Com
     documentation: item.documentation ? { kind: MarkupKind.Markdown, value: item.documentation } : undefined,
     sortText: item.sortText,
     insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    // Core writes multi-line insertions with absolute indentation; the editor must not indent them again.
+    insertTextMode: InsertTextMode.asIs,
+    tags: item.deprecated ? [CompletionItemTag.Deprecated] : undefined,
     textEdit: {
       range: { start: lines.positionAt(item.replaceStart), end: lines.positionAt(item.replaceEnd) },
       newText: item.insertText,

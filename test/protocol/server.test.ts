@@ -109,7 +109,14 @@ describe('language server over stdio', () => {
     expect(hover.contents.value).toContain('spec.ingress');
     const completion = (await session.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 9, character: 6 } })) as {
       label: string;
+      insertTextMode?: number;
+      textEdit: { newText: string };
     }[];
-    expect(completion.map((item) => item.label)).toContain('toPorts');
+    const toPorts = completion.find((item) => item.label === 'toPorts');
+    expect(toPorts).toBeDefined();
+    // A list key inserts its first item on the next line at absolute indentation (key column + 2),
+    // and says so (insertTextMode 1 = asIs) so the editor does not add the line's indentation again.
+    expect(toPorts!.textEdit.newText).toBe('toPorts:\n        - $0');
+    expect(toPorts!.insertTextMode).toBe(1);
   });
 });

@@ -28,6 +28,8 @@ export interface CompletionItem {
   replaceStart: number;
   replaceEnd: number;
   sortText?: string;
+  /** The key or value still works but is on its way out: shown struck through and offered last. */
+  deprecated?: boolean;
 }
 
 export interface CompletionRequest {
@@ -57,7 +59,15 @@ export function complete(workspace: Workspace, path: string, offset: number, opt
   // Schema keys and enums complete everywhere; an area's items come first and win on equal labels.
   const offered = new Set(items.map((item) => item.label));
   for (const item of schemaCompletions(request)) if (!offered.has(item.label)) items.push(item);
-  return items.slice(0, MAX_COMPLETION_ITEMS);
+  return lastIfDeprecated(items).slice(0, MAX_COMPLETION_ITEMS);
+}
+
+/** Deprecated items go after the others (stable otherwise), with a sort text that keeps them there. */
+function lastIfDeprecated(items: CompletionItem[]): CompletionItem[] {
+  if (!items.some((item) => item.deprecated)) return items;
+  const current = items.filter((item) => !item.deprecated);
+  const deprecated = items.filter((item) => item.deprecated).map((item) => ({ ...item, sortText: `~${item.sortText ?? item.label}` }));
+  return [...current, ...deprecated];
 }
 
 function identifyFromText(text: string): { apiVersion: string; kind: string } | undefined {
@@ -87,12 +97,14 @@ function schemaCompletions(request: CompletionRequest): CompletionItem[] {
     .map((name) => {
       const child = registry.schemaAt(identity, [...line.parentPath, name]);
       const dotted = prefix ? `${prefix}.${name}` : name;
+      const documentation = kindDescriptions[dotted];
       return {
         label: name,
         kind: 'property' as const,
         detail: typeLabel(child),
-        documentation: kindDescriptions[dotted],
-        insertText: keyInsertText(name, child, line.indent),
+        documentation,
+        insertText: keyInsertText(name, schemaShape(child), line.indent),
+        deprecated: documentation !== undefined && /^deprecated\b/i.test(documentation.trim()),
         snippet: true,
         replaceStart: line.wordStart,
         replaceEnd: line.wordEnd,
@@ -117,12 +129,22 @@ function typeLabel(schema: JsonSchema | undefined): string | undefined {
   return Array.isArray(schema.type) ? schema.type.join(' | ') : schema.type;
 }
 
-/** `name: ` for scalars, `name:\n<indent+2>` for maps, `name:\n<indent+2>- ` for lists. */
-export function keyInsertText(name: string, schema: JsonSchema | undefined, indent: number): string {
-  const childIndent = ' '.repeat(indent + 2);
+export type KeyShape = 'object' | 'array' | 'scalar';
+
+export function schemaShape(schema: JsonSchema | undefined): KeyShape {
   const type = Array.isArray(schema?.type) ? schema?.type[0] : schema?.type;
-  if (type === 'object') return `${name}:\n${childIndent}$0`;
-  if (type === 'array') return `${name}:\n${childIndent}- $0`;
+  return type === 'object' || type === 'array' ? type : 'scalar';
+}
+
+/**
+ * `name: ` for scalars, `name:\n<indent+2>` for maps, `name:\n<indent+2>- ` for lists.
+ * The indentation is absolute (the key's column + 2): the server sends these items with
+ * `insertTextMode: asIs`, so the editor must not add the line's indentation again.
+ */
+export function keyInsertText(name: string, shape: KeyShape, indent: number): string {
+  const childIndent = ' '.repeat(indent + 2);
+  if (shape === 'object') return `${name}:\n${childIndent}$0`;
+  if (shape === 'array') return `${name}:\n${childIndent}- $0`;
   return `${name}: $0`;
 }
 

@@ -9,11 +9,12 @@
  * it and memoized); results are capped; nothing throws.
  */
 
-import type { CompletionItem, CompletionProvider, CompletionRequest } from '../features/completion';
+import { keyInsertText, type CompletionItem, type CompletionProvider, type CompletionRequest } from '../features/completion';
 import type { AnalysisOptions } from '../options';
 import type { HoverProvider, HoverRequest, HoverResult } from '../features/hover';
 import { documentAt } from '../features/documentAt';
 import {
+  changesFor,
   childKeys,
   enumFor,
   keyHistory,
@@ -204,11 +205,13 @@ function ciliumCompletions(request: CompletionRequest, path: string[], version: 
         kind: 'property' as const,
         detail: `${type}${info.commented ? ' · commented out in values.yaml' : ''} · Cilium ${version.chartVersion}`,
         documentation: [info.description, info.default !== undefined && !info.commented ? `Default: ${shortJson(info.default)}` : undefined].filter(Boolean).join('\n\n') || undefined,
-        insertText: keyInsert(name, nested ? 'object' : typeIs(info.type, 'array') ? 'array' : 'scalar', line.indent),
+        insertText: keyInsertText(name, nested ? 'object' : typeIs(info.type, 'array') ? 'array' : 'scalar', line.indent),
         snippet: true,
         replaceStart: line.wordStart,
         replaceEnd: line.wordEnd,
         sortText: `${info.commented ? '1' : '0'}${name}`,
+        // A key the chart still reads but has announced as going away (no value condition: the key itself).
+        deprecated: changesFor(minor, [...path, name], undefined).some((change) => change.kind !== 'value'),
       };
     });
 }
@@ -226,7 +229,7 @@ function localChartCompletions(request: CompletionRequest, path: string[], chart
         kind: 'property' as const,
         detail: `chart ${chart.name ?? ''}`.trim(),
         documentation: chartDocComment(chart, [...path, name]),
-        insertText: keyInsert(name, shape, line.indent),
+        insertText: keyInsertText(name, shape, line.indent),
         snippet: true,
         replaceStart: line.wordStart,
         replaceEnd: line.wordEnd,
@@ -238,12 +241,6 @@ function typeIs(type: string | string[], wanted: string): boolean {
   return Array.isArray(type) ? type.includes(wanted) : type === wanted;
 }
 
-function keyInsert(name: string, shape: 'object' | 'array' | 'scalar', indent: number): string {
-  const child = ' '.repeat(indent + 2);
-  if (shape === 'object') return `${name}:\n${child}$0`;
-  if (shape === 'array') return `${name}:\n${child}- $0`;
-  return `${name}: $0`;
-}
 
 export const HELM_VALUES_HOVER: HoverProvider[] = [helmValuesHover];
 export const HELM_VALUES_COMPLETION: CompletionProvider[] = [helmValuesCompletion];

@@ -125,6 +125,17 @@ describe('completion of Cilium values', () => {
     expect(metrics.insertText).toMatch(/^metrics:\n/);
   });
 
+  it('tags keys the chart has deprecated and offers them after the current ones', () => {
+    // hubble.tls.server.cert/key are deprecated from 1.16 on (still read by the chart).
+    const items = completeAt(release('1.16.5', '    hubble:\n      tls:\n        server:\n          $0\n'));
+    const cert = items.find((item) => item.label === 'cert');
+    expect(cert?.deprecated).toBe(true);
+    const firstDeprecated = items.findIndex((item) => item.deprecated);
+    expect(firstDeprecated).toBeGreaterThan(0);
+    expect(items.slice(firstDeprecated).every((item) => item.deprecated)).toBe(true);
+    expect(items.slice(0, firstDeprecated).map((item) => item.label)).toContain('existingSecret');
+  });
+
   it('offers top-level keys of the resolved version and marks commented ones', () => {
     const items = completeAt(release('1.14.5', '    $0\n'));
     const labels = items.map((item) => item.label);
