@@ -351,7 +351,8 @@ function moveLocation<T extends Location>(location: T, offsetDelta: number, line
 }
 
 /** Removes findings that another finding at the same range supersedes (see RuleMeta.supersedes). */
-function dropSuperseded(findings: RawFinding[]): RawFinding[] {
+function dropSuperseded(all: RawFinding[]): RawFinding[] {
+  const findings = dropRepeated(all);
   const superseding = findings.filter((finding) => ruleById(finding.rule)?.meta.supersedes?.length);
   if (superseding.length === 0) return findings;
   return findings.filter(
@@ -364,6 +365,23 @@ function dropSuperseded(findings: RawFinding[]): RawFinding[] {
           ruleById(other.rule)!.meta.supersedes!.includes(finding.rule),
       ),
   );
+}
+
+/**
+ * Drops a finding that repeats an earlier one exactly (rule, range, message):
+ * content a `<<` merge key brings into several maps is checked in each of
+ * them, and lands on the same anchor text each time.
+ */
+function dropRepeated(findings: RawFinding[]): RawFinding[] {
+  if (findings.length < 2) return findings;
+  const seen = new Set<string>();
+  const kept = findings.filter((finding) => {
+    const key = `${finding.rule}\u0000${finding.range.start}\u0000${finding.range.end}\u0000${finding.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return kept.length === findings.length ? findings : kept;
 }
 
 export function docsUrl(options: AnalysisOptions, ruleId: string): string {

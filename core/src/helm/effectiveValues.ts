@@ -64,6 +64,22 @@ export interface EffectiveValues {
   sources: ValuesSource[];
   /** Sources whose content is unknown (Secrets, missing objects, unreadable files), with the reason. */
   unknownSources: string[];
+  /**
+   * Sources that exist but cannot be used (the values do not parse, are not a
+   * map, or the targetPath is not followed): each is a finding on its
+   * `valuesFrom` entry. `file` is the values file or ConfigMap that was read.
+   */
+  unreadableSources: UnreadableValuesSource[];
+}
+
+export interface UnreadableValuesSource {
+  /** The `valuesFrom` entry in the HelmRelease. */
+  entry: Anchor;
+  message: string;
+  /** 'error' when Flux fails on it too (no parse, not a map, missing generator file); 'info' when only meshlens cannot follow it. */
+  severity: 'error' | 'info';
+  /** Where the unusable values are written, when found. */
+  at?: Anchor;
 }
 
 export function effectiveValues(workspace: WorkspaceModel, helmRelease: IndexedDocument): EffectiveValues {
@@ -71,7 +87,7 @@ export function effectiveValues(workspace: WorkspaceModel, helmRelease: IndexedD
     try {
       return composeValues(workspace, helmRelease);
     } catch {
-      return buildEffective([], [], ['values could not be composed']);
+      return buildEffective([], [], ['values could not be composed'], []);
     }
   });
 }
@@ -88,12 +104,17 @@ function composeValues(workspace: WorkspaceModel, helmRelease: IndexedDocument):
   const spec = mapGet(helmRelease.parsed.root, 'spec');
   const pending: PendingWrites[] = [];
   const unknownSources: string[] = [];
+  const unreadableSources: UnreadableValuesSource[] = [];
   const valuesFrom = deref(mapGet(spec, 'valuesFrom'));
   const targetPathEntries: PendingWrites[] = [];
   if (valuesFrom?.type === 'seq') {
     for (const entry of valuesFrom.items) {
       const result = readValuesFromEntry(workspace, helmRelease, deref(entry));
       if (result.unknown) unknownSources.push(result.unknown);
+      if (result.unreadable && result.unknown) {
+        const entryAnchor: Anchor = { file: helmRelease.file, document: helmRelease.index, start: entry.start, end: entry.end };
+        unreadableSources.push({ entry: entryAnchor, message: result.unknown, severity: result.unreadable.severity, at: result.unreadable.at });
+      }
       if (result.pending) (result.pending.targetPath ? targetPathEntries : pending).push(result.pending);
     }
   }
@@ -106,12 +127,14 @@ function composeValues(workspace: WorkspaceModel, helmRelease: IndexedDocument):
   pending.push(...targetPathEntries);
   const sources = pending.map((entry) => entry.source);
   const writes = pending.flatMap((entry, sourceIndex) => entry.writes.map((write) => ({ ...write, sourceIndex })));
-  return buildEffective(sources, writes, unknownSources);
+  return buildEffective(sources, writes, unknownSources, unreadableSources);
 }
 
 interface EntryResult {
   pending?: PendingWrites;
   unknown?: string;
+  /** Set when the source exists but cannot be used (see `UnreadableValuesSource`). */
+  unreadable?: { at?: Anchor; severity: 'error' | 'info' };
 }
 
 function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocument, entry: YamlNode | undefined): EntryResult {
@@ -133,7 +156,7 @@ function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocu
   if (targetPath !== undefined && targetPathNode) {
     const segments = parseSetPath(targetPath);
     if (!segments || segments.some((segment) => typeof segment === 'number')) {
-      return { unknown: `${label}: targetPath "${targetPath}" is not followed (list indices or malformed path)` };
+      return { unknown: `${label}: targetPath "${targetPath}" is not followed (list indices or malformed path)`, unreadable: { severity: 'info' } };
     }
     const raw = found.scalarText;
     const keyAnchor: Anchor = { file: helmRelease.file, document: helmRelease.index, start: targetPathNode.start, end: targetPathNode.end };
@@ -146,9 +169,12 @@ function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocu
     }));
     return { pending: { source: { kind: 'targetPath', label: `${label} at targetPath ${targetPath}` }, writes, targetPath: true } };
   }
-  if (!found.text) return { unknown: `${label}: the values could not be read` };
+  if (!found.text) {
+    const reason = found.problem ?? 'the values could not be read';
+    return { unknown: `${label}: ${reason}`, unreadable: { at: found.valueAnchor, severity: found.problemSeverity ?? 'error' } };
+  }
   if (found.text.root && found.text.root.type !== 'map') {
-    return { unknown: `${label}: the data is not a YAML map` };
+    return { unknown: `${label}: the data is not a YAML map`, unreadable: { at: found.valueAnchor, severity: 'error' } };
   }
   return { pending: { source: { kind: found.kind, label, text: found.text }, writes: treeWrites(found.text), targetPath: false } };
 }
@@ -156,6 +182,9 @@ function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocu
 interface FoundData {
   kind: 'ConfigMap' | 'generated-file';
   text?: ValuesText;
+  /** Why `text` is missing, when the data was found. */
+  problem?: string;
+  problemSeverity?: 'error' | 'info';
   scalarText: string;
   valueAnchor: Anchor;
 }
@@ -170,11 +199,19 @@ function findConfigMapData(workspace: WorkspaceModel, helmRelease: IndexedDocume
       if (!scalar || scalar.type !== 'scalar') continue;
       const valueAnchor: Anchor = { file: configMap.file, document: configMap.index, start: scalar.start, end: scalar.end };
       const { values, parsed } = embeddedValuesText(configMap.file, configMap.index, configMap.parsed.text, scalar);
-      const usable = !parsed.problems.some((problem) => problem.code === 'yaml/syntax');
-      return { kind: 'ConfigMap', text: usable ? values : undefined, scalarText: scalar.text, valueAnchor };
+      const problem = unusableReason(parsed.problems, values);
+      return { kind: 'ConfigMap', text: problem ? undefined : values, problem, scalarText: scalar.text, valueAnchor };
     }
   }
   return generatedData(workspace, helmRelease, name, key);
+}
+
+/** Why parsed values cannot be used (a syntax error, with its line in the values text), or undefined. */
+function unusableReason(problems: readonly { code: string; start: number; message: string }[], values: ValuesText): string | undefined {
+  const broken = problems.find((problem) => problem.code === 'yaml/syntax' || problem.code === 'yaml/too-deep');
+  if (!broken) return undefined;
+  const line = values.text.slice(0, broken.start).split('\n').length;
+  return `the values do not parse (line ${line} of the values: ${broken.message})`;
 }
 
 function dataPair(root: YamlNode | undefined, key: string): YamlPair | undefined {
@@ -198,12 +235,16 @@ function generatedData(workspace: WorkspaceModel, helmRelease: IndexedDocument, 
         if (!file) continue;
         const values = loadYamlFile(workspace, kustomization.path, file);
         const first = values?.yaml.documents[0];
-        if (!values || !first) return { kind: 'generated-file', scalarText: '', valueAnchor: { file: kustomization.path, document: document.index, start: generator.start, end: generator.end } };
-        const usable = !first.parsed.problems.some((problem) => problem.code === 'yaml/syntax');
+        const generatorAnchor: Anchor = { file: kustomization.path, document: document.index, start: generator.start, end: generator.end };
+        if (!values) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${file}" cannot be read`, valueAnchor: generatorAnchor };
+        if (values.yaml.skipped) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${file}" is not analysed (${values.yaml.skipped.code})`, problemSeverity: 'info', valueAnchor: generatorAnchor };
+        if (!first) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${file}" is empty`, valueAnchor: generatorAnchor };
         const text = directValuesText(values.path, 0, first.parsed.text, first.parsed.root);
+        const problem = unusableReason(first.parsed.problems, text);
         return {
           kind: 'generated-file',
-          text: usable ? text : undefined,
+          text: problem ? undefined : text,
+          problem,
           scalarText: first.parsed.text,
           valueAnchor: { file: values.path, document: 0, start: 0, end: first.parsed.text.length },
         };
@@ -253,7 +294,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function buildEffective(sources: ValuesSource[], writes: ValuesWrite[], unknownSources: string[]): EffectiveValues {
+function buildEffective(sources: ValuesSource[], writes: ValuesWrite[], unknownSources: string[], unreadableSources: UnreadableValuesSource[]): EffectiveValues {
   // Merge source by source; a write that replaces a map with a non-map cuts earlier writes below it.
   let value: Record<string, unknown> = {};
   const bySource = new Map<number, ValuesWrite[]>();
@@ -292,6 +333,7 @@ function buildEffective(sources: ValuesSource[], writes: ValuesWrite[], unknownS
     entries: () => surviving,
     sources,
     unknownSources,
+    unreadableSources,
   };
 }
 
@@ -333,4 +375,20 @@ export function valueAtPath(values: unknown, path: readonly string[]): unknown {
     current = current[segment];
   }
   return current;
+}
+
+/**
+ * Files that some HelmRelease reads as values through `valuesFrom` (values
+ * files of a `configMapGenerator` and ConfigMaps), whether or not they parse.
+ */
+export function valuesInputFiles(workspace: WorkspaceModel): ReadonlySet<string> {
+  return workspace.derive('helm/values-input-files', (model) => {
+    const files = new Set<string>();
+    for (const release of model.byKind('HelmRelease')) {
+      const values = effectiveValues(model, release);
+      for (const source of values.sources) if (source.text && source.text.file !== release.file) files.add(source.text.file);
+      for (const unreadable of values.unreadableSources) if (unreadable.at && unreadable.at.file !== release.file) files.add(unreadable.at.file);
+    }
+    return files;
+  });
 }

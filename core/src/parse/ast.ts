@@ -30,6 +30,12 @@ export interface YamlScalar extends NodeBase {
 export interface YamlPair {
   key: YamlNode;
   value: YamlNode;
+  /**
+   * Set on pairs a `<<` merge key brings into a map (see `parseDocument.ts`):
+   * key and value are the merged map's own nodes, so their offsets point at
+   * the anchor's source text. Such pairs follow the map's written pairs.
+   */
+  merged?: true;
 }
 
 export interface YamlMap extends NodeBase {
@@ -115,7 +121,16 @@ export function scalarString(node: YamlNode | undefined): string | undefined {
   return target.value === null ? undefined : String(target.value);
 }
 
-/** Visits every node depth-first with its path; aliases are not followed. */
+/** True for a `<<` merge-key pair (a plain `<<` key); its content is reached through the merged pairs. */
+export function isMergeKeyPair(pair: YamlPair): boolean {
+  return pair.key.type === 'scalar' && pair.key.text === '<<' && pair.key.style === 'plain';
+}
+
+/**
+ * Visits every node depth-first with its path; aliases are not followed.
+ * Merged pairs are visited as the map's own keys; the `<<` pair's value is
+ * not descended into, so merged content is visited once per map that uses it.
+ */
 export function walk(
   node: YamlNode,
   visit: (node: YamlNode, path: (string | number)[], parentPair?: YamlPair) => void | 'skip',
@@ -125,6 +140,7 @@ export function walk(
   if (visit(node, path, parentPair) === 'skip') return;
   if (node.type === 'map') {
     for (const pair of node.pairs) {
+      if (isMergeKeyPair(pair)) continue;
       const key = pair.key.type === 'scalar' ? pair.key.text : '?';
       walk(pair.value, visit, [...path, key], pair);
     }

@@ -7,6 +7,14 @@
  *
  * Never throws: a syntax error becomes a `SyntaxProblem` at the place js-yaml
  * stopped, and the document has no tree (`root` undefined).
+ *
+ * Merge keys (`<<: *base`, `<<: [*a, *b]`) are resolved here, once, so every
+ * rule sees merged keys as the map's own: each key a merge brings in (and the
+ * map does not write itself) is appended as a pair marked `merged`, sharing
+ * the anchor's key and value nodes (ranges point at the anchor's text). The
+ * pairs are shared, never copied, and at most `MAX_MERGED_PAIRS` are added
+ * per document; past that the document's plain value exceeds the alias
+ * budget too and `yaml/alias-expansion` reports it.
  */
 
 import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, COLLECTION_STYLE } from 'js-yaml';
@@ -22,6 +30,8 @@ export interface ParsedChunk {
 }
 
 export const MAX_NESTING_DEPTH = 200;
+/** Bound on pairs added by merge keys in one document (alias-bomb guard). */
+export const MAX_MERGED_PAIRS = 100_000;
 
 const STYLE_NAMES: Record<number, ScalarStyle> = {
   [SCALAR_STYLE.PLAIN]: 'plain',
@@ -79,6 +89,7 @@ interface OpenMap {
 
 class TreeBuilder {
   nodeCount = 0;
+  private mergedPairs = 0;
   private readonly anchors = new Map<string, YamlNode>();
   /** End of the last node seen, for placing empty scalars (which have no offsets). */
   private lastEnd = 0;
@@ -246,7 +257,41 @@ class TreeBuilder {
     }
     node.end = Math.max(end, node.start);
     this.lastEnd = Math.max(this.lastEnd, node.end - this.offset);
+    if (node.type === 'map') this.resolveMergeKeys(node);
   }
+
+  /**
+   * Appends the pairs `<<` entries bring in. YAML merge order: written keys
+   * win, then the sources in list order (an earlier source wins). A source
+   * is a map or an alias of one; anything else is ignored, as Kubernetes'
+   * YAML decoder would fail on it anyway. Sources are closed nodes, so the
+   * map being closed is never among their pairs: the result stays acyclic.
+   */
+  private resolveMergeKeys(node: YamlMap): void {
+    const merges = node.pairs.filter((pair) => pair.key.type === 'scalar' && pair.key.text === '<<' && pair.key.style === 'plain');
+    if (merges.length === 0) return;
+    const present = new Set<string>();
+    for (const pair of node.pairs) if (pair.key.type === 'scalar' && !(pair.key.text === '<<' && pair.key.style === 'plain')) present.add(pair.key.text);
+    for (const merge of merges) {
+      const value = followAlias(merge.value);
+      const sources = value?.type === 'seq' ? value.items.map(followAlias) : [value];
+      for (const source of sources) {
+        if (source?.type !== 'map' || source === node) continue;
+        for (const pair of source.pairs) {
+          if (pair.key.type !== 'scalar' || (pair.key.text === '<<' && pair.key.style === 'plain') || present.has(pair.key.text)) continue;
+          if (++this.mergedPairs > MAX_MERGED_PAIRS) return;
+          present.add(pair.key.text);
+          node.pairs.push({ key: pair.key, value: pair.value, merged: true });
+        }
+      }
+    }
+  }
+}
+
+function followAlias(node: YamlNode | undefined): YamlNode | undefined {
+  let current = node;
+  for (let hops = 0; current?.type === 'alias' && hops < 32; hops++) current = current.target;
+  return current?.type === 'alias' ? undefined : current;
 }
 
 function trimTrailingBreaks(source: string, start: number, end: number): number {

@@ -41,6 +41,8 @@ function convert(node: YamlNode, state: { remaining: number }, depth: number): u
     case 'map': {
       const result: Record<string, unknown> = {};
       for (const pair of node.pairs) {
+        // Merged pairs repeat what the `<<` entry brings in; `mergeInto` applies it with the budget counted once.
+        if (pair.merged) continue;
         const key = keyString(pair.key);
         if (key === '<<' && pair.key.type === 'scalar' && pair.key.style === 'plain') {
           mergeInto(result, convert(pair.value, state, depth + 1));

@@ -14,6 +14,7 @@ import { parseDocumentChunk } from './parseDocument';
 import { splitDocuments } from './splitDocuments';
 import { toValue } from './toValue';
 import { parseSuppressions, type Suppressions } from './suppressions';
+import { documentShowsGoTemplating, isTemplatePath } from './goTemplate';
 
 export interface ParsedDocument {
   /** The document's text; the cache key of everything derived from it. */
@@ -23,6 +24,12 @@ export interface ParsedDocument {
   readonly nodeCount: number;
   /** Plain value with aliases expanded (computed once, bounded). */
   value(): { value: unknown; exceeded: boolean };
+  /**
+   * True when the document does not parse because it is a Go/Helm template
+   * (see `goTemplate.ts`): its syntax errors are not reported, a hint says it
+   * is not analysed.
+   */
+  goTemplate(): boolean;
 }
 
 export interface YamlDocument {
@@ -44,6 +51,8 @@ export interface YamlFile {
 
 export interface ParseOptions {
   maxFileBytes: number;
+  /** The file's workspace path: files in a chart's `templates/` folder or `.tpl` files are templates as a whole. */
+  path?: string;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -73,6 +82,7 @@ export class DocumentParseCache {
 export function createParsedDocument(text: string): ParsedDocument {
   const chunk = parseDocumentChunk(text);
   let converted: { value: unknown; exceeded: boolean } | undefined;
+  let template: boolean | undefined;
   return {
     text,
     root: chunk.root,
@@ -81,6 +91,10 @@ export function createParsedDocument(text: string): ParsedDocument {
     value() {
       converted ??= toValue(chunk.root);
       return converted;
+    },
+    goTemplate() {
+      template ??= chunk.problems.some((problem) => problem.code === 'yaml/syntax') && documentShowsGoTemplating(text);
+      return template;
     },
   };
 }
@@ -100,7 +114,7 @@ export function parseYamlFile(
     index: chunk.index,
     parsed: cache.get(chunk.text),
   }));
-  if (looksLikeGoTemplate(text, documents)) {
+  if (isTemplatePath(options.path) && looksLikeGoTemplate(text, documents)) {
     return {
       text,
       lineIndex,
@@ -127,10 +141,10 @@ function skipReason(text: string, options: ParseOptions): YamlFile['skipped'] {
 }
 
 /**
- * Helm chart templates are not YAML until rendered. Template actions inside
- * strings and block scalars (common in values that pass templates through)
- * parse fine and are analysed; a file with `{{` that does not parse is a
- * template and is skipped rather than reported as broken YAML.
+ * Helm chart templates are not YAML until rendered. In a chart's template
+ * files, template actions inside strings and block scalars parse fine and
+ * are analysed; such a file with `{{` that does not parse is skipped as a
+ * whole. Elsewhere the decision is per document (`ParsedDocument.goTemplate`).
  */
 function looksLikeGoTemplate(text: string, documents: YamlDocument[]): boolean {
   if (text.indexOf('{{') === -1) return false;

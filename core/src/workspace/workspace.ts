@@ -119,7 +119,7 @@ export class Workspace implements WorkspaceModel {
   setFile(path: string, text: string): boolean {
     const existing = this.fileMap.get(path);
     if (existing && existing.text === text) return false;
-    const yaml = parseYamlFile(text, this.parseCache, { maxFileBytes: this.parseOptionsSource().maxFileBytes });
+    const yaml = parseYamlFile(text, this.parseCache, { maxFileBytes: this.parseOptionsSource().maxFileBytes, path });
     // Documents whose text and place did not change keep their identity and
     // index entry (same objects), so unchanged documents compare equal cheaply.
     // Index entries are matched by place: a file may repeat a document's text.

@@ -8,6 +8,7 @@ import { obsoleteValue } from './obsoleteValue';
 import { unknownValueKey } from './unknownValueKey';
 import { valueNotAllowed } from './valueNotAllowed';
 import { valueType } from './valueType';
+import { valuesSourceUnreadable } from './valuesSourceUnreadable';
 
 export const HELM_RULES: readonly Rule[] = [
   unknownValueKey,
@@ -17,4 +18,5 @@ export const HELM_RULES: readonly Rule[] = [
   incompatibleValues,
   chartVersionAssumed,
   chartSchema,
+  valuesSourceUnreadable,
 ];

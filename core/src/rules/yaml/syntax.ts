@@ -7,6 +7,7 @@ export const syntax: Rule = {
     severity: 'error',
     title: 'YAML syntax error',
     anyDocument: true,
+    crossFile: true,
     docs: {
       summary: 'The document is not valid YAML; the error is shown where the parser stopped.',
       why: 'Flux cannot apply a document it cannot parse, and the whole Kustomization fails to build. Other documents of the same file are still checked.',

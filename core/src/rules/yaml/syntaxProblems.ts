@@ -1,19 +1,32 @@
 /**
  * Shared check for the YAML-level rules: reports the parser's problems of one
- * code. Syntax problems are reported only for documents that mention one of
- * our API groups, so meshlens adds no noise to YAML files it does not own
- * (another YAML tool reports those).
+ * code for documents meshlens is responsible for, and stays quiet on YAML it
+ * does not own (another YAML tool reports those).
+ *
+ * Responsibility (`reportsSyntaxOf`):
+ * - syntax errors (`yaml/syntax`, `yaml/too-deep`) in every document of a
+ *   file that holds any Kubernetes manifest (any apiVersion/kind), of a
+ *   kustomization file, or of a values file a HelmRelease reads;
+ * - the other YAML problems in documents of our API groups, as before.
+ * A document that is a Go/Helm template (`ParsedDocument.goTemplate`) gets no
+ * syntax finding; `yaml/file-skipped` says it is not analysed.
  */
 
 import type { SyntaxProblem } from '../../parse/ast';
+import { isKustomizationPath, looksLikeKubernetesManifest } from '../../parse/manifestText';
+import { valuesInputFiles } from '../../helm/effectiveValues';
 import { mentionsOwnedGroup, OWNED_GROUPS } from '../../resources/identify';
 import type { RuleContext } from '../types';
+
+/** Parse failures: reported for every relevant document, not only our kinds. */
+const PARSE_FAILURES: ReadonlySet<SyntaxProblem['code']> = new Set(['yaml/syntax', 'yaml/too-deep']);
 
 export function reportSyntaxProblems(context: RuleContext, code: SyntaxProblem['code']): void {
   const problems = context.document.problems.filter((problem) => problem.code === code);
   if (problems.length === 0) return;
+  if (code === 'yaml/syntax' && context.document.goTemplate()) return;
   const owned = context.resource ? OWNED_GROUPS.has(context.resource.group) : mentionsOwnedGroup(context.document.text);
-  if (!owned) return;
+  if (!owned && !(PARSE_FAILURES.has(code) && fileIsOurs(context))) return;
   for (const problem of problems) {
     context.report(problem, problem.message, {
       related: problem.related
@@ -21,4 +34,12 @@ export function reportSyntaxProblems(context: RuleContext, code: SyntaxProblem['
         : undefined,
     });
   }
+}
+
+/** Does the file hold a manifest or kustomization, or is it read as Helm values? */
+function fileIsOurs(context: RuleContext): boolean {
+  if (looksLikeKubernetesManifest(context.document.text) || isKustomizationPath(context.file)) return true;
+  const documents = context.workspace.fileDocuments(context.file);
+  if (documents.some((document) => document !== context.document && looksLikeKubernetesManifest(document.text))) return true;
+  return valuesInputFiles(context.workspace).has(context.file);
 }

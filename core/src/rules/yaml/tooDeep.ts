@@ -7,6 +7,7 @@ export const tooDeep: Rule = {
     severity: 'warning',
     title: 'YAML nested too deeply to analyse',
     anyDocument: true,
+    crossFile: true,
     docs: {
       summary: 'The document nests collections more deeply than meshlens analyses (a guard against hostile input).',
       why: 'No real manifest nests this deep; such input is usually generated or hostile. The document is skipped, the rest of the file is checked.',
