@@ -6,7 +6,8 @@
  *   templates as a whole (`isTemplatePath`);
  * - by structure, per document: a document that does not parse and holds a
  *   template action (`{{`) in plain YAML text — not in a comment, a quoted
- *   string or a block scalar, where YAML keeps it as text
+ *   string or a block scalar, where YAML keeps it as text — or an action
+ *   whose own quotes break a quoted string (`"{{ f "." }}"`)
  *   (`documentShowsGoTemplating`).
  *
  * Invariant: a `{{` that YAML reads as text never makes a document a
@@ -38,11 +39,24 @@ export function documentShowsGoTemplating(text: string): boolean {
       blockIndent = -1;
     }
     if (content === '' || content.startsWith('#')) continue;
-    const unquoted = stripComment(line.replace(QUOTED, '""'));
-    if (unquoted.includes('{{')) return true;
+    let actionCrossesQuotes = false;
+    const unquoted = stripComment(
+      line.replace(QUOTED, (quoted) => {
+        // `"{{ f .X "." }}"`: the action's own quotes end the string early, so the action spans quotes.
+        if (count(quoted, '{{') !== count(quoted, '}}')) actionCrossesQuotes = true;
+        return '""';
+      }),
+    );
+    if (actionCrossesQuotes || unquoted.includes('{{')) return true;
     if (BLOCK_SCALAR_START.test(unquoted.trimEnd())) blockIndent = indent;
   }
   return false;
+}
+
+function count(text: string, needle: string): number {
+  let total = 0;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) total++;
+  return total;
 }
 
 /** Cuts a trailing `# comment` (a `#` at the line start or after whitespace). */
