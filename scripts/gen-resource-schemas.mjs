@@ -690,6 +690,92 @@ function buildNodeProfile() {
   return { apiVersion: 'meshlens.dev/v1alpha1', kind: 'NodeProfile', schema };
 }
 
+const LABEL_MAP = { type: 'object', additionalProperties: { type: 'string' } };
+
+function buildWorkloads() {
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    additionalProperties: false,
+    properties: {
+      apiVersion: { type: 'string', const: 'meshlens.dev/v1alpha1' },
+      kind: { type: 'string', const: 'Workloads' },
+      metadata: objectMetaSchema({ nameRequired: true }),
+      spec: {
+        type: 'object',
+        required: ['workloads'],
+        additionalProperties: false,
+        properties: {
+          workloads: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'labels'],
+              additionalProperties: false,
+              properties: {
+                name: { type: 'string', minLength: 1 },
+                namespace: { type: 'string', minLength: 1 },
+                kind: { type: 'string', enum: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Job', 'CronJob'] },
+                labels: LABEL_MAP,
+                serviceAccount: { type: 'string', minLength: 1 },
+                replaces: { type: 'string', minLength: 1 },
+                gateway: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+  return { apiVersion: 'meshlens.dev/v1alpha1', kind: 'Workloads', schema };
+}
+
+function buildPolicyTest() {
+  const endpoint = { type: 'string', minLength: 1 };
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    additionalProperties: false,
+    properties: {
+      apiVersion: { type: 'string', const: 'meshlens.dev/v1alpha1' },
+      kind: { type: 'string', const: 'PolicyTest' },
+      metadata: objectMetaSchema({ nameRequired: true }),
+      spec: {
+        type: 'object',
+        required: ['cases'],
+        additionalProperties: false,
+        properties: {
+          cluster: { type: 'string', minLength: 1 },
+          cases: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['from', 'to', 'port', 'expect'],
+              additionalProperties: false,
+              properties: {
+                name: { type: 'string' },
+                from: endpoint,
+                to: endpoint,
+                port: { type: 'integer', minimum: 1, maximum: 65535 },
+                protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] },
+                method: { type: 'string', minLength: 1 },
+                path: { type: 'string', minLength: 1 },
+                host: { type: 'string', minLength: 1 },
+                headers: LABEL_MAP,
+                expect: { type: 'string', enum: ['allow', 'deny'] },
+                cluster: { type: 'string', minLength: 1 },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+  return { apiVersion: 'meshlens.dev/v1alpha1', kind: 'PolicyTest', schema };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hover descriptions (our own words). Keys are dotted paths without array indices.
 
@@ -907,6 +993,35 @@ const KUSTOMIZATION_DESCRIPTIONS = {
   'spec.suspend': 'Stop reconciling until set back to false.',
 };
 
+const WORKLOADS_DESCRIPTIONS = {
+  spec: 'Workloads the effective-policy preview should know about, beyond what the repository declares or implies.',
+  'spec.workloads': 'Pod classes: each is one workload with its namespace, pod labels and service account.',
+  'spec.workloads.name': 'Workload name; with the namespace it is how simulate and effective refer to it.',
+  'spec.workloads.namespace': 'Namespace the pods run in; defaults to the namespace of this document.',
+  'spec.workloads.kind': 'Kind of the controller that creates the pods (for display).',
+  'spec.workloads.labels': 'Labels the pods carry; policies select the workload by these.',
+  'spec.workloads.serviceAccount': 'Service account of the pods (their Istio identity and Cilium service-account label).',
+  'spec.workloads.replaces': 'namespace/name of an inferred workload this entry corrects; the inferred one is dropped.',
+  'spec.workloads.gateway': 'The pods are an Istio gateway (Envoy) that enforces AuthorizationPolicies selecting it.',
+};
+
+const POLICY_TEST_DESCRIPTIONS = {
+  spec: 'Connections and requests with the verdict the policies in the repository must give; run with meshlens test.',
+  'spec.cluster': 'Cluster the cases are about, for repositories with several clusters.',
+  'spec.cases': 'Each case is one connection or request and its expected verdict.',
+  'spec.cases.name': 'Short name shown in test reports.',
+  'spec.cases.from': 'Client: namespace/name of a workload, namespace/label=value,... for a label set, or an entity (world, host, cluster), a CIDR or an FQDN.',
+  'spec.cases.to': 'Server: namespace/name of a workload, namespace/label=value,... for a label set, or an entity, a CIDR or an FQDN.',
+  'spec.cases.port': 'Destination port, 1 to 65535.',
+  'spec.cases.protocol': 'TCP (default), UDP or SCTP.',
+  'spec.cases.method': 'HTTP method of the request (makes the case an HTTP request).',
+  'spec.cases.path': 'HTTP path of the request (makes the case an HTTP request).',
+  'spec.cases.host': 'HTTP host (authority) of the request.',
+  'spec.cases.headers': 'HTTP request headers, name to value.',
+  'spec.cases.expect': 'The verdict the case must get: allow or deny.',
+  'spec.cases.cluster': 'Cluster of this case, overriding spec.cluster.',
+};
+
 const NODE_PROFILE_DESCRIPTIONS = {
   'metadata.name': 'Name of the profile; referenced when checking policies against a node.',
   spec: 'Facts about one kind of node, used to check kernel feature needs.',
@@ -929,6 +1044,8 @@ function buildDescriptions(documents) {
     HelmRelease: HELM_RELEASE_DESCRIPTIONS,
     Kustomization: KUSTOMIZATION_DESCRIPTIONS,
     NodeProfile: NODE_PROFILE_DESCRIPTIONS,
+    Workloads: WORKLOADS_DESCRIPTIONS,
+    PolicyTest: POLICY_TEST_DESCRIPTIONS,
     ...SOURCE_DESCRIPTIONS,
   };
   return structuredClone(descriptions);
@@ -968,7 +1085,7 @@ const serialize = (value) => `${JSON.stringify(canonicalize(value), null, 1)}\n`
 
 function generate(upstream) {
   const products = [buildCilium(upstream), buildIstio(upstream), buildFlux(upstream)];
-  const documents = [...products.flatMap((product) => product.documents), buildNodeProfile()];
+  const documents = [...products.flatMap((product) => product.documents), buildNodeProfile(), buildWorkloads(), buildPolicyTest()];
   documents.sort((a, b) => (a.apiVersion === b.apiVersion ? a.kind.localeCompare(b.kind) : a.apiVersion.localeCompare(b.apiVersion)));
 
   const files = new Map();
@@ -992,7 +1109,7 @@ function generate(upstream) {
   }
   files.set('descriptions.json', serialize(descriptions));
 
-  const generatedFrom = [...products.map((product) => product.summary), 'NodeProfile written by hand'].join(', ');
+  const generatedFrom = [...products.map((product) => product.summary), 'NodeProfile, Workloads and PolicyTest written by hand'].join(', ');
   // Entries keep their sorted order; serialize() only sorts object keys.
   files.set('index.json', serialize({ generatedFrom, entries }));
   return files;

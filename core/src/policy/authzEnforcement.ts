@@ -28,8 +28,11 @@ export interface ZtunnelBinding {
 
 /** Pods that Istio gateways (ingress, egress, Gateway-API, waypoint) run as: Envoy, not ztunnel. */
 export function isGatewayWorkload(workload: WorkloadInfo): boolean {
+  // Workloads the preview infers or users declare say so themselves (an Envoy Gateway proxy carries the Gateway API label but is no Istio gateway).
+  const origin = (workload as { origin?: { gateway?: boolean } }).origin;
+  if (origin) return origin.gateway === true;
   const labels = workload.podLabels;
-  return 'gateway.networking.k8s.io/gateway-name' in labels || labels.istio === 'ingressgateway' || labels.istio === 'egressgateway';
+  return 'istio.io/gateway-name' in labels || 'gateway.networking.k8s.io/gateway-name' in labels || labels.istio === 'ingressgateway' || labels.istio === 'egressgateway';
 }
 
 function isAmbientWorkload(workload: WorkloadInfo, index: K8sIndex): boolean {

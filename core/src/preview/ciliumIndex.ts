@@ -23,8 +23,9 @@ import { deref, mapGet, mapGetPair, scalarString, type YamlNode } from '../parse
 import { clusterCiliumContext, minorAtLeast } from '../policy/ciliumContext';
 import { parseCnp, scalarText, type CnpPeerField, type CnpPortRule, type CnpRule, type CnpSpec } from '../policy/cnpModel';
 import type { AnalysisOptions } from '../options';
-import { k8sIndex, readLabelSelector, type K8sIndex, type LabelSelector, type LabelSelectorRequirement, type WorkloadInfo } from '../workspace/k8sIndex';
+import { readLabelSelector, type K8sIndex, type LabelSelector, type LabelSelectorRequirement, type WorkloadInfo } from '../workspace/k8sIndex';
 import type { Workspace } from '../workspace/workspace';
+import { previewIndex } from './workloads/previewIndex';
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumPeer, CiliumPort, HttpRuleView, L7View, SourceRef } from './model';
 import { sourceMaker, type SourceMaker } from './sources';
 
@@ -75,7 +76,7 @@ export function ciliumPolicyIndex(workspace: Workspace, options: AnalysisOptions
 
 function buildIndex(workspace: Workspace, options: AnalysisOptions): CiliumPolicyIndex {
   const minor = clusterCiliumContext(workspace, options).minor;
-  const index = k8sIndex(workspace);
+  const index = previewIndex(workspace);
   const makeSource = sourceMaker(workspace);
   const specs: CiliumSpecEntry[] = [];
   for (const kind of ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']) {

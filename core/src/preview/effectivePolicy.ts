@@ -12,8 +12,9 @@
 
 import { deref, mapGet, scalarString } from '../parse/ast';
 import type { AnalysisOptions } from '../options';
-import { k8sIndex, type K8sIndex, type WorkloadInfo } from '../workspace/k8sIndex';
+import type { K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
 import type { Workspace } from '../workspace/workspace';
+import { previewIndex } from './workloads/previewIndex';
 import { ciliumPolicyIndex, subjectMatches, workloadId } from './ciliumIndex';
 import { ciliumViewFor } from './ciliumEffective';
 import { istioPolicyIndex, type IstioPolicyEntry } from './istioIndex';
@@ -24,7 +25,7 @@ import { sourceMaker } from './sources';
 export { workloadId };
 
 export function listWorkloads(workspace: Workspace): WorkloadSummary[] {
-  const index = k8sIndex(workspace);
+  const index = previewIndex(workspace);
   const makeSource = sourceMaker(workspace);
   const seen = new Set<string>();
   const result: WorkloadSummary[] = [];
@@ -51,7 +52,7 @@ function summary(workload: WorkloadInfo, makeSource: ReturnType<typeof sourceMak
 
 /** The first workload with this `namespace/name` (a bare name is looked up in every namespace when unambiguous). */
 export function findWorkload(workspace: Workspace, id: string): WorkloadInfo | undefined {
-  const index = k8sIndex(workspace);
+  const index = previewIndex(workspace);
   if (id.includes('/')) {
     const slash = id.indexOf('/');
     return index.workload(id.slice(0, slash), id.slice(slash + 1));
@@ -67,7 +68,7 @@ export function effectivePolicy(workspace: Workspace, id: string, options: Analy
 }
 
 function compute(workspace: Workspace, workload: WorkloadInfo, options: AnalysisOptions): EffectivePolicy {
-  const index = k8sIndex(workspace);
+  const index = previewIndex(workspace);
   const makeSource = sourceMaker(workspace);
   return {
     workload: summary(workload, makeSource),
@@ -135,7 +136,7 @@ export function workloadAt(workspace: Workspace, file: string, offset: number, o
   if (!yamlFile) return undefined;
   const documentIndex = yamlFile.yaml.documents.findIndex((document) => offset >= document.start && offset <= document.end);
   if (documentIndex === -1) return undefined;
-  const index = k8sIndex(workspace);
+  const index = previewIndex(workspace);
   const own = index.workloads.find((workload) => workload.source.file === file && workload.source.document === documentIndex);
   if (own) return workloadId(own);
   for (const spec of ciliumPolicyIndex(workspace, options).specs) {

@@ -14,8 +14,11 @@ import type { CodeLensItem, CodeLensProvider } from '../features/codeLens';
 import type { HoverProvider } from '../features/hover';
 import type { AnalysisOptions } from '../options';
 import { nodeAtPath } from '../parse/ast';
-import { k8sIndex, type K8sIndex, type WorkloadInfo } from '../workspace/k8sIndex';
+import type { K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
 import type { Workspace, WorkspaceFile } from '../workspace/workspace';
+import { previewIndex } from './workloads/previewIndex';
+import { originOf } from './workloads/inferredWorkloads';
+import { explainNoMatch } from './workloads/nearMatches';
 import { ciliumPolicyIndex, subjectMatches, workloadId, type CiliumSpecEntry } from './ciliumIndex';
 import { decidePort, peerCoversWorkload } from './ciliumEffective';
 import { effectivePolicy, workloadsOfAuthz } from './effectivePolicy';
@@ -111,6 +114,21 @@ function firstPeerWorkload(peer: CiliumPeer, index: K8sIndex): WorkloadInfo | un
   return index.workloads.find((workload) => workloadId(workload) === peer.workloads[0]);
 }
 
+/** ` (inferred from HelmRelease media/jellyfin)` when the first selected workload is not declared. */
+function inferredNote(workloads: WorkloadInfo[]): string {
+  const origin = workloads[0] ? originOf(workloads[0]) : undefined;
+  if (!origin) return '';
+  return origin.inferred ? ` (inferred from ${origin.from})` : ` (from ${origin.from})`;
+}
+
+/** The subject matches nothing: say what it would select and why nothing does. */
+function noSubjectMatch(spec: CiliumSpecEntry, index: K8sIndex): string {
+  const subject = spec.subject;
+  if (!subject) return 'no workload (a host policy or a spec without endpointSelector)';
+  if (subject.reserved) return 'no workload (only reserved identities, which are Cilium\'s own, not pods)';
+  return `no workload: ${explainNoMatch(subject.selector, subject.namespace, index)}`;
+}
+
 function selectedWorkloads(spec: CiliumSpecEntry, index: K8sIndex): WorkloadInfo[] {
   return index.workloads.filter((workload) => subjectMatches(spec.subject, workload, index));
 }
@@ -120,7 +138,7 @@ function fileStart(file: WorkspaceFile, source: SourceRef | { document: number; 
 }
 
 function ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): CodeLensItem[] {
-  const index = k8sIndex(workspace);
+  const index = previewIndex(workspace);
   const items: CodeLensItem[] = [];
   for (const spec of ciliumPolicyIndex(workspace, options).specs) {
     if (spec.file !== file.path) continue;
@@ -129,7 +147,8 @@ function ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: Analys
     const head = spec.source.rule.includes('specs[') ? fileStart(file, spec.source) : fileStart(file, { document: spec.document, start: file.yaml.documents[spec.document]?.parsed.root?.start ?? 0 });
     const model = first ? effectivePolicy(workspace, workloadId(first), options) : undefined;
     const directions = model ? (['ingress', 'egress'] as const).filter((direction) => spec.sections.some((section) => section.direction === direction)).map((direction) => `${direction} ${model.cilium[direction].defaultDeny ? 'default-deny' : 'not default-deny'}`) : [];
-    items.push({ start: head, end: head, title: truncate(`selects ${listNames(workloads.map((workload) => shortName(workloadId(workload), spec.policyNamespace)), 3)}${directions.length ? ` · ${directions.join(' · ')}` : ''}`), command: command(first && workloadId(first)) });
+    const selects = workloads.length > 0 ? `selects ${listNames(workloads.map((workload) => shortName(workloadId(workload), spec.policyNamespace)), 3)}${inferredNote(workloads)}` : `selects ${noSubjectMatch(spec, index)}`;
+    items.push({ start: head, end: head, title: truncate(`${selects}${directions.length ? ` · ${directions.join(' · ')}` : ''}`), command: command(first && workloadId(first)) });
     if (!first || !model) continue;
     const more = workloads.length > 1 ? ` (+${workloads.length - 1} more selected)` : '';
     const seen = new Set<number>();
@@ -186,7 +205,7 @@ function istioRuleTitle(workload: WorkloadInfo, rule: IstioRuleView, seen: RuleA
 }
 
 function istioLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): CodeLensItem[] {
-  const index = k8sIndex(workspace);
+  const index = previewIndex(workspace);
   const istio = istioPolicyIndex(workspace, options);
   const items: CodeLensItem[] = [];
   for (const policy of istio.policies) {
@@ -195,7 +214,7 @@ function istioLenses(workspace: Workspace, file: WorkspaceFile, options: Analysi
     const first = workloads[0];
     const model = first ? effectivePolicy(workspace, workloadId(first), options) : undefined;
     const head = fileStart(file, { document: policy.source.document, start: file.yaml.documents[policy.source.document]?.parsed.root?.start ?? 0 });
-    items.push({ start: head, end: head, title: truncate(policyTitle(policy, workloads, model)), command: command(first && workloadId(first)) });
+    items.push({ start: head, end: head, title: truncate(policyTitle(policy, workloads, model, index, istio.rootNamespace)), command: command(first && workloadId(first)) });
     if (!first || !model) continue;
     for (const rule of policy.rules) {
       const at = fileStart(file, rule.source);
@@ -205,12 +224,19 @@ function istioLenses(workspace: Workspace, file: WorkspaceFile, options: Analysi
   return items;
 }
 
-function policyTitle(policy: IstioPolicyEntry, workloads: WorkloadInfo[], model: EffectivePolicy | undefined): string {
-  const names = listNames(workloads.map((workload) => shortName(workloadId(workload), policy.namespace)), 3);
+function policyTitle(policy: IstioPolicyEntry, workloads: WorkloadInfo[], model: EffectivePolicy | undefined, index: K8sIndex, rootNamespace: string): string {
+  const names = workloads.length > 0 ? `${listNames(workloads.map((workload) => shortName(workloadId(workload), policy.namespace)), 3)}${inferredNote(workloads)}` : `no workload: ${noAuthzMatch(policy, index, rootNamespace)}`;
   const where = model ? model.istio.points.filter((point) => rulesOrPolicyAt(point, policy)).map((point) => point.point) : [];
   const enforced = model && where.length === 0 ? ` · not enforced for ${model.workload.name} (${model.istio.mode})` : where.length > 0 ? ` · enforced by ${where.join(' + ')}` : '';
   const shape = !policy.hasRules && policy.action === 'ALLOW' ? ' · allows nothing' : '';
   return `${policy.action}${policy.dryRun ? ' (dry-run)' : ''} · applies to ${names}${enforced}${shape}`;
+}
+
+function noAuthzMatch(policy: IstioPolicyEntry, index: K8sIndex, rootNamespace: string): string {
+  const scope = policy.scope;
+  if (scope.kind === 'selector') return explainNoMatch({ matchLabels: scope.matchLabels }, scope.inRootNamespace || policy.namespace === rootNamespace ? undefined : policy.namespace, index);
+  if (scope.kind === 'targetRefs') return `no workload behind ${scope.refs.map((ref) => `${ref.kind} ${ref.name}`).join(', ')}`;
+  return explainNoMatch({}, scope.kind === 'namespace' ? policy.namespace : undefined, index);
 }
 
 function rulesOrPolicyAt(point: EffectivePolicy['istio']['points'][number], policy: IstioPolicyEntry): boolean {
@@ -269,7 +295,7 @@ function isRuleKey(key: string): boolean {
 }
 
 function ciliumRuleHover(workspace: Workspace, file: WorkspaceFile, documentIndex: number, rule: { start: number; end: number }, options: AnalysisOptions): string | undefined {
-  const index = k8sIndex(workspace);
+  const index = previewIndex(workspace);
   const lines: string[] = [];
   for (const spec of ciliumPolicyIndex(workspace, options).specs) {
     if (spec.file !== file.path || spec.document !== documentIndex) continue;
@@ -280,10 +306,14 @@ function ciliumRuleHover(workspace: Workspace, file: WorkspaceFile, documentInde
     if (ruleEntries.length === 0) continue;
     const workloads = selectedWorkloads(spec, index);
     if (workloads.length === 0) {
-      lines.push(`**Selects no workload** of this workspace; the rule has no effect here.`);
+      lines.push(`**Selects no workload** the repository declares or implies (${noSubjectMatch(spec, index)}); add the pods to a \`Workloads\` document if they come from elsewhere.`);
       continue;
     }
     lines.push(`**Effective result** (${spec.label}, Cilium ${ciliumPolicyIndex(workspace, options).minor}):`, '');
+    for (const workload of workloads.slice(0, MAX_HOVER_WORKLOADS)) {
+      const origin = originOf(workload);
+      if (origin) lines.push(`- _${workload.name}: ${origin.inferred ? 'inferred' : 'declared'} from ${origin.from} (${origin.how})_`);
+    }
     for (const workload of workloads.slice(0, MAX_HOVER_WORKLOADS)) {
       const model = effectivePolicy(workspace, workloadId(workload), options);
       if (!model) continue;
@@ -300,12 +330,12 @@ function ciliumRuleHover(workspace: Workspace, file: WorkspaceFile, documentInde
 }
 
 function istioRuleHover(workspace: Workspace, file: WorkspaceFile, documentIndex: number, ruleIndex: number | undefined, options: AnalysisOptions): string | undefined {
-  const index = k8sIndex(workspace);
+  const index = previewIndex(workspace);
   const istio = istioPolicyIndex(workspace, options);
   const policy = istio.policies.find((candidate) => candidate.source.file === file.path && candidate.source.document === documentIndex);
   if (!policy) return undefined;
   const workloads = workloadsOfAuthz(policy, index, istio.rootNamespace);
-  if (workloads.length === 0) return `**Applies to no workload** of this workspace.`;
+  if (workloads.length === 0) return `**Applies to no workload** the repository declares or implies (${noAuthzMatch(policy, index, istio.rootNamespace)}).`;
   const rules = ruleIndex === undefined ? policy.rules : policy.rules.filter((rule) => rule.index === ruleIndex);
   const lines = [`**Effective result** (${policy.action} ${policy.namespace}/${policy.name}):`, ''];
   for (const workload of workloads.slice(0, MAX_HOVER_WORKLOADS)) {

@@ -30,7 +30,7 @@ import { shortLocation } from './sources';
 export const TRUST_DOMAIN = 'cluster.local';
 
 export function istioModeOf(workload: WorkloadInfo, index: K8sIndex): { mode: IstioView['mode']; reason: string } {
-  if (isGatewayWorkload(workload)) return { mode: 'gateway', reason: 'an Istio gateway pod (Envoy); gateway policies are not modelled here' };
+  if (isGatewayWorkload(workload)) return { mode: 'gateway', reason: 'an Istio gateway (Envoy): AuthorizationPolicies that select it are enforced there, at L7' };
   const namespace = index.namespace(workload.namespace);
   const podMode = workload.podLabels['istio.io/dataplane-mode'];
   if (podMode === 'ambient') return { mode: 'ambient', reason: 'pod label istio.io/dataplane-mode=ambient' };
@@ -123,6 +123,7 @@ export function istioViewFor(workload: WorkloadInfo, policies: IstioPolicyIndex,
   const root = policies.rootNamespace;
   const workloadPolicies = policies.policies.filter((policy) => appliesToWorkload(policy, workload, root));
   if (mode === 'sidecar') return { mode, modeReason: reason, points: [pointView('sidecar', workloadPolicies, 'client')] };
+  if (mode === 'gateway') return { mode, modeReason: reason, points: [pointView('gateway', workloadPolicies, 'client')] };
   if (mode !== 'ambient') return { mode, modeReason: reason, points: [] };
   const waypoint = waypointOf(workload, index);
   if (!waypoint) return { mode, modeReason: reason, points: [pointView('ztunnel', workloadPolicies, 'client')] };

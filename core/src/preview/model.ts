@@ -138,7 +138,7 @@ export interface CiliumView {
 
 // ---------------------------------------------------------------- Istio
 
-export type IstioPoint = 'sidecar' | 'ztunnel' | 'waypoint';
+export type IstioPoint = 'sidecar' | 'ztunnel' | 'waypoint' | 'gateway';
 
 /** One `from.source`, `to.operation` entry: field → values (`not*` fields kept under their own names). */
 export type IstioClause = Record<string, string[]>;

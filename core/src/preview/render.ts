@@ -104,7 +104,7 @@ function denyText(deny: CiliumDenyEntry): string {
 }
 
 function renderIstioPoint(out: Lines, point: IstioPointView): void {
-  const title = point.point === 'waypoint' ? 'Waypoint (L7)' : point.point === 'ztunnel' ? 'ztunnel (L4 only)' : 'Sidecar';
+  const title = point.point === 'waypoint' ? 'Waypoint (L7)' : point.point === 'ztunnel' ? 'ztunnel (L4 only)' : point.point === 'gateway' ? 'Gateway (L7)' : 'Sidecar';
   out.heading(3, title);
   if (point.sourceIdentity === 'waypoint') out.item(0, 'the source identity here is the waypoint, not the client');
   const rule = (label: string, view: IstioRuleView) => {

@@ -15,8 +15,9 @@
  */
 
 import type { AnalysisOptions } from '../options';
-import { k8sIndex } from '../workspace/k8sIndex';
+
 import type { Workspace } from '../workspace/workspace';
+import { previewIndex } from './workloads/previewIndex';
 import { decidePort, workloadCovers, type CiliumPortDecision } from './ciliumEffective';
 import { containerPorts, effectivePolicy, findWorkload } from './effectivePolicy';
 import { ciliumHttpRuleMatches, type HttpRequest } from './httpMatch';
@@ -38,7 +39,7 @@ export interface SimulateQuery {
   headers?: Record<string, string>;
 }
 
-export type SimulateLayerName = 'cilium-l3l4' | 'cilium-l7' | 'istio-ztunnel' | 'istio-waypoint' | 'istio-sidecar';
+export type SimulateLayerName = 'cilium-l3l4' | 'cilium-l7' | 'istio-ztunnel' | 'istio-waypoint' | 'istio-sidecar' | 'istio-gateway';
 
 export interface SimulateLayer {
   layer: SimulateLayerName;
@@ -71,7 +72,7 @@ export function simulateRequest(workspace: Workspace, query: SimulateQuery, opti
   if (!Number.isInteger(query.port) || query.port < 1 || query.port > 65535) return { error: `port must be 1–65535, not ${query.port}` };
   const clientModel = effectivePolicy(workspace, query.from, options)!;
   const serverModel = effectivePolicy(workspace, query.to, options)!;
-  const index = k8sIndex(workspace);
+  const index = previewIndex(workspace);
   const protocol = (query.protocol ?? 'TCP').toUpperCase();
   const named = containerPorts(workspace, server);
   const http: HttpRequest = { method: query.method, path: query.path, host: query.host, headers: query.headers };
@@ -84,7 +85,7 @@ export function simulateRequest(workspace: Workspace, query: SimulateQuery, opti
   if (egress.allowed && ingress.allowed && (egress.l7 !== 'none' || ingress.l7 !== 'none')) layers.push(l7Layer(egress, ingress, http, isHttp, query.port));
 
   const clientMode = istioModeOf(client, index).mode;
-  const inMesh = clientMode === 'sidecar' || clientMode === 'ambient';
+  const inMesh = clientMode === 'sidecar' || clientMode === 'ambient' || clientMode === 'gateway';
   const clientIdentity: Omit<IstioRequest, 'http'> = {
     ...(inMesh ? { principal: `${TRUST_DOMAIN}/ns/${client.namespace}/sa/${client.serviceAccountName}`, namespace: client.namespace, serviceAccount: `${client.namespace}/${client.serviceAccountName}` } : {}),
     port: query.port,

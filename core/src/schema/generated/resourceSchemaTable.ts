@@ -9,22 +9,24 @@ import schema5 from '../../../../schemas/resources/kustomize.toolkit.fluxcd.io_v
 import schema6 from '../../../../schemas/resources/kustomize.toolkit.fluxcd.io_v1beta1_kustomization.json';
 import schema7 from '../../../../schemas/resources/kustomize.toolkit.fluxcd.io_v1beta2_kustomization.json';
 import schema8 from '../../../../schemas/resources/meshlens.dev_v1alpha1_nodeprofile.json';
-import schema9 from '../../../../schemas/resources/security.istio.io_v1_authorizationpolicy.json';
-import schema10 from '../../../../schemas/resources/security.istio.io_v1beta1_authorizationpolicy.json';
-import schema11 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1_bucket.json';
-import schema12 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1_gitrepository.json';
-import schema13 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1_helmchart.json';
-import schema14 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1_helmrepository.json';
-import schema15 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1_ocirepository.json';
-import schema16 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta1_bucket.json';
-import schema17 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta1_gitrepository.json';
-import schema18 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta1_helmchart.json';
-import schema19 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta1_helmrepository.json';
-import schema20 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta2_bucket.json';
-import schema21 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta2_gitrepository.json';
-import schema22 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta2_helmchart.json';
-import schema23 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta2_helmrepository.json';
-import schema24 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta2_ocirepository.json';
+import schema9 from '../../../../schemas/resources/meshlens.dev_v1alpha1_policytest.json';
+import schema10 from '../../../../schemas/resources/meshlens.dev_v1alpha1_workloads.json';
+import schema11 from '../../../../schemas/resources/security.istio.io_v1_authorizationpolicy.json';
+import schema12 from '../../../../schemas/resources/security.istio.io_v1beta1_authorizationpolicy.json';
+import schema13 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1_bucket.json';
+import schema14 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1_gitrepository.json';
+import schema15 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1_helmchart.json';
+import schema16 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1_helmrepository.json';
+import schema17 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1_ocirepository.json';
+import schema18 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta1_bucket.json';
+import schema19 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta1_gitrepository.json';
+import schema20 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta1_helmchart.json';
+import schema21 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta1_helmrepository.json';
+import schema22 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta2_bucket.json';
+import schema23 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta2_gitrepository.json';
+import schema24 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta2_helmchart.json';
+import schema25 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta2_helmrepository.json';
+import schema26 from '../../../../schemas/resources/source.toolkit.fluxcd.io_v1beta2_ocirepository.json';
 
 export const RESOURCE_SCHEMAS: SchemaEntry[] = [
   { apiVersion: "cilium.io/v2", kind: "CiliumClusterwideNetworkPolicy", schema: schema0 as SchemaEntry['schema'] },
@@ -36,20 +38,22 @@ export const RESOURCE_SCHEMAS: SchemaEntry[] = [
   { apiVersion: "kustomize.toolkit.fluxcd.io/v1beta1", kind: "Kustomization", schema: schema6 as SchemaEntry['schema'], deprecated: "removed in Flux 2.7; use kustomize.toolkit.fluxcd.io/v1" },
   { apiVersion: "kustomize.toolkit.fluxcd.io/v1beta2", kind: "Kustomization", schema: schema7 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use kustomize.toolkit.fluxcd.io/v1" },
   { apiVersion: "meshlens.dev/v1alpha1", kind: "NodeProfile", schema: schema8 as SchemaEntry['schema'] },
-  { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", schema: schema9 as SchemaEntry['schema'] },
-  { apiVersion: "security.istio.io/v1beta1", kind: "AuthorizationPolicy", schema: schema10 as SchemaEntry['schema'] },
-  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "Bucket", schema: schema11 as SchemaEntry['schema'] },
-  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", schema: schema12 as SchemaEntry['schema'] },
-  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "HelmChart", schema: schema13 as SchemaEntry['schema'] },
-  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "HelmRepository", schema: schema14 as SchemaEntry['schema'] },
-  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "OCIRepository", schema: schema15 as SchemaEntry['schema'] },
-  { apiVersion: "source.toolkit.fluxcd.io/v1beta1", kind: "Bucket", schema: schema16 as SchemaEntry['schema'], deprecated: "removed in Flux 2.7; use source.toolkit.fluxcd.io/v1" },
-  { apiVersion: "source.toolkit.fluxcd.io/v1beta1", kind: "GitRepository", schema: schema17 as SchemaEntry['schema'], deprecated: "removed in Flux 2.7; use source.toolkit.fluxcd.io/v1" },
-  { apiVersion: "source.toolkit.fluxcd.io/v1beta1", kind: "HelmChart", schema: schema18 as SchemaEntry['schema'], deprecated: "removed in Flux 2.7; use source.toolkit.fluxcd.io/v1" },
-  { apiVersion: "source.toolkit.fluxcd.io/v1beta1", kind: "HelmRepository", schema: schema19 as SchemaEntry['schema'], deprecated: "removed in Flux 2.7; use source.toolkit.fluxcd.io/v1" },
-  { apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "Bucket", schema: schema20 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use source.toolkit.fluxcd.io/v1" },
-  { apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "GitRepository", schema: schema21 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use source.toolkit.fluxcd.io/v1" },
-  { apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "HelmChart", schema: schema22 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use source.toolkit.fluxcd.io/v1" },
-  { apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "HelmRepository", schema: schema23 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use source.toolkit.fluxcd.io/v1" },
-  { apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "OCIRepository", schema: schema24 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use source.toolkit.fluxcd.io/v1" },
+  { apiVersion: "meshlens.dev/v1alpha1", kind: "PolicyTest", schema: schema9 as SchemaEntry['schema'] },
+  { apiVersion: "meshlens.dev/v1alpha1", kind: "Workloads", schema: schema10 as SchemaEntry['schema'] },
+  { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", schema: schema11 as SchemaEntry['schema'] },
+  { apiVersion: "security.istio.io/v1beta1", kind: "AuthorizationPolicy", schema: schema12 as SchemaEntry['schema'] },
+  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "Bucket", schema: schema13 as SchemaEntry['schema'] },
+  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", schema: schema14 as SchemaEntry['schema'] },
+  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "HelmChart", schema: schema15 as SchemaEntry['schema'] },
+  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "HelmRepository", schema: schema16 as SchemaEntry['schema'] },
+  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "OCIRepository", schema: schema17 as SchemaEntry['schema'] },
+  { apiVersion: "source.toolkit.fluxcd.io/v1beta1", kind: "Bucket", schema: schema18 as SchemaEntry['schema'], deprecated: "removed in Flux 2.7; use source.toolkit.fluxcd.io/v1" },
+  { apiVersion: "source.toolkit.fluxcd.io/v1beta1", kind: "GitRepository", schema: schema19 as SchemaEntry['schema'], deprecated: "removed in Flux 2.7; use source.toolkit.fluxcd.io/v1" },
+  { apiVersion: "source.toolkit.fluxcd.io/v1beta1", kind: "HelmChart", schema: schema20 as SchemaEntry['schema'], deprecated: "removed in Flux 2.7; use source.toolkit.fluxcd.io/v1" },
+  { apiVersion: "source.toolkit.fluxcd.io/v1beta1", kind: "HelmRepository", schema: schema21 as SchemaEntry['schema'], deprecated: "removed in Flux 2.7; use source.toolkit.fluxcd.io/v1" },
+  { apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "Bucket", schema: schema22 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use source.toolkit.fluxcd.io/v1" },
+  { apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "GitRepository", schema: schema23 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use source.toolkit.fluxcd.io/v1" },
+  { apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "HelmChart", schema: schema24 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use source.toolkit.fluxcd.io/v1" },
+  { apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "HelmRepository", schema: schema25 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use source.toolkit.fluxcd.io/v1" },
+  { apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "OCIRepository", schema: schema26 as SchemaEntry['schema'], deprecated: "removed in Flux 2.8; use source.toolkit.fluxcd.io/v1" },
 ];
