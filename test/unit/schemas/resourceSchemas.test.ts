@@ -112,6 +112,17 @@ const examplesByKind: Record<string, JsonObject> = {
       postBuild: { substitute: { cluster_name: 'prod' } },
     },
   },
+  Workloads: {
+    metadata: { name: 'extra' },
+    spec: { workloads: [{ name: 'argocd-server', namespace: 'argocd', kind: 'Deployment', labels: { 'app.kubernetes.io/name': 'argocd-server' }, serviceAccount: 'argocd-server', replaces: 'argocd/argocd', gateway: false }] },
+  },
+  PolicyTest: {
+    metadata: { name: 'shop' },
+    spec: {
+      cluster: 'production',
+      cases: [{ name: 'web reads orders', from: 'shop/web', to: 'shop/app.kubernetes.io/name=api', port: 8080, protocol: 'TCP', method: 'GET', path: '/orders', host: 'api', headers: { 'x-user': 'a' }, expect: 'allow', cluster: 'production' }],
+    },
+  },
   NodeProfile: {
     metadata: { name: 'ubuntu-22-04-workers' },
     spec: {
