@@ -15,3 +15,15 @@ export { statusLine, type FileStatus } from './features/status';
 export type { HoverResult } from './features/hover';
 export { LineIndex, type Position } from './text/lineIndex';
 export type { WorkspaceHost } from './workspace/workspace';
+export {
+  compareFindings,
+  comparePolicies,
+  effectiveModels,
+  renderReviewMarkdown,
+  renderReviewText,
+  reviewCounts,
+  type ImpactChange,
+  type PolicyImpact,
+  type Review,
+  type ReviewFinding,
+} from './review/index';

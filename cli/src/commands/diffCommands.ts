@@ -1,0 +1,357 @@
+/**
+ * `meshlens diff`: what a change does, for pull-request review.
+ *
+ *   meshlens diff [paths...] --base REF        compare the working tree with a git revision
+ *   meshlens diff [paths...] --base-dir DIR    compare with a checked-out copy of the base
+ *
+ * Both revisions are analysed the same way as `meshlens check`; the report has
+ * the findings the change introduces and fixes (unchanged ones are not
+ * repeated) and the policy impact per workload (see `core/src/review`).
+ *
+ * The base of `--base REF` is read with `git ls-tree`/`git cat-file` into a
+ * temporary directory (regular files only, size-capped; symlinks are left
+ * out), which is removed afterwards. Nothing in the user's repository or its
+ * `.git` is written.
+ *
+ * Exit codes: 0 when nothing matches `--fail-on`, 1 when something does,
+ * 2 on usage errors (unknown revision, not a git repository, …).
+ */
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import {
+  ALL_RULES,
+  compareFindings,
+  comparePolicies,
+  effectiveModels,
+  renderReviewMarkdown,
+  renderReviewText,
+  type AnalysisOptions,
+  type Review,
+  type ReviewFinding,
+} from '../../../core/src/index';
+import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
+import type { ExtraCommand } from '../commands';
+import { formatSarif } from '../formats/sarif';
+import { loadWorkspace, optionsFromFlags, VERSION, type CliIo } from '../main';
+
+const DIFF_FLAGS = ['base', 'base-dir', 'format', 'fail-on', 'output', 'cilium-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'no-schema', 'max-file-size', 'help'];
+const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
+const FAIL_ON = ['widened', 'narrowed', 'allow-all', 'dns', 'error', 'warning', 'findings', 'none'] as const;
+/** Base files larger than this are left out, like the workspace scan does. */
+const MAX_BASE_FILE_BYTES = 4 * 1024 * 1024;
+
+const DIFF_HELP = `Usage:
+  meshlens diff [paths...] (--base REF | --base-dir DIR) [--format text|json|markdown|sarif]
+                [--fail-on LIST] [--output FILE]
+      what the change from the base to the working tree does: findings introduced and
+      fixed, and the policy impact per workload (what is newly allowed or denied, per
+      layer, direction, port and L7 rule, with the lines that cause it)
+  --base REF        a git revision of the repository holding the paths (e.g. origin/main)
+  --base-dir DIR    a directory holding the base revision (same layout as the paths' repository)
+  --format          text (default), json, markdown (GitHub job summary / PR comment with a
+                    Mermaid graph of the changed edges), sarif (introduced findings on changed lines)
+  --fail-on LIST    comma-separated: widened, narrowed, allow-all, dns, error, warning, findings,
+                    none (default: error = an introduced error finding)
+  Options of check: --cilium-version --kernel --istio-version --istio-root-namespace --rule --no-schema
+  Exit codes: 0 nothing matched --fail-on, 1 something did, 2 usage error
+`;
+
+export const DIFF_COMMANDS: ExtraCommand[] = [
+  {
+    name: 'diff',
+    usage: 'diff [paths] --base REF',
+    summary: 'findings introduced/fixed and policy impact of a change (for PR review)',
+    run: (args, io) => {
+      if (args.flags.has('help')) {
+        io.stdout(DIFF_HELP);
+        return 0;
+      }
+      return diffCommand(args, io);
+    },
+  },
+];
+
+interface Revision {
+  /** Directory whose layout mirrors the repository root. */
+  root: string;
+  /** The paths to analyse, inside `root`. */
+  paths: string[];
+}
+
+function diffCommand(args: ParsedArgs, io: CliIo): number {
+  checkKnownFlags(args, DIFF_FLAGS);
+  const format = flag(args, 'format') ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be ${FORMATS.join(', ')}, not "${format}"`);
+  const failOn = (flag(args, 'fail-on') ?? 'error').split(',').map((item) => item.trim());
+  for (const item of failOn) if (!(FAIL_ON as readonly string[]).includes(item)) throw new UsageError(`--fail-on takes ${FAIL_ON.join(', ')}; got "${item}"`);
+  const baseRef = flag(args, 'base');
+  const baseDir = flag(args, 'base-dir');
+  if ((baseRef === undefined) === (baseDir === undefined)) throw new UsageError('give exactly one of --base REF and --base-dir DIR');
+  const options = optionsFromFlags(args);
+  const headPaths = (args.positionals.length ? args.positionals : ['.']).map((path) => resolve(path));
+  for (const path of headPaths) {
+    try {
+      statSync(path);
+    } catch {
+      throw new UsageError(`no such file or directory: ${path}`);
+    }
+  }
+
+  let cleanup: (() => void) | undefined;
+  try {
+    let headRoot: string;
+    let base: Revision;
+    let changedLines: Map<string, Set<number> | 'all'>;
+    if (baseRef !== undefined) {
+      headRoot = gitTopLevel(headPaths[0]);
+      const relativePaths = headPaths.map((path) => toPosix(relative(headRoot, realpathSync(path))));
+      if (relativePaths.some((path) => path.startsWith('..'))) throw new UsageError('every path must be inside the same git repository');
+      const materialized = materializeRevision(headRoot, baseRef, relativePaths);
+      cleanup = materialized.cleanup;
+      base = { root: materialized.root, paths: relativePaths.map((path) => join(materialized.root, path || '.')) };
+      changedLines = gitChangedLines(headRoot, ['diff', '-U0', '--no-color', '--no-ext-diff', baseRef, '--', ...relativePaths.map((path) => path || '.')]);
+      // Files git does not track yet are new as a whole.
+      const untracked = git(headRoot, ['ls-files', '-z', '--others', '--exclude-standard', '--', ...relativePaths.map((path) => path || '.')]).toString();
+      for (const path of untracked.split('\0')) if (path) changedLines.set(path, 'all');
+    } else {
+      const baseRoot = resolve(baseDir!);
+      try {
+        if (!statSync(baseRoot).isDirectory()) throw new Error('not a directory');
+      } catch {
+        throw new UsageError(`--base-dir: not a directory: ${baseDir}`);
+      }
+      headRoot = commonRoot(headPaths);
+      const relativePaths = headPaths.map((path) => toPosix(relative(headRoot, path)));
+      base = { root: baseRoot, paths: relativePaths.map((path) => join(baseRoot, path || '.')) };
+      changedLines = directoryChangedLines(baseRoot, headRoot);
+    }
+
+    const head = analyse({ root: headRoot, paths: headPaths }, options);
+    const before = analyse(base, options);
+    const review: Review = {
+      baseLabel: baseRef ?? toPosix(baseDir!),
+      headLabel: 'working tree',
+      findings: compareFindings(before.findings, head.findings),
+      impact: comparePolicies(before.models, head.models),
+    };
+    // Sources of the base revision are shown with their repository-relative path.
+    const shown = JSON.parse(JSON.stringify(review), (key, value) => (key === 'file' && typeof value === 'string' ? displayPath(value, headRoot, base.root) : value)) as Review;
+    const output = render(shown, format as (typeof FORMATS)[number], changedLines, options);
+    const outputFile = flag(args, 'output');
+    if (outputFile) writeFileSync(outputFile, output);
+    else io.stdout(output);
+    return failed(shown, failOn) ? 1 : 0;
+  } finally {
+    cleanup?.();
+  }
+}
+
+interface Analysis {
+  findings: ReviewFinding[];
+  models: ReturnType<typeof effectiveModels>;
+}
+
+function analyse(revision: Revision, options: AnalysisOptions): Analysis {
+  const { service, files } = loadWorkspace(revision.paths, options);
+  const findings: ReviewFinding[] = [];
+  for (const file of files) {
+    const path = toPosix(relative(revision.root, file.key));
+    for (const diagnostic of service.diagnostics(file.key, options)) {
+      findings.push({
+        file: path,
+        rule: diagnostic.rule,
+        message: diagnostic.message,
+        severity: diagnostic.severity,
+        line: diagnostic.range.start.line + 1,
+        column: diagnostic.range.start.character + 1,
+      });
+    }
+  }
+  return { findings, models: effectiveModels(service.workspace, options) };
+}
+
+function render(review: Review, format: (typeof FORMATS)[number], changed: Map<string, Set<number> | 'all'>, options: AnalysisOptions): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify({ base: review.baseLabel, head: review.headLabel, findings: review.findings, impact: review.impact }, null, 2)}\n`;
+    case 'markdown':
+      return renderReviewMarkdown(review);
+    case 'sarif': {
+      const onChangedLines = review.findings.introduced.filter((finding) => {
+        const lines = changed.get(finding.file);
+        return lines === 'all' || (lines !== undefined && lines.has(finding.line));
+      });
+      const diagnostics = onChangedLines.map((finding) => ({
+        file: finding.file,
+        line: finding.line,
+        column: finding.column,
+        endLine: finding.line,
+        endColumn: finding.column,
+        severity: finding.severity as 'error',
+        rule: finding.rule,
+        message: finding.message,
+        docsUrl: `${options.docsBaseUrl}/${finding.rule}.md`,
+      }));
+      const summary = { files: new Set(diagnostics.map((item) => item.file)).size, filesWithFindings: 0, errors: 0, warnings: 0, infos: 0, hints: 0, durationMs: 0 };
+      return formatSarif({ diagnostics, summary }, ALL_RULES, VERSION, options.docsBaseUrl);
+    }
+    default:
+      return renderReviewText(review);
+  }
+}
+
+function failed(review: Review, failOn: string[]): boolean {
+  const changes = review.impact.changes;
+  return failOn.some((condition) => {
+    switch (condition) {
+      case 'widened':
+        return changes.some((change) => change.effect === 'widened');
+      case 'narrowed':
+        return changes.some((change) => change.effect === 'narrowed');
+      case 'allow-all':
+        return changes.some((change) => change.allowAll);
+      case 'dns':
+        return changes.some((change) => change.dnsLost);
+      case 'error':
+        return review.findings.introduced.some((finding) => finding.severity === 'error');
+      case 'warning':
+        return review.findings.introduced.some((finding) => finding.severity === 'error' || finding.severity === 'warning');
+      case 'findings':
+        return review.findings.introduced.length > 0;
+      default:
+        return false;
+    }
+  });
+}
+
+// ---------------------------------------------------------------- git
+
+function git(cwd: string, args: string[], input?: string): Buffer {
+  try {
+    return execFileSync('git', args, { cwd, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new UsageError(`git ${args[0]} failed${stderr ? `: ${stderr.split('\n')[0]}` : ''}`);
+  }
+}
+
+function gitTopLevel(path: string): string {
+  const start = statSync(path).isDirectory() ? path : dirname(path);
+  return realpathSync(git(start, ['rev-parse', '--show-toplevel']).toString().trim());
+}
+
+/** Writes the regular files of `ref` below `paths` into a temporary directory. */
+function materializeRevision(top: string, ref: string, paths: string[]): { root: string; cleanup: () => void } {
+  git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  const listing = git(top, ['ls-tree', '-r', '-z', '-l', '--full-tree', ref, '--', ...paths.map((path) => path || '.')]).toString();
+  const wanted: { object: string; path: string }[] = [];
+  for (const entry of listing.split('\0')) {
+    if (!entry) continue;
+    const tab = entry.indexOf('\t');
+    const [mode, type, object, size] = entry.slice(0, tab).split(/\s+/);
+    const path = entry.slice(tab + 1);
+    // Regular files only: symlinks (120000) and submodules are not followed.
+    if (type !== 'blob' || (mode !== '100644' && mode !== '100755')) continue;
+    if (Number(size) > MAX_BASE_FILE_BYTES) continue;
+    if (path.split('/').some((part) => part === '..' || part === '')) continue;
+    wanted.push({ object, path });
+  }
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'meshlens-base-')));
+  const cleanup = () => rmSync(root, { recursive: true, force: true });
+  try {
+    const contents = readBlobs(top, wanted.map((item) => item.object));
+    wanted.forEach((item, index) => {
+      const target = join(root, ...item.path.split('/'));
+      if (!target.startsWith(root + sep)) return;
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, contents[index]);
+    });
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+  return { root, cleanup };
+}
+
+/** `git cat-file --batch`: every object in one process. */
+function readBlobs(top: string, objects: string[]): Buffer[] {
+  if (!objects.length) return [];
+  const output = git(top, ['cat-file', '--batch'], `${objects.join('\n')}\n`);
+  const result: Buffer[] = [];
+  let offset = 0;
+  for (let index = 0; index < objects.length; index++) {
+    const newline = output.indexOf(10, offset);
+    const header = output.subarray(offset, newline).toString();
+    const size = Number(header.split(' ')[2]);
+    if (!Number.isFinite(size)) throw new UsageError(`git cat-file: unexpected answer "${header}"`);
+    result.push(output.subarray(newline + 1, newline + 1 + size));
+    offset = newline + 1 + size + 1;
+  }
+  return result;
+}
+
+/** Lines of the head revision that a unified diff (`-U0`) marks as added or changed, by repository-relative file. */
+function gitChangedLines(cwd: string, args: string[], stripPrefix?: string): Map<string, Set<number> | 'all'> {
+  let text: string;
+  try {
+    text = execFileSync('git', args, { cwd, maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  } catch (error) {
+    // `git diff --no-index` exits 1 when the trees differ.
+    const stdout = (error as { stdout?: Buffer; status?: number }).stdout;
+    if ((error as { status?: number }).status !== 1 || !stdout) throw new UsageError('git diff failed');
+    text = stdout.toString();
+  }
+  const result = new Map<string, Set<number> | 'all'>();
+  let current: string | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('+++ ')) {
+      const target = line.slice(4);
+      current = target === '/dev/null' ? undefined : target.replace(/^b\//, '');
+      if (current !== undefined && stripPrefix !== undefined) current = current.startsWith(stripPrefix) ? current.slice(stripPrefix.length) : current;
+      continue;
+    }
+    const hunk = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(line);
+    if (!hunk || current === undefined) continue;
+    const oldStart = Number(hunk[1]);
+    const oldCount = hunk[2] === undefined ? 1 : Number(hunk[2]);
+    const start = Number(hunk[3]);
+    const count = hunk[4] === undefined ? 1 : Number(hunk[4]);
+    if (oldStart === 0 && oldCount === 0) {
+      result.set(current, 'all');
+      continue;
+    }
+    let lines = result.get(current);
+    if (lines === 'all') continue;
+    if (!lines) result.set(current, (lines = new Set()));
+    for (let number = start; number < start + count; number++) lines.add(number);
+  }
+  return result;
+}
+
+function directoryChangedLines(baseRoot: string, headRoot: string): Map<string, Set<number> | 'all'> {
+  const a = toPosix(baseRoot);
+  const b = toPosix(headRoot);
+  const lines = gitChangedLines(headRoot, ['diff', '--no-index', '-U0', '--no-color', '--no-ext-diff', '--', a, b], `${b.replace(/^\//, '')}/`);
+  return lines;
+}
+
+function commonRoot(paths: string[]): string {
+  const dirs = paths.map((path) => (statSync(path).isDirectory() ? path : dirname(path)));
+  let root = dirs[0];
+  while (!dirs.every((dir) => dir === root || dir.startsWith(root + sep))) root = dirname(root);
+  return root;
+}
+
+function displayPath(file: string, headRoot: string, baseRoot: string): string {
+  for (const root of [baseRoot, headRoot]) {
+    if (file === root || file.startsWith(root + sep)) return toPosix(relative(root, file));
+  }
+  return toPosix(file);
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
