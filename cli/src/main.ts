@@ -12,6 +12,7 @@ import { ALL_RULES, MeshlensService, applyEdits, defaultAnalysisOptions, severit
 import { checkKnownFlags, flag, flagList, parseArgs, UsageError, type ParsedArgs } from './args';
 import { collectFiles } from './collectFiles';
 import { formatGithub } from './formats/github';
+import { formatRdjson } from './formats/rdjson';
 import { formatJson } from './formats/json';
 import { summarize, toReported, type Report } from './formats/report';
 import { formatSarif } from './formats/sarif';
@@ -31,7 +32,7 @@ Usage:
 ${EXTRA_COMMANDS.map((command) => `  ${command.usage.padEnd(40)}${command.summary}`).join('\n')}
 
 Options for check:
-  --format text|json|sarif|github   output format (default: text)
+  --format text|json|sarif|github|rdjson   output format (default: text; rdjson: reviewdog -f=rdjson)
   --fail-on error|warning|info|hint|none
                                     exit 1 when a finding has at least this severity (default: error)
   --output FILE                     write the report to FILE instead of standard output
@@ -138,7 +139,7 @@ export function loadWorkspace(paths: readonly string[], options: AnalysisOptions
 async function check(args: ParsedArgs, io: CliIo): Promise<number> {
   checkKnownFlags(args, CHECK_FLAGS);
   const format = flag(args, 'format') ?? 'text';
-  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, not "${format}"`);
+  if (!['text', 'json', 'sarif', 'github', 'rdjson'].includes(format)) throw new UsageError(`--format must be text, json, sarif, github or rdjson, not "${format}"`);
   const failOn = flag(args, 'fail-on') ?? 'error';
   if (!['error', 'warning', 'info', 'hint', 'none'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning, info, hint or none`);
   const options = optionsFromFlags(args);
@@ -158,6 +159,7 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
   if (downloader) await downloadCharts(downloader, service, files.map((file) => file.key), options, io);
   if (args.flags.has('fix')) applySafeFixes(service, files.map((file) => file.key), options, displayByKey, io);
   const displayOf = (key: string) => displayByKey.get(key) ?? key;
+  const keyByDisplay = new Map([...displayByKey].map(([key, display]) => [display, key]));
   const diagnostics = files.flatMap((file) => service.diagnostics(file.key, options).map((diagnostic) => toReported(diagnostic, file.display, displayOf)));
   const report: Report = { diagnostics, summary: summarize(diagnostics, files.length, performance.now() - started) };
   const output =
@@ -167,6 +169,8 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
         ? formatSarif(report, ALL_RULES, VERSION, options.docsBaseUrl)
         : format === 'github'
           ? formatGithub(report)
+          : format === 'rdjson'
+            ? formatRdjson(report, (file, line) => lineOf(service, keyByDisplay.get(file), line), options.docsBaseUrl)
           : formatText(report, io.isTty && !args.flags.has('no-color') && !process.env.NO_COLOR);
   const outputFile = flag(args, 'output');
   if (outputFile) writeFileSync(outputFile, output);
@@ -174,6 +178,12 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
   if (failOn === 'none') return 0;
   const threshold = severityRank(failOn as Severity);
   return diagnostics.some((diagnostic) => severityRank(diagnostic.severity) >= threshold) ? 1 : 0;
+}
+
+/** A 1-based line of a file the service holds (for formats that count columns in UTF-8). */
+function lineOf(service: MeshlensService, key: string | undefined, line: number): string | undefined {
+  const text = key === undefined ? undefined : service.workspace.getFile(key)?.text;
+  return text?.split(/\r?\n/, line)[line - 1];
 }
 
 /** `--download-charts`: a first pass asks for the charts, then the report waits for every download (each bounded by the downloader's timeouts). */
