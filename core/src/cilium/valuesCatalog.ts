@@ -10,6 +10,7 @@
  */
 
 import { closestMatches } from '../util/editDistance';
+import { valueUnknownUntilRender } from '../parse/unknownValue';
 import { compareMinors, minorOfVersion, resolveChartVersion, type ResolvedChartVersion } from './chartVersion';
 import {
   CILIUM_VALUE_CATALOGS,
@@ -377,7 +378,7 @@ function conditionPaths(condition: ValuesCondition): string[][] {
 }
 
 function hasSubstitution(value: unknown): boolean {
-  return typeof value === 'string' && /\$\{[^}]+\}/.test(value);
+  return valueUnknownUntilRender(value, false);
 }
 
 function defaultLookup(minor: string): (path: string[]) => unknown {

@@ -9,6 +9,7 @@
  */
 
 import { mapGet, mapGetPair, scalarString, type YamlNode, type YamlPair } from '../parse/ast';
+import { textUnknownUntilRender } from '../parse/unknownValue';
 import type { ResourceIdentity } from '../resources/identify';
 import type { IndexedDocument } from '../workspace/model';
 import { HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP } from './fluxVersions';
@@ -33,9 +34,9 @@ export function isFluxDocument(document: IndexedDocument, kind: string): boolean
   return isFluxKind(document.identity, kind);
 }
 
-/** `${VAR}` placeholders are filled in by Flux post-build substitution. */
+/** `${VAR}` placeholders are filled in by Flux post-build substitution (see `parse/unknownValue.ts`). */
 export function hasSubstitution(text: string | undefined): boolean {
-  return text !== undefined && /\$\{[^}]*\}/.test(text);
+  return textUnknownUntilRender(text);
 }
 
 export interface ObjectReference {

@@ -22,6 +22,7 @@
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
 import { createParsedDocument } from '../parse/yamlFile';
 import { toValue } from '../parse/toValue';
+import { textUnknownUntilRender } from '../parse/unknownValue';
 import { parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
 import { resolveChartSource } from '../flux/chartSource';
 import { readText } from './workspaceFiles';
@@ -64,7 +65,7 @@ export function localChartFiles(workspace: WorkspaceModel, helmRelease: IndexedD
     try {
       const source = resolveChartSource(workspace, helmRelease);
       if (source.sourceKind !== 'GitRepository' && source.sourceKind !== 'Bucket') return undefined;
-      if (!source.chartPath || /\$\{/.test(source.chartPath)) return undefined;
+      if (!source.chartPath || textUnknownUntilRender(source.chartPath)) return undefined;
       return findChartFolder(workspace, helmRelease.file, source.chartPath);
     } catch {
       return undefined;
@@ -113,7 +114,7 @@ export function remoteChartRequest(workspace: WorkspaceModel, helmRelease: Index
   if (source.sourceKind !== 'HelmRepository' && source.sourceKind !== 'OCIRepository') return undefined;
   if (!source.url || !source.chartName || source.chartName === 'cilium') return undefined;
   // Placeholders are resolved by Flux in the cluster; we cannot know what they become.
-  if (/\$\{/.test(`${source.url}${source.chartName}${source.versionSpec ?? ''}`)) return undefined;
+  if (textUnknownUntilRender(`${source.url}${source.chartName}${source.versionSpec ?? ''}`)) return undefined;
   return { repositoryUrl: source.url, chart: source.chartName, ...(source.versionSpec ? { version: source.versionSpec } : {}) };
 }
 

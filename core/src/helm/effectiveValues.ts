@@ -21,6 +21,7 @@
 
 import { deref, mapGet, scalarString, type YamlNode, type YamlPair } from '../parse/ast';
 import { toValue } from '../parse/toValue';
+import { textUnknownUntilRender } from '../parse/unknownValue';
 import type { Anchor } from '../rules/types';
 import { parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
 import { resolveReference } from '../flux/references';
@@ -147,7 +148,7 @@ function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocu
   const label = `${kind ?? '?'} ${name ?? '?'} (key ${key})`;
   if (kind === 'Secret') return { unknown: `${label}: Secret contents are not in the workspace` };
   if (kind !== 'ConfigMap' || !name) return { unknown: `${label}: not a ConfigMap or Secret reference` };
-  if (/\$\{[^}]*\}/.test(name)) return { unknown: `${label}: the name is filled in by Flux substitution` };
+  if (textUnknownUntilRender(name)) return { unknown: `${label}: the name is filled in by Flux substitution` };
 
   const found = findConfigMapData(workspace, helmRelease, name, key);
   if (!found) {

@@ -18,6 +18,7 @@
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { mapGet, mapGetPair, type YamlNode } from '../parse/ast';
+import { valueUnknownUntilRender } from '../parse/unknownValue';
 import type { Anchor, RelatedInfo, RuleEdit, RuleFix } from '../rules/types';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import {
@@ -95,10 +96,7 @@ function computeAll(workspace: WorkspaceModel): Map<string, HelmFinding[]> {
 // ---------------------------------------------------------------- Cilium
 
 function hasPlaceholder(value: unknown): boolean {
-  if (typeof value === 'string') return /\$\{[^}]*\}/.test(value);
-  if (Array.isArray(value)) return value.some(hasPlaceholder);
-  if (value && typeof value === 'object') return Object.values(value).some(hasPlaceholder);
-  return false;
+  return valueUnknownUntilRender(value);
 }
 
 function dotted(path: readonly string[]): string {

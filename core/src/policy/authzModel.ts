@@ -11,6 +11,7 @@
  */
 
 import { deref, keyText, mapGet, mapGetPair, scalarString, type YamlNode, type YamlPair } from '../parse/ast';
+import { nodeUnknownUntilRender } from '../parse/unknownValue';
 import { OPERATION_FIELDS, SOURCE_FIELDS, type OperationField, type SourceField } from './authzAttributes';
 
 export type AuthzAction = 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
@@ -185,10 +186,9 @@ function templatedString(node: YamlNode | undefined, isTemplate: TemplateTest): 
 /** Stands for a value written as a `{{ … }}` template action. */
 export const TEMPLATE_PLACEHOLDER = '{{…}}';
 
+/** A value filled in at render time: a `${VAR}` substitution or a `{{ … }}` action (see `parse/unknownValue.ts`). */
 export function isTemplateNode(node: YamlNode | undefined, text: string | undefined): boolean {
-  if (!node || text === undefined) return false;
-  const source = text.slice(node.start, node.end);
-  return source.includes('{{');
+  return nodeUnknownUntilRender(node, text);
 }
 
 function pushTargetRef(refs: AuthzTargetRef[], item: YamlNode | undefined, isTemplate: TemplateTest): void {

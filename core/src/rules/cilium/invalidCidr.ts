@@ -4,6 +4,7 @@
  */
 
 import { deref, mapGet, type YamlNode } from '../../parse/ast';
+import { textUnknownUntilRender } from '../../parse/unknownValue';
 import type { Rule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 import { parseCidr, parseIp } from './cidrSyntax';
@@ -70,5 +71,5 @@ export function plainText(node: YamlNode | undefined): string | undefined {
 }
 
 export function hasPlaceholder(text: string): boolean {
-  return /\$\{[^}]+\}|\{\{/.test(text);
+  return textUnknownUntilRender(text);
 }

@@ -4,7 +4,8 @@
  * about. Each schema rule reports one kind of issue.
  */
 
-import { deref, mapGetPair, nodeAtPath, pairAtPath, type YamlNode } from '../../parse/ast';
+import { mapGetPair, nodeAtPath, pairAtPath, type YamlNode } from '../../parse/ast';
+import { nodeUnknownUntilRender } from '../../parse/unknownValue';
 import { bundledSchemas } from '../../schema/bundledSchemas';
 import type { IssueKind, SchemaIssue } from '../../schema/schemaRegistry';
 import type { RuleContext } from '../types';
@@ -57,9 +58,8 @@ function issueNode(root: YamlNode | undefined, issue: SchemaIssue): YamlNode | u
  * or enum is expected is not an error.
  */
 export function containsSubstitution(node: YamlNode): boolean {
-  const target = deref(node);
   // Go template actions inside strings (`"echo.{{ .NS }}.svc"`) are filled in the same way by the tool that renders them.
-  return target?.type === 'scalar' && (/\$\{[^}]+\}/.test(target.text) || /\{\{.*\}\}/.test(target.text));
+  return nodeUnknownUntilRender(node);
 }
 
 /**
