@@ -22,6 +22,7 @@ import { ALL_RULES, ruleById } from '../rules/index';
 import type { Anchor, DocRange, RawFinding, Rule } from '../rules/types';
 import type { ResourceIdentity } from '../resources/identify';
 import type { Dependencies, Workspace, WorkspaceFile } from '../workspace/workspace';
+import { isPartialDocument } from '../workspace/kustomizePatches';
 import { planRules, ruleApplies, runRules, type PlannedRule } from './runRules';
 
 export interface AnalyzerHooks {
@@ -59,6 +60,8 @@ interface ResolvedDocument {
   movable: boolean;
   /** True when some location lies in another document (re-resolved on every reuse). */
   anchored: boolean;
+  /** True when the document was a kustomize patch (whole-object findings left out). */
+  partial: boolean;
   /** The findings behind `diagnostics`, position by position (superseded ones dropped). */
   findings: RawFinding[];
   diagnostics: Diagnostic[];
@@ -185,7 +188,8 @@ export class Analyzer {
       const resource = file.identities[index];
       const local = this.localFindings(file.path, index, document.parsed, resource, options, optionsKey);
       const crossFile = this.crossFileFindings(file.path, index, document.parsed, resource, options, optionsKey);
-      const resolved = this.resolvedDocument(file, document.start, resolvedPerFile!, index, local, crossFile, options, optionsKey);
+      const partial = isPartialDocument(this.workspace, file.path, document.parsed);
+      const resolved = this.resolvedDocument(file, document.start, resolvedPerFile!, index, local, crossFile, options, optionsKey, partial);
       for (const diagnostic of resolved) {
         if (isSuppressed(file.yaml.suppressions, diagnostic.rule, diagnostic.range.start.line)) continue;
         diagnostics.push(diagnostic);
@@ -214,10 +218,11 @@ export class Analyzer {
     crossFile: RawFinding[],
     options: AnalysisOptions,
     optionsKey: string,
+    partial: boolean,
   ): Diagnostic[] {
     const startPosition = file.yaml.lineIndex.positionAt(documentStart);
     const cached = perFile.get(index);
-    if (cached && cached.local === local && cached.crossFile === crossFile && cached.optionsKey === optionsKey && cached.movable && startPosition.character === 0) {
+    if (cached && cached.local === local && cached.crossFile === crossFile && cached.optionsKey === optionsKey && cached.partial === partial && cached.movable && startPosition.character === 0) {
       const offsetDelta = documentStart - cached.start;
       const lineDelta = startPosition.line - cached.line;
       if (offsetDelta === 0 && lineDelta === 0 && !cached.anchored) return cached.diagnostics;
@@ -227,12 +232,14 @@ export class Analyzer {
       perFile.set(index, { ...cached, start: documentStart, line: startPosition.line, diagnostics: moved });
       return moved;
     }
-    const findings = dropSuperseded(local.length === 0 ? crossFile : crossFile.length === 0 ? local : [...local, ...crossFile]);
+    const all = dropSuperseded(local.length === 0 ? crossFile : crossFile.length === 0 ? local : [...local, ...crossFile]);
+    // Superseded findings go first, so what a whole-object rule replaced stays replaced on a patch.
+    const findings = partial ? all.filter((finding) => !ruleById(finding.rule)?.meta.needsWholeObject) : all;
     const diagnostics = findings.map((finding) => this.resolve(file, documentStart, finding, options));
     const room = file.text.length - documentStart;
     const movable = startPosition.character === 0 && findings.every((finding) => ownRangesFit(finding, room));
     const anchored = findings.some(hasAnchors);
-    perFile.set(index, { local, crossFile, optionsKey, start: documentStart, line: startPosition.line, movable, anchored, findings, diagnostics });
+    perFile.set(index, { local, crossFile, optionsKey, start: documentStart, line: startPosition.line, movable, anchored, partial, findings, diagnostics });
     return diagnostics;
   }
 

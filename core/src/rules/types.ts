@@ -76,6 +76,12 @@ export interface RuleMeta {
    * (a semantic rule that explains better what a generic schema rule says).
    */
   supersedes?: readonly string[];
+  /**
+   * The check is about a whole object (a required field, a section that must
+   * exist): not reported on kustomize patches, which are partial by design
+   * (see `workspace/kustomizePatches.ts`).
+   */
+  needsWholeObject?: boolean;
   /** Diagnostic tags for editors. */
   tags?: ('unnecessary' | 'deprecated')[];
 }

@@ -8,6 +8,7 @@ export const missingSubjectSelector: Rule = {
     id: 'cnp/missing-subject-selector',
     // Says what the CRD's oneOf/anyOf says at the same place, with the agent's reason.
     supersedes: ['schema/invalid-value'],
+    needsWholeObject: true,
     severity: 'error',
     title: 'Rule selects no subject',
     kinds: CNP_KINDS,

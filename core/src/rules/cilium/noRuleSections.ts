@@ -8,6 +8,7 @@ export const noRuleSections: Rule = {
     id: 'cnp/no-rule-sections',
     // Says what the CRD's oneOf/anyOf says at the same place, with the agent's reason.
     supersedes: ['schema/invalid-value'],
+    needsWholeObject: true,
     severity: 'error',
     title: 'Rule without ingress or egress sections',
     kinds: CNP_KINDS,

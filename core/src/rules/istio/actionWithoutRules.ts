@@ -9,6 +9,7 @@ export const actionWithoutRules: Rule = {
     severity: 'error',
     title: 'DENY or CUSTOM policy without rules',
     kinds: AUTHZ_KINDS,
+    needsWholeObject: true,
     docs: {
       summary: 'A DENY or CUSTOM AuthorizationPolicy has no `rules` (or an empty list).',
       why: 'A policy without rules matches nothing, so a DENY or CUSTOM policy without rules could never trigger; istiod rejects it. To apply it to every request, write one empty rule `rules: [{}]`. (An ALLOW policy without rules is valid and allows nothing.)',

@@ -1,4 +1,3 @@
-import { kustomizePatchFiles } from '../../workspace/kustomizePatches';
 import type { Rule } from '../types';
 import { locatedSchemaIssues } from './schemaFindings';
 
@@ -7,8 +6,8 @@ export const missingRequired: Rule = {
     id: 'schema/missing-required',
     severity: 'error',
     title: 'Required field missing',
-    // Cross-file: kustomize patch files (named by a kustomization.yaml) hold partial resources.
-    crossFile: true,
+    // Kustomize patches hold partial resources (see `workspace/kustomizePatches.ts`).
+    needsWholeObject: true,
     docs: {
       summary: 'A field the schema requires is absent.',
       why: 'The API server rejects the resource, so Flux reports the Kustomization as failed and nothing in it is applied. Files that a kustomization.yaml uses as patches are partial by design and are not checked for required fields.',
@@ -17,7 +16,6 @@ export const missingRequired: Rule = {
     },
   },
   check(context) {
-    if (kustomizePatchFiles(context.workspace).has(context.file)) return;
     for (const { issue, node } of locatedSchemaIssues(context, 'required')) context.report(node, issue.message);
   },
 };

@@ -1,5 +1,6 @@
 import { nodeAtPath } from '../../parse/ast';
 import { closestMatches } from '../../util/editDistance';
+import { isPatchDirectiveKey } from '../../workspace/kustomizePatches';
 import type { Rule } from '../types';
 import { locatedSchemaIssues } from './schemaFindings';
 
@@ -20,6 +21,8 @@ export const unknownField: Rule = {
   check(context) {
     for (const { issue, node } of locatedSchemaIssues(context, 'unknown-field')) {
       const name = String(issue.path[issue.path.length - 1]);
+      // kustomize consumes strategic-merge directives before the API server sees the object.
+      if (isPatchDirectiveKey(name)) continue;
       // Renaming onto a key that is already present would create a duplicate key.
       const parent = nodeAtPath(context.root, issue.path.slice(0, -1));
       const present = new Set(parent?.type === 'map' ? parent.pairs.map((pair) => (pair.key.type === 'scalar' ? pair.key.text : '')) : []);
