@@ -357,20 +357,22 @@ function moveLocation<T extends Location>(location: T, offsetDelta: number, line
   };
 }
 
-/** Removes findings that another finding at the same range supersedes (see RuleMeta.supersedes). */
+/**
+ * Removes repeated findings, then findings that another finding supersedes
+ * (see RuleMeta.supersedes): at the same range, or at a place the superseding
+ * finding names in its `explains` claims (matched by start offset and rule id).
+ */
 function dropSuperseded(all: RawFinding[]): RawFinding[] {
   const findings = dropRepeated(all);
   const superseding = findings.filter((finding) => ruleById(finding.rule)?.meta.supersedes?.length);
   if (superseding.length === 0) return findings;
   return findings.filter(
     (finding) =>
-      !superseding.some(
-        (other) =>
-          other !== finding &&
-          other.range.start === finding.range.start &&
-          other.range.end === finding.range.end &&
-          ruleById(other.rule)!.meta.supersedes!.includes(finding.rule),
-      ),
+      !superseding.some((other) => {
+        if (other === finding) return false;
+        if (other.explains?.some((claim) => claim.rule === finding.rule && claim.at.start === finding.range.start)) return true;
+        return other.range.start === finding.range.start && other.range.end === finding.range.end && ruleById(other.rule)!.meta.supersedes!.includes(finding.rule);
+      }),
   );
 }
 

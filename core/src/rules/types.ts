@@ -72,8 +72,9 @@ export interface RuleMeta {
   docs: RuleDocs;
   fix?: { title: string; safe: boolean };
   /**
-   * Rule ids whose findings at the same range this rule's finding replaces
-   * (a semantic rule that explains better what a generic schema rule says).
+   * Rule ids whose findings this rule's finding replaces (a semantic rule that
+   * explains better what a generic schema rule says): at the same range, or
+   * where the finding says so with `ReportExtra.explains`.
    */
   supersedes?: readonly string[];
   /**
@@ -91,6 +92,12 @@ export interface ReportExtra {
   related?: RelatedInfo[];
   /** Overrides the rule's default severity for this finding (still subject to settings). */
   severity?: Severity;
+  /**
+   * Generic findings this one explains, wherever they sit in the document: a
+   * finding of `rule` (which must be listed in `meta.supersedes`) that starts
+   * where `at` starts is dropped (one mistake, one finding).
+   */
+  explains?: { rule: string; at: DocRange }[];
 }
 
 export interface RuleContext {
@@ -117,4 +124,6 @@ export interface RawFinding {
   range: DocRange;
   fixes?: RuleFix[];
   related?: RelatedInfo[];
+  /** Other findings this one explains (see `ReportExtra.explains`). */
+  explains?: { rule: string; at: DocRange }[];
 }

@@ -1,12 +1,14 @@
 /** `cnp/both-subject-selectors`: a rule selects pods or nodes, never both. */
 
-import type { Rule } from '../types';
+import { scalarString } from '../../parse/ast';
+import type { CnpSpec } from '../../policy/cnpModel';
+import type { ReportExtra, Rule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 
 export const bothSubjectSelectors: Rule = {
   meta: {
     id: 'cnp/both-subject-selectors',
-    // Says what the CRD's oneOf/anyOf says at the same place, with the agent's reason.
+    // Explains the CRD's oneOf error on the rule (at `spec`, or at a `specs` entry), with the agent's reason.
     supersedes: ['schema/invalid-value'],
     severity: 'error',
     title: 'Both endpointSelector and nodeSelector',
@@ -31,7 +33,18 @@ export const bothSubjectSelectors: Rule = {
             message: 'endpointSelector is set here',
           },
         ],
+        explains: subjectClaims(spec),
       });
     }
   },
 };
+
+/**
+ * Where the CRD's "exactly one of endpointSelector, nodeSelector" error sits for
+ * this rule: on the `spec` key, or at the start of a `specs` list entry.
+ */
+export function subjectClaims(spec: CnpSpec): NonNullable<ReportExtra['explains']> {
+  const claims = [{ rule: 'schema/invalid-value', at: { start: spec.node.start, end: spec.node.end } }];
+  if (scalarString(spec.keyNode) === 'spec') claims.push({ rule: 'schema/invalid-value', at: { start: spec.keyNode.start, end: spec.keyNode.end } });
+  return claims;
+}

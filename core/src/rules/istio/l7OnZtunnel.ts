@@ -7,6 +7,7 @@
 import { ztunnelBinding, ztunnelRuleViews } from '../../policy/authzEnforcement';
 import type { Rule } from '../types';
 import { AUTHZ_KINDS, relatedAt, workspacePolicy } from './authzPolicy';
+import { enforcerOf } from './dataplane';
 
 export const l7OnZtunnel: Rule = {
   meta: {
@@ -43,7 +44,9 @@ export const l7OnZtunnel: Rule = {
         message = `ztunnel enforces this policy for ambient workloads and cannot check ${names}: it drops rule ${view.rule.index} whole, so the requests it should allow are denied`;
         if (allRulesDropped) message += '; with every rule dropped the policy allows nothing and all traffic to the selected workloads is denied unless another ALLOW policy matches';
       } else if (view.neverFires) {
-        message = `ztunnel enforces this policy for ambient workloads and cannot check ${names}: after removing them rule ${view.rule.index} can never match, so this DENY has no effect`;
+        // Where sidecars enforce the same policy too, the DENY still works for them (authz/deny-http-only-without-ports).
+        const onWhom = enforcerOf(policy, index) === 'both' ? ' on ambient workloads (sidecars and gateways still enforce it)' : '';
+        message = `ztunnel enforces this policy for ambient workloads and cannot check ${names}: after removing them rule ${view.rule.index} can never match, so this DENY has no effect${onWhom}`;
       } else {
         message = `ztunnel enforces this policy for ambient workloads and ignores ${names}: rule ${view.rule.index} is enforced on its L4 part only and denies more than intended`;
       }
