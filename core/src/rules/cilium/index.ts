@@ -33,6 +33,11 @@ import { serverNamesWithoutTls } from './serverNamesWithoutTls';
 import { toServicesWithPorts } from './toServicesWithPorts';
 import { tooManyPorts } from './tooManyPorts';
 import { unknownEntity } from './unknownEntity';
+import { clusterwideDefaultDeny } from './clusterwideDefaultDeny';
+import { defaultDenyWithoutSection } from './defaultDenyWithoutSection';
+import { emptyIcmpRule } from './emptyIcmpRule';
+import { httpOnTlsPort } from './httpOnTlsPort';
+import { httpRootPathOnly } from './httpRootPathOnly';
 
 export const CILIUM_RULES: readonly Rule[] = [
   // Subject and rule shape
@@ -40,6 +45,8 @@ export const CILIUM_RULES: readonly Rule[] = [
   bothSubjectSelectors,
   nodeSelectorInCnp,
   noRuleSections,
+  defaultDenyWithoutSection,
+  clusterwideDefaultDeny,
   // Peers
   peerKindsCombined,
   toServicesWithPorts,
@@ -57,6 +64,7 @@ export const CILIUM_RULES: readonly Rule[] = [
   portRangeIgnored,
   tooManyPorts,
   icmpsWithToPorts,
+  emptyIcmpRule,
   // L7
   l7RequiresTcp,
   l7PortZero,
@@ -65,6 +73,8 @@ export const CILIUM_RULES: readonly Rule[] = [
   dnsRulesWithoutPort,
   dnsPortRange,
   invalidHttpRegex,
+  httpRootPathOnly,
+  httpOnTlsPort,
   invalidHeaderMatch,
   serverNamesWithoutTls,
   listenerMisuse,

@@ -13,6 +13,7 @@ import { secondCni } from './secondCni';
 import { referenceNotFound } from './referenceNotFound';
 import { referenceWrongKind } from './referenceWrongKind';
 import { waitIgnoresHealthChecks } from './waitIgnoresHealthChecks';
+import { rollbackRecreateIgnored } from './rollbackRecreateIgnored';
 
 export const FLUX_RULES: readonly Rule[] = [
   deprecatedApiVersion,
@@ -27,4 +28,5 @@ export const FLUX_RULES: readonly Rule[] = [
   ciliumHealthChecks,
   secondCni,
   kubeProxyWithReplacement,
+  rollbackRecreateIgnored,
 ];
