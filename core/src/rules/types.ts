@@ -55,6 +55,13 @@ export interface RuleDocs {
   good?: string;
   /** Where the fact comes from (project, file or doc page), for reviewers. */
   source?: string;
+  /**
+   * Workspace-relative path the docs check gives the examples (default
+   * `example.yaml`), for rules that read the file's place in the repository.
+   */
+  exampleFile?: string;
+  /** Analysis options the docs check uses for the examples (e.g. a Cilium version). */
+  exampleOptions?: Record<string, unknown>;
 }
 
 export interface RuleMeta {

@@ -25,6 +25,11 @@ import { unsupportedActionOnZtunnel } from './unsupportedActionOnZtunnel';
 import { unsupportedInVersion } from './unsupportedInVersion';
 import { waypointNotAttached } from './waypointNotAttached';
 
+import { identityWithoutMtls } from './identityWithoutMtls';
+import { rootAllowAll } from './rootAllowAll';
+import { splitFromTo } from './splitFromTo';
+import { targetNamespaceOverride } from './targetNamespaceOverride';
+
 export const ISTIO_RULES: readonly Rule[] = [
   // Rejected by the CRD validation or istiod's webhook.
   conflictingScope,
@@ -45,6 +50,7 @@ export const ISTIO_RULES: readonly Rule[] = [
   denyHttpOnlyWithoutPorts,
   httpMethod,
   pathNeverMatches,
+  splitFromTo,
   // Across files: ambient enforcement and workspace references.
   l7OnZtunnel,
   unsupportedActionOnZtunnel,
@@ -52,4 +58,7 @@ export const ISTIO_RULES: readonly Rule[] = [
   selectorMatchesNothing,
   unknownNamespace,
   unknownServiceAccount,
+  rootAllowAll,
+  identityWithoutMtls,
+  targetNamespaceOverride,
 ];
