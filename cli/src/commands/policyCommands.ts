@@ -18,26 +18,32 @@ import { effectivePolicy } from '../../../core/src/preview/effectivePolicy';
 import type { SourceRef } from '../../../core/src/preview/model';
 import { renderEffectivePolicy, renderSimulation } from '../../../core/src/preview/render';
 import { isSimulateError, simulateRequest, type SimulateQuery } from '../../../core/src/preview/simulate';
+import { resolveEnd } from '../../../core/src/preview/endpoints';
 import { checkKnownFlags, flag, flagList, UsageError, type ParsedArgs } from '../args';
 import type { ExtraCommand } from '../commands';
 import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';
 
 const COMMON_FLAGS = ['format', 'cilium-version', 'istio-root-namespace', 'help'];
-const WORKLOAD_PATTERN = /^[^/\s]+\/[^/\s]+$/;
+const END_PATTERN = /^\S+$/;
 
 const EFFECTIVE_HELP = `Usage:
   meshlens effective [paths...] --workload NAMESPACE/NAME [--format text|json]
-      the effective policy of a workload (Deployment, StatefulSet, DaemonSet, Pod…):
-      Cilium ingress/egress at L3/L4/L7 and Istio authorization, with sources
+  meshlens effective [paths...] --workload 'NAMESPACE/key=value,…'
+      the effective policy of a workload (Deployment, StatefulSet, DaemonSet, Pod…,
+      one inferred from a HelmRelease or Gateway, or declared in a Workloads document)
+      or of a pod with the given labels: Cilium ingress/egress at L3/L4/L7 and Istio
+      authorization, with sources
   Options: --cilium-version X.Y  --istio-root-namespace NS (default: istio-system)
 `;
 
 const SIMULATE_HELP = `Usage:
-  meshlens simulate [paths...] --from NAMESPACE/NAME --to NAMESPACE/NAME --port N
+  meshlens simulate [paths...] --from END --to END --port N
                     [--protocol TCP|UDP|SCTP] [--method M --path P] [--host H]
                     [--header 'Name: value']... [--format text|json]
       would this request pass? allow/deny per layer (Cilium L3/L4, Cilium L7,
-      Istio sidecar / waypoint / ztunnel) with the deciding rules; exits 0 either way
+      Istio sidecar / waypoint / ztunnel / gateway) with the deciding rules; exits 0 either way
+  END is NAMESPACE/NAME, a label set 'NAMESPACE/key=value,…', an entity (world, host,
+  cluster, remote-node, kube-apiserver, …), an IP or CIDR, or a DNS name
   Options: --cilium-version X.Y  --istio-root-namespace NS (default: istio-system)
 `;
 
@@ -70,7 +76,7 @@ function formatOf(args: ParsedArgs): 'text' | 'json' {
 function workloadFlag(args: ParsedArgs, name: string): string {
   const value = flag(args, name);
   if (value === undefined) throw new UsageError(`--${name} NAMESPACE/NAME is required`);
-  if (!WORKLOAD_PATTERN.test(value)) throw new UsageError(`--${name} expects NAMESPACE/NAME, got "${value}"`);
+  if (!END_PATTERN.test(value)) throw new UsageError(`--${name} expects NAMESPACE/NAME, NAMESPACE/key=value,… or an entity, CIDR or DNS name, got "${value}"`);
   return value;
 }
 
@@ -87,7 +93,10 @@ function effectiveCommand(args: ParsedArgs, io: CliIo): number {
   const { service, displayByKey } = loadWorkspace(args.positionals, options);
   const display = (file: string) => displayByKey.get(file) ?? file;
   const model = effectivePolicy(service.workspace, workload, options);
-  if (!model) throw new UsageError(`unknown workload "${workload}": no Deployment, StatefulSet, DaemonSet, Pod, Job or CronJob with that namespace/name in the given paths`);
+  if (!model) {
+    const end = resolveEnd(service.workspace, workload);
+    throw new UsageError(end.kind === 'error' ? end.error : `"${workload}" is not a workload: effective shows the policy of a workload or a label set`);
+  }
   io.stdout(format === 'json' ? `${JSON.stringify(withDisplayedFiles(model, display), null, 2)}\n` : renderEffectivePolicy(model, 'text', display));
   return 0;
 }

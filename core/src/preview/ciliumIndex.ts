@@ -222,7 +222,7 @@ class SpecReader {
       case 'fqdns': {
         const name = scalarString(mapGet(item, 'matchName'));
         const pattern = scalarString(mapGet(item, 'matchPattern'));
-        return { kind: 'fqdn', text: name !== undefined ? `FQDN ${name}` : `FQDN pattern ${pattern ?? '?'}` };
+        return { kind: 'fqdn', text: name !== undefined ? `FQDN ${name}` : `FQDN pattern ${pattern ?? '?'}`, ...(name !== undefined ? { matchName: name } : pattern !== undefined ? { matchPattern: pattern } : {}) };
       }
       case 'services':
         return this.servicePeer(item);

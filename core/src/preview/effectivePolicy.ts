@@ -21,6 +21,8 @@ import { istioPolicyIndex, type IstioPolicyEntry } from './istioIndex';
 import { istioViewFor } from './istioEffective';
 import type { EffectivePolicy, WorkloadSummary } from './model';
 import { sourceMaker } from './sources';
+import { resolveEnd } from './endpoints';
+import { originOf } from './workloads/inferredWorkloads';
 
 export { workloadId };
 
@@ -47,7 +49,13 @@ function summary(workload: WorkloadInfo, makeSource: ReturnType<typeof sourceMak
     serviceAccount: workload.serviceAccountName,
     podLabels: { ...workload.podLabels },
     source: makeSource(workload.source.file, workload.source.document, workload.source, `${workload.kind} ${workloadId(workload)}`),
+    ...originField(workload),
   };
+}
+
+function originField(workload: WorkloadInfo): Pick<WorkloadSummary, 'origin'> {
+  const origin = originOf(workload);
+  return origin ? { origin: { inferred: origin.inferred, from: origin.from, how: origin.how } } : {};
 }
 
 /** The first workload with this `namespace/name` (a bare name is looked up in every namespace when unambiguous). */
@@ -63,8 +71,18 @@ export function findWorkload(workspace: Workspace, id: string): WorkloadInfo | u
 
 export function effectivePolicy(workspace: Workspace, id: string, options: AnalysisOptions): EffectivePolicy | undefined {
   const workload = findWorkload(workspace, id);
-  if (!workload) return undefined;
-  return workspace.derive(`preview-effective:${workloadId(workload)}:${options.ciliumVersion ?? ''}:${options.istioRootNamespace}`, () => compute(workspace, workload, options));
+  if (!workload) {
+    // A label set (`namespace/key=value,…`) stands for a pod with exactly those labels.
+    const end = resolveEnd(workspace, id);
+    return end.kind === 'workload' && end.labelSet ? effectivePolicyOf(workspace, end.workload, options) : undefined;
+  }
+  return effectivePolicyOf(workspace, workload, options);
+}
+
+/** The model of one workload object (also a label-set pod that no document declares). */
+export function effectivePolicyOf(workspace: Workspace, workload: WorkloadInfo, options: AnalysisOptions): EffectivePolicy {
+  const labels = workload.source.file === '' ? `:${JSON.stringify(workload.podLabels)}:${workload.serviceAccountName}` : '';
+  return workspace.derive(`preview-effective:${workloadId(workload)}${labels}:${options.ciliumVersion ?? ''}:${options.istioRootNamespace}`, () => compute(workspace, workload, options));
 }
 
 function compute(workspace: Workspace, workload: WorkloadInfo, options: AnalysisOptions): EffectivePolicy {

@@ -35,6 +35,8 @@ export interface WorkloadSummary {
   serviceAccount: string;
   podLabels: Record<string, string>;
   source: SourceRef;
+  /** Set for workloads no Kubernetes document declares: inferred (HelmRelease, Gateway), written in a `Workloads` document, or a queried label set. */
+  origin?: { inferred: boolean; from: string; how: string };
 }
 
 // ---------------------------------------------------------------- Cilium
@@ -46,7 +48,7 @@ export type CiliumPeer =
   | { kind: 'endpoints'; text: string; selector: LabelSelector; namespace?: string; reserved: boolean; workloads: string[] }
   | { kind: 'entity'; text: string; entity: string; workloads: string[] }
   | { kind: 'cidr'; text: string; cidr: string; except: string[] }
-  | { kind: 'fqdn'; text: string }
+  | { kind: 'fqdn'; text: string; matchName?: string; matchPattern?: string }
   /** An empty peer list (`fromEndpoints: []`): selects no peer. */
   | { kind: 'none'; text: string }
   /** Peers meshlens does not resolve to workloads (nodes, groups, requires, services without selector). */

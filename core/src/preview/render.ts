@@ -45,7 +45,9 @@ export function renderEffectivePolicy(model: EffectivePolicy, format: RenderForm
   const out = new Lines(format, display);
   const { workload } = model;
   out.heading(1, `Effective policy of ${workload.id}`);
-  out.item(0, `${workload.kind} ${out.code(workload.id)}, service account ${out.code(workload.serviceAccount)}`, workload.source);
+  if (workload.origin && workload.source.file === '') out.item(0, `pod ${out.code(workload.namespace)} labelled ${out.code(labelText(workload.podLabels))}, service account ${out.code(workload.serviceAccount)} (a label set from the query)`);
+  else out.item(0, `${workload.kind} ${out.code(workload.id)}, service account ${out.code(workload.serviceAccount)}${workload.origin ? ` — ${workload.origin.inferred ? 'inferred' : 'declared'} from ${workload.origin.from} (${workload.origin.how})` : ''}`, workload.source);
+  if (workload.origin?.inferred) out.item(1, `pod labels (inferred): ${out.code(labelText(workload.podLabels))}`);
   out.heading(2, `Cilium (${model.cilium.minor})`);
   renderCiliumDirection(out, model.cilium.ingress, '←');
   renderCiliumDirection(out, model.cilium.egress, '→');
@@ -58,6 +60,10 @@ export function renderEffectivePolicy(model: EffectivePolicy, format: RenderForm
   if (model.istio.points.length === 0) out.item(0, 'no Istio authorization is enforced for this workload');
   for (const point of model.istio.points) renderIstioPoint(out, point);
   return out.text();
+}
+
+function labelText(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',');
 }
 
 function renderCiliumDirection(out: Lines, view: CiliumDirectionView, arrow: string): void {

@@ -19,16 +19,17 @@ import type { AnalysisOptions } from '../options';
 import type { Workspace } from '../workspace/workspace';
 import { previewIndex } from './workloads/previewIndex';
 import { decidePort, workloadCovers, type CiliumPortDecision } from './ciliumEffective';
-import { containerPorts, effectivePolicy, findWorkload } from './effectivePolicy';
+import { containerPorts, effectivePolicyOf } from './effectivePolicy';
+import { peerCoversExternal, resolveEnd, type ExternalEnd } from './endpoints';
 import { ciliumHttpRuleMatches, type HttpRequest } from './httpMatch';
 import { decideAtPoint, istioModeOf, TRUST_DOMAIN, type IstioRequest } from './istioEffective';
-import type { SourceRef } from './model';
+import type { CiliumPeer, SourceRef } from './model';
 import { shortLocation } from './sources';
 
 export interface SimulateQuery {
-  /** `namespace/name` of the client workload. */
+  /** Client: `namespace/name`, a label set `namespace/key=value,…`, an entity, an IP/CIDR or a DNS name (see `endpoints.ts`). */
   from: string;
-  /** `namespace/name` of the server workload. */
+  /** Server, in the same forms. */
   to: string;
   port: number;
   /** `TCP` (default), `UDP`, `SCTP`. */
@@ -65,44 +66,50 @@ export function isSimulateError(outcome: SimulateOutcome): outcome is { error: s
 }
 
 export function simulateRequest(workspace: Workspace, query: SimulateQuery, options: AnalysisOptions): SimulateOutcome {
-  const client = findWorkload(workspace, query.from);
-  const server = findWorkload(workspace, query.to);
-  if (!client) return { error: `unknown workload "${query.from}" (expected namespace/name of a Deployment, StatefulSet, DaemonSet or Pod in the workspace)` };
-  if (!server) return { error: `unknown workload "${query.to}" (expected namespace/name of a Deployment, StatefulSet, DaemonSet or Pod in the workspace)` };
+  const client = resolveEnd(workspace, query.from);
+  if (client.kind === 'error') return { error: client.error };
+  const server = resolveEnd(workspace, query.to);
+  if (server.kind === 'error') return { error: server.error };
+  if (client.kind === 'external' && server.kind === 'external') return { error: `"${query.from}" and "${query.to}" are both outside the pod network: no Cilium or Istio policy of the repository sits between them` };
   if (!Number.isInteger(query.port) || query.port < 1 || query.port > 65535) return { error: `port must be 1–65535, not ${query.port}` };
-  const clientModel = effectivePolicy(workspace, query.from, options)!;
-  const serverModel = effectivePolicy(workspace, query.to, options)!;
+  const clientModel = client.kind === 'workload' ? effectivePolicyOf(workspace, client.workload, options) : undefined;
+  const serverModel = server.kind === 'workload' ? effectivePolicyOf(workspace, server.workload, options) : undefined;
   const index = previewIndex(workspace);
+  const minor = (clientModel ?? serverModel)!.cilium.minor;
   const protocol = (query.protocol ?? 'TCP').toUpperCase();
-  const named = containerPorts(workspace, server);
+  const named = server.kind === 'workload' && server.workload.source.file !== '' ? containerPorts(workspace, server.workload) : {};
   const http: HttpRequest = { method: query.method, path: query.path, host: query.host, headers: query.headers };
   const isHttp = protocol === 'TCP' && (query.method !== undefined || query.path !== undefined);
+  const covers = (end: typeof client) => (end.kind === 'workload' ? workloadCovers(end.workload, index) : (peer: CiliumPeer) => peerCoversExternal(peer, (end as { external: ExternalEnd }).external, minor));
 
   const layers: SimulateLayer[] = [];
-  const egress = decidePort(clientModel.cilium.egress, workloadCovers(server, index), query.port, protocol, named);
-  const ingress = decidePort(serverModel.cilium.ingress, workloadCovers(client, index), query.port, protocol, named);
-  layers.push(l3l4Layer(egress, ingress, query));
+  const egress = clientModel ? decidePort(clientModel.cilium.egress, covers(server), query.port, protocol, named) : outsideDecision(`${client.text} is not a Cilium endpoint: no egress policy of the repository applies to it`);
+  const ingress = serverModel ? decidePort(serverModel.cilium.ingress, covers(client), query.port, protocol, named) : outsideDecision(`${server.text} is outside the pod network: no ingress policy of the repository applies there`);
+  layers.push(l3l4Layer(egress, ingress, { from: client.text, to: server.text }));
   if (egress.allowed && ingress.allowed && (egress.l7 !== 'none' || ingress.l7 !== 'none')) layers.push(l7Layer(egress, ingress, http, isHttp, query.port));
 
-  const clientMode = istioModeOf(client, index).mode;
-  const inMesh = clientMode === 'sidecar' || clientMode === 'ambient' || clientMode === 'gateway';
-  const clientIdentity: Omit<IstioRequest, 'http'> = {
-    ...(inMesh ? { principal: `${TRUST_DOMAIN}/ns/${client.namespace}/sa/${client.serviceAccountName}`, namespace: client.namespace, serviceAccount: `${client.namespace}/${client.serviceAccountName}` } : {}),
-    port: query.port,
-    method: query.method,
-    path: query.path,
-    host: query.host,
-    headers: query.headers,
-  };
-  const waypoint = serverModel.istio.waypoint;
-  for (const point of serverModel.istio.points) {
-    const identity: Omit<IstioRequest, 'http'> =
-      point.sourceIdentity === 'waypoint' && waypoint
-        ? { ...clientIdentity, principal: `${TRUST_DOMAIN}/ns/${waypoint.namespace}/sa/${waypoint.name}`, namespace: waypoint.namespace, serviceAccount: `${waypoint.namespace}/${waypoint.name}` }
-        : clientIdentity;
-    const decision = decideAtPoint(point, { ...identity, http: point.point !== 'ztunnel' && isHttp });
-    const reason = [decision.reason, ...decision.notes].join('; ');
-    layers.push({ layer: `istio-${point.point}` as SimulateLayerName, verdict: decision.verdict, reason, decidedBy: decision.decidedBy });
+  if (serverModel) {
+    const clientMode = client.kind === 'workload' ? istioModeOf(client.workload, index).mode : 'none';
+    const inMesh = clientMode === 'sidecar' || clientMode === 'ambient' || clientMode === 'gateway';
+    const clientWorkload = client.kind === 'workload' ? client.workload : undefined;
+    const clientIdentity: Omit<IstioRequest, 'http'> = {
+      ...(inMesh && clientWorkload ? { principal: `${TRUST_DOMAIN}/ns/${clientWorkload.namespace}/sa/${clientWorkload.serviceAccountName}`, namespace: clientWorkload.namespace, serviceAccount: `${clientWorkload.namespace}/${clientWorkload.serviceAccountName}` } : {}),
+      port: query.port,
+      method: query.method,
+      path: query.path,
+      host: query.host,
+      headers: query.headers,
+    };
+    const waypoint = serverModel.istio.waypoint;
+    for (const point of serverModel.istio.points) {
+      const identity: Omit<IstioRequest, 'http'> =
+        point.sourceIdentity === 'waypoint' && waypoint
+          ? { ...clientIdentity, principal: `${TRUST_DOMAIN}/ns/${waypoint.namespace}/sa/${waypoint.name}`, namespace: waypoint.namespace, serviceAccount: `${waypoint.namespace}/${waypoint.name}` }
+          : clientIdentity;
+      const decision = decideAtPoint(point, { ...identity, http: point.point !== 'ztunnel' && isHttp });
+      const reason = [decision.reason, ...decision.notes].join('; ');
+      layers.push({ layer: `istio-${point.point}` as SimulateLayerName, verdict: decision.verdict, reason, decidedBy: decision.decidedBy });
+    }
   }
 
   const denied = layers.filter((layer) => layer.verdict === 'deny');
@@ -110,15 +117,20 @@ export function simulateRequest(workspace: Workspace, query: SimulateQuery, opti
   const deciding = (denied.length > 0 ? denied : layers).flatMap((layer) => layer.decidedBy);
   return {
     verdict,
-    from: `${client.namespace}/${client.name}`,
-    to: `${server.namespace}/${server.name}`,
+    from: client.text,
+    to: server.text,
     request: { port: query.port, protocol, ...(query.method !== undefined ? { method: query.method } : {}), ...(query.path !== undefined ? { path: query.path } : {}), ...(query.host !== undefined ? { host: query.host } : {}) },
     layers,
     decidedBy: uniqueSources(deciding),
   };
 }
 
-function l3l4Layer(egress: CiliumPortDecision, ingress: CiliumPortDecision, query: SimulateQuery): SimulateLayer {
+/** A side with no policy of its own (an entity, a CIDR, a DNS name): it lets everything pass. */
+function outsideDecision(reason: string): CiliumPortDecision {
+  return { allowed: true, reason, allowedBy: [], l7: 'none', http: [], other: [], decidedBy: [] };
+}
+
+function l3l4Layer(egress: CiliumPortDecision, ingress: CiliumPortDecision, query: { from: string; to: string }): SimulateLayer {
   const allowed = egress.allowed && ingress.allowed;
   const parts: string[] = [];
   if (!egress.allowed || allowed) parts.push(`egress of ${query.from}: ${egress.reason}`);
