@@ -47,7 +47,7 @@ export type ImpactKind =
   | 'isolated'
   | 'opened';
 
-export type ImpactLayer = 'cilium' | 'istio-sidecar' | 'istio-ztunnel' | 'istio-waypoint';
+export type ImpactLayer = 'cilium' | 'istio-sidecar' | 'istio-ztunnel' | 'istio-waypoint' | 'istio-gateway';
 
 export interface ImpactChange {
   /** `namespace/name` of the workload whose traffic changes. */
@@ -329,7 +329,7 @@ function l7Suffix(entry: CiliumAllowEntry): string {
 
 // ---------------------------------------------------------------- Istio
 
-const LAYER_OF_POINT = { sidecar: 'istio-sidecar', ztunnel: 'istio-ztunnel', waypoint: 'istio-waypoint' } as const;
+const LAYER_OF_POINT = { sidecar: 'istio-sidecar', ztunnel: 'istio-ztunnel', waypoint: 'istio-waypoint', gateway: 'istio-gateway' } as const;
 
 function compareIstio(context: Context, point: IstioPointView['point'], before: IstioPointView | undefined, after: IstioPointView | undefined): ImpactChange[] {
   const base = { ...context, layer: LAYER_OF_POINT[point], direction: 'ingress' as const };
