@@ -55,7 +55,11 @@ describe('meshlens effective', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown workload "shop/nope"');
     expect(meshlens(['effective', 'apps'], workdir).code).toBe(2);
-    expect(meshlens(['effective', 'apps', '--workload', 'api'], workdir).code).toBe(2);
+    expect(meshlens(['effective', 'apps', '--workload', 'shop api'], workdir).code).toBe(2);
+    // A bare name is looked up in every namespace when it is unambiguous.
+    const bare = meshlens(['effective', 'apps', '--workload', 'api'], workdir);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toContain('Effective policy of shop/api');
   });
 });
 
