@@ -1,6 +1,9 @@
 /**
  * Command-line parsing for `meshlens`. Hand-written (no dependency): flags are
  * `--name value` or `--name=value`, repeated flags accumulate, `--` ends flags.
+ * Boolean flags take an optional `=VALUE` (true/false/yes/no/1/0, anything
+ * else is a usage error); after `normalizeBooleans` a boolean flag is present
+ * exactly when it is on, so `--fix=no` and `--no-schema=false` mean off.
  */
 
 export interface ParsedArgs {
@@ -58,4 +61,32 @@ export function checkKnownFlags(args: ParsedArgs, known: readonly string[]): voi
   for (const name of args.flags.keys()) {
     if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
   }
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', '1']);
+const FALSE_WORDS = new Set(['false', 'no', '0']);
+
+/** Validates every boolean flag's value and drops the ones that are off. */
+export function normalizeBooleans(args: ParsedArgs, booleanFlags: ReadonlySet<string>): void {
+  for (const name of [...args.flags.keys()]) {
+    if (!booleanFlags.has(name)) continue;
+    const values = args.flags.get(name)!;
+    let on = false;
+    for (const value of values) {
+      const word = value.toLowerCase();
+      if (TRUE_WORDS.has(word)) on = true;
+      else if (FALSE_WORDS.has(word)) on = false;
+      else throw new UsageError(`--${name} takes true, false, yes, no, 1 or 0, not "${value}"`);
+    }
+    if (on) args.flags.set(name, ['true']);
+    else args.flags.delete(name);
+  }
+}
+
+/** The last value of a flag that must not be empty. */
+export function nonEmptyFlag(args: ParsedArgs, name: string): string | undefined {
+  for (const value of flagList(args, name)) {
+    if (value.trim() === '') throw new UsageError(`--${name} needs a non-empty value`);
+  }
+  return flag(args, name);
 }

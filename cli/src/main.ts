@@ -4,12 +4,16 @@
  * prints findings in the chosen format.
  *
  * Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
- * 2 usage or internal error.
+ * 2 usage or internal error (also an unknown subcommand or an invalid flag).
+ * Every flag is validated before anything is read; `--help` on a subcommand
+ * prints that subcommand's help and does nothing else. Text that comes from
+ * users' files is escaped in text and GitHub output (see formats/escape).
  */
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ALL_RULES, MeshlensService, applyEdits, defaultAnalysisOptions, severityRank, type AnalysisOptions, type Severity, type SeveritySetting } from '../../core/src/index';
-import { checkKnownFlags, flag, flagList, parseArgs, UsageError, type ParsedArgs } from './args';
+import { ALL_RULES, MeshlensService, defaultAnalysisOptions, severityRank, type AnalysisOptions, type Severity, type SeveritySetting } from '../../core/src/index';
+import { checkKnownFlags, flag, flagList, nonEmptyFlag, normalizeBooleans, parseArgs, UsageError, type ParsedArgs } from './args';
+import { runFixes } from './fixFiles';
 import { collectFiles } from './collectFiles';
 import { formatGithub } from './formats/github';
 import { formatRdjson } from './formats/rdjson';
@@ -17,6 +21,7 @@ import { formatJson } from './formats/json';
 import { summarize, toReported, type Report } from './formats/report';
 import { formatSarif } from './formats/sarif';
 import { formatText } from './formats/text';
+import { escapeControl } from './formats/escape';
 import { EXTRA_COMMANDS } from './commands';
 import { ChartDownloader } from '../../server/src/charts/chartDownloader';
 import { defaultChartCacheDir } from '../../server/src/charts/cacheDir';
@@ -24,36 +29,61 @@ import type { ChartFetcher } from '../../core/src/helm/chartFiles';
 
 export const VERSION = '0.1.0';
 
+const EXIT_CODES = `Exit codes:
+  0  no finding at or above --fail-on (and the command did what was asked)
+  1  findings at or above --fail-on
+  2  usage error (unknown command or option, invalid value) or internal error
+`;
+
 const HELP = `meshlens ${VERSION} — checks Cilium, Istio and Flux manifests
 
 Usage:
   meshlens check [paths...] [options]     check YAML files and directories (default: .)
   meshlens rules [--format text|json]     list every rule with its id and default severity
 ${EXTRA_COMMANDS.map((command) => `  ${command.usage.padEnd(40)}${command.summary}`).join('\n')}
+  meshlens COMMAND --help                 help of one command
 
-Options for check:
+${EXIT_CODES}`;
+
+const CHECK_HELP = `Usage: meshlens check [paths...] [options]
+
+Checks YAML files and directories (default: the current directory).
+
+Options:
   --format text|json|sarif|github|rdjson   output format (default: text; rdjson: reviewdog -f=rdjson)
   --fail-on error|warning|info|hint|none
                                     exit 1 when a finding has at least this severity (default: error)
   --output FILE                     write the report to FILE instead of standard output
   --cilium-version X.Y[.Z]          Cilium version when no Cilium HelmRelease says
+  --flux-version X.Y[.Z]            Flux version in use (else read from gotk-components labels or a
+                                    FluxInstance; else the newest known is assumed)
   --kernel RELEASE                  node kernel (uname -r) when no NodeProfile covers a file
   --istio-version X.Y               Istio version for version-dependent checks
   --istio-root-namespace NS         Istio root namespace (default: istio-system)
   --rule ID=SEVERITY                set a rule's severity or 'off' (repeatable; ID may be family/*)
-  --exclude REGEX                   skip files whose path matches (repeatable)
+  --exclude REGEX                   skip files whose path matches (repeatable; not empty)
   --no-schema                       do not report CRD schema findings
   --max-file-size KIB               skip larger files (default: 2048)
-  --fix                             apply safe quick-fixes in place and report each one
+  --fix                             apply safe quick-fixes in place and report each one on stderr
+                                    (each file verified, written atomically, only if unchanged since read)
+  --dry-run                         with --fix: print the fixes as a unified diff, write nothing
   --download-charts                 download charts from HelmRepository URLs (https, digest-checked,
                                     cached in $XDG_CACHE_HOME/meshlens) to check values of any chart
   --no-color                        plain text output
-`;
+Boolean options also take =true|false|yes|no|1|0 (--fix=no does not fix).
 
-const BOOLEAN_FLAGS = new Set(['help', 'no-schema', 'fix', 'no-color', 'version', 'download-charts']);
+${EXIT_CODES}`;
+
+const RULES_HELP = `Usage: meshlens rules [--format text|json]
+
+Lists every rule with its id, default severity and title ("(fix)" when it offers a quick-fix).
+
+${EXIT_CODES}`;
+
+const BOOLEAN_FLAGS = new Set(['help', 'no-schema', 'fix', 'dry-run', 'no-color', 'version', 'download-charts']);
 const CHECK_FLAGS = [
-  'format', 'fail-on', 'output', 'cilium-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'exclude',
-  'no-schema', 'max-file-size', 'fix', 'no-color', 'help', 'download-charts',
+  'format', 'fail-on', 'output', 'cilium-version', 'flux-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'exclude',
+  'no-schema', 'max-file-size', 'fix', 'dry-run', 'no-color', 'help', 'download-charts',
 ];
 
 export interface CliIo {
@@ -66,7 +96,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let args: ParsedArgs;
   try {
     args = parseArgs(argv, BOOLEAN_FLAGS);
-    if (args.flags.has('version')) {
+    normalizeBooleans(args, BOOLEAN_FLAGS);
+    if (args.flags.has('version') && !args.command) {
       io.stdout(`${VERSION}\n`);
       return 0;
     }
@@ -76,13 +107,21 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     switch (args.command) {
       case 'check':
+        if (args.flags.has('help')) {
+          io.stdout(CHECK_HELP);
+          return 0;
+        }
         return await check(args, io);
       case 'rules':
+        if (args.flags.has('help')) {
+          io.stdout(RULES_HELP);
+          return 0;
+        }
         return listRules(args, io);
       default: {
         const extra = EXTRA_COMMANDS.find((command) => command.name === args.command);
         if (extra) return await extra.run(args, io);
-        throw new UsageError(`unknown command "${args.command}"`);
+        throw new UsageError(`unknown command "${escapeControl(args.command)}"`);
       }
     }
   } catch (error) {
@@ -90,7 +129,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stderr(`meshlens: ${error.message}\nRun "meshlens --help" for usage.\n`);
       return 2;
     }
-    io.stderr(`meshlens: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    // One line, no stack trace (MESHLENS_DEBUG=1 shows it).
+    const detail = error instanceof Error ? (process.env.MESHLENS_DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
+    io.stderr(`meshlens: internal error: ${escapeControl(detail)}\n`);
     return 2;
   }
 }
@@ -105,25 +146,38 @@ export function optionsFromFlags(args: ParsedArgs): AnalysisOptions {
     rules[id] = severity as SeveritySetting;
   }
   const maxKib = flag(args, 'max-file-size');
-  if (maxKib !== undefined && !/^[1-9][0-9]*$/.test(maxKib)) throw new UsageError('--max-file-size expects a number of KiB');
+  if (maxKib !== undefined && !/^[1-9][0-9]{0,7}$/.test(maxKib)) throw new UsageError('--max-file-size expects a number of KiB');
   return defaultAnalysisOptions({
     rules,
-    ciliumVersion: flag(args, 'cilium-version'),
-    kernelVersion: flag(args, 'kernel'),
-    istioVersion: flag(args, 'istio-version'),
-    istioRootNamespace: flag(args, 'istio-root-namespace') ?? 'istio-system',
+    ciliumVersion: versionFlag(args, 'cilium-version', /^v?1\.\d{1,3}(\.\d{1,3})?$/, '1.16 or 1.16.3'),
+    fluxVersion: versionFlag(args, 'flux-version', /^v?2\.\d{1,3}(\.\d{1,3})?$/, '2.3 or v2.3.1'),
+    kernelVersion: versionFlag(args, 'kernel', /^\d+\.\d+(\.\d+)?([-+.~_][A-Za-z0-9._+~-]*)?$/, '5.15.0-91-generic'),
+    istioVersion: versionFlag(args, 'istio-version', /^v?1\.\d{1,3}(\.\d{1,3})?$/, '1.24'),
+    istioRootNamespace: versionFlag(args, 'istio-root-namespace', /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'istio-system') ?? 'istio-system',
     schemaValidation: !args.flags.has('no-schema'),
     maxFileBytes: maxKib ? Number(maxKib) * 1024 : 2 * 1024 * 1024,
   });
 }
 
-/** Loads the given paths into a fresh service. Shared by check and the other commands. */
+/** A flag whose value must match a pattern (versions, names); a usage error otherwise. */
+function versionFlag(args: ParsedArgs, name: string, pattern: RegExp, example: string): string | undefined {
+  const value = nonEmptyFlag(args, name);
+  if (value === undefined) return undefined;
+  if (!pattern.test(value)) throw new UsageError(`--${name}: "${escapeControl(value)}" is not valid (expected something like ${example})`);
+  return value;
+}
+
+/**
+ * Loads the given paths into a fresh service. Shared by check and the other commands.
+ * `overlay` holds texts that replace files on disk for referenced-file reads (fixes not yet written).
+ */
 export function loadWorkspace(paths: readonly string[], options: AnalysisOptions, exclude: readonly RegExp[] = [], chartFetcher?: ChartFetcher) {
   const { files, roots, missing } = collectFiles(paths.length > 0 ? paths : ['.'], exclude);
-  if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  if (missing.length > 0) throw new UsageError(`no such file or directory: ${escapeControl(missing.join(', '))}`);
+  const overlay = new Map<string, string>();
   const service = new MeshlensService({
     roots,
-    host: { readFile: (path) => readTextFile(path), chartFetcher },
+    host: { readFile: (path) => overlay.get(path) ?? readTextFile(path), chartFetcher },
     maxFileBytes: () => options.maxFileBytes,
   });
   const displayByKey = new Map<string, string>();
@@ -133,7 +187,7 @@ export function loadWorkspace(paths: readonly string[], options: AnalysisOptions
     service.setFile(file.key, text);
     displayByKey.set(file.key, file.display);
   }
-  return { service, files, displayByKey };
+  return { service, files, displayByKey, overlay };
 }
 
 async function check(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -142,12 +196,16 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
   if (!['text', 'json', 'sarif', 'github', 'rdjson'].includes(format)) throw new UsageError(`--format must be text, json, sarif, github or rdjson, not "${format}"`);
   const failOn = flag(args, 'fail-on') ?? 'error';
   if (!['error', 'warning', 'info', 'hint', 'none'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning, info, hint or none`);
+  if (args.flags.has('dry-run') && !args.flags.has('fix')) throw new UsageError('--dry-run only goes with --fix');
+  const outputFile = nonEmptyFlag(args, 'output');
   const options = optionsFromFlags(args);
   const exclude = flagList(args, 'exclude').map((pattern) => {
+    // An empty pattern matches every path: almost surely a shell variable that expanded to nothing.
+    if (pattern === '') throw new UsageError('--exclude needs a non-empty regular expression');
     try {
       return new RegExp(pattern);
     } catch {
-      throw new UsageError(`--exclude: invalid regular expression "${pattern}"`);
+      throw new UsageError(`--exclude: invalid regular expression "${escapeControl(pattern)}"`);
     }
   });
   const started = performance.now();
@@ -155,10 +213,12 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
   const downloader = args.flags.has('download-charts')
     ? new ChartDownloader({ userAgent: `meshlens/${VERSION}`, cacheDir: defaultChartCacheDir(), policy: { enabled: true, trusted: true } })
     : undefined;
-  const { service, files, displayByKey } = loadWorkspace(args.positionals, options, exclude, downloader);
+  const { service, files, displayByKey, overlay } = loadWorkspace(args.positionals, options, exclude, downloader);
   if (downloader) await downloadCharts(downloader, service, files.map((file) => file.key), options, io);
-  if (args.flags.has('fix')) applySafeFixes(service, files.map((file) => file.key), options, displayByKey, io);
   const displayOf = (key: string) => displayByKey.get(key) ?? key;
+  if (args.flags.has('fix')) {
+    runFixes(service, files.map((file) => file.key), options, overlay, displayOf, io, args.flags.has('dry-run'));
+  }
   const keyByDisplay = new Map([...displayByKey].map(([key, display]) => [display, key]));
   const diagnostics = files.flatMap((file) => service.diagnostics(file.key, options).map((diagnostic) => toReported(diagnostic, file.display, displayOf)));
   const report: Report = { diagnostics, summary: summarize(diagnostics, files.length, performance.now() - started) };
@@ -172,9 +232,14 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
           : format === 'rdjson'
             ? formatRdjson(report, (file, line) => lineOf(service, keyByDisplay.get(file), line), options.docsBaseUrl)
           : formatText(report, io.isTty && !args.flags.has('no-color') && !process.env.NO_COLOR);
-  const outputFile = flag(args, 'output');
-  if (outputFile) writeFileSync(outputFile, output);
-  else io.stdout(output);
+  if (outputFile) {
+    try {
+      writeFileSync(outputFile, output);
+    } catch (error) {
+      io.stderr(`meshlens: cannot write ${escapeControl(outputFile)}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'}\n`);
+      return 2;
+    }
+  } else io.stdout(output);
   if (failOn === 'none') return 0;
   const threshold = severityRank(failOn as Severity);
   return diagnostics.some((diagnostic) => severityRank(diagnostic.severity) >= threshold) ? 1 : 0;
@@ -191,32 +256,7 @@ async function downloadCharts(downloader: ChartDownloader, service: MeshlensServ
   downloader.onDidChange(() => service.workspace.chartsChanged());
   for (const key of keys) service.diagnostics(key, options);
   await downloader.whenIdle();
-  for (const problem of downloader.problems()) io.stderr(`meshlens: ${problem.reason}\n`);
-}
-
-/** `--fix`: applies safe fixes file by file until none is left (at most 5 rounds), and says what it did. */
-function applySafeFixes(service: MeshlensService, keys: readonly string[], options: AnalysisOptions, displayByKey: Map<string, string>, io: CliIo): void {
-  for (const key of keys) {
-    let text = service.workspace.getFile(key)?.text;
-    if (text === undefined) continue;
-    let changed = false;
-    for (let round = 0; round < 5; round++) {
-      const fixes = service
-        .diagnostics(key, options)
-        .map((diagnostic) => ({ diagnostic, fix: diagnostic.fixes?.find((fix) => fix.safe && fix.edits.every((edit) => edit.file === key)) }))
-        .filter((entry) => entry.fix !== undefined);
-      if (fixes.length === 0) break;
-      const result = applyEdits(text, fixes.flatMap((entry) => entry.fix!.edits));
-      if (result.applied === 0 || result.text === text) break;
-      for (const entry of fixes) {
-        io.stderr(`fixed ${displayByKey.get(key)}:${entry.diagnostic.range.start.line + 1}:${entry.diagnostic.range.start.character + 1}: ${entry.diagnostic.rule}: ${entry.fix!.title}\n`);
-      }
-      text = result.text;
-      changed = true;
-      service.setFile(key, text);
-    }
-    if (changed) writeFileSync(key, text);
-  }
+  for (const problem of downloader.problems()) io.stderr(`meshlens: ${escapeControl(problem.reason)}\n`);
 }
 
 function listRules(args: ParsedArgs, io: CliIo): number {

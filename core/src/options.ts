@@ -13,6 +13,8 @@ export interface AnalysisOptions {
   rules: Record<string, SeveritySetting>;
   /** Cilium version (`1.16` or `1.16.3`) when no Cilium HelmRelease in the workspace says. */
   ciliumVersion?: string;
+  /** Flux release (`2.3` or `v2.3.1`) in use; wins over what the workspace says (gotk-components labels, a FluxInstance). */
+  fluxVersion?: string;
   /** Kernel release (`5.15.0-91-generic`) when no NodeProfile covers a file. */
   kernelVersion?: string;
   /** Istio minor version assumed for version-dependent checks (`1.24`). */

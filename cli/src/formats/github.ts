@@ -1,8 +1,11 @@
 /**
  * GitHub Actions workflow commands (`::error file=…,line=…,col=…::message`),
  * which show findings as annotations on the pull request's changed lines.
+ * Line breaks are percent-encoded as the runner expects; other control
+ * characters from users' files are shown escaped (`escapeControl`).
  */
 
+import { escapeControl } from './escape';
 import type { Report } from './report';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' } as const;
@@ -42,7 +45,7 @@ export function formatGithub(report: Report, perLevel = ANNOTATIONS_PER_LEVEL): 
 }
 
 function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControl(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 function escapeProperty(text: string): string {

@@ -1,5 +1,10 @@
-/** Compiler-style text output: `file:line:col: severity rule-id: message`, then a summary line. */
+/**
+ * Compiler-style text output: `file:line:col: severity rule-id: message`, then
+ * a summary line. Paths and messages are escaped (`escapeControl`): only the
+ * colours painted here reach the terminal as escape sequences.
+ */
 
+import { escapeControl } from './escape';
 import type { Report } from './report';
 
 export function formatText(report: Report, color: boolean): string {
@@ -7,7 +12,7 @@ export function formatText(report: Report, color: boolean): string {
   const severityColor = { error: '31;1', warning: '33;1', info: '36', hint: '90' } as const;
   const lines = report.diagnostics.map(
     (diagnostic) =>
-      `${paint('1', `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}`)}: ${paint(severityColor[diagnostic.severity], diagnostic.severity)} ${paint('2', diagnostic.rule)}: ${diagnostic.message}`,
+      `${paint('1', `${escapeControl(diagnostic.file)}:${diagnostic.line}:${diagnostic.column}`)}: ${paint(severityColor[diagnostic.severity], diagnostic.severity)} ${paint('2', escapeControl(diagnostic.rule))}: ${escapeControl(diagnostic.message)}`,
   );
   const { summary } = report;
   const parts = [

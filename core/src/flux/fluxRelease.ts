@@ -9,6 +9,7 @@
  * found (one repository, several clusters) the newest wins.
  */
 
+import type { AnalysisOptions } from '../options';
 import { mapGet, scalarString } from '../parse/ast';
 import type { WorkspaceModel } from '../workspace/model';
 import { compareFluxReleases, fluxMinorOf } from './fluxVersions';
@@ -35,4 +36,18 @@ export function workspaceFluxRelease(model: WorkspaceModel): string | undefined 
     // and an API version removed there breaks that cluster.
     return found.sort(compareFluxReleases).pop();
   });
+}
+
+/**
+ * The one place a rule asks which Flux release is in use: the user's setting
+ * (`--flux-version`, `meshlens.fluxVersion`), else what the workspace says,
+ * else undefined (rules then assume the newest known release and say so).
+ * `file` is the file being checked, for a per-cluster answer.
+ */
+export function fluxReleaseInUse(model: WorkspaceModel, options: Pick<AnalysisOptions, 'fluxVersion'>, file?: string): { release: string; source: 'option' | 'workspace' } | undefined {
+  void file;
+  const configured = fluxMinorOf(options.fluxVersion);
+  if (configured) return { release: configured, source: 'option' };
+  const detected = workspaceFluxRelease(model);
+  return detected ? { release: detected, source: 'workspace' } : undefined;
 }

@@ -60,6 +60,32 @@ export const FLUX_API_LIFECYCLE: readonly ApiVersionLifecycle[] = [
   ...sourceEntries(),
 ];
 
+/**
+ * First Flux release serving the versions the table migrates to (older ones,
+ * v1beta2 sources, HelmRelease v2beta1, were served before Flux 2.0):
+ * HelmRelease v2beta2 in 2.2 and v2 in 2.3, Kustomization v1 in 2.0, and the
+ * sources' v1 as listed above.
+ */
+const SERVED_SINCE: readonly { group: string; kind: string; version: string; since: string }[] = [
+  { group: HELM_GROUP, kind: 'HelmRelease', version: 'v2beta2', since: '2.2' },
+  { group: HELM_GROUP, kind: 'HelmRelease', version: 'v2', since: '2.3' },
+  { group: KUSTOMIZE_GROUP, kind: 'Kustomization', version: 'v1', since: '2.0' },
+  ...Object.entries(SOURCE_KINDS_V1_SINCE).map(([kind, since]) => ({ group: SOURCE_GROUP, kind, version: 'v1', since })),
+];
+
+/** The first Flux release that serves (group, kind, version); undefined when it was served before Flux 2.0 (or is unknown here). */
+export function servedSince(group: string, kind: string, version: string): string | undefined {
+  return SERVED_SINCE.find((entry) => entry.group === group && entry.kind === kind && entry.version === version)?.since;
+}
+
+/** Whether the given Flux release serves (group, kind, version), as far as these facts say. */
+export function fluxServes(fluxRelease: string, group: string, kind: string, version: string): boolean {
+  const since = servedSince(group, kind, version);
+  if (since && compareFluxReleases(fluxRelease, since) < 0) return false;
+  const lifecycle = apiVersionLifecycle(group, kind, version);
+  return !lifecycle?.removedIn || compareFluxReleases(fluxRelease, lifecycle.removedIn) < 0;
+}
+
 /** The kinds this lifecycle table covers. */
 export const FLUX_VERSIONED_KINDS: readonly string[] = [...new Set(FLUX_API_LIFECYCLE.map((entry) => entry.kind))];
 

@@ -17,7 +17,7 @@
 import { deref, mapGet, mapGetPair, scalarString, type YamlMap, type YamlNode, type YamlPair, type YamlScalar } from '../parse/ast';
 import type { ResourceIdentity } from '../resources/identify';
 import type { DocRange } from '../rules/types';
-import { apiVersionLifecycle, type ApiVersionLifecycle } from './fluxVersions';
+import { apiVersionLifecycle, fluxServes, type ApiVersionLifecycle } from './fluxVersions';
 import { columnOf, indentAll, lineEndOf, pairRemovalRange, reindentBlock, startsItsLine } from './textEdits';
 
 export interface MigrationEdit {
@@ -33,7 +33,7 @@ const DROPPED_FIELDS: Record<string, string[][]> = {
   Bucket: [['accessFrom']],
 };
 
-export function migrationEdits(text: string, root: YamlNode | undefined, identity: ResourceIdentity, lifecycle: ApiVersionLifecycle): MigrationEdit[] | undefined {
+export function migrationEdits(text: string, root: YamlNode | undefined, identity: ResourceIdentity, lifecycle: ApiVersionLifecycle, fluxRelease?: string): MigrationEdit[] | undefined {
   if (!root || root.type !== 'map') return undefined;
   const edits: MigrationEdit[] = [];
   const apiVersionNode = mapGet(root, 'apiVersion');
@@ -45,19 +45,19 @@ export function migrationEdits(text: string, root: YamlNode | undefined, identit
       const pair = mapGetPair(spec, path[0]);
       if (pair) edits.push({ range: pairRemovalRange(text, pair), newText: '' });
     }
-    const ok = kindSpecificEdits(text, identity.kind, spec, edits);
+    const ok = kindSpecificEdits(text, identity.kind, spec, edits, fluxRelease);
     if (!ok) return undefined;
   }
   return edits;
 }
 
-function kindSpecificEdits(text: string, kind: string, spec: YamlMap, edits: MigrationEdit[]): boolean {
+function kindSpecificEdits(text: string, kind: string, spec: YamlMap, edits: MigrationEdit[], fluxRelease: string | undefined): boolean {
   switch (kind) {
     case 'HelmRelease': {
       const chartSpec = deref(mapGet(deref(mapGet(spec, 'chart')), 'spec'));
       if (chartSpec?.type === 'map' && !valuesFileEdits(text, chartSpec, edits)) return false;
-      bumpReferenceApiVersion(deref(mapGet(chartSpec, 'sourceRef')), edits);
-      bumpReferenceApiVersion(deref(mapGet(spec, 'chartRef')), edits);
+      bumpReferenceApiVersion(deref(mapGet(chartSpec, 'sourceRef')), edits, fluxRelease);
+      bumpReferenceApiVersion(deref(mapGet(spec, 'chartRef')), edits, fluxRelease);
       const postRenderers = deref(mapGet(spec, 'postRenderers'));
       if (postRenderers?.type === 'seq') {
         for (const renderer of postRenderers.items) {
@@ -68,12 +68,12 @@ function kindSpecificEdits(text: string, kind: string, spec: YamlMap, edits: Mig
       return true;
     }
     case 'HelmChart':
-      bumpReferenceApiVersion(deref(mapGet(spec, 'sourceRef')), edits);
+      bumpReferenceApiVersion(deref(mapGet(spec, 'sourceRef')), edits, fluxRelease);
       return valuesFileEdits(text, spec, edits);
     case 'Kustomization': {
-      bumpReferenceApiVersion(deref(mapGet(spec, 'sourceRef')), edits);
+      bumpReferenceApiVersion(deref(mapGet(spec, 'sourceRef')), edits, fluxRelease);
       const healthChecks = deref(mapGet(spec, 'healthChecks'));
-      if (healthChecks?.type === 'seq') for (const check of healthChecks.items) bumpReferenceApiVersion(deref(check), edits);
+      if (healthChecks?.type === 'seq') for (const check of healthChecks.items) bumpReferenceApiVersion(deref(check), edits, fluxRelease);
       return patchesEdits(text, spec, edits);
     }
     default:
@@ -86,14 +86,15 @@ function replaceScalar(node: YamlScalar, value: string): MigrationEdit {
   return { range: { start: node.start, end: node.end }, newText: `${quote}${value}${quote}` };
 }
 
-/** A reference (`sourceRef`, `chartRef`, health check) naming a deprecated version of a Flux kind. */
-function bumpReferenceApiVersion(reference: YamlNode | undefined, edits: MigrationEdit[]): void {
+/** A reference (`sourceRef`, `chartRef`, health check) naming a deprecated version of a Flux kind (left alone when the Flux in use does not serve the replacement). */
+function bumpReferenceApiVersion(reference: YamlNode | undefined, edits: MigrationEdit[], fluxRelease: string | undefined): void {
   const apiVersionNode = deref(mapGet(reference, 'apiVersion'));
   const kind = scalarString(mapGet(reference, 'kind'));
   if (apiVersionNode?.type !== 'scalar' || !kind) return;
   const [group, version] = apiVersionNode.text.split('/');
   const lifecycle = version ? apiVersionLifecycle(group, kind, version) : undefined;
-  if (lifecycle) edits.push(replaceScalar(apiVersionNode, `${group}/${lifecycle.replacement}`));
+  if (!lifecycle || (fluxRelease && !fluxServes(fluxRelease, group, kind, lifecycle.replacement))) return;
+  edits.push(replaceScalar(apiVersionNode, `${group}/${lifecycle.replacement}`));
 }
 
 /** `valuesFile: X` → `valuesFiles: [X, …existing]`. */

@@ -10,7 +10,9 @@
  *   after the map's last entry), creating missing parents, with the map's
  *   own indentation and the document's indentation step.
  * For values embedded in a ConfigMap block, every inserted line also carries
- * the block indentation.
+ * the block indentation. A trailing comment on the line of a removed key moves
+ * with it: it ends the first line block inserted for the same edit list (a
+ * move keeps `# why` next to the new key).
  *
  * Invariants: returns undefined (no fix) rather than a risky edit: flow-style
  * maps, keys not first on their line, a set that would overwrite a different
@@ -52,11 +54,13 @@ export function renderValueEdits(values: ValuesText, edits: readonly ValueEdit[]
     const replacements: LocalEdit[] = [];
     const inserts = new Map<YamlMap, { target: Record<string, unknown>; order: number }>();
     let order = 0;
+    let movedComment: string | undefined;
 
     for (const edit of edits) {
       if (edit.op === 'unset') {
         const first = locate(root, edit.path, removed);
         if (!first) continue;
+        movedComment ??= trailingComment(text, first.pair);
         let found: Located = first;
         // Remove parents that would be left empty (never the values root itself).
         while (found.parent !== root) {
@@ -108,7 +112,11 @@ export function renderValueEdits(values: ValuesText, edits: readonly ValueEdit[]
       const indent = keyColumn(text, map);
       if (indent === undefined) return undefined;
       const step = indentStep(text, root, map);
-      const block = renderBlock(target, indent, step);
+      let block = renderBlock(target, indent, step);
+      if (movedComment !== undefined) {
+        block = `${block.slice(0, -1)} ${movedComment}\n`;
+        movedComment = undefined;
+      }
       // At the place of a key removed from this map, else after the map's last entry.
       const removal = removals.find((candidate) => candidate.parent === map);
       if (removal) {
@@ -204,6 +212,17 @@ function nextLineStart(text: string, offset: number): number {
 
 function startsLine(text: string, offset: number): boolean {
   return /^[ ]*$/.test(text.slice(lineStart(text, offset), offset));
+}
+
+/** `# comment` after a single-line scalar pair, on its line; undefined when none. */
+function trailingComment(text: string, pair: YamlPair): string | undefined {
+  const value = deref(pair.value);
+  if (value?.type !== 'scalar' || value.style === 'literal' || value.style === 'folded') return undefined;
+  const end = pair.value.end > pair.key.end ? pair.value.end : pair.key.end;
+  const lineEnd = text.indexOf('\n', end);
+  const rest = text.slice(end, lineEnd === -1 ? text.length : lineEnd).replace(/\r$/, '');
+  const match = /^[ \t]+(#.*)$/.exec(rest);
+  return match ? match[1] : undefined;
 }
 
 function pairLines(text: string, pair: YamlPair): { start: number; end: number } {

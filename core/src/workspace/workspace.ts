@@ -13,7 +13,7 @@
  * Dependency tracking (for incremental cross-file analysis): every read of
  * the model made while a tracker is open (`track`) is recorded as a
  * dependency with a stamp: per kind (`byKind`, `find`), per file
- * (`fileResources`; `fileDocuments` by the file's text), the file list
+ * (`fileResources`; `fileDocuments` and `getFile` by the file's text), the file list
  * (`files`), the host's chart fetcher (`chartFetcher`, stamped anew by
  * `chartsChanged`), a derived index (`derive`, by its version) or everything
  * (`resources`, `generation`, `readReferencedFile`). A stamp changes only
@@ -180,6 +180,8 @@ export class Workspace implements WorkspaceModel {
   }
 
   getFile(path: string): WorkspaceFile | undefined {
+    // Values files and kustomizations are read this way: results built from them depend on their text.
+    this.record(FILE_TEXT + path, this.fileTextStamps.get(path) ?? 0);
     return this.fileMap.get(path);
   }
 
