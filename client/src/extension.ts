@@ -70,6 +70,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
   };
   context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(() => void refreshStatus()), vscode.workspace.onDidSaveTextDocument(() => void refreshStatus()));
+  // The server re-checked the workspace (scan finished, a file changed): what the status bar says may have changed.
+  context.subscriptions.push(client.onNotification('meshlens/modelChanged', () => void refreshStatus()));
   void refreshStatus();
 }
 

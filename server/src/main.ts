@@ -17,6 +17,7 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  CodeLensRefreshRequest,
   DocumentDiagnosticReportKind,
   FileChangeType,
   ProposedFeatures,
@@ -41,6 +42,9 @@ const reportedRuleFailures = new Set<string>();
 let roots: string[] = [];
 let supportsConfiguration = false;
 let supportsWatchedFilesRegistration = false;
+let supportsCodeLensRefresh = false;
+/** Sent after every full re-check with its counts: the client refreshes what it shows from the model. */
+const MODEL_CHANGED = 'meshlens/modelChanged';
 let pullMode = false;
 let settings: MeshlensSettings | null = null;
 let options: AnalysisOptions = optionsFromSettings(null);
@@ -83,6 +87,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const capabilities = params.capabilities;
   supportsConfiguration = capabilities.workspace?.configuration === true;
   supportsWatchedFilesRegistration = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  supportsCodeLensRefresh = capabilities.workspace?.codeLens?.refreshSupport === true;
   const init = (params.initializationOptions ?? {}) as { diagnosticMode?: string; settings?: MeshlensSettings; trusted?: unknown; cacheDir?: unknown };
   workspaceTrusted = init.trusted === true;
   chartDownloader.setCacheDir(typeof init.cacheDir === 'string' && init.cacheDir !== '' ? init.cacheDir : defaultChartCacheDir());
@@ -173,7 +178,7 @@ async function scanWorkspace(): Promise<void> {
     }
     if (sliceUsed()) await yieldToEventLoop();
   }
-  if (generation === scanGeneration) await publishAll();
+  if (generation === scanGeneration) await publishAll('scan');
 }
 
 async function listYamlFiles(directory: string, excluded: RegExp[], into: string[]): Promise<void> {
@@ -206,13 +211,33 @@ function publish(file: string, diagnostics: Diagnostic[]): void {
   void connection.sendDiagnostics({ uri: keyToUri(file), diagnostics: converted });
 }
 
-async function publishAll(): Promise<void> {
+/**
+ * Re-checks every file and tells the client the model changed, so views that
+ * show derived state (the status bar, CodeLens) refresh without waiting for an
+ * editor switch. `reason` goes to the log: a workspace scan at info level,
+ * re-checks after edits at log level.
+ */
+async function publishAll(reason: 'scan' | 'change' = 'change'): Promise<void> {
+  const started = performance.now();
   const files = service.workspace.files();
+  const counts = { errors: 0, warnings: 0, other: 0 };
   for (let index = 0; index < files.length; index++) {
-    publish(files[index], safeDiagnostics(files[index]));
+    const diagnostics = safeDiagnostics(files[index]);
+    for (const diagnostic of diagnostics) {
+      if (diagnostic.severity === 'error') counts.errors++;
+      else if (diagnostic.severity === 'warning') counts.warnings++;
+      else counts.other++;
+    }
+    publish(files[index], diagnostics);
     if (sliceUsed()) await yieldToEventLoop();
   }
   if (pullMode) connection.languages.diagnostics.refresh();
+  const summary = { files: files.length, ...counts, durationMs: Math.round(performance.now() - started) };
+  const line = `${reason === 'scan' ? 'workspace scan' : 're-check'}: ${summary.files} files, ${summary.errors} errors, ${summary.warnings} warnings, ${summary.other} info/hints in ${summary.durationMs} ms`;
+  if (reason === 'scan') connection.console.info(line);
+  else connection.console.log(line);
+  void connection.sendNotification(MODEL_CHANGED, summary);
+  if (supportsCodeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
 }
 
 function safeDiagnostics(file: string): Diagnostic[] {

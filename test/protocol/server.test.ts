@@ -98,6 +98,34 @@ describe('language server over stdio', () => {
     expect(session.published.size).toBe(0);
   });
 
+  it('tells the client when the model changed and asks it to refresh code lenses', async () => {
+    const { root, file } = workspaceWithPolicy();
+    const session = await startLanguageServer({
+      root,
+      capabilities: { workspace: { configuration: true, codeLens: { refreshSupport: true } } },
+    });
+    sessions.push(session);
+    const uri = keyToUri(file);
+    await session.waitFor(uri, (list) => list.length > 0);
+    const changed: { files: number; errors: number }[] = [];
+    let refreshes = 0;
+    session.connection.onNotification('meshlens/modelChanged', (summary: { files: number; errors: number }) => void changed.push(summary));
+    session.connection.onRequest('workspace/codeLens/refresh', () => {
+      refreshes++;
+      return null;
+    });
+    await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: BROKEN_POLICY } });
+    await session.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 9, character: 6 }, end: { line: 9, character: 12 } }, text: 'toPorts' }],
+    });
+    const final = await session.waitFor(uri, (list) => !list.some((diagnostic) => diagnostic.code === 'schema/unknown-field'));
+    // The workspace re-check after the edit sends a summary of what it published: one file, its errors (severity 1).
+    const errors = final.filter((diagnostic) => diagnostic.severity === 1).length;
+    await expect.poll(() => changed.some((summary) => summary.files === 1 && summary.errors === errors), { timeout: 5000 }).toBe(true);
+    expect(refreshes).toBeGreaterThan(0);
+  });
+
   it('hovers and completes from the schema', async () => {
     const { root, file } = workspaceWithPolicy();
     const session = await startServer(root);
