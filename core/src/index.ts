@@ -27,3 +27,4 @@ export {
   type Review,
   type ReviewFinding,
 } from './review/index';
+export { suppressionFixes } from './features/suppressionFixes';

@@ -17,6 +17,7 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  CodeActionKind,
   CodeLensRefreshRequest,
   DocumentDiagnosticReportKind,
   FileChangeType,
@@ -27,8 +28,8 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { MeshlensService, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
-import { fixesToCodeActions, toLspCompletion, toLspDiagnostic, toLspHover } from './convert';
+import { MeshlensService, suppressionFixes, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
+import { fixesToCodeActions, fixToWorkspaceEdit, toLspCompletion, toLspDiagnostic, toLspHover } from './convert';
 import { chartDownloadSettings, excludePatterns, optionsFromSettings, SettingIds, type MeshlensSettings } from './settings';
 import { ChartDownloader } from './charts/chartDownloader';
 import { defaultChartCacheDir } from './charts/cacheDir';
@@ -341,7 +342,25 @@ connection.onCodeLens((params) => {
   }));
 });
 
-connection.onCodeAction((params) => params.context.diagnostics.filter((diagnostic) => diagnostic.source === 'meshlens').flatMap(fixesToCodeActions));
+connection.onCodeAction((params) => {
+  const ours = params.context.diagnostics.filter((diagnostic) => diagnostic.source === 'meshlens');
+  const actions = ours.flatMap(fixesToCodeActions);
+  // After the fixes: "Disable <rule> for this line / for this file", one pair per rule.
+  const synced = syncedFile(params.textDocument.uri);
+  const file = synced?.file ?? uriToKey(params.textDocument.uri);
+  const text = synced?.document.getText() ?? service.workspace.getFile(file)?.text;
+  if (text === undefined) return actions;
+  const seen = new Set<string>();
+  for (const diagnostic of ours) {
+    const rule = String(diagnostic.code ?? '');
+    if (!rule || seen.has(rule)) continue;
+    seen.add(rule);
+    for (const fix of suppressionFixes(file, text, rule, diagnostic.range.start.line)) {
+      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: fixToWorkspaceEdit(fix) });
+    }
+  }
+  return actions;
+});
 
 connection.languages.diagnostics.on((params) => {
   const synced = syncedFile(params.textDocument.uri);

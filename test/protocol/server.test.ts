@@ -84,6 +84,15 @@ describe('language server over stdio', () => {
         isPreferred: true,
         edit: { changes: { [uri]: [{ range: typo.range, newText: 'endpointSelector' }] } },
       }),
+      // Then the suppression comments, for the line and for the file.
+      expect.objectContaining({
+        title: 'Disable schema/unknown-field for this line',
+        edit: { changes: { [uri]: [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, newText: '  # meshlens-disable-next-line schema/unknown-field\n' }] } },
+      }),
+      expect.objectContaining({
+        title: 'Disable schema/unknown-field for this file',
+        edit: { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '# meshlens-disable-file schema/unknown-field\n' }] } },
+      }),
     ]);
   });
 

@@ -9,6 +9,7 @@ import { fileSkipped } from './yaml/fileSkipped';
 import { syntax } from './yaml/syntax';
 import { tooDeep } from './yaml/tooDeep';
 import { unknownAlias } from './yaml/unknownAlias';
+import { unknownSuppressionRule } from './yaml/unknownSuppressionRule';
 import { invalidType } from './schema/invalidType';
 import { invalidValue } from './schema/invalidValue';
 import { missingRequired } from './schema/missingRequired';
@@ -27,6 +28,7 @@ export const ALL_RULES: readonly Rule[] = [
   tooDeep,
   aliasExpansion,
   fileSkipped,
+  unknownSuppressionRule,
   unknownField,
   invalidType,
   missingRequired,
