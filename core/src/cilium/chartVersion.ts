@@ -3,8 +3,9 @@
  * among the minor lines we ship value catalogs for.
  *
  * Invariants: never throws; always returns one of the known minors. Exact versions outside the
- * known lines are clamped to the nearest line, with a note. For a range, every patch from .0 up
- * to the catalog's patch is assumed to exist, so `<1.16.5` resolves to 1.16.4 rather than 1.15.x.
+ * known lines are clamped to the nearest line, with a note. For a range, the highest published
+ * patch in range wins (the chart facts list them); without that list every patch from .0 up to
+ * the catalog's patch is assumed to exist, so `<1.16.5` resolves to 1.16.4 rather than 1.15.x.
  */
 
 import { maxSatisfying, valid, validRange } from 'semver';
@@ -34,7 +35,7 @@ export function minorOfVersion(version: string): string | undefined {
  * @param spec the version field as written (exact, range, or undefined)
  * @param catalogVersions chart version of each known minor's catalog, e.g. {"1.16": "1.16.19"}
  */
-export function resolveChartVersion(spec: string | undefined, catalogVersions: Record<string, string>): ResolvedChartVersion {
+export function resolveChartVersion(spec: string | undefined, catalogVersions: Record<string, string>, publishedPatches: readonly string[] = []): ResolvedChartVersion {
   const minors = Object.keys(catalogVersions).sort(compareMinors);
   const newest = minors[minors.length - 1];
   const oldest = minors[0];
@@ -63,6 +64,11 @@ export function resolveChartVersion(spec: string | undefined, catalogVersions: R
   if (range) {
     const candidates: string[] = [];
     for (const minor of minors) {
+      const published = publishedPatches.filter((version) => minorOfVersion(version) === minor);
+      if (published.length > 0) {
+        candidates.push(...published);
+        continue;
+      }
       const patch = Number(catalogVersions[minor].split('.')[2] ?? 0);
       for (let p = 0; p <= patch; p++) candidates.push(`${minor}.${p}`);
     }

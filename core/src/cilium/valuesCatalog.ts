@@ -1,7 +1,8 @@
 /**
- * What the Cilium Helm chart accepts under `spec.values`, per chart minor line: known and
- * commented-out keys, free-form maps, types, defaults, enums, renames/removals with their
- * mechanical migrations, and cross-value rules the chart or agent enforces.
+ * What the Cilium Helm chart accepts under `spec.values`, per chart minor line, refined per patch
+ * by the generated chart facts (chartFacts.ts): known and commented-out keys, keys only the
+ * templates read, free-form maps, types, defaults, enums, renames/removals with their mechanical
+ * migrations, the patch's own `fail` conditions, and cross-value rules the chart or agent enforces.
  *
  * Pure: data comes from the JSON files in schemas/cilium-values (bundled), inputs are plain
  * values and key paths (lists of map keys from `spec.values` down). Every function accepts a
@@ -21,7 +22,8 @@ import {
   type ChangeFact,
   type ValueType,
 } from './valuesCatalogData';
-import { conditionPath, effectiveValue, evaluateCondition, userHasPath, type ValueTest, type ValuesCondition, type ValuesLookup } from './valuesConditions';
+import { chartPatches, failRulesAt, factsPatch, keyFactsAt, type FailRule, type KeyFacts } from './chartFacts';
+import { conditionPath, conditionPaths, effectiveValue, evaluate, evaluateCondition, UNKNOWN_DEFAULT, userHasPath, type ValuesLookup } from './valuesCondition';
 
 export type { ValueType } from './valuesCatalogData';
 export type { ResolvedChartVersion } from './chartVersion';
@@ -43,6 +45,8 @@ export interface KeyInfo {
   mapOfAny?: boolean;
   /** Our one-line description, when we have one. */
   description?: string;
+  /** Not in values.yaml, but the chart patch's templates read it. */
+  templateRead?: boolean;
 }
 
 export type KeyStatus = 'known' | 'commented' | 'free-form' | 'unknown';
@@ -80,6 +84,8 @@ export interface CombinationFinding {
   /** Key path to put the diagnostic on: the first of the rule's keys the user wrote. */
   reportAt: string[];
   source: 'chart' | 'agent' | 'docs';
+  /** Every key the rule's condition reads (dotted). */
+  keys: string[];
 }
 
 export interface KeyHistoryEntry {
@@ -98,7 +104,7 @@ export function knownCiliumMinors(): string[] {
 }
 
 export function resolveCiliumChartVersion(spec: string | undefined): ResolvedChartVersion {
-  return resolveChartVersion(spec, CATALOG_VERSIONS);
+  return resolveChartVersion(spec, CATALOG_VERSIONS, chartPatches());
 }
 
 /** The known minor a version string belongs to (clamped to the known range). */
@@ -186,6 +192,70 @@ export function lookupValueKey(minor: string, path: string[]): { status: KeyStat
     // Keep looking further up: a free-form map may enclose known children.
   }
   return { status: 'unknown' };
+}
+
+/**
+ * Like lookupValueKey, but for the exact chart patch when the chart facts cover it: a key the
+ * patch's templates read is known even where values.yaml does not declare it, and a catalogued
+ * key that this patch neither declares nor reads (added in a later patch of the line) is unknown.
+ */
+export function lookupValueKeyAt(chartVersion: string, path: string[]): { status: KeyStatus; info?: KeyInfo; facts?: KeyFacts } {
+  const found = lookupValueKey(chartVersion, path);
+  const dotted = cleanPath(path).join('.');
+  const facts = keyFactsAt(chartVersion, dotted);
+  if (!facts) return found;
+  if (found.status === 'unknown' && facts.read) return { status: 'known', info: { path: dotted, type: 'any', templateRead: true }, facts };
+  if (found.status === 'known' && facts.everSeen && !facts.declared && !facts.read) return { status: 'unknown', facts };
+  return { ...found, facts };
+}
+
+export interface ChartFailure {
+  rule: FailRule;
+  /** Keys of the rule the user wrote. */
+  userKeys: string[];
+}
+
+/**
+ * The `fail` conditions of the exact chart patch that certainly hold for these values (chart
+ * defaults filled in from the minor's catalog; a default we do not know makes a test unknown,
+ * and unknown never counts as failing).
+ */
+const failureCache = new WeakMap<object, Map<string, ChartFailure[]>>();
+
+export function chartFailures(chartVersion: string, values: unknown): ChartFailure[] {
+  const patch = factsPatch(chartVersion);
+  if (!patch) return [];
+  const cacheable = values !== null && typeof values === 'object';
+  const cached = cacheable ? failureCache.get(values as object)?.get(patch) : undefined;
+  if (cached) return cached;
+  const computed = computeChartFailures(chartVersion, values);
+  if (cacheable) {
+    const byPatch = failureCache.get(values as object) ?? new Map<string, ChartFailure[]>();
+    byPatch.set(patch, computed);
+    failureCache.set(values as object, byPatch);
+  }
+  return computed;
+}
+
+function computeChartFailures(chartVersion: string, values: unknown): ChartFailure[] {
+  const lookup: ValuesLookup = { user: values, defaultFor: knownDefaultLookup(knownMinor(chartVersion)) };
+  const failures: ChartFailure[] = [];
+  for (const rule of failRulesAt(chartVersion)) {
+    if (evaluate(rule.when, lookup).truth !== true) continue;
+    failures.push({ rule, userKeys: rule.keys.filter((key) => userHasPath(values, key.split('.'))) });
+  }
+  return failures;
+}
+
+function knownDefaultLookup(minor: string): (path: string[]) => unknown {
+  const keys = entries(minor);
+  return (path) => {
+    const dotted = path.join('.');
+    const entry = Object.prototype.hasOwnProperty.call(keys, dotted) ? keys[dotted] : undefined;
+    if (!entry || entry.commented) return undefined;
+    // Large defaults are left out of the catalog: the key has a value we do not know.
+    return entry.default === undefined ? UNKNOWN_DEFAULT : entry.default;
+  };
 }
 
 export function childKeys(minor: string, path: string[]): KeyInfo[] {
@@ -331,7 +401,12 @@ function editsFor(change: ChangeFact, path: string[], value: unknown): ValueEdit
   }
 }
 
-export function changesFor(minor: string, path: string[], value: unknown): ValueChange[] {
+/**
+ * Renames, removals and value changes that apply to a key in a chart version. With `values` (the
+ * composed user values) and an exact chart patch covered by the chart facts, "the chart fails on
+ * it" also comes from that patch's own `fail` conditions.
+ */
+export function changesFor(minor: string, path: string[], value: unknown, values?: unknown): ValueChange[] {
   const m = knownMinor(minor);
   const patch = patchVersion(minor, m);
   const segments = cleanPath(path);
@@ -343,7 +418,10 @@ export function changesFor(minor: string, path: string[], value: unknown): Value
     if (!since || compareMinors(m, since) < 0) continue;
     const removed = change.removedIn !== undefined && compareMinors(m, change.removedIn) >= 0;
     const chartFails =
-      removed && ((change.chartFailsFrom !== undefined && compareMinors(m, change.chartFailsFrom) >= 0) || (change.chartFailsInPatches ?? []).includes(patch));
+      removed &&
+      ((change.chartFailsFrom !== undefined && compareMinors(m, change.chartFailsFrom) >= 0) ||
+        (change.chartFailsInPatches ?? []).includes(patch) ||
+        (values !== undefined && chartFailures(patch, values).some((failure) => failure.rule.keys.includes(dotted))));
     let edits = editsFor(change, segments, value);
     // Only offer a fix whose target keys exist in this chart version.
     if (edits?.some((edit) => edit.op === 'set' && edit.path.join('.') !== dotted && lookupValueKey(m, edit.path).status === 'unknown')) edits = undefined;
@@ -367,15 +445,6 @@ export function changesFor(minor: string, path: string[], value: unknown): Value
 }
 
 // ---------------------------------------------------------------- combinations
-
-function conditionPaths(condition: ValuesCondition): string[][] {
-  if (!condition || typeof condition !== 'object') return [];
-  if ('all' in condition) return Array.isArray(condition.all) ? condition.all.flatMap(conditionPaths) : [];
-  if ('any' in condition) return Array.isArray(condition.any) ? condition.any.flatMap(conditionPaths) : [];
-  if ('not' in condition) return conditionPaths(condition.not);
-  const test = condition as Partial<ValueTest>;
-  return typeof test.path === 'string' || Array.isArray(test.path) ? [conditionPath(test.path)] : [];
-}
 
 function hasSubstitution(value: unknown): boolean {
   return valueUnknownUntilRender(value, false);
@@ -404,7 +473,7 @@ export function evaluateCombinations(minor: string, values: unknown): Combinatio
     const severity = rule.errorFrom && compareMinors(m, rule.errorFrom) >= 0 ? 'error' : rule.severity;
     const candidates = rule.reportAt.map((p) => conditionPath(p));
     const reportAt = candidates.find((p) => userHasPath(values, p)) ?? candidates[0];
-    findings.push({ id: rule.id, severity, message: rule.message, reportAt, source: rule.source });
+    findings.push({ id: rule.id, severity, message: rule.message, reportAt, source: rule.source, keys: conditionPaths(rule.when).map((p) => p.join('.')) });
   }
   return findings;
 }

@@ -13,7 +13,7 @@ import catalog119 from '../../../schemas/cilium-values/1.19.json';
 import catalog120 from '../../../schemas/cilium-values/1.20.json';
 import changesFile from '../../../schemas/cilium-values/changes.json';
 import descriptionsFile from '../../../schemas/cilium-values/descriptions.json';
-import type { ValuesCondition } from './valuesConditions';
+import type { ValuesCondition } from './valuesCondition';
 
 export type ValueType = 'boolean' | 'string' | 'integer' | 'number' | 'object' | 'array' | 'null' | 'any';
 

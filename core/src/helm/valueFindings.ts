@@ -22,14 +22,17 @@ import { valueUnknownUntilRender } from '../parse/unknownValue';
 import type { Anchor, RelatedInfo, RuleEdit, RuleFix } from '../rules/types';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import {
+  chartFailures,
   changesFor,
   enumFor,
   evaluateCombinations,
   jsonTypeOf,
   knownCiliumMinors,
   lookupValueKey,
+  lookupValueKeyAt,
   suggestKey,
   valueFitsType,
+  type ChartFailure,
   type ValueChange,
   type ValueEdit,
 } from '../cilium/valuesCatalog';
@@ -129,6 +132,8 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
 
   // Keys under a reported (unknown) or free-form key are not looked at again.
   const suppressed = new Set<string>();
+  // Keys a finding already blames: a chart `fail` on the same key is not reported twice.
+  const explainedKeys = new Set<string>();
   const entries = values.entries();
   for (const write of entries) {
     const path = write.path;
@@ -141,19 +146,20 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
         continue;
       }
       const parent = lookupValueKey(minor, parentPath);
-      const parentReplaced = changesFor(chartVersion, parentPath, valueAtParent(values, path)).some((change) => change.state === 'removed' && changeApplies(change, actualMinor));
+      const parentReplaced = changesFor(chartVersion, parentPath, valueAtParent(values, path), values.value).some((change) => change.state === 'removed' && changeApplies(change, actualMinor));
       if (parent.status === 'free-form' || (parent.info && !typeAllowsChildren(parent.info.type)) || parentReplaced) {
         suppressed.add(key);
         continue;
       }
     }
-    const changes = changesFor(chartVersion, path, write.value).filter((change) => changeApplies(change, actualMinor));
+    const changes = changesFor(chartVersion, path, write.value, values.value).filter((change) => changeApplies(change, actualMinor));
     if (changes.length > 0) {
       for (const change of changes) add(obsoleteFinding(release, write, change, related));
+      explainedKeys.add(key);
       suppressed.add(key);
       continue;
     }
-    const found = lookupValueKey(minor, path);
+    const found = lookupValueKeyAt(chartVersion, path);
     if (found.status === 'unknown') {
       // A parent of renamed keys (`proxy` of `proxy.prometheus.enabled`): report the keys below instead.
       if (entries.some((other) => other.path.length > path.length && isUnder(other.path, path) && changesFor(chartVersion, other.path, other.value).length > 0)) continue;
@@ -163,7 +169,7 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
         suppressed.add(key);
         continue;
       }
-      add(unknownCiliumKey(release, write, related));
+      add(unknownCiliumKey(release, write, related, found.facts?.lastSeen));
       suppressed.add(key);
       continue;
     }
@@ -210,14 +216,35 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
 
   // Combination facts start with the oldest catalog; an older chart named some keys differently.
   if (olderThanCatalogs) return;
+  const unknownNote = values.unknownSources.length > 0 ? ` (values from ${values.unknownSources.map((source) => source.split(':')[0]).join(', ')} are not known and may change this)` : '';
+  // The exact patch's own `fail` conditions that hold: rendering stops there.
+  const failures = chartFailures(chartVersion, values.value).filter((failure) => failure.userKeys.length > 0 && !failure.userKeys.some((key) => explainedKeys.has(key)));
+  const claimed = new Set<ChartFailure>();
   for (const combination of evaluateCombinations(minor, values.value)) {
     const location = values.provenance(combination.reportAt);
     const at = location?.key ?? valuesKeyAnchor(release.document);
-    const unknownNote = values.unknownSources.length > 0 ? ` (values from ${values.unknownSources.map((source) => source.split(':')[0]).join(', ')} are not known and may change this)` : '';
+    const combinationKeys = new Set(combination.keys);
+    const failure = failures.find((candidate) => candidate.rule.keys.some((key) => combinationKeys.has(key)));
+    if (failure) claimed.add(failure);
+    const severity = failure ? 'error' : combination.severity;
     add({
       kind: 'combination',
-      severity: unknownNote ? 'warning' : combination.severity,
-      message: `${combination.message} [${combination.id}, ${versionLabel}]${unknownNote}`,
+      severity: unknownNote ? 'warning' : severity,
+      message: `${combination.message}${failure ? ` (chart ${chartVersion} fails rendering)` : ''} [${combination.id}, ${versionLabel}]${unknownNote}`,
+      at,
+      related: location ? relatedForLocation(release, at) : undefined,
+    });
+  }
+  for (const failure of failures) {
+    if (claimed.has(failure)) continue;
+    const reportAt = failure.userKeys[failure.userKeys.length - 1].split('.');
+    const location = values.provenance(reportAt);
+    const at = location?.key ?? valuesKeyAnchor(release.document);
+    const reason = failure.rule.message ? `: "${failure.rule.message.length > 160 ? `${failure.rule.message.slice(0, 157)}...` : failure.rule.message}"` : '';
+    add({
+      kind: 'combination',
+      severity: unknownNote ? 'warning' : 'error',
+      message: `Cilium chart ${chartVersion} fails rendering with these values (${failure.userKeys.map((key) => `\`${key}\``).join(', ')})${reason} [chart-fail, templates/${failure.rule.file}]${unknownNote}`,
       at,
       related: location ? relatedForLocation(release, at) : undefined,
     });
@@ -283,7 +310,7 @@ function obsoleteFinding(release: CiliumRelease, write: ValuesWrite, change: Val
   const when =
     change.state === 'removed'
       ? change.chartFails
-        ? `Cilium chart ${chartVersion} fails on it`
+        ? `Cilium chart ${chartVersion} fails rendering on it`
         : `ignored by Cilium chart ${chartVersion}`
       : `deprecated since ${change.deprecatedIn ?? '?'}${change.removedIn ? `, removed in ${change.removedIn}` : ''}`;
   const manual = change.manual ? ` ${change.manual}` : '';
@@ -314,7 +341,7 @@ function describeEdits(edits: readonly ValueEdit[]): string {
   return `Set ${set.join(', ')}`;
 }
 
-function unknownCiliumKey(release: CiliumRelease, write: ValuesWrite, related: RelatedInfo[] | undefined): HelmFinding {
+function unknownCiliumKey(release: CiliumRelease, write: ValuesWrite, related: RelatedInfo[] | undefined, lastSeen?: string): HelmFinding {
   const { minor, chartVersion } = release.version;
   const path = write.path;
   const suggestions = suggestKey(minor, path).slice(0, 3);
@@ -334,7 +361,9 @@ function unknownCiliumKey(release: CiliumRelease, write: ValuesWrite, related: R
   return {
     kind: 'unknown-key',
     severity: 'warning',
-    message: `\`${dotted(path)}\` is not a value of Cilium chart ${chartVersion}${hint} Helm ignores it silently`,
+    message: lastSeen
+      ? `\`${dotted(path)}\` is no longer a value of Cilium chart ${chartVersion} (last in chart ${lastSeen})${hint} Helm ignores it silently`
+      : `\`${dotted(path)}\` is not a value of Cilium chart ${chartVersion}${hint} Helm ignores it silently`,
     at: write.location.key,
     fixes,
     related,

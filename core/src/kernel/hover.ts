@@ -17,7 +17,7 @@ import type { EnableRule, KernelFeature, ValuesCondition } from './matrixTypes';
 import { shortKernel, type Pool } from './nodeProfiles';
 import { releaseKernelModelOf } from './releaseKernel';
 import { checkRequirement, describeRequirement, type VerdictStatus } from './requirementCheck';
-import { splitValuesPath } from './valuesCondition';
+import { conditionPath as splitValuesPath } from '../cilium/valuesCondition';
 
 /** Kernel lines for a values key (`['bandwidthManager', 'bbr']`) on a Cilium minor, judged on `pools`. */
 export function kernelHoverLines(minor: string, path: readonly string[], pools: readonly Pool[], values?: unknown): string[] {
@@ -66,7 +66,7 @@ function ruleMentions(rule: EnableRule, dotted: string): boolean {
   const mentions = (condition: ValuesCondition): boolean => {
     if ('all' in condition) return condition.all.some(mentions);
     if ('any' in condition) return condition.any.some(mentions);
-    if ('not' in condition || 'feature' in condition) return false;
+    if ('not' in condition || 'feature' in condition || 'opaque' in condition) return false;
     return condition.trigger !== false && splitValuesPath(condition.path).join('.') === dotted;
   };
   return [...(rule.all ?? []), ...(rule.any ?? [])].some(mentions);

@@ -26,7 +26,7 @@ import type { ValuesCondition, ValuesLeafCondition } from './matrixTypes';
 import { nodeProfileIndex, type Pool } from './nodeProfiles';
 import { activeConfig, describeProbeRequirement } from './requirementCheck';
 import { releaseKernelModels, statusRank, type FeatureOutcome, type PoolFeatureVerdict, type ReleaseKernelModel } from './releaseKernel';
-import { readValuesPath, splitValuesPath } from './valuesCondition';
+import { conditionPath as splitValuesPath, readValuesPath } from '../cilium/valuesCondition';
 
 export const FEATURE_FAILS_RULE = 'kernel/feature-fails';
 export const FEATURE_FALLS_BACK_RULE = 'kernel/feature-falls-back';
@@ -242,7 +242,7 @@ function leaves(rule: { all?: ValuesCondition[]; any?: ValuesCondition[] }): Val
   const visit = (condition: ValuesCondition) => {
     if ('all' in condition) condition.all.forEach(visit);
     else if ('any' in condition) condition.any.forEach(visit);
-    else if ('not' in condition || 'feature' in condition) return;
+    else if ('not' in condition || 'feature' in condition || 'opaque' in condition) return;
     else result.push({ ...condition, path: splitValuesPath(condition.path).join('.') });
   };
   (rule.all ?? []).forEach(visit);

@@ -27,7 +27,7 @@ import {
   type NodePoolFacts,
   type VerdictStatus,
 } from './requirementCheck';
-import { evaluateAll, evaluateAny, evaluateCondition, splitValuesPath, type ConditionOutcome } from './valuesCondition';
+import { conditionPath as splitValuesPath, evaluate, type ConditionOutcome } from '../cilium/valuesCondition';
 
 export type { NodePoolFacts, VerdictStatus, DecidedBy } from './requirementCheck';
 
@@ -314,7 +314,7 @@ function resolveEnabled(minor: string, values: unknown, matrix: KernelMatrix): M
     for (const rule of feature.enabledWhen) {
       if (!ciliumInRange(minor, rule.cilium)) continue;
       const outcome = evaluateRule(rule, values, (id) => decide(id) !== null);
-      if (!outcome.holds) continue;
+      if (outcome.truth !== true) continue;
       const requirement = featureRequirement(feature, minor);
       result = {
         featureId: feature.id,
@@ -343,17 +343,18 @@ function resolveEnabled(minor: string, values: unknown, matrix: KernelMatrix): M
 
 function evaluateRule(rule: EnableRule, values: unknown, isFeatureEnabled: (featureId: string) => boolean): ConditionOutcome {
   const parts: ConditionOutcome[] = [];
-  if (rule.all) parts.push(evaluateAll(rule.all, values, isFeatureEnabled));
-  if (rule.any) parts.push(evaluateAny(rule.any, values, isFeatureEnabled));
-  if (parts.length === 0) return { holds: false, paths: [], via: [] };
-  if (parts.some((part) => !part.holds)) return { holds: false, paths: [], via: [] };
-  return { holds: true, paths: parts.flatMap((part) => part.paths), via: [...new Set(parts.flatMap((part) => part.via))] };
+  const lookup = { user: values, feature: isFeatureEnabled };
+  if (rule.all) parts.push(evaluate({ all: rule.all }, lookup));
+  if (rule.any) parts.push(evaluate({ any: rule.any }, lookup));
+  if (parts.length === 0) return { truth: false, paths: [], via: [] };
+  if (parts.some((part) => part.truth !== true)) return { truth: false, paths: [], via: [] };
+  return { truth: true, paths: parts.flatMap((part) => part.paths), via: [...new Set(parts.flatMap((part) => part.via))] };
 }
 
 function activeDependencies(feature: KernelFeature, minor: string, values: unknown, enabled: Map<string, EnabledFeature>) {
   return (feature.dependsOn ?? []).filter((dependency) => {
     if (dependency.cilium && !ciliumInRange(minor, dependency.cilium)) return false;
-    if (dependency.unless && evaluateCondition(dependency.unless, values, (id) => enabled.has(id)).holds) return false;
+    if (dependency.unless && evaluate(dependency.unless, { user: values, feature: (id) => enabled.has(id) }).truth === true) return false;
     return true;
   });
 }
@@ -409,6 +410,7 @@ function describeCondition(condition: ValuesCondition, matrix: KernelMatrix): st
   if ('any' in condition) return `(${condition.any.map((part) => describeCondition(part, matrix)).join(' or ')})`;
   if ('not' in condition) return `not ${describeCondition(condition.not, matrix)}`;
   if ('feature' in condition) return kernelFeature(condition.feature, matrix)?.title ?? condition.feature;
+  if ('opaque' in condition) return 'a chart condition not modelled';
   const path = splitValuesPath(condition.path).join('.');
   const show = (value: unknown) => JSON.stringify(value);
   if ('equals' in condition) return `${path} = ${show(condition.equals)}`;
@@ -416,6 +418,7 @@ function describeCondition(condition: ValuesCondition, matrix: KernelMatrix): st
   if (condition.in) return `${path} ∈ {${condition.in.map(show).join(', ')}}`;
   if (condition.notIn) return `${path} ∉ {${condition.notIn.map(show).join(', ')}}`;
   if (condition.truthy !== undefined) return condition.truthy ? `${path} is true` : `${path} is not true`;
+  if (condition.present !== undefined) return condition.present ? `${path} is set` : `${path} is unset`;
   if (condition.isSet !== undefined) return condition.isSet ? `${path} is set` : `${path} is unset`;
   return path;
 }

@@ -9,26 +9,9 @@ export type CiliumRange = string;
 
 export type BelowMinimum = 'fail' | 'fallback' | 'unknown';
 
-/** A condition over the effective Helm values. */
-export type ValuesCondition =
-  | ValuesLeafCondition
-  | { all: ValuesCondition[] }
-  | { any: ValuesCondition[] }
-  | { not: ValuesCondition }
-  | { feature: string };
-
-export interface ValuesLeafCondition {
-  /** Dotted key path (`bpf.masquerade`, `extraConfig.multicast-enabled`). */
-  path: string;
-  equals?: unknown;
-  notEquals?: unknown;
-  in?: unknown[];
-  notIn?: unknown[];
-  truthy?: boolean;
-  isSet?: boolean;
-  /** false: a prerequisite only; its key is not reported as what turned the feature on. */
-  trigger?: boolean;
-}
+/** A condition over the effective Helm values: the one language of `cilium/valuesCondition.ts`. */
+export type { ValuesCondition, ValueTest as ValuesLeafCondition } from '../cilium/valuesCondition';
+import type { ValuesCondition } from '../cilium/valuesCondition';
 
 export interface ProbeRequirement {
   /** bpf() must be available (`syscall_config.have_bpf_syscall`). */

@@ -26,7 +26,7 @@ import {
 } from '../../../core/src/cilium/valuesCatalog';
 import { CILIUM_VALUE_CATALOGS, CILIUM_VALUE_CHANGES, CILIUM_VALUE_COMBINATIONS, CILIUM_VALUE_DESCRIPTIONS } from '../../../core/src/cilium/valuesCatalogData';
 import { compareMinors } from '../../../core/src/cilium/chartVersion';
-import type { ValuesCondition } from '../../../core/src/cilium/valuesConditions';
+import type { ValuesCondition } from '../../../core/src/cilium/valuesCondition';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const p = (dotted: string) => dotted.split('.');
@@ -361,6 +361,7 @@ describe('hand-written facts agree with the generated catalogs', () => {
       if ('all' in c) return c.all.flatMap(conditionPaths);
       if ('any' in c) return c.any.flatMap(conditionPaths);
       if ('not' in c) return conditionPaths(c.not);
+      if (!('path' in c)) return [];
       return [Array.isArray(c.path) ? c.path.join('.') : c.path];
     };
     for (const rule of CILIUM_VALUE_COMBINATIONS) {
