@@ -152,7 +152,10 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
         continue;
       }
     }
-    const changes = changesFor(chartVersion, path, write.value, values.value).filter((change) => changeApplies(change, actualMinor));
+    // A scalar or list that a later source replaces (inline `values` over `valuesFrom`, as Flux
+    // merges them) never reaches the chart: only the winning write can be obsolete.
+    const overridden = !isPlainObject(write.value) && values.provenance(path) !== write.location;
+    const changes = overridden ? [] : changesFor(chartVersion, path, write.value, values.value).filter((change) => changeApplies(change, actualMinor));
     if (changes.length > 0) {
       for (const change of changes) add(obsoleteFinding(release, write, change, related));
       explainedKeys.add(key);
@@ -255,6 +258,10 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
 function changeApplies(change: ValueChange, actualMinor: string): boolean {
   const since = change.deprecatedIn ?? change.removedIn;
   return since === undefined || compareMinors(actualMinor, since) >= 0;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isUnder(path: readonly string[], prefix: readonly string[]): boolean {
