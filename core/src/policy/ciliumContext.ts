@@ -5,8 +5,10 @@
  *
  * Source order: the Cilium HelmRelease of the workspace (chart `cilium`, or a
  * `chartRef` to an OCIRepository whose URL ends in `/cilium`), then the
- * `ciliumVersion` setting, then the newest minor we know. Only inline
- * `spec.values` are read; values from ConfigMaps/Secrets are not followed.
+ * `ciliumVersion` setting, then the newest minor we know. `l7Proxy` is read
+ * from the values as Flux composes them (`valuesFrom` ConfigMaps, inline
+ * values, targetPath; see helm/effectiveValues.ts), with the place that wins;
+ * `nodeSelectorLabels` is still read from inline `spec.values` only.
  *
  * Invariants: never throws; `minor` is always `major.minor` text. The result is
  * memoized per workspace generation (and `ciliumVersion` setting), so rules
@@ -25,6 +27,8 @@ import type { AnalysisOptions } from '../options';
 import { deref, mapGetPair, nodeAtPath, type YamlNode, type YamlPair } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { ciliumReleases } from '../helm/ciliumReleases';
+import { effectiveValues } from '../helm/effectiveValues';
+import type { Anchor } from '../rules/types';
 
 /** The newest Cilium minor meshlens knows; assumed when nothing says otherwise. */
 export const NEWEST_CILIUM_MINOR = '1.20';
@@ -35,8 +39,10 @@ export interface ClusterCiliumContext {
   /** `major.minor`, e.g. `1.16`. */
   minor: string;
   source: 'helmrelease' | 'setting' | 'default';
-  /** `spec.values.l7Proxy` of the Cilium HelmRelease, when written there. */
+  /** `l7Proxy` of the Cilium HelmRelease's composed values, when written in any of its sources. */
   l7Proxy?: boolean;
+  /** Where the winning `l7Proxy` is written (key and value), which may be a ConfigMap. */
+  l7ProxyAt?: Anchor;
   /** `spec.values.nodeSelectorLabels` of the Cilium HelmRelease, when written there. */
   nodeSelectorLabels?: boolean;
   helmRelease?: IndexedDocument;
@@ -95,9 +101,12 @@ function computeContext(model: WorkspaceModel, options: AnalysisOptions): Cluste
   const values = release ? deref(nodeAtPath(release.document.parsed.root, ['spec', 'values'])) : undefined;
   const l7ProxyPair = mapGetPair(values, 'l7Proxy');
   const nodeSelectorLabelsPair = mapGetPair(values, 'nodeSelectorLabels');
+  const composed = release ? effectiveValues(model, release.document) : undefined;
+  const l7ProxyLocation = composed?.provenance(['l7Proxy']);
   const base = {
     helmRelease: release?.document,
-    l7Proxy: booleanOf(l7ProxyPair?.value),
+    l7Proxy: composed ? booleanOfValue(composed.value.l7Proxy) : booleanOf(l7ProxyPair?.value),
+    ...(l7ProxyLocation ? { l7ProxyAt: { ...l7ProxyLocation.key, end: Math.max(l7ProxyLocation.key.end, l7ProxyLocation.value.end) } } : {}),
     nodeSelectorLabels: booleanOf(nodeSelectorLabelsPair?.value),
     l7ProxyPair,
     nodeSelectorLabelsPair,
@@ -116,6 +125,13 @@ function releaseMinor(version: string | undefined): string | undefined {
   if (resolved.how === 'default') return undefined;
   if (resolved.how === 'exact') return minorOfVersion(resolved.chartVersion) ?? resolved.minor;
   return resolved.minor;
+}
+
+/** The chart quotes `l7Proxy` into the agent's config, which parses "true"/"false" back. */
+function booleanOfValue(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return undefined;
 }
 
 function booleanOf(node: YamlNode | undefined): boolean | undefined {

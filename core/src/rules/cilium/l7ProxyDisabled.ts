@@ -2,7 +2,7 @@
 
 import { allowPortRules } from '../../policy/cnpModel';
 import type { Rule } from '../types';
-import { AGENT_REJECTS, CNP_KINDS, ciliumContextOf, pairRange, policyOf } from './support';
+import { AGENT_REJECTS, CNP_KINDS, ciliumContextOf, policyOf } from './support';
 
 export const l7ProxyDisabled: Rule = {
   meta: {
@@ -22,11 +22,11 @@ export const l7ProxyDisabled: Rule = {
     const policy = policyOf(context);
     if (!policy) return;
     const cilium = ciliumContextOf(context);
-    if (cilium.l7Proxy !== false || !cilium.helmRelease || !cilium.l7ProxyPair) return;
+    if (cilium.l7Proxy !== false || !cilium.helmRelease || !cilium.l7ProxyAt) return;
     const release = cilium.helmRelease;
     const related = [
       {
-        at: { file: release.file, document: release.index, ...pairRange(cilium.l7ProxyPair) },
+        at: cilium.l7ProxyAt,
         message: `l7Proxy: false in HelmRelease ${release.identity.name ?? ''}`.trim(),
       },
     ];
