@@ -1,4 +1,4 @@
-/** JSON output: `{diagnostics: [...], summary: {...}}`, 1-based lines and columns. */
+/** JSON output: `{diagnostics: [...], summary: {...}, skipped?: [{file, reason}]}`, 1-based lines and columns. */
 
 import type { Report } from './report';
 
@@ -18,6 +18,7 @@ export function formatJson(report: Report): string {
           docsUrl,
         })),
         summary: report.summary,
+        ...(report.skipped && report.skipped.length > 0 ? { skipped: report.skipped.map(({ file, reason }) => ({ file, reason })) } : {}),
       },
       null,
       2,

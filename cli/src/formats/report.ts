@@ -37,6 +37,30 @@ export interface Summary {
 export interface Report {
   diagnostics: ReportedDiagnostic[];
   summary: Summary;
+  /** Paths the CLI did not check, with why (every skip is reported: text summary line, JSON list, SARIF notifications). */
+  skipped?: SkippedPath[];
+}
+
+/** A file or folder not checked: unreadable, a symbolic link, a special file, outside the workspace, … */
+export interface SkippedPath {
+  /** The path as the user gave or would recognise it. */
+  file: string;
+  reason: string;
+}
+
+/** From the file collector's and confined reader's entries (`{display, reason}`). */
+export function toSkippedPaths(entries: readonly { display: string; reason: string }[]): SkippedPath[] {
+  return entries.map((entry) => ({ file: entry.display, reason: entry.reason }));
+}
+
+/** One line for text output: how many paths were not checked, by reason; undefined when none. */
+export function skippedSummaryLine(skipped: readonly SkippedPath[] | undefined): string | undefined {
+  if (!skipped || skipped.length === 0) return undefined;
+  const byReason = new Map<string, number>();
+  for (const entry of skipped) byReason.set(entry.reason, (byReason.get(entry.reason) ?? 0) + 1);
+  const reasons = [...byReason].map(([reason, count]) => (count > 1 ? `${reason} ×${count}` : reason)).join('; ');
+  const noun = skipped.length === 1 ? 'path' : 'paths';
+  return `${skipped.length} ${noun} not checked: ${reasons} (--format json lists them)`;
 }
 
 export function toReported(diagnostic: Diagnostic, display: string, displayOf: (key: string) => string): ReportedDiagnostic {

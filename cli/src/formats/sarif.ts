@@ -36,6 +36,21 @@ export function formatSarif(report: Report, rules: readonly Rule[], version: str
           },
         },
         columnKind: 'utf16CodeUnits',
+        // Paths not checked are run-level notes, one per path (SARIF toolExecutionNotifications).
+        ...(report.skipped && report.skipped.length > 0
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: report.skipped.map((entry) => ({
+                    level: 'note',
+                    message: { text: `Not checked: ${entry.reason}` },
+                    locations: [{ physicalLocation: { artifactLocation: { uri: toUri(entry.file), uriBaseId: '%SRCROOT%' } } }],
+                  })),
+                },
+              ],
+            }
+          : {}),
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory meshlens was run from' } } },
         results: report.diagnostics.map((diagnostic) => ({
           ruleId: diagnostic.rule,

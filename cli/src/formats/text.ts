@@ -5,7 +5,7 @@
  */
 
 import { escapeControl } from './escape';
-import type { Report } from './report';
+import { skippedSummaryLine, type Report } from './report';
 
 export function formatText(report: Report, color: boolean): string {
   const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -24,5 +24,7 @@ export function formatText(report: Report, color: boolean): string {
   lines.push(
     `${report.diagnostics.length > 0 ? '\n' : ''}${parts.join(', ')} in ${summary.filesWithFindings} of ${summary.files} file${summary.files === 1 ? '' : 's'} checked (${summary.durationMs} ms)`,
   );
+  const skipped = skippedSummaryLine(report.skipped);
+  if (skipped) lines.push(escapeControl(skipped));
   return lines.join('\n') + '\n';
 }

@@ -10,10 +10,12 @@ import { syntax } from './yaml/syntax';
 import { tooDeep } from './yaml/tooDeep';
 import { unknownAlias } from './yaml/unknownAlias';
 import { unknownSuppressionRule } from './yaml/unknownSuppressionRule';
+import { byteOrderMark } from './yaml/byteOrderMark';
 import { invalidType } from './schema/invalidType';
 import { invalidValue } from './schema/invalidValue';
 import { missingRequired } from './schema/missingRequired';
 import { unknownField } from './schema/unknownField';
+import { unknownKind } from './schema/unknownKind';
 import { CILIUM_RULES } from './cilium/index';
 import { FLUX_RULES } from './flux/index';
 import { HELM_RULES } from './helm/index';
@@ -29,7 +31,9 @@ export const ALL_RULES: readonly Rule[] = [
   aliasExpansion,
   fileSkipped,
   unknownSuppressionRule,
+  byteOrderMark,
   unknownField,
+  unknownKind,
   invalidType,
   missingRequired,
   invalidValue,
