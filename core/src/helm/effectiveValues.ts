@@ -81,6 +81,12 @@ export interface UnreadableValuesSource {
   severity: 'error' | 'info';
   /** Where the unusable values are written, when found. */
   at?: Anchor;
+  /**
+   * The syntax error inside values embedded in a ConfigMap (a block scalar),
+   * mapped into the ConfigMap document: YAML-level rules report it there,
+   * since the ConfigMap itself parses.
+   */
+  embeddedProblem?: Anchor & { message: string };
 }
 
 export function effectiveValues(workspace: WorkspaceModel, helmRelease: IndexedDocument): EffectiveValues {
@@ -114,7 +120,7 @@ function composeValues(workspace: WorkspaceModel, helmRelease: IndexedDocument):
       if (result.unknown) unknownSources.push(result.unknown);
       if (result.unreadable && result.unknown) {
         const entryAnchor: Anchor = { file: helmRelease.file, document: helmRelease.index, start: entry.start, end: entry.end };
-        unreadableSources.push({ entry: entryAnchor, message: result.unknown, severity: result.unreadable.severity, at: result.unreadable.at });
+        unreadableSources.push({ entry: entryAnchor, message: result.unknown, severity: result.unreadable.severity, at: result.unreadable.at, embeddedProblem: result.unreadable.embeddedProblem });
       }
       if (result.pending) (result.pending.targetPath ? targetPathEntries : pending).push(result.pending);
     }
@@ -135,7 +141,7 @@ interface EntryResult {
   pending?: PendingWrites;
   unknown?: string;
   /** Set when the source exists but cannot be used (see `UnreadableValuesSource`). */
-  unreadable?: { at?: Anchor; severity: 'error' | 'info' };
+  unreadable?: { at?: Anchor; severity: 'error' | 'info'; embeddedProblem?: Anchor & { message: string } };
 }
 
 function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocument, entry: YamlNode | undefined): EntryResult {
@@ -172,7 +178,7 @@ function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocu
   }
   if (!found.text) {
     const reason = found.problem ?? 'the values could not be read';
-    return { unknown: `${label}: ${reason}`, unreadable: { at: found.valueAnchor, severity: found.problemSeverity ?? 'error' } };
+    return { unknown: `${label}: ${reason}`, unreadable: { at: found.valueAnchor, severity: found.problemSeverity ?? 'error', embeddedProblem: found.embeddedProblem } };
   }
   if (found.text.root && found.text.root.type !== 'map') {
     return { unknown: `${label}: the data is not a YAML map`, unreadable: { at: found.valueAnchor, severity: 'error' } };
@@ -186,6 +192,7 @@ interface FoundData {
   /** Why `text` is missing, when the data was found. */
   problem?: string;
   problemSeverity?: 'error' | 'info';
+  embeddedProblem?: Anchor & { message: string };
   scalarText: string;
   valueAnchor: Anchor;
 }
@@ -201,15 +208,23 @@ function findConfigMapData(workspace: WorkspaceModel, helmRelease: IndexedDocume
       const valueAnchor: Anchor = { file: configMap.file, document: configMap.index, start: scalar.start, end: scalar.end };
       const { values, parsed } = embeddedValuesText(configMap.file, configMap.index, configMap.parsed.text, scalar);
       const problem = unusableReason(parsed.problems, values);
-      return { kind: 'ConfigMap', text: problem ? undefined : values, problem, scalarText: scalar.text, valueAnchor };
+      const broken = problem ? brokenProblem(parsed.problems) : undefined;
+      const embeddedProblem = broken
+        ? { file: configMap.file, document: configMap.index, start: values.toDocument(broken.start), end: Math.max(values.toDocument(broken.start), values.toDocument(broken.end)), message: broken.message }
+        : undefined;
+      return { kind: 'ConfigMap', text: problem ? undefined : values, problem, embeddedProblem, scalarText: scalar.text, valueAnchor };
     }
   }
   return generatedData(workspace, helmRelease, name, key);
 }
 
 /** Why parsed values cannot be used (a syntax error, with its line in the values text), or undefined. */
+function brokenProblem<T extends { code: string }>(problems: readonly T[]): T | undefined {
+  return problems.find((problem) => problem.code === 'yaml/syntax' || problem.code === 'yaml/too-deep');
+}
+
 function unusableReason(problems: readonly { code: string; start: number; message: string }[], values: ValuesText): string | undefined {
-  const broken = problems.find((problem) => problem.code === 'yaml/syntax' || problem.code === 'yaml/too-deep');
+  const broken = brokenProblem(problems);
   if (!broken) return undefined;
   const line = values.text.slice(0, broken.start).split('\n').length;
   return `the values do not parse (line ${line} of the values: ${broken.message})`;
@@ -376,6 +391,26 @@ export function valueAtPath(values: unknown, path: readonly string[]): unknown {
     current = current[segment];
   }
   return current;
+}
+
+/** Syntax errors inside ConfigMap-embedded values that some HelmRelease reads, by `file#document`. */
+export function embeddedValuesProblems(workspace: WorkspaceModel): ReadonlyMap<string, readonly (Anchor & { message: string })[]> {
+  return workspace.derive('helm/embedded-values-problems', (model) => {
+    const problems = new Map<string, (Anchor & { message: string })[]>();
+    const seen = new Set<string>();
+    for (const release of model.byKind('HelmRelease')) {
+      for (const source of effectiveValues(model, release).unreadableSources) {
+        const problem = source.embeddedProblem;
+        if (!problem) continue;
+        const key = `${problem.file}#${problem.document}`;
+        const id = `${key}@${problem.start}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        problems.set(key, [...(problems.get(key) ?? []), problem]);
+      }
+    }
+    return problems;
+  });
 }
 
 /**

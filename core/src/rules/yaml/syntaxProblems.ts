@@ -14,7 +14,7 @@
 
 import type { SyntaxProblem } from '../../parse/ast';
 import { isKustomizationPath, looksLikeKubernetesManifest } from '../../parse/manifestText';
-import { valuesInputFiles } from '../../helm/effectiveValues';
+import { embeddedValuesProblems, valuesInputFiles } from '../../helm/effectiveValues';
 import { mentionsOwnedGroup, OWNED_GROUPS } from '../../resources/identify';
 import type { RuleContext } from '../types';
 
@@ -22,6 +22,7 @@ import type { RuleContext } from '../types';
 const PARSE_FAILURES: ReadonlySet<SyntaxProblem['code']> = new Set(['yaml/syntax', 'yaml/too-deep']);
 
 export function reportSyntaxProblems(context: RuleContext, code: SyntaxProblem['code']): void {
+  if (code === 'yaml/syntax' && context.resource?.kind === 'ConfigMap') reportEmbeddedValuesProblems(context);
   const problems = context.document.problems.filter((problem) => problem.code === code);
   if (problems.length === 0) return;
   if (code === 'yaml/syntax' && context.document.goTemplate()) return;
@@ -33,6 +34,13 @@ export function reportSyntaxProblems(context: RuleContext, code: SyntaxProblem['
         ? [{ at: { file: context.file, document: context.documentIndex, start: problem.related.start, end: problem.related.end }, message: problem.related.message }]
         : undefined,
     });
+  }
+}
+
+/** A values block in this ConfigMap that a HelmRelease reads but that does not parse: the error where it is. */
+function reportEmbeddedValuesProblems(context: RuleContext): void {
+  for (const problem of embeddedValuesProblems(context.workspace).get(`${context.file}#${context.documentIndex}`) ?? []) {
+    context.report(problem, `${problem.message} (in the values a HelmRelease reads from this ConfigMap)`);
   }
 }
 
