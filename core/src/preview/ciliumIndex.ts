@@ -28,6 +28,7 @@ import type { Workspace } from '../workspace/workspace';
 import { previewIndex } from './workloads/previewIndex';
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumPeer, CiliumPort, HttpRuleView, L7View, SourceRef } from './model';
 import { sourceMaker, type SourceMaker } from './sources';
+import { networkPolicySpecs } from './networkPolicyIndex';
 
 export const POD_NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
 const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
@@ -94,6 +95,8 @@ function buildIndex(workspace: Workspace, options: AnalysisOptions): CiliumPolic
       });
     }
   }
+  // Kubernetes NetworkPolicies land in the same repository of rules (see networkPolicyIndex.ts).
+  specs.push(...networkPolicySpecs(workspace, index, makeSource));
   return { minor, specs };
 }
 

@@ -19,6 +19,7 @@ import type { Workspace, WorkspaceFile } from '../workspace/workspace';
 import { previewIndex } from './workloads/previewIndex';
 import { originOf } from './workloads/inferredWorkloads';
 import { explainNoMatch } from './workloads/nearMatches';
+import { textUnknownUntilRender } from '../parse/unknownValue';
 import { ciliumPolicyIndex, subjectMatches, workloadId, type CiliumSpecEntry } from './ciliumIndex';
 import { decidePort, peerCoversWorkload } from './ciliumEffective';
 import { effectivePolicy, workloadsOfAuthz } from './effectivePolicy';
@@ -126,6 +127,8 @@ function noSubjectMatch(spec: CiliumSpecEntry, index: K8sIndex): string {
   const subject = spec.subject;
   if (!subject) return 'no workload (a host policy or a spec without endpointSelector)';
   if (subject.reserved) return 'no workload (only reserved identities, which are Cilium\'s own, not pods)';
+  const values = [...Object.values(subject.selector.matchLabels ?? {}), ...(subject.selector.matchExpressions ?? []).flatMap((requirement) => requirement.values ?? [])];
+  if (values.some((value) => textUnknownUntilRender(value))) return 'no workload known: the selector is completed at deploy time (${…} substitution or a template)';
   return `no workload: ${explainNoMatch(subject.selector, subject.namespace, index)}`;
 }
 
@@ -250,7 +253,7 @@ export const previewLens: CodeLensProvider = ({ workspace, file, options }) => {
   try {
     const kinds = new Set(file.identities.map((identity) => identity?.kind));
     const items: CodeLensItem[] = [];
-    if (kinds.has('CiliumNetworkPolicy') || kinds.has('CiliumClusterwideNetworkPolicy')) items.push(...ciliumLenses(workspace, file, options));
+    if (kinds.has('CiliumNetworkPolicy') || kinds.has('CiliumClusterwideNetworkPolicy') || kinds.has('NetworkPolicy')) items.push(...ciliumLenses(workspace, file, options));
     if (kinds.has('AuthorizationPolicy')) items.push(...istioLenses(workspace, file, options));
     return items;
   } catch {
@@ -269,7 +272,7 @@ export const previewHover: HoverProvider = ({ workspace, file, cursor, options }
     const path = cursor.path;
     const key = cursor.onKey.key;
     const range = { start: cursor.document.start + key.start, end: cursor.document.start + key.end };
-    if (identity.kind === 'CiliumNetworkPolicy' || identity.kind === 'CiliumClusterwideNetworkPolicy') {
+    if (identity.kind === 'CiliumNetworkPolicy' || identity.kind === 'CiliumClusterwideNetworkPolicy' || (identity.kind === 'NetworkPolicy' && identity.group === 'networking.k8s.io')) {
       const at = path.findIndex((segment, position) => typeof segment === 'string' && CILIUM_RULE_KEYS.has(segment) && typeof path[position + 1] === 'number');
       const last = path[path.length - 1];
       if (at === -1 || typeof last !== 'string' || !isRuleKey(last)) return undefined;
@@ -291,7 +294,7 @@ export const previewHover: HoverProvider = ({ workspace, file, cursor, options }
 };
 
 function isRuleKey(key: string): boolean {
-  return key === 'toPorts' || key === 'rules' || key === 'ports' || key === 'http' || /^(from|to)[A-Z]/.test(key);
+  return key === 'toPorts' || key === 'rules' || key === 'ports' || key === 'http' || key === 'from' || key === 'to' || /^(from|to)[A-Z]/.test(key);
 }
 
 function ciliumRuleHover(workspace: Workspace, file: WorkspaceFile, documentIndex: number, rule: { start: number; end: number }, options: AnalysisOptions): string | undefined {
