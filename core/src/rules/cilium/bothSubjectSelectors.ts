@@ -16,8 +16,8 @@ export const bothSubjectSelectors: Rule = {
     docs: {
       summary: 'A rule with both `endpointSelector` and `nodeSelector`.',
       why: 'A rule applies either to pods or to nodes (host firewall). The agent refuses the policy ("rule cannot have both EndpointSelector and NodeSelector"). Write two rules (`specs`) instead.',
-      bad: 'spec:\n  endpointSelector: {}\n  nodeSelector: {}\n  ingress: [{fromEntities: [cluster]}]\n',
-      good: 'specs:\n  - endpointSelector: {}\n    ingress: [{fromEntities: [cluster]}]\n  - nodeSelector: {}\n    ingress: [{fromEntities: [cluster]}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: edge}\nspec:\n  endpointSelector: {}\n  nodeSelector: {}\n  ingress: [{fromEntities: [cluster]}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: edge}\nspecs:\n  - endpointSelector: {}\n    ingress: [{fromEntities: [cluster]}]\n  - nodeSelector: {}\n    ingress: [{fromEntities: [cluster]}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (Rule sanitize), all versions',
     },
   },

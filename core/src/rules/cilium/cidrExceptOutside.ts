@@ -15,8 +15,8 @@ export const cidrExceptOutside: Rule = {
     docs: {
       summary: 'An `except` entry of a `fromCIDRSet`/`toCIDRSet` that is not inside the set\'s `cidr` (or is of the other IP family).',
       why: 'An exception can only carve out part of the allowed prefix. The agent refuses the policy ("allow CIDR prefix 10.0.0.0/16 does not contain exclude CIDR prefix 10.1.0.0/24").',
-      bad: 'toCIDRSet:\n  - cidr: 10.0.0.0/16\n    except: [10.1.0.0/24]\n',
-      good: 'toCIDRSet:\n  - cidr: 10.0.0.0/8\n    except: [10.1.0.0/24]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toCIDRSet:\n        - cidr: 10.0.0.0/16\n          except: [10.1.0.0/24]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toCIDRSet:\n        - cidr: 10.0.0.0/8\n          except: [10.1.0.0/24]\n',
       source: 'cilium/cilium pkg/policy/api/cidr.go, all versions',
     },
   },

@@ -14,8 +14,8 @@ export const deprecatedRequires: Rule = {
     docs: {
       summary: '`fromRequires`/`toRequires` in a policy for Cilium 1.17 or later.',
       why: 'Deprecated in Cilium 1.17 and removed in 1.19, where the CRD allows no items, so the API server rejects the policy. The requirement was AND-ed into the peer selectors of every rule of the subject; write those labels into each `fromEndpoints`/`toEndpoints` selector instead (or use deny rules for the excluded peers). There is no mechanical rewrite.',
-      bad: 'ingress:\n  - fromRequires: [{matchLabels: {env: prod}}]\n  - fromEndpoints: [{matchLabels: {app: web}}]\n',
-      good: 'ingress:\n  - fromEndpoints: [{matchLabels: {app: web, env: prod}}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromRequires: [{matchLabels: {env: prod}}]\n    - fromEndpoints: [{matchLabels: {app: web}}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: web, env: prod}}]\n',
       source: 'Cilium 1.17 upgrade notes (deprecation); CRD maxItems 0 on fromRequires/toRequires from 1.19',
     },
   },

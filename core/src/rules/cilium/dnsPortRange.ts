@@ -16,8 +16,8 @@ export const dnsPortRange: Rule = {
     docs: {
       summary: 'A `toPorts` entry with `rules.dns` and a port with `endPort` (Cilium 1.17+).',
       why: 'The DNS proxy listens on single ports. From Cilium 1.17 the agent refuses the policy ("DNS rules do not support port ranges").',
-      bad: 'toPorts:\n  - ports: [{port: "53", endPort: 54, protocol: ANY}]\n    rules: {dns: [{matchPattern: "*"}]}\n',
-      good: 'toPorts:\n  - ports: [{port: "53", protocol: ANY}]\n    rules: {dns: [{matchPattern: "*"}]}\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {k8s-app: kube-dns}}]\n      toPorts:\n        - ports: [{port: "53", endPort: 54, protocol: ANY}]\n          rules: {dns: [{matchPattern: "*"}]}\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {k8s-app: kube-dns}}]\n      toPorts:\n        - ports: [{port: "53", protocol: ANY}]\n          rules: {dns: [{matchPattern: "*"}]}\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go at v1.17.0',
     },
   },

@@ -13,8 +13,8 @@ export const dnsRulesOnIngress: Rule = {
     docs: {
       summary: '`rules.dns` inside an `ingress` rule.',
       why: 'The DNS proxy only filters the lookups a pod sends, so the agent refuses DNS rules on ingress ("L7 protocol DNS is not supported on ingress yet") and with them the whole policy.',
-      bad: 'ingress:\n  - toPorts:\n      - ports: [{port: "53", protocol: UDP}]\n        rules:\n          dns: [{matchPattern: "*"}]\n',
-      good: 'egress:\n  - toPorts:\n      - ports: [{port: "53", protocol: UDP}]\n        rules:\n          dns: [{matchPattern: "*"}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - toPorts:\n        - ports: [{port: "53", protocol: UDP}]\n          rules:\n            dns: [{matchPattern: "*"}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toPorts:\n        - ports: [{port: "53", protocol: UDP}]\n          rules:\n            dns: [{matchPattern: "*"}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (IngressRule sanitize), all versions',
     },
   },

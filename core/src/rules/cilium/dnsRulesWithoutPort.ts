@@ -13,8 +13,8 @@ export const dnsRulesWithoutPort: Rule = {
     docs: {
       summary: 'A `toPorts` entry with `rules.dns` but no `ports`.',
       why: 'The DNS proxy needs to know which port to intercept. The agent refuses the policy ("port 53 must be specified for DNS rules").',
-      bad: 'toPorts:\n  - rules:\n      dns: [{matchPattern: "*"}]\n',
-      good: 'toPorts:\n  - ports: [{port: "53", protocol: ANY}]\n    rules:\n      dns: [{matchPattern: "*"}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {k8s-app: kube-dns}}]\n      toPorts:\n        - rules:\n            dns: [{matchPattern: "*"}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {k8s-app: kube-dns}}]\n      toPorts:\n        - ports: [{port: "53", protocol: ANY}]\n          rules:\n            dns: [{matchPattern: "*"}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (PortRule sanitize), all versions',
     },
   },

@@ -18,8 +18,8 @@ export const emptyPeerList: Rule = {
     docs: {
       summary: 'A peer field with an empty list (`fromEndpoints: []`, `toCIDR: []`, …) on Cilium 1.16 or later.',
       why: 'Since 1.16 an empty list means "no peer": an allow rule allows nothing (even with `toPorts`) and a deny rule denies nothing, while the section still switches the pods to default-deny. Before 1.16 it meant the same as leaving the field out. Use `[{}]` for every endpoint of the namespace, or remove the field.',
-      bad: 'ingress:\n  - fromEndpoints: []\n    toPorts: [{ports: [{port: "80", protocol: TCP}]}]\n',
-      good: 'ingress:\n  - toPorts: [{ports: [{port: "80", protocol: TCP}]}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: []\n      toPorts: [{ports: [{port: "80", protocol: TCP}]}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - toPorts: [{ports: [{port: "80", protocol: TCP}]}]\n',
       source: 'Cilium 1.16 upgrade notes; cilium/cilium pkg/policy/api selectors (nil vs empty slices)',
     },
   },

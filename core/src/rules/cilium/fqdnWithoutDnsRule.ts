@@ -47,8 +47,8 @@ export const fqdnWithoutDnsRule: Rule = {
     docs: {
       summary: 'A `toFQDNs` entry for pods that no egress DNS rule (`rules.dns` on the resolver port) in any policy of the workspace allows to look the name up.',
       why: 'Cilium learns the IPs behind a `toFQDNs` name only from DNS answers its proxy sees, and DNS traffic reaches the proxy only through a `rules.dns` rule. Without one the name never resolves to allowed IPs and the connection is dropped. The check looks at every CNP/CCNP in the workspace that selects the same pods; policies outside the repository are not seen.',
-      bad: 'egress:\n  - toFQDNs: [{matchName: api.example.com}]\n',
-      good: 'egress:\n  - toEndpoints:\n      - matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}\n    toPorts:\n      - ports: [{port: "53", protocol: ANY}]\n        rules: {dns: [{matchPattern: "*"}]}\n  - toFQDNs: [{matchName: api.example.com}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toFQDNs: [{matchName: api.example.com}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints:\n        - matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}\n      toPorts:\n        - ports: [{port: "53", protocol: ANY}]\n          rules: {dns: [{matchPattern: "*"}]}\n    - toFQDNs: [{matchName: api.example.com}]\n',
       source: 'Cilium docs security/policy/language.rst (DNS based); reference B3 toFQDNs',
     },
   },

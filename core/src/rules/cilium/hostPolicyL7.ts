@@ -16,8 +16,8 @@ export const hostPolicyL7: Rule = {
     docs: {
       summary: 'A rule with `nodeSelector` (host firewall) that has L7 `rules`: any up to Cilium 1.16; anything but egress DNS from 1.17.',
       why: 'The host firewall cannot redirect node traffic to the L7 proxy (except DNS lookups on egress from 1.17). The agent refuses the policy ("host policies do not support L7 rules yet", "L7 policy is not supported on host ingress yet").',
-      bad: 'spec:\n  nodeSelector: {}\n  ingress:\n    - toPorts:\n        - ports: [{port: "80", protocol: TCP}]\n          rules: {http: [{}]}\n',
-      good: 'spec:\n  nodeSelector: {}\n  ingress:\n    - toPorts:\n        - ports: [{port: "80", protocol: TCP}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: host}\nspec:\n  nodeSelector: {}\n  ingress:\n    - toPorts:\n        - ports: [{port: "80", protocol: TCP}]\n          rules: {http: [{}]}\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: host}\nspec:\n  nodeSelector: {}\n  ingress:\n    - toPorts:\n        - ports: [{port: "80", protocol: TCP}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (Rule sanitize) at v1.16.0 and v1.17.0',
     },
   },

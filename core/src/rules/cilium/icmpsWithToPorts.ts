@@ -12,8 +12,8 @@ export const icmpsWithToPorts: Rule = {
     docs: {
       summary: 'An ingress/egress rule (allow or deny) with both `icmps` and `toPorts`.',
       why: 'The agent refuses it ("the ICMPs block may only be present without ToPorts. Define a separate rule to use ToPorts"). Put the ICMP types and the ports in two rules with the same peers.',
-      bad: 'egress:\n  - toEntities: [world]\n    icmps: [{fields: [{type: 8}]}]\n    toPorts: [{ports: [{port: "443", protocol: TCP}]}]\n',
-      good: 'egress:\n  - toEntities: [world]\n    icmps: [{fields: [{type: 8}]}]\n  - toEntities: [world]\n    toPorts: [{ports: [{port: "443", protocol: TCP}]}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEntities: [world]\n      icmps: [{fields: [{type: 8}]}]\n      toPorts: [{ports: [{port: "443", protocol: TCP}]}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEntities: [world]\n      icmps: [{fields: [{type: 8}]}]\n    - toEntities: [world]\n      toPorts: [{ports: [{port: "443", protocol: TCP}]}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go, icmp.go, all versions',
     },
   },

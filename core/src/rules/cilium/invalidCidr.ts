@@ -18,8 +18,8 @@ export const invalidCidr: Rule = {
     docs: {
       summary: 'A `fromCIDR`/`toCIDR` entry that is neither an IP nor a prefix, or a `cidr`/`except` in a CIDR set that is not a prefix.',
       why: 'The agent refuses the policy ("unable to parse CIDR: …", "unable to parse CIDRRule …"). In `fromCIDR`/`toCIDR` a bare IP is fine; in `fromCIDRSet`/`toCIDRSet` write `addr/len` (e.g. `10.0.0.1/32`).',
-      bad: 'egress:\n  - toCIDRSet:\n      - cidr: 10.0.0.1\n',
-      good: 'egress:\n  - toCIDRSet:\n      - cidr: 10.0.0.1/32\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toCIDRSet:\n        - cidr: 10.0.0.1\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toCIDRSet:\n        - cidr: 10.0.0.1/32\n',
       source: 'cilium/cilium pkg/policy/api/cidr.go, rule_validation.go, all versions',
     },
   },

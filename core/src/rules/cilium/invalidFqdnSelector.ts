@@ -25,8 +25,8 @@ export const invalidFqdnSelector: Rule = {
     docs: {
       summary: 'A `matchName` with characters other than letters, digits, `-`, `_` and `.`; a `matchPattern` that also has anything but `*`; either longer than 255 characters (Cilium 1.19+); or a `toFQDNs` entry with both.',
       why: 'The agent refuses the policy ("Invalid characters in MatchName: …", "only one of MatchName or MatchPattern is allowed in an FQDNSelector"). These are DNS names with `*` wildcards, not regular expressions: `.*` or `[a-z]` do not work.',
-      bad: 'toFQDNs:\n  - matchPattern: "api.*\\\\.example\\\\.com"\n',
-      good: 'toFQDNs:\n  - matchPattern: "*.example.com"\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toFQDNs:\n        - matchPattern: "api.*\\\\.example\\\\.com"\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toFQDNs:\n        - matchPattern: "*.example.com"\n',
       source: 'cilium/cilium pkg/policy/api/fqdn.go, pkg/fqdn/matchpattern/matchpattern.go',
     },
   },

@@ -18,8 +18,8 @@ export const invalidHeaderMatch: Rule = {
     docs: {
       summary: 'An HTTP `headerMatches` entry with an empty `name`, a `mismatch` other than LOG/ADD/DELETE/REPLACE, or a `secret` without a name.',
       why: 'The agent refuses the policy ("Header name missing", "Invalid header action: …", "Secret name missing"). Leave `mismatch` out to deny requests whose header does not match.',
-      bad: 'http:\n  - headerMatches:\n      - name: x-token\n        value: abc\n        mismatch: log\n',
-      good: 'http:\n  - headerMatches:\n      - name: x-token\n        value: abc\n        mismatch: LOG\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: client}}]\n      toPorts:\n        - ports: [{port: "8080", protocol: TCP}]\n          rules:\n            http:\n              - headerMatches:\n                  - name: x-token\n                    value: abc\n                    mismatch: log\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: client}}]\n      toPorts:\n        - ports: [{port: "8080", protocol: TCP}]\n          rules:\n            http:\n              - headerMatches:\n                  - name: x-token\n                    value: abc\n                    mismatch: LOG\n',
       source: 'cilium/cilium pkg/policy/api/http.go (HeaderMatch sanitize), all versions',
     },
     fix: { title: 'Upper-case the mismatch action', safe: true },

@@ -41,8 +41,8 @@ export const invalidHttpRegex: Rule = {
     docs: {
       summary: 'An HTTP rule whose `path`, `method` or `host` does not compile as an RE2 regular expression (no look-around, no back-references).',
       why: 'The agent compiles `path` and `method` with Go\'s RE2 engine and refuses the policy on an error ("error parsing regexp: …"). `host` is not checked by the agent, but Envoy uses the same syntax and rejects the L7 configuration for that port.',
-      bad: 'http:\n  - path: "/api/(?!internal)"\n',
-      good: 'http:\n  - path: "/api/public(/.*)?"\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: client}}]\n      toPorts:\n        - ports: [{port: "8080", protocol: TCP}]\n          rules:\n            http:\n              - path: "/api/(?!internal)"\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: client}}]\n      toPorts:\n        - ports: [{port: "8080", protocol: TCP}]\n          rules:\n            http:\n              - path: "/api/public(/.*)?"\n',
       source: 'cilium/cilium pkg/policy/api/http.go (PortRuleHTTP sanitize); Envoy safe_regex (RE2)',
     },
   },

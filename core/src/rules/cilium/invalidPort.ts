@@ -21,8 +21,8 @@ export const invalidPort: Rule = {
     docs: {
       summary: 'A `ports` entry without `port`, with a port that is neither a number 0–65535 nor a service name, or (Cilium 1.19+) a non-zero port for a protocol without ports.',
       why: 'The agent refuses the policy ("port must be specified", "unable to parse port: …", "port must be empty or 0"). Numbers with a leading 0 are read as octal: `010` is port 8 and `080` is an error.',
-      bad: 'ports:\n  - port: "080"\n    protocol: TCP\n',
-      good: 'ports:\n  - port: "80"\n    protocol: TCP\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: api}}]\n      toPorts:\n        - ports:\n            - port: "080"\n              protocol: TCP\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: api}}]\n      toPorts:\n        - ports:\n            - port: "80"\n              protocol: TCP\n',
       source: 'cilium/cilium pkg/policy/api/l4.go (PortProtocol sanitize) per release',
     },
   },

@@ -17,7 +17,9 @@ export const invalidProtocol: Rule = {
     docs: {
       summary: 'A port `protocol` the Cilium version in use does not know (SCTP from 1.13, VRRP/IGMP from 1.19, GRE/IPIP/IPV6/ESP/AH from 1.20).',
       why: 'The agent refuses the policy ("invalid protocol \\"X\\", must be { tcp | udp | … | any }"). The version comes from the Cilium HelmRelease in the workspace, else the `meshlens.ciliumVersion` setting.',
-      bad: 'ports:\n  - port: "0"\n    protocol: VRRP   # on Cilium 1.18\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: api}}]\n      toPorts:\n        - ports:\n            - port: "0"\n              protocol: UDP\n',
+      exampleOptions: { ciliumVersion: '1.18' },
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: api}}]\n      toPorts:\n        - ports:\n            - port: "0"\n              protocol: VRRP\n',
       source: 'cilium/cilium pkg/policy/api/l4.go (PortProtocol sanitize) per release',
     },
   },

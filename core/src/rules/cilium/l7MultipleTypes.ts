@@ -13,8 +13,8 @@ export const l7MultipleTypes: Rule = {
     docs: {
       summary: 'A `rules` block that sets more than one of `http`, `dns`, `kafka`, `l7proto`.',
       why: 'A port is handed to exactly one L7 parser. The agent refuses the policy ("multiple L7 protocol rule types specified in single rule"); from Cilium 1.16 the API server rejects it as well. Use a separate `toPorts` entry per protocol.',
-      bad: 'toPorts:\n  - ports: [{port: "53", protocol: ANY}]\n    rules:\n      dns: [{matchPattern: "*"}]\n      http: [{method: GET}]\n',
-      good: 'toPorts:\n  - ports: [{port: "53", protocol: ANY}]\n    rules:\n      dns: [{matchPattern: "*"}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {k8s-app: kube-dns}}]\n      toPorts:\n        - ports: [{port: "53", protocol: ANY}]\n          rules:\n            dns: [{matchPattern: "*"}]\n            http: [{method: GET}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {k8s-app: kube-dns}}]\n      toPorts:\n        - ports: [{port: "53", protocol: ANY}]\n          rules:\n            dns: [{matchPattern: "*"}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (L7Rules sanitize); CRD oneOf since 1.16',
     },
   },

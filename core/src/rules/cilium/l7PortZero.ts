@@ -14,8 +14,8 @@ export const l7PortZero: Rule = {
     docs: {
       summary: 'A `toPorts` entry with L7 rules lists port `0` (all ports).',
       why: 'The proxy needs one listener port per redirected port. The agent refuses the policy ("L7 rules can not be used when a port is 0").',
-      bad: 'toPorts:\n  - ports: [{port: "0", protocol: TCP}]\n    rules:\n      http: [{}]\n',
-      good: 'toPorts:\n  - ports: [{port: "8080", protocol: TCP}]\n    rules:\n      http: [{}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: client}}]\n      toPorts:\n        - ports: [{port: "0", protocol: TCP}]\n          rules:\n            http: [{}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: client}}]\n      toPorts:\n        - ports: [{port: "8080", protocol: TCP}]\n          rules:\n            http: [{}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (PortRule sanitize), all versions',
     },
   },

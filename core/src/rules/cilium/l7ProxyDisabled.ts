@@ -14,7 +14,8 @@ export const l7ProxyDisabled: Rule = {
     docs: {
       summary: 'HTTP, DNS, Kafka or generic L7 rules while the workspace\'s Cilium HelmRelease sets `l7Proxy: false`.',
       why: 'Without the proxy the agent cannot enforce L7 rules and refuses every policy that has them ("L7 policy is not supported since L7 proxy is not enabled"). Enable `l7Proxy` or remove the L7 rules.',
-      bad: '# HelmRelease values: {l7Proxy: false}\ntoPorts:\n  - ports: [{port: "80", protocol: TCP}]\n    rules: {http: [{}]}\n',
+      good: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    l7Proxy: true\n---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: client}}]\n      toPorts:\n        - ports: [{port: "80", protocol: TCP}]\n          rules: {http: [{}]}\n',
+      bad: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    l7Proxy: false\n---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: client}}]\n      toPorts:\n        - ports: [{port: "80", protocol: TCP}]\n          rules: {http: [{}]}\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (IngressRule/EgressRule sanitize), all versions',
     },
   },

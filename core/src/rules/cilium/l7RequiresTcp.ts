@@ -17,8 +17,8 @@ export const l7RequiresTcp: Rule = {
     docs: {
       summary: 'A `toPorts` entry with HTTP, Kafka or generic L7 rules lists a port whose protocol is not TCP — including a port with no `protocol`, which means ANY.',
       why: 'The agent only redirects TCP to its L7 proxy. It refuses the policy with "L7 rules can only apply to TCP (not ANY) except for DNS rules", and since Cilium never imports part of a policy, every rule of it is missing on every node.',
-      bad: 'toPorts:\n  - ports:\n      - port: "80"\n    rules:\n      http: [{method: GET}]\n',
-      good: 'toPorts:\n  - ports:\n      - port: "80"\n        protocol: TCP\n    rules:\n      http: [{method: GET}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: client}}]\n      toPorts:\n        - ports:\n            - port: "80"\n          rules:\n            http: [{method: GET}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [{matchLabels: {app: client}}]\n      toPorts:\n        - ports:\n            - port: "80"\n              protocol: TCP\n          rules:\n            http: [{method: GET}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (PortRule sanitize), all versions',
     },
     fix: { title: 'Set protocol: TCP', safe: true },

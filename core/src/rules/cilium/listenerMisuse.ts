@@ -19,8 +19,8 @@ export const listenerMisuse: Rule = {
     docs: {
       summary: 'A `toPorts[].listener` in an ingress rule, next to `rules`, or (in a CCNP) naming a namespaced CiliumEnvoyConfig.',
       why: 'The agent refuses listeners on ingress ("Listener is not allowed on ingress") and listeners together with L7 rules ("Listener is not allowed with L7 rules") — the whole policy is dropped. A CCNP cannot reach a namespaced CiliumEnvoyConfig; that fails when the endpoint policy is computed, so traffic of the selected pods is not redirected.',
-      bad: 'egress:\n  - toPorts:\n      - ports: [{port: "80", protocol: TCP}]\n        listener: {envoyConfig: {kind: CiliumEnvoyConfig, name: proxy}, name: l1}\n        rules: {http: [{}]}\n',
-      good: 'egress:\n  - toPorts:\n      - ports: [{port: "80", protocol: TCP}]\n        listener: {envoyConfig: {kind: CiliumEnvoyConfig, name: proxy}, name: l1}\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toPorts:\n        - ports: [{port: "80", protocol: TCP}]\n          listener: {envoyConfig: {kind: CiliumEnvoyConfig, name: proxy}, name: l1}\n          rules: {http: [{}]}\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toPorts:\n        - ports: [{port: "80", protocol: TCP}]\n          listener: {envoyConfig: {kind: CiliumEnvoyConfig, name: proxy}, name: l1}\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (PortRule sanitize, 1.13+); pkg/policy/l4.go (listener resolution)',
     },
   },

@@ -15,8 +15,8 @@ export const missingSubjectSelector: Rule = {
     docs: {
       summary: 'A `spec` (or `specs` entry) with neither `endpointSelector` nor `nodeSelector`.',
       why: 'Cilium needs to know which pods (or, for a CCNP, which nodes) the rule applies to and refuses the policy without it ("rule must have one of EndpointSelector or NodeSelector"). `endpointSelector: {}` selects every pod of the namespace.',
-      bad: 'spec:\n  ingress:\n    - fromEndpoints: [{}]\n',
-      good: 'spec:\n  endpointSelector: {}\n  ingress:\n    - fromEndpoints: [{}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  ingress:\n    - fromEndpoints: [{}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {}\n  ingress:\n    - fromEndpoints: [{}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (Rule sanitize), all versions',
     },
   },

@@ -16,8 +16,8 @@ export const noRuleSections: Rule = {
     docs: {
       summary: 'A `spec`/`specs` entry with none of `ingress`, `ingressDeny`, `egress`, `egressDeny`.',
       why: 'From Cilium 1.17 the agent refuses it ("rule must have at least one of Ingress, IngressDeny, Egress, EgressDeny") and so the whole policy; before, such a rule had no effect. To make the selected pods default-deny, write `ingress: [{}]` or `egress: [{}]`.',
-      bad: 'spec:\n  endpointSelector: {matchLabels: {app: web}}\n',
-      good: 'spec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress: [{}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress: [{}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go at v1.17.0',
     },
   },

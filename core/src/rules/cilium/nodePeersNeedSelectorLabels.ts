@@ -18,8 +18,8 @@ export const nodePeersNeedSelectorLabels: Rule = {
     docs: {
       summary: '`fromNodes`/`toNodes` while the Cilium HelmRelease does not set `nodeSelectorLabels: true`, or on Cilium before 1.16.',
       why: 'Node peers are selected by node labels, which the agent only tracks with `enable-node-selector-labels`. Without it the agent refuses the policy ("FromNodes/ToNodes rules can only be applied when the \\"enable-node-selector-labels\\" flag is set"). Before 1.16 the fields do not exist and the API server drops them, leaving a rule without peers.',
-      bad: '# HelmRelease values: {} (nodeSelectorLabels defaults to false)\ningress:\n  - fromNodes: [{matchLabels: {node-role.kubernetes.io/control-plane: ""}}]\n',
-      good: '# HelmRelease values: {nodeSelectorLabels: true}\ningress:\n  - fromNodes: [{matchLabels: {node-role.kubernetes.io/control-plane: ""}}]\n',
+      bad: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values: {}\n---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromNodes: [{matchLabels: {node-role.kubernetes.io/control-plane: ""}}]\n',
+      good: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    nodeSelectorLabels: true\n---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  ingress:\n    - fromNodes: [{matchLabels: {node-role.kubernetes.io/control-plane: ""}}]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (1.16+); chart value nodeSelectorLabels (default false)',
     },
   },

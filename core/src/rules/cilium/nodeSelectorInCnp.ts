@@ -12,8 +12,8 @@ export const nodeSelectorInCnp: Rule = {
     docs: {
       summary: 'A CiliumNetworkPolicy (namespaced) with `nodeSelector`.',
       why: 'Nodes belong to no namespace, so only a CiliumClusterwideNetworkPolicy may select them. The agent refuses the policy ("Invalid CiliumNetworkPolicy spec: rule cannot have NodeSelector").',
-      bad: 'kind: CiliumNetworkPolicy\nspec:\n  nodeSelector: {}\n',
-      good: 'kind: CiliumClusterwideNetworkPolicy\nspec:\n  nodeSelector: {}\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: host, namespace: shop}\nspec:\n  nodeSelector: {}\n  ingress: [{fromEntities: [cluster]}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: host}\nspec:\n  nodeSelector: {}\n  ingress: [{fromEntities: [cluster]}]\n',
       source: 'cilium/cilium pkg/k8s/apis/cilium.io/v2/cnp_types.go (Parse), all versions',
     },
   },

@@ -18,8 +18,8 @@ export const peerKindsCombined: Rule = {
     docs: {
       summary: 'An ingress or egress rule that names two kinds of peers, e.g. `toEndpoints` and `toCIDR`.',
       why: 'The agent refuses such a rule ("combining ToEndpoints and ToCIDR is not supported yet") and so the whole policy. Split it into one rule per peer kind; the rules of a section are OR-ed anyway. Which fields count depends on the Cilium version (`fromNodes`/`toNodes` and `fromGroups` since 1.16).',
-      bad: 'egress:\n  - toEndpoints: [{matchLabels: {app: db}}]\n    toCIDR: [10.0.0.0/8]\n',
-      good: 'egress:\n  - toEndpoints: [{matchLabels: {app: db}}]\n  - toCIDR: [10.0.0.0/8]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: db}}]\n      toCIDR: [10.0.0.0/8]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: db}}]\n    - toCIDR: [10.0.0.0/8]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (IngressCommonRule/EgressCommonRule sanitize)',
     },
   },

@@ -20,8 +20,8 @@ export const portRangeIgnored: Rule = {
     docs: {
       summary: 'An `endPort` that is lower than `port`, follows a named port, or is used with Cilium before 1.16.',
       why: 'The policy is accepted, but the range is silently not applied: only `port` itself is allowed (or denied), so traffic to the rest of the intended range is dropped (or let through).',
-      bad: 'ports:\n  - port: "8080"\n    endPort: 8000\n    protocol: TCP\n',
-      good: 'ports:\n  - port: "8000"\n    endPort: 8080\n    protocol: TCP\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: api}}]\n      toPorts:\n        - ports:\n            - port: "8080"\n              endPort: 8000\n              protocol: TCP\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: api}}]\n      toPorts:\n        - ports:\n            - port: "8000"\n              endPort: 8080\n              protocol: TCP\n',
       source: 'cilium/cilium pkg/policy/api/l4.go, pkg/policy/l4.go; endPort field since v1.16.0',
     },
   },

@@ -18,7 +18,8 @@ export const removedL7Protocol: Rule = {
     docs: {
       summary: '`rules.kafka` or `rules.l7proto`/`rules.l7` on Cilium 1.20 or later, or `l7` without `l7proto` on any version.',
       why: 'Cilium 1.20 removed Kafka and generic L7 (proxylib) rules: the API server drops the fields, the `toPorts` entry keeps only its ports, and every request on them is allowed. Before 1.20, `l7` without `l7proto` is refused ("\'l7\' may only be specified when a \'l7proto\' is also specified").',
-      bad: 'rules:\n  kafka: [{role: produce, topic: orders}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: kafka}}]\n      toPorts:\n        - ports: [{port: "9092", protocol: TCP}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: kafka}}]\n      toPorts:\n        - ports: [{port: "9092", protocol: TCP}]\n          rules:\n            kafka: [{role: produce, topic: orders}]\n',
       source: 'Cilium 1.20 upgrade notes; cilium/cilium pkg/policy/api/l4.go (L7Rules sanitize) up to 1.19',
     },
   },

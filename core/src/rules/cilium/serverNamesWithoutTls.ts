@@ -18,8 +18,8 @@ export const serverNamesWithoutTls: Rule = {
     docs: {
       summary: 'A `toPorts` entry with `serverNames` and L7 `rules` but no `terminatingTLS`, or with an empty server name.',
       why: 'Without terminating TLS the proxy sees only encrypted bytes and cannot apply HTTP rules next to the SNI check. The agent refuses the policy ("ServerNames are not allowed with L7 rules without TLS termination", "empty server name is not allowed").',
-      bad: 'toPorts:\n  - ports: [{port: "443", protocol: TCP}]\n    serverNames: [api.example.com]\n    rules: {http: [{method: GET}]}\n',
-      good: 'toPorts:\n  - ports: [{port: "443", protocol: TCP}]\n    serverNames: [api.example.com]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toFQDNs: [{matchName: api.example.com}]\n      toPorts:\n        - ports: [{port: "443", protocol: TCP}]\n          serverNames: [api.example.com]\n          rules: {http: [{method: GET}]}\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toFQDNs: [{matchName: api.example.com}]\n      toPorts:\n        - ports: [{port: "443", protocol: TCP}]\n          serverNames: [api.example.com]\n',
       source: 'cilium/cilium pkg/policy/api/rule_validation.go (PortRule sanitize), 1.13+',
     },
   },

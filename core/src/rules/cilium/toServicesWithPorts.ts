@@ -13,8 +13,9 @@ export const toServicesWithPorts: Rule = {
     docs: {
       summary: 'An egress rule with both `toServices` and `toPorts`, on Cilium 1.14, 1.15 or 1.16.',
       why: 'Those versions refuse the combination ("Combining ToServices and ToPorts is not supported yet") and so the whole policy. Earlier and later versions accept it. Use `toEndpoints` with the service\'s pod labels when you need ports.',
-      bad: 'egress:\n  - toServices: [{k8sService: {serviceName: api, namespace: shop}}]\n    toPorts: [{ports: [{port: "443", protocol: TCP}]}]\n',
-      good: 'egress:\n  - toEndpoints: [{matchLabels: {app: api}}]\n    toPorts: [{ports: [{port: "443", protocol: TCP}]}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toServices: [{k8sService: {serviceName: api, namespace: shop}}]\n      toPorts: [{ports: [{port: "443", protocol: TCP}]}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEndpoints: [{matchLabels: {app: api}}]\n      toPorts: [{ports: [{port: "443", protocol: TCP}]}]\n',
+      exampleOptions: { ciliumVersion: '1.16' },
       source: 'cilium/cilium pkg/policy/api/rule_validation.go at v1.14.0, v1.15.0, v1.16.0 (check gone in v1.17.0)',
     },
   },

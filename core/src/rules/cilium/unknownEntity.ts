@@ -24,8 +24,8 @@ export const unknownEntity: Rule = {
     docs: {
       summary: 'An entry of `fromEntities`/`toEntities` that is not an entity name (names are lower-case: `world`, `cluster`, `host`, `remote-node`, `kube-apiserver`, …).',
       why: 'The agent refuses unknown entities ("unsupported entity: World") and with them the whole policy; matching is case-sensitive. `world-ipv4`/`world-ipv6` exist in the agent since 1.15 but the CRD does not list them, so the API server rejects the policy.',
-      bad: 'egress:\n  - toEntities: [World]\n',
-      good: 'egress:\n  - toEntities: [world]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEntities: [World]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEntities: [world]\n',
       source: 'cilium/cilium pkg/policy/api/entity.go; CRD enum of toEntities/fromEntities',
     },
     fix: { title: 'Use the entity name as Cilium spells it', safe: true },
