@@ -28,7 +28,12 @@ for (const meta of rules) {
   const lines = [`# ${meta.id}`, '', `**${meta.title}** · default severity: \`${meta.severity}\`${meta.fix ? ` · quick-fix: ${meta.fix.title}${meta.fix.safe ? ' (safe)' : ''}` : ''}`, ''];
   if (meta.kinds) lines.push(`Applies to: ${meta.kinds.map((kind) => `\`${kind}\``).join(', ')}`, '');
   lines.push(meta.docs.summary, '', '## Why it matters', '', meta.docs.why, '');
-  if (meta.docs.bad) lines.push('## Example', '', '```yaml', meta.docs.bad.trimEnd(), '```', '');
+  if (meta.docs.bad) {
+    const where = meta.docs.exampleFile ? ` (file \`${meta.docs.exampleFile}\`)` : '';
+    lines.push('## Example' + where, '', '```yaml', meta.docs.bad.trimEnd(), '```', '');
+    if (meta.docs.exampleOptions) lines.push(`With settings: \`${JSON.stringify(meta.docs.exampleOptions)}\`.`, '');
+    for (const [path, text] of Object.entries(meta.docs.exampleContext ?? {})) lines.push(`Workspace file \`${path}\`:`, '', '```', text.trimEnd(), '```', '');
+  }
   if (meta.docs.good) lines.push('## Instead', '', '```yaml', meta.docs.good.trimEnd(), '```', '');
   if (meta.docs.source) lines.push('## Source of the fact', '', meta.docs.source, '');
   lines.push('## Configure', '', `Severity or \`off\`: setting \`"meshlens.rules": { "${meta.id}": "warning" }\`, CLI \`--rule ${meta.id}=warning\`.`,

@@ -62,6 +62,12 @@ export interface RuleDocs {
   exampleFile?: string;
   /** Analysis options the docs check uses for the examples (e.g. a Cilium version). */
   exampleOptions?: Record<string, unknown>;
+  /**
+   * Other workspace files the examples need (workspace-relative path → text):
+   * YAML files join the workspace, others (chart schemas, probes) are read
+   * through the host. Shown in the docs as the context of the example.
+   */
+  exampleContext?: Readonly<Record<string, string>>;
 }
 
 export interface RuleMeta {

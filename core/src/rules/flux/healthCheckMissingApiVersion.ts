@@ -18,8 +18,8 @@ export const healthCheckMissingApiVersion: Rule = {
     docs: {
       summary: 'A `healthChecks` entry for a kind outside `apps/v1` (HelmRelease, Service, a custom resource) has no `apiVersion`.',
       why: 'kustomize-controller fills a missing `apiVersion` with `apps/v1`, so the lookup of, say, a HelmRelease fails ("no matches for kind … in group apps") and the Kustomization never becomes Ready. Only the API group matters for the lookup.',
-      bad: 'healthChecks:\n  - kind: HelmRelease\n    name: cilium\n    namespace: kube-system\n',
-      good: 'healthChecks:\n  - apiVersion: helm.toolkit.fluxcd.io/v2\n    kind: HelmRelease\n    name: cilium\n    namespace: kube-system\n',
+      bad: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: infra, namespace: flux-system}\nspec:\n  interval: 1h\n  prune: true\n  path: ./infrastructure\n  sourceRef: {kind: GitRepository, name: flux-system}\n  healthChecks:\n    - kind: HelmRelease\n      name: cilium\n      namespace: kube-system\n',
+      good: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: infra, namespace: flux-system}\nspec:\n  interval: 1h\n  prune: true\n  path: ./infrastructure\n  sourceRef: {kind: GitRepository, name: flux-system}\n  healthChecks:\n    - apiVersion: helm.toolkit.fluxcd.io/v2\n      kind: HelmRelease\n      name: cilium\n      namespace: kube-system\n',
       source: 'kustomize-controller checkHealth / inventory ReferenceToObjMetadataSet; fluxcd/kustomize-controller issue #931',
     },
     fix: { title: 'Add the apiVersion of the kind', safe: true },

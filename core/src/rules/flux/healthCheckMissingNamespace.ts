@@ -23,8 +23,8 @@ export const healthCheckMissingNamespace: Rule = {
     docs: {
       summary: 'A `healthChecks` entry for a namespaced kind has no `namespace`.',
       why: 'kustomize-controller does not fill in the namespace of a health check (not even with `targetNamespace`), so it looks for the object outside any namespace, never finds it, and the Kustomization times out. Cluster-scoped kinds need no namespace.',
-      bad: 'healthChecks:\n  - apiVersion: apps/v1\n    kind: DaemonSet\n    name: cilium\n',
-      good: 'healthChecks:\n  - apiVersion: apps/v1\n    kind: DaemonSet\n    name: cilium\n    namespace: kube-system\n',
+      bad: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: infra, namespace: flux-system}\nspec:\n  interval: 1h\n  prune: true\n  path: ./infrastructure\n  sourceRef: {kind: GitRepository, name: flux-system}\n  healthChecks:\n    - apiVersion: apps/v1\n      kind: DaemonSet\n      name: cilium\n',
+      good: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: infra, namespace: flux-system}\nspec:\n  interval: 1h\n  prune: true\n  path: ./infrastructure\n  sourceRef: {kind: GitRepository, name: flux-system}\n  healthChecks:\n    - apiVersion: apps/v1\n      kind: DaemonSet\n      name: cilium\n      namespace: kube-system\n',
       source: 'kustomize-controller docs/spec/v1/kustomizations.md (healthChecks), internal/controller checkHealth',
     },
     fix: { title: 'Add the namespace the workspace defines the object in', safe: false },

@@ -21,8 +21,8 @@ export const referenceWrongKind: Rule = {
     docs: {
       summary: 'A `sourceRef`, `chartRef` or `dependsOn` entry names an object that the workspace defines under a different kind.',
       why: 'The controllers look the reference up by kind: a HelmRepository reference never finds an OCIRepository of the same name, and `dependsOn` of a HelmRelease only considers HelmReleases (of a Kustomization, only Kustomizations). The object stays not Ready. When the field accepts the kind that exists, the fix changes `kind`.',
-      bad: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  interval: 1h\n  prune: true\n  sourceRef: {kind: GitRepository, name: platform}   # platform is an OCIRepository\n',
-      good: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  interval: 1h\n  prune: true\n  sourceRef: {kind: OCIRepository, name: platform}\n',
+      bad: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: platform, namespace: flux-system}\nspec:\n  interval: 1h\n  url: oci://ghcr.io/example/platform\n  ref: {tag: latest}\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  interval: 1h\n  prune: true\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: platform}\n',
+      good: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: platform, namespace: flux-system}\nspec:\n  interval: 1h\n  url: oci://ghcr.io/example/platform\n  ref: {tag: latest}\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  interval: 1h\n  prune: true\n  path: ./apps\n  sourceRef: {kind: OCIRepository, name: platform}\n',
       source: 'helm-controller and kustomize-controller reference resolution; CRD enums of sourceRef/chartRef kinds',
     },
     fix: { title: 'Change the reference kind to the kind that exists', safe: false },

@@ -49,7 +49,8 @@ export const secondCni: Rule = {
     docs: {
       summary: 'The workspace installs Cilium and also another CNI plugin (Calico, Flannel, Weave Net, Canal, kube-router as CNI, Antrea, Kube-OVN).',
       why: 'Two CNIs on one node both write a CNI configuration; the kubelet uses whichever sorts first, so pods end up on different networks, policies are enforced by one and not the other, and Cilium may evict the other\'s configuration. Remove one, or run Cilium chained behind the other (`cni.chainingMode`). kube-router is accepted when it runs with `--enable-cni=false` (BGP only).',
-      bad: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: calico, namespace: tigera-operator}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: tigera-operator, sourceRef: {kind: HelmRepository, name: projectcalico}}\n',
+      good: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    kubeProxyReplacement: true\n    k8sServiceHost: api.example.internal\n    k8sServicePort: 6443\n',
+      bad: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: calico, namespace: tigera-operator}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: tigera-operator, version: 3.28.0, sourceRef: {kind: HelmRepository, name: projectcalico}}\n---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    kubeProxyReplacement: true\n    k8sServiceHost: api.example.internal\n    k8sServicePort: 6443\n',
       source: 'Cilium documentation (installation requirements, CNI chaining, kube-router BGP guide)',
     },
   },

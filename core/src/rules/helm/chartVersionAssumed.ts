@@ -11,8 +11,8 @@ export const chartVersionAssumed: Rule = {
     docs: {
       summary: 'A Cilium HelmRelease whose chart version is a range, missing or not readable: the message says which chart version the value checks, hover and completion assume.',
       why: 'Keys and allowed values differ between Cilium versions. With a range, Flux installs the newest matching release, which may not be the one meshlens checked against; pinning an exact version makes the checks match what runs.',
-      bad: 'spec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.16.x\n',
-      good: 'spec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.16.5\n',
+      bad: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.x, sourceRef: {kind: HelmRepository, name: cilium}}\n',
+      good: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n',
       source: 'Flux helm-controller chart version resolution (semver ranges)',
     },
   },

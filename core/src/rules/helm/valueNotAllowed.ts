@@ -11,8 +11,8 @@ export const valueNotAllowed: Rule = {
     docs: {
       summary: 'A Cilium chart value outside the closed set the resolved chart version accepts (routingMode, tunnelProtocol, ipam.mode, bpf.datapathMode, loadBalancer.mode/acceleration/algorithm, encryption.type, …); the message lists the allowed values.',
       why: 'The chart passes the value to the agent or operator, which refuses to start with it (or the chart fails outright): the rollout crash-loops.',
-      bad: 'values:\n  routingMode: direct\n',
-      good: 'values:\n  routingMode: native\n',
+      bad: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    routingMode: direct\n',
+      good: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    routingMode: native\n',
       source: 'schemas/cilium-values/enums.json (chart validation and agent option parsing per version)',
     },
     fix: { title: 'Change to the closest allowed value', safe: false },

@@ -24,8 +24,9 @@ export const unsupportedInVersion: Rule = {
     docs: {
       summary: 'An AuthorizationPolicy uses a field, targetRef kind, condition key or path template that the configured Istio version (`meshlens.istioVersion`) does not know.',
       why: 'The CRD of an older Istio prunes unknown fields and its istiod ignores newer forms: a dropped `targetRefs` turns the policy namespace-wide, a dropped `serviceAccounts` list widens the source, and a path template before 1.22 is compared literally. Versions: targetRef 1.20, targetRefs and path templates 1.22, Service targets 1.23, serviceAccounts 1.25, GatewayClass targets 1.26, trustDomains 1.31.',
-      bad: 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  targetRefs:\n  - {group: gateway.networking.k8s.io, kind: Gateway, name: waypoint}\n# with meshlens.istioVersion: "1.21"\n',
+      bad: 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  targetRefs:\n  - {group: gateway.networking.k8s.io, kind: Gateway, name: waypoint}\n',
       good: 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  selector:\n    matchLabels: {app: api}\n',
+      exampleOptions: { istioVersion: '1.21' },
       source: 'istio/api history: #2888 (targetRef), #3159 (targetRefs), #3199 (Service), #3340 (serviceAccounts), #3414 (GatewayClass), #3665 (trustDomains); istio #50365 (path templates)',
     },
   },

@@ -19,8 +19,9 @@ export const baseRequirement: Rule = {
     docs: {
       summary: 'The Cilium version a HelmRelease installs requires a newer kernel than one of the node pools runs.',
       why: 'Each Cilium minor raises its kernel floor (for example 5.10 from 1.18). The agent checks it at start: below it, the agent exits and the node has no pod networking. Slightly older kernels that the agent still accepts are outside what Cilium supports and are reported as warnings.',
-      bad: '# NodeProfile legacy, spec.kernel: 5.4.0-91-generic\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  chart:\n    spec: {chart: cilium, version: 1.18.2, sourceRef: {kind: HelmRepository, name: cilium}}\n',
-      good: '# NodeProfile legacy, spec.kernel: 5.4.0-91-generic\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  chart:\n    spec: {chart: cilium, version: 1.17.6, sourceRef: {kind: HelmRepository, name: cilium}}\n',
+      bad: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.18.2, sourceRef: {kind: HelmRepository, name: cilium}}\n',
+      good: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.17.6, sourceRef: {kind: HelmRepository, name: cilium}}\n',
+      exampleOptions: { kernelVersion: '5.4.0-91-generic' },
       source: 'schemas/kernel-features.json `base` (Cilium system requirements per minor, agent start-up checks)',
     },
   },

@@ -18,8 +18,9 @@ export const featureFallsBack: Rule = {
     docs: {
       summary: 'A Cilium Helm value turns on a feature that the kernel of at least one node pool cannot run; the agent starts but runs without it there.',
       why: 'Nothing fails, so nobody notices: eBPF host routing falls back to the host stack, the bandwidth manager stops limiting pod egress, BIG TCP stays at 64k. Nodes then behave differently per pool. The message names the weakest pool, its kernel, the requirement and the Cilium version judged.',
-      bad: '# NodeProfile legacy, spec.kernel: 5.4.0-91-generic\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    bandwidthManager:\n      enabled: true\n',
-      good: '# NodeProfile legacy, spec.kernel: 5.15.0-91-generic\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    bandwidthManager:\n      enabled: true\n',
+      bad: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    kubeProxyReplacement: true\n    k8sServiceHost: api.example.internal\n    k8sServicePort: 6443\n    socketLB:\n      hostNamespaceOnly: true\n',
+      good: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n  values:\n    kubeProxyReplacement: true\n    k8sServiceHost: api.example.internal\n    k8sServicePort: 6443\n',
+      exampleOptions: { kernelVersion: '5.4.0-91-generic' },
       source: 'schemas/kernel-features.json (from Cilium system requirements and agent probes, see its $comment)',
     },
     fix: { title: 'Turn the feature off', safe: false },

@@ -9,8 +9,8 @@ export const invalidValue: Rule = {
     docs: {
       summary: 'A value that is not one of the allowed values, does not match the required pattern, or is out of range.',
       why: 'The API server rejects the resource.',
-      bad: 'spec:\n  action: allow\n',
-      good: 'spec:\n  action: ALLOW\n',
+      bad: 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  action: allow\n  rules: [{}]\n',
+      good: 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  action: ALLOW\n  rules: [{}]\n',
     },
   },
   check(context) {

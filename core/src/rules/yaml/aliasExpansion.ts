@@ -10,7 +10,8 @@ export const aliasExpansion: Rule = {
     docs: {
       summary: `Expanding the document's aliases would produce more than ${DEFAULT_EXPANSION_BUDGET.toLocaleString('en-US')} nodes (a "billion laughs" pattern).`,
       why: 'The Kubernetes API server and Flux refuse such documents, and expanding them exhausts memory. meshlens does not expand it and skips the document.',
-      bad: 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n# … and so on',
+      good: 'base: &base [x, x, x]\ncopy: *base\n',
+      bad: 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n',
     },
   },
   check(context) {

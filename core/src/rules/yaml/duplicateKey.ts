@@ -10,8 +10,8 @@ export const duplicateKey: Rule = {
     docs: {
       summary: 'A key appears twice in the same mapping.',
       why: 'kubectl and Flux reject documents with duplicate keys (strict decoding), and tools that accept them keep only the last value, so half of what you wrote is silently dropped.',
-      bad: 'spec:\n  endpointSelector: {}\n  endpointSelector:\n    matchLabels: {app: web}\n',
-      good: 'spec:\n  endpointSelector:\n    matchLabels: {app: web}\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {}\n  endpointSelector:\n    matchLabels: {app: web}\n  ingress: [{}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector:\n    matchLabels: {app: web}\n  ingress: [{}]\n',
     },
   },
   check(context) {

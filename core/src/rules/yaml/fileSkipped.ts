@@ -16,6 +16,8 @@ export const fileSkipped: Rule = {
     docs: {
       summary: 'The file or document is skipped: it is larger than `meshlens.maxFileSize`, contains binary data, or is a Go/Helm template that is not YAML until rendered (a file in a chart\'s `templates/` folder, or a document that does not parse because of `{{ … }}` actions in its structure).',
       why: 'Analysing such files would be slow or produce false findings. Raise the size limit if a large manifest should be checked. A `{{` in a comment or a quoted string does not make a document a template: its syntax errors are still reported.',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: shop-web\nspec:\n  endpointSelector: {}\n  ingress: [{}]\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: {{ .Release.Name }}-web\nspec:\n  endpointSelector: {}\n  ingress: [{}]\n',
     },
   },
   check(context) {

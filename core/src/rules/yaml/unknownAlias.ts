@@ -10,8 +10,8 @@ export const unknownAlias: Rule = {
     docs: {
       summary: 'An alias (`*name`) refers to an anchor (`&name`) that is not defined earlier in the document.',
       why: 'The YAML is rejected when it is applied. Anchors do not cross `---` document boundaries.',
-      bad: 'a: *missing\n',
-      good: 'base: &base {x: 1}\na: *base\n',
+      bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: *web\n  ingress: [{}]\n',
+      good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: &web {matchLabels: {app: web}}\n  ingress:\n    - fromEndpoints: [*web]\n',
     },
   },
   check(context) {
