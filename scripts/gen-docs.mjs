@@ -25,7 +25,7 @@ const rules = module.exports.ALL_RULES.map((rule) => rule.meta);
 
 const files = new Map();
 for (const meta of rules) {
-  const lines = [`# ${meta.id}`, '', `**${meta.title}** · default severity: \`${meta.severity}\`${meta.fix ? ` · quick-fix: ${meta.fix.title}${meta.fix.safe ? ' (safe)' : ''}` : ''}`, ''];
+  const lines = [`# ${meta.id}`, '', `**${meta.title}** · default severity: \`${meta.severity}\`${meta.fix ? ` · quick-fix: ${meta.fix.title}${meta.fix.safe === true ? ' (safe)' : meta.fix.safe === 'varies' ? ' (safe for some findings)' : ''}` : ''}`, ''];
   if (meta.kinds) lines.push(`Applies to: ${meta.kinds.map((kind) => `\`${kind}\``).join(', ')}`, '');
   lines.push(meta.docs.summary, '', '## Why it matters', '', meta.docs.why, '');
   if (meta.docs.bad) {
@@ -41,7 +41,7 @@ for (const meta of rules) {
   files.set(`docs/rules/${meta.id}.md`, lines.join('\n'));
 }
 const table = ['| Rule | Severity | Fix | What it finds |', '|---|---|---|---|',
-  ...rules.map((meta) => `| [\`${meta.id}\`](docs/rules/${meta.id}.md) | ${meta.severity} | ${meta.fix ? (meta.fix.safe ? 'safe' : 'yes') : ''} | ${meta.title} |`)].join('\n');
+  ...rules.map((meta) => `| [\`${meta.id}\`](docs/rules/${meta.id}.md) | ${meta.severity} | ${meta.fix ? (meta.fix.safe === true ? 'safe' : meta.fix.safe === 'varies' ? 'sometimes safe' : 'yes') : ''} | ${meta.title} |`)].join('\n');
 files.set('docs/rules/README.md', `# Rules\n\nGenerated from \`core/src/rules\` by \`npm run gen:docs\`; do not edit.\n\n${table.replaceAll('](docs/rules/', '](')}\n`);
 
 const readmePath = join(root, 'README.md');

@@ -65,6 +65,17 @@ function fixedPathOf(file: string): string {
 
 const cases = collectCases();
 
+/** Fix rounds before a fixture counts as not converging (each round re-analyses the fixed text). */
+const MAX_FIX_ROUNDS = 5;
+
+/** Safety of every fix seen per rule across all fixtures, checked against `meta.fix` at the end. */
+const fixSafetySeen = new Map<string, Set<boolean>>();
+function recordFixSafety(ruleId: string, safe: boolean): void {
+  let seen = fixSafetySeen.get(ruleId);
+  if (!seen) fixSafetySeen.set(ruleId, (seen = new Set()));
+  seen.add(safe);
+}
+
 describe('rule fixtures', () => {
   it('exist', () => {
     expect(cases.length).toBeGreaterThan(0);
@@ -98,6 +109,7 @@ describe('rule fixtures', () => {
         for (const diagnostic of diagnostics) {
           const rule = ALL_RULES.find((candidate) => candidate.meta.id === diagnostic.rule);
           if (diagnostic.fixes?.length) expect(rule?.meta.fix, `${diagnostic.rule} offers fixes, so its meta must declare one`).toBeDefined();
+          for (const fix of diagnostic.fixes ?? []) recordFixSafety(diagnostic.rule, fix.safe);
         }
         if (!hasFixes) {
           expect(existsSync(fixedPath), `${relative(repoRoot, fixedPath)} exists but no diagnostic offers a fix`).toBe(false);
@@ -105,14 +117,20 @@ describe('rule fixtures', () => {
         }
         let text = input;
         let current = diagnostics;
-        for (let round = 0; round < 5; round++) {
+        let converged = false;
+        for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
           const { text: next, applied } = applyPreferredFixes(text, file, current);
-          if (applied === 0 || next === text) break;
+          if (applied === 0 || next === text) {
+            converged = true;
+            break;
+          }
           text = next;
           service.setFile(file, text);
           current = service.diagnostics(file, options);
         }
         service.setFile(file, input);
+        const pending = current.filter((diagnostic) => (diagnostic.fixes?.length ?? 0) > 0).map((diagnostic) => `${diagnostic.rule} at line ${diagnostic.range.start.line + 1}`);
+        expect(converged, `fixes of ${label} do not converge: after ${MAX_FIX_ROUNDS} rounds fixes still apply (${pending.join(', ')})`).toBe(true);
         if (update) {
           writeFileSync(fixedPath, text);
         } else {
@@ -128,4 +146,29 @@ describe('rule fixtures', () => {
       }
     });
   }
+
+  it('every rule has a fixture folder with at least one case', () => {
+    const missing = ALL_RULES.map((rule) => rule.meta.id).filter((id) => !cases.some((fixture) => fixture.name.startsWith(`${id}/`)));
+    expect(missing, 'rules without test/fixtures/<family>/<rule>/ cases').toEqual([]);
+  });
+
+  it('fix safety declared in meta matches the fixes rules emit', () => {
+    const mismatches: string[] = [];
+    for (const rule of ALL_RULES) {
+      const seen = fixSafetySeen.get(rule.meta.id);
+      const declared = rule.meta.fix;
+      if (!declared) {
+        if (seen) mismatches.push(`${rule.meta.id}: emits fixes but meta.fix is absent`);
+        continue;
+      }
+      if (!seen) {
+        mismatches.push(`${rule.meta.id}: meta.fix is declared but no fixture shows a fix`);
+        continue;
+      }
+      const expected = declared.safe === 'varies' ? [false, true] : [declared.safe];
+      const actual = [...seen].sort();
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) mismatches.push(`${rule.meta.id}: meta.fix.safe is ${JSON.stringify(declared.safe)} but its fixes are ${actual.map((safe) => (safe ? 'safe' : 'unsafe')).join(' and ')}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
 });

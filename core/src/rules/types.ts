@@ -83,7 +83,13 @@ export interface RuleMeta {
   /** Reads other documents through the workspace model; re-run when the model changes. */
   crossFile?: boolean;
   docs: RuleDocs;
-  fix?: { title: string; safe: boolean };
+  /**
+   * The rule can offer a fix (availability). `safe` summarises the safety of
+   * the fixes it emits, each of which carries its own `RuleFix.safe`: `true`
+   * when all are safe, `false` when none is, `'varies'` when it depends on the
+   * finding. The fixture harness checks this against the emitted fixes.
+   */
+  fix?: { title: string; safe: boolean | 'varies' };
   /**
    * Rule ids whose findings this rule's finding replaces (a semantic rule that
    * explains better what a generic schema rule says): at the same range, or

@@ -28,7 +28,8 @@ export const unknownEntity: Rule = {
       good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n    - toEntities: [world]\n',
       source: 'cilium/cilium pkg/policy/api/entity.go; CRD enum of toEntities/fromEntities',
     },
-    fix: { title: 'Use the entity name as Cilium spells it', safe: true },
+    // Case and underscore fixes are safe; a guessed name for a typo is not.
+    fix: { title: 'Use the entity name as Cilium spells it', safe: 'varies' },
   },
   check(context) {
     const policy = policyOf(context);
