@@ -26,7 +26,7 @@ export const deprecatedApiVersion: Rule = {
       good: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: cilium\n      valuesFiles:\n        - values.yaml\n      sourceRef: {kind: HelmRepository, name: cilium}\n',
       source: 'Flux CRDs (deprecationWarning, served versions) and changelogs of helm-, kustomize- and source-controller',
     },
-    fix: { title: 'Migrate the document to the current API version', safe: true },
+    fix: { title: 'Migrate the document to the current API version', safe: 'varies' },
   },
   check(context) {
     const identity = context.resource;
