@@ -8,6 +8,7 @@ import type { CliIo } from './main';
 import { KERNEL_COMMANDS } from './commands/kernelCommands';
 import { POLICY_COMMANDS } from './commands/policyCommands';
 import { DIFF_COMMANDS } from './commands/diffCommands';
+import { GITOPS_COMMANDS } from './commands/gitopsCommands';
 
 export interface ExtraCommand {
   name: string;
@@ -16,4 +17,4 @@ export interface ExtraCommand {
   run(args: ParsedArgs, io: CliIo): Promise<number> | number;
 }
 
-export const EXTRA_COMMANDS: ExtraCommand[] = [...KERNEL_COMMANDS, ...POLICY_COMMANDS, ...DIFF_COMMANDS];
+export const EXTRA_COMMANDS: ExtraCommand[] = [...KERNEL_COMMANDS, ...POLICY_COMMANDS, ...DIFF_COMMANDS, ...GITOPS_COMMANDS];

@@ -28,3 +28,4 @@ export {
   type ReviewFinding,
 } from './review/index';
 export { suppressionFixes } from './features/suppressionFixes';
+export { clusterSummaries, deployedDocuments, type ClusterSummary, type DeployedDocument } from './gitops/placement';

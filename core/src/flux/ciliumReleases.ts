@@ -12,7 +12,7 @@ import { mapGet, scalarString } from '../parse/ast';
 import { ciliumReleases as helmCiliumReleases } from '../helm/ciliumReleases';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import type { ChartSourceResolution } from './chartSource';
-import { documentNamespaces, singleNamespace } from './fluxWorkspace';
+import { documentNamespaces, singleNamespace } from '../gitops/placement';
 
 export interface CiliumRelease {
   document: IndexedDocument;

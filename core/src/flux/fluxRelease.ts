@@ -1,5 +1,8 @@
 /**
- * The Flux release the workspace runs, when the workspace says: the
+ * The Flux release that serves a file: what the clusters deploying it pin
+ * (`gitops/placement` `fluxReleaseFor`: FluxInstance, flux-instance values,
+ * gotk components, the flux-manifests OCIRepository tag), else what the
+ * workspace as a whole says: the
  * `app.kubernetes.io/version` label that `flux bootstrap` puts on the objects
  * of gotk-components.yaml (with `app.kubernetes.io/part-of: flux`), or a
  * flux-operator FluxInstance `spec.distribution.version` naming a minor
@@ -12,11 +15,14 @@
 import type { AnalysisOptions } from '../options';
 import { mapGet, scalarString } from '../parse/ast';
 import type { WorkspaceModel } from '../workspace/model';
+import { fluxReleaseFor } from '../gitops/placement';
 import { compareFluxReleases, fluxMinorOf } from './fluxVersions';
 
 const KINDS_WITH_FLUX_LABELS = ['Namespace', 'Deployment', 'CustomResourceDefinition'];
 
-export function workspaceFluxRelease(model: WorkspaceModel): string | undefined {
+export function workspaceFluxRelease(model: WorkspaceModel, file?: string): string | undefined {
+  const pinned = fluxReleaseFor(model, file);
+  if (pinned) return pinned.minor;
   return model.derive('flux/release', (workspace) => {
     const found: string[] = [];
     for (const kind of KINDS_WITH_FLUX_LABELS) {
@@ -42,12 +48,12 @@ export function workspaceFluxRelease(model: WorkspaceModel): string | undefined 
  * The one place a rule asks which Flux release is in use: the user's setting
  * (`--flux-version`, `meshlens.fluxVersion`), else what the workspace says,
  * else undefined (rules then assume the newest known release and say so).
- * `file` is the file being checked, for a per-cluster answer.
+ * `file` is the file being checked: the clusters deploying it answer (see
+ * `workspaceFluxRelease`).
  */
 export function fluxReleaseInUse(model: WorkspaceModel, options: Pick<AnalysisOptions, 'fluxVersion'>, file?: string): { release: string; source: 'option' | 'workspace' } | undefined {
-  void file;
   const configured = fluxMinorOf(options.fluxVersion);
   if (configured) return { release: configured, source: 'option' };
-  const detected = workspaceFluxRelease(model);
+  const detected = workspaceFluxRelease(model, file);
   return detected ? { release: detected, source: 'workspace' } : undefined;
 }

@@ -6,13 +6,16 @@
  * Results: `found` (one or more documents match), `wrong-kind` (nothing of the
  * requested kind, but an object of another plausible kind has that name),
  * `missing`, or `unknown` (placeholders, or a kind whose producer we cannot
- * see). Documents of kustomize patch files never count as targets.
+ * see). Documents of kustomize patch files never count as targets; targets
+ * must be deployed to a cluster that also deploys the referring object (see
+ * `gitops/placement`); the source objects a FluxInstance or `flux bootstrap`
+ * creates count as found.
  */
 
 import { mapGet, scalarString } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { FLUX_KIND_GROUPS, hasSubstitution, type ObjectReference } from './fluxObjects';
-import { documentNamespaces, isPatchDocument, namespacesOverlap, referenceNamespaces } from './fluxWorkspace';
+import { createdSources, documentNamespaces, isPatchDocument, namespacesOverlap, referenceNamespaces, shareCluster } from '../gitops/placement';
 
 export type ReferenceResolution =
   | { status: 'found'; targets: IndexedDocument[] }
@@ -47,9 +50,12 @@ export function resolveReference(
       ? { status: 'found', targets: [] }
       : { status: 'unknown', reason: 'ExternalArtifacts may come from controllers outside the workspace' };
   }
-  const targets = candidates(model, kind, name, namespaces);
+  const targets = candidates(model, kind, name, namespaces).filter((target) => shareCluster(model, from, target));
   if (targets.length > 0) return { status: 'found', targets };
-  const others = alternatives.filter((other) => other !== kind).flatMap((other) => candidates(model, other, name, namespaces));
+  if (createdSources(model, from.file).some((source) => source.kind === kind && source.name === name && (!namespaces || namespaces.has(source.namespace)))) {
+    return { status: 'found', targets: [] };
+  }
+  const others = alternatives.filter((other) => other !== kind).flatMap((other) => candidates(model, other, name, namespaces).filter((target) => shareCluster(model, from, target)));
   if (others.length > 0) return { status: 'wrong-kind', others };
   return { status: 'missing', namespaces };
 }

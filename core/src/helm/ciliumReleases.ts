@@ -24,7 +24,7 @@ import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { resolveCiliumChartVersion, type ResolvedChartVersion } from '../cilium/valuesCatalog';
 import { resolveChartSource, type ChartSourceResolution } from '../flux/chartSource';
 import { isFluxDocument } from '../flux/fluxObjects';
-import { isPatchDocument } from '../flux/fluxWorkspace';
+import { isPatchDocument } from '../gitops/placement';
 import { effectiveValues, type EffectiveValues } from './effectiveValues';
 import { localChartFiles } from './chartFiles';
 

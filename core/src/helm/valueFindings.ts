@@ -39,7 +39,7 @@ import {
 import { CILIUM_VALUE_CATALOGS, CILIUM_VALUE_CHANGES } from '../cilium/valuesCatalogData';
 import { compareMinors, minorOfVersion } from '../cilium/chartVersion';
 import { isFluxDocument } from '../flux/fluxObjects';
-import { isPatchDocument } from '../flux/fluxWorkspace';
+import { isPatchDocument } from '../gitops/placement';
 import { closestMatches } from '../util/editDistance';
 import { chartChildKeys, chartFilesFor, chartKeyStatus, type ChartFiles } from './chartFiles';
 import { ciliumReleases, type CiliumRelease } from './ciliumReleases';

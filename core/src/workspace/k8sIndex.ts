@@ -17,16 +17,17 @@
  * `k8sIndex(model)` returns both in one object (`K8sIndex`, the data fields
  * plus methods), one per data object, so it is as stable as the data.
  *
- * Namespaces are resolved the way the GitOps tooling would apply the files:
- * a Flux Kustomization's `spec.targetNamespace` (for files under its
- * `spec.path`) wins, then a kustomize `kustomization.yaml` `namespace:` (for
- * files in its directory or listed in its `resources:`), then
- * `metadata.namespace`, then `default`.
+ * Namespaces come from the GitOps model (`gitops/placement`): the namespace
+ * the build forces on a file (a Flux Kustomization's `targetNamespace`, the
+ * outermost kustomize `namespace:` of the overlay chain) wins, then
+ * `metadata.namespace`, then `default`. The forced namespaces are copied into
+ * the data (per file), so the lookups stay pure.
  */
 
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
 import type { Anchor } from '../rules/types';
-import { isInside, joinPath, normalizePath, parentDirectory, type IndexedDocument, type WorkspaceModel } from './model';
+import { forcedNamespacesByFile } from '../gitops/placement';
+import { normalizePath, type IndexedDocument, type WorkspaceModel } from './model';
 
 export type LabelMap = Readonly<Record<string, string>>;
 
@@ -135,23 +136,6 @@ export interface ServiceAccountRef {
   source: ResourceSource;
 }
 
-/** A kustomize `kustomization.yaml` that sets `namespace:`. */
-export interface KustomizeNamespaceRule {
-  namespace: string;
-  /** Directory the rule applies to (and everything below it). */
-  directory: string;
-  /** Individual files the rule applies to. */
-  files: ReadonlySet<string>;
-  /** Sub-directories (resolved) the rule applies to recursively. */
-  directories: readonly string[];
-}
-
-/** A Flux Kustomization with `spec.targetNamespace`, for files under its `spec.path`. */
-export interface FluxNamespaceRule {
-  namespace: string;
-  path: string;
-}
-
 /** The index as plain data: what `model.derive` memoizes and compares. */
 export interface K8sIndexData {
   readonly namespaces: readonly NamespaceInfo[];
@@ -162,10 +146,8 @@ export interface K8sIndexData {
   readonly serviceEntries: readonly ServiceEntryInfo[];
   /** True when the workspace holds any Namespace, workload, Service or ServiceAccount. */
   readonly hasKubernetesObjects: boolean;
-  /** Kustomize rules, outermost directory first (outer kustomizations apply last and win). */
-  readonly kustomizeNamespaceRules: readonly KustomizeNamespaceRule[];
-  /** Flux rules, longest path first. */
-  readonly fluxNamespaceRules: readonly FluxNamespaceRule[];
+  /** file → the namespace the GitOps build forces on its documents (see the module comment). */
+  readonly forcedNamespaces: ReadonlyMap<string, { namespace: string; origin: NamespaceOrigin }>;
 }
 
 /** The data plus its lookups as methods (each one the pure function of the same name below). */
@@ -219,8 +201,7 @@ export function indexView(data: K8sIndexData): K8sIndex {
     gateways: data.gateways,
     serviceEntries: data.serviceEntries,
     hasKubernetesObjects: data.hasKubernetesObjects,
-    kustomizeNamespaceRules: data.kustomizeNamespaceRules,
-    fluxNamespaceRules: data.fluxNamespaceRules,
+    forcedNamespaces: data.forcedNamespaces,
     namespace: (name) => namespaceOf(data, name),
     effectiveNamespace: (file, declared) => effectiveNamespaceOf(data, file, declared),
     workloadsMatching: (namespace, selector) => workloadsMatchingIn(data, namespace, selector),
@@ -244,7 +225,7 @@ export function namespaceOf(index: K8sIndexData, name: string): NamespaceInfo | 
 }
 
 export function effectiveNamespaceOf(index: K8sIndexData, file: string, declared: string | undefined): { namespace: string; origin: NamespaceOrigin } {
-  return resolveNamespace(index, lookupsOf(index).namespaceByFile, file, declared);
+  return resolveNamespace(index, file, declared);
 }
 
 export function workloadsIn(index: K8sIndexData, namespace: string | undefined): readonly WorkloadInfo[] {
@@ -404,9 +385,7 @@ const EMPTY: readonly never[] = Object.freeze([]);
 const INDEXED_KINDS = ['Namespace', ...WORKLOAD_KINDS, 'Service', 'ServiceAccount', 'Gateway', 'ServiceEntry'] as const;
 
 export function buildK8sIndexData(model: WorkspaceModel): K8sIndexData {
-  const { kustomize, flux } = readNamespaceRules(model);
-  const namespaceRules = { kustomizeNamespaceRules: kustomize, fluxNamespaceRules: flux };
-  const resolvedFiles: NamespaceByFile = new Map();
+  const forcedNamespaces = forcedNamespacesByFile(model);
   const namespaces: NamespaceInfo[] = [];
   const workloads: WorkloadInfo[] = [];
   const services: ServiceInfo[] = [];
@@ -427,7 +406,7 @@ export function buildK8sIndexData(model: WorkspaceModel): K8sIndexData {
     const labels = readLabels(mapGet(deref(metadata), 'labels'));
     const source = sourceOf(document, root);
     const spec = mapGet(root, 'spec');
-    const resolved = () => resolveNamespace(namespaceRules, resolvedFiles, document.file, identity.namespace);
+    const resolved = () => resolveNamespace({ forcedNamespaces }, document.file, identity.namespace);
     if (identity.group === '' && identity.kind === 'Namespace') {
       namespaces.push({
         name: identity.name,
@@ -483,8 +462,7 @@ export function buildK8sIndexData(model: WorkspaceModel): K8sIndexData {
     gateways,
     serviceEntries,
     hasKubernetesObjects: namespaces.length + workloads.length + services.length + serviceAccountObjects.length > 0,
-    kustomizeNamespaceRules: kustomize,
-    fluxNamespaceRules: flux,
+    forcedNamespaces,
   };
 }
 
@@ -496,7 +474,6 @@ interface Lookups {
   /** Per namespace (or all): "key\u0000value" → workloads whose pod labels have it, in workspace order. */
   postings: Map<string, Map<string, WorkloadInfo[]>>;
   labelValues: Map<string, ReadonlyMap<string, readonly string[]>>;
-  namespaceByFile: NamespaceByFile;
   serviceAccounts?: { all: ServiceAccountRef[]; byNamespace: Map<string, ServiceAccountRef[]> };
   namespaceNames?: string[];
   services?: Map<string, ServiceInfo>;
@@ -523,7 +500,7 @@ function lookupsOf(index: K8sIndexData): Lookups {
       if (list) list.push(workload);
       else workloadsByNamespace.set(workload.namespace, [workload]);
     }
-    lookups = { allWorkloads: data.workloads ?? EMPTY, namespaceByName, workloadsByNamespace, postings: new Map(), labelValues: new Map(), namespaceByFile: new Map() };
+    lookups = { allWorkloads: data.workloads ?? EMPTY, namespaceByName, workloadsByNamespace, postings: new Map(), labelValues: new Map() };
     lookupTables.set(data, lookups);
   }
   return lookups;
@@ -619,97 +596,14 @@ function readServicePorts(node: YamlNode | undefined): ServicePort[] {
   return ports;
 }
 
-/**
- * Reads the namespace rules of kustomize and Flux Kustomizations in the
- * workspace. Kustomizations without `apiVersion` (allowed by kustomize) are
- * read from the workspace's own parse of the file when it is in the file list.
- */
-function readNamespaceRules(model: WorkspaceModel): { kustomize: KustomizeNamespaceRule[]; flux: FluxNamespaceRule[] } {
-  const kustomize: KustomizeNamespaceRule[] = [];
-  const flux: FluxNamespaceRule[] = [];
-  const identifiedFiles = new Set<string>();
-  for (const document of model.byKind('Kustomization')) {
-    const { identity } = document;
-    if (identity.group === 'kustomize.config.k8s.io') {
-      identifiedFiles.add(document.file);
-      const rule = kustomizeRule(document.file, document.parsed.root);
-      if (rule) kustomize.push(rule);
-    } else if (identity.group === 'kustomize.toolkit.fluxcd.io') {
-      const spec = mapGet(deref(document.parsed.root), 'spec');
-      const namespace = scalarString(mapGet(spec, 'targetNamespace'));
-      const path = scalarString(mapGet(spec, 'path'));
-      if (namespace && path !== undefined) {
-        const normalized = normalizePath(path.replace(/^\.\//, ''));
-        if (normalized !== '.' && !normalized.startsWith('..')) flux.push({ namespace, path: normalized.replace(/^\//, '') });
-      }
-    }
-  }
-  for (const file of model.files()) {
-    if (identifiedFiles.has(file) || !/(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(file)) continue;
-    if (model.fileResources(file).length > 0) continue;
-    const rule = kustomizeRule(file, model.fileDocuments(file)[0]?.root);
-    if (rule) kustomize.push(rule);
-  }
-  // Outer kustomizations apply after inner ones, so the shortest directory wins.
-  kustomize.sort((a, b) => a.directory.length - b.directory.length);
-  flux.sort((a, b) => b.path.length - a.path.length);
-  return { kustomize, flux };
-}
-
-function kustomizeRule(file: string, root: YamlNode | undefined): KustomizeNamespaceRule | undefined {
-  const namespace = scalarString(mapGet(deref(root), 'namespace'));
-  if (!namespace) return undefined;
-  const directory = parentDirectory(file);
-  const files = new Set<string>();
-  const directories: string[] = [];
-  const resources = deref(mapGet(deref(root), 'resources'));
-  if (resources?.type === 'seq') {
-    for (const item of resources.items) {
-      const entry = scalarString(item);
-      if (!entry || /^[a-z]+:\/\//.test(entry)) continue;
-      const resolved = joinPath(directory, entry);
-      if (/\.ya?ml$/.test(entry)) files.add(resolved);
-      else directories.push(resolved);
-    }
-  }
-  return { namespace, directory, files, directories };
-}
-
-type NamespaceByFile = Map<string, { namespace: string; origin: NamespaceOrigin } | null>;
-
-/** The namespace a document of `file` lands in; what the tools decide is cached per file in `cache`. */
+/** The namespace a document of `file` lands in. */
 function resolveNamespace(
-  rules: Pick<K8sIndexData, 'kustomizeNamespaceRules' | 'fluxNamespaceRules'>,
-  cache: NamespaceByFile,
+  data: Pick<K8sIndexData, 'forcedNamespaces'>,
   file: string,
   declared: string | undefined,
 ): { namespace: string; origin: NamespaceOrigin } {
-  let fromTools = cache.get(file);
-  if (fromTools === undefined) {
-    fromTools = namespaceFromFlux(rules.fluxNamespaceRules ?? EMPTY, file) ?? namespaceFromKustomize(rules.kustomizeNamespaceRules ?? EMPTY, file) ?? null;
-    cache.set(file, fromTools);
-  }
-  if (fromTools) return fromTools;
+  const forced = data.forcedNamespaces?.get(normalizePath(file));
+  if (forced) return forced;
   if (declared) return { namespace: declared, origin: 'metadata' };
   return { namespace: 'default', origin: 'default' };
-}
-
-function namespaceFromKustomize(rules: readonly KustomizeNamespaceRule[], file: string): { namespace: string; origin: NamespaceOrigin } | undefined {
-  if (rules.length === 0) return undefined;
-  const normalized = normalizePath(file);
-  for (const rule of rules) {
-    const covered =
-      parentDirectory(normalized) === rule.directory || rule.files.has(normalized) || rule.directories.some((directory) => isInside(normalized, directory));
-    if (covered) return { namespace: rule.namespace, origin: 'kustomization' };
-  }
-  return undefined;
-}
-
-function namespaceFromFlux(rules: readonly FluxNamespaceRule[], file: string): { namespace: string; origin: NamespaceOrigin } | undefined {
-  if (rules.length === 0) return undefined;
-  const directory = `${parentDirectory(normalizePath(file))}/`;
-  for (const rule of rules) {
-    if (directory.includes(`/${rule.path}/`) || directory.startsWith(`${rule.path}/`)) return { namespace: rule.namespace, origin: 'flux-kustomization' };
-  }
-  return undefined;
 }

@@ -5,7 +5,7 @@
 
 import { mapGet, mapGetPair } from '../../parse/ast';
 import { isFluxKind } from '../../flux/fluxObjects';
-import { isPatchDocument } from '../../flux/fluxWorkspace';
+import { isPatchDocument } from '../../gitops/placement';
 import type { Rule } from '../types';
 
 export const chartOrChartRef: Rule = {

@@ -3,9 +3,9 @@
  * HelmRelease but that does not health-check the agent DaemonSet and the
  * operator Deployment. The fix adds the missing `healthChecks` entries.
  *
- * Which Kustomization deploys the release is approximated: its `path`
- * (relative to the source root, which we do not know) must be a suffix of the
- * folder holding the HelmRelease. Kustomizations with `wait: true` are left
+ * Which Kustomization deploys the release comes from the GitOps model: the
+ * release's file is placed by this Kustomization's own build (not a nested
+ * Kustomization's). Kustomizations with `wait: true` are left
  * alone: they check the HelmRelease itself, whose readiness already waits for
  * the workloads, and their `healthChecks` would be ignored anyway.
  */
@@ -13,9 +13,8 @@
 import { mapGet, mapGetPair, scalarString, type YamlMap } from '../../parse/ast';
 import { ciliumReleases, type CiliumRelease } from '../../flux/ciliumReleases';
 import { isFluxKind } from '../../flux/fluxObjects';
-import { kustomizationPathNames } from '../../flux/fluxWorkspace';
+import { deployedByKustomization } from '../../gitops/placement';
 import { columnOf, lineEndOf } from '../../flux/textEdits';
-import { parentDirectory } from '../../workspace/model';
 import type { RuleEdit, Rule } from '../types';
 import { anchorOf, describeDocument, nameNodeOf } from './anchors';
 import { healthCheckEntries } from './healthCheckKinds';
@@ -53,7 +52,8 @@ export const ciliumHealthChecks: Rule = {
     const pathNode = mapGet(spec, 'path');
     const path = scalarString(pathNode);
     if (!path || !pathNode) return;
-    const releases = ciliumReleases(context.workspace).filter((release) => kustomizationPathNames(path, parentDirectory(release.document.file)));
+    const self = { file: context.file, index: context.documentIndex };
+    const releases = ciliumReleases(context.workspace).filter((release) => deployedByKustomization(context.workspace, self, release.document.file));
     if (releases.length === 0) return;
     const entries = healthCheckEntries(context.resource, context.root);
     const wanted: WantedCheck[] = [];

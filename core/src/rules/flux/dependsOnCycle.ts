@@ -10,7 +10,7 @@
 
 import { mapGet, type YamlNode } from '../../parse/ast';
 import { isFluxDocument, isFluxKind, readReference } from '../../flux/fluxObjects';
-import { isPatchDocument } from '../../flux/fluxWorkspace';
+import { isPatchDocument } from '../../gitops/placement';
 import { resolveReference } from '../../flux/references';
 import type { IndexedDocument, WorkspaceModel } from '../../workspace/model';
 import type { Rule } from '../types';

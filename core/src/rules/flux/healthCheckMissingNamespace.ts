@@ -7,7 +7,7 @@
 
 import { mapGet } from '../../parse/ast';
 import { FLUX_KIND_GROUPS } from '../../flux/fluxObjects';
-import { documentNamespaces, isPatchDocument } from '../../flux/fluxWorkspace';
+import { documentNamespaces, isPatchDocument } from '../../gitops/placement';
 import { ciliumReleases } from '../../flux/ciliumReleases';
 import { columnOf, lineEndOf } from '../../flux/textEdits';
 import type { Rule, RuleFix } from '../types';

@@ -4,7 +4,7 @@
  * defaulting to the referring object's, as the controllers do).
  */
 
-import { isPatchDocument } from '../../flux/fluxWorkspace';
+import { isPatchDocument } from '../../gitops/placement';
 import { describeNamespaces, resolveReference } from '../../flux/references';
 import type { IndexedDocument } from '../../workspace/model';
 import type { Rule } from '../types';

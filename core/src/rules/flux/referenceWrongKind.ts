@@ -4,7 +4,7 @@
  * HelmRepository, a Kustomization listed in a HelmRelease's `dependsOn`).
  */
 
-import { isPatchDocument } from '../../flux/fluxWorkspace';
+import { isPatchDocument } from '../../gitops/placement';
 import { closestFirst, resolveReference } from '../../flux/references';
 import type { Rule, RuleFix } from '../types';
 import { anchorOf, describeDocument, nameNodeOf, withArticle } from './anchors';

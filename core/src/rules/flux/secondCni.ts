@@ -10,7 +10,7 @@ import { mapGet, scalarString, type YamlNode } from '../../parse/ast';
 import { resolveChartSource } from '../../flux/chartSource';
 import { ciliumReleases } from '../../flux/ciliumReleases';
 import { isFluxKind } from '../../flux/fluxObjects';
-import { isPatchDocument } from '../../flux/fluxWorkspace';
+import { isPatchDocument } from '../../gitops/placement';
 import type { Rule } from '../types';
 import { anchorOf, describeDocument, nameNodeOf } from './anchors';
 import { currentDocument } from './referenceNotFound';

@@ -32,6 +32,9 @@ export function locatedSchemaIssues(context: RuleContext, kind: IssueKind): Loca
     // `status` is written by controllers; the API server ignores it in applied manifests.
     if (issue.kind === 'unknown-field' && issue.path.length === 1 && issue.path[0] === 'status') continue;
     if (!issue.atKey && containsSubstitution(node)) continue;
+    // `key:` with no value (or `null`) where a map or list belongs: the API server drops
+    // nulls of non-nullable fields before validating, so the field is simply unset.
+    if (issue.kind === 'type' && written?.type === 'scalar' && written.value === null && /Expected a (map|list)/.test(issue.message)) continue;
     located.push({ issue, node });
   }
   return located;
