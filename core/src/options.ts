@@ -27,6 +27,12 @@ export interface AnalysisOptions {
   maxFileBytes: number;
   /** Base URL of the rule documentation; a rule's page is `${docsBaseUrl}/${id}.md`. */
   docsBaseUrl: string;
+  /**
+   * Findings in files that no cluster of the repository deploys (see
+   * `gitops/placement` `isUndeployed`): `info` lowers errors and warnings to
+   * information with a note; `keep` reports them as configured.
+   */
+  undeployedFiles: 'info' | 'keep';
 }
 
 export const DEFAULT_DOCS_BASE_URL = 'https://github.com/meshlens/meshlens/blob/main/docs/rules';
@@ -38,6 +44,7 @@ export function defaultAnalysisOptions(overrides: Partial<AnalysisOptions> = {})
     schemaValidation: true,
     maxFileBytes: 2 * 1024 * 1024,
     docsBaseUrl: DEFAULT_DOCS_BASE_URL,
+    undeployedFiles: 'info',
     ...overrides,
   };
 }

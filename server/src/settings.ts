@@ -18,6 +18,7 @@ export const SettingIds = {
   maxFileSize: 'maxFileSize',
   chartsDownload: 'charts.download',
   chartsCacheSizeMiB: 'charts.cacheSizeMiB',
+  undeployedFiles: 'undeployedFiles',
 } as const;
 
 export interface MeshlensSettings {
@@ -30,6 +31,7 @@ export interface MeshlensSettings {
   /** KiB. */
   maxFileSize?: number;
   charts?: { download?: boolean; cacheSizeMiB?: number };
+  undeployedFiles?: string;
 }
 
 /** Chart download settings (used by the server's ChartDownloader, not by the core). */
@@ -63,6 +65,7 @@ export function optionsFromSettings(settings: MeshlensSettings | null | undefine
     istioRootNamespace: nonEmpty(value.istio?.rootNamespace) ?? 'istio-system',
     schemaValidation: value.schemaValidation !== false,
     maxFileBytes: typeof value.maxFileSize === 'number' && value.maxFileSize > 0 ? value.maxFileSize * 1024 : 2 * 1024 * 1024,
+    undeployedFiles: value.undeployedFiles === 'keep' ? 'keep' : 'info',
   });
 }
 

@@ -23,6 +23,7 @@ import type { Anchor, DocRange, RawFinding, Rule } from '../rules/types';
 import type { ResourceIdentity } from '../resources/identify';
 import type { Dependencies, Workspace, WorkspaceFile } from '../workspace/workspace';
 import { isPartialDocument } from '../workspace/kustomizePatches';
+import { undeployedNote } from '../gitops/placement';
 import { planRules, ruleApplies, runRules, type PlannedRule } from './runRules';
 
 export interface AnalyzerHooks {
@@ -196,7 +197,7 @@ export class Analyzer {
       }
     });
     diagnostics.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
-    return diagnostics;
+    return options.undeployedFiles === 'info' ? lowerUndeployed(this.workspace, file.path, diagnostics) : diagnostics;
   }
 
   /**
@@ -399,4 +400,14 @@ export function docsUrl(options: AnalysisOptions, ruleId: string): string {
 
 function optionsCacheKey(options: AnalysisOptions): string {
   return JSON.stringify(options);
+}
+
+/** Errors and warnings of a file no cluster deploys, lowered to information with a note (see `AnalysisOptions.undeployedFiles`). */
+function lowerUndeployed(workspace: Workspace, file: string, diagnostics: Diagnostic[]): Diagnostic[] {
+  if (!diagnostics.some((diagnostic) => diagnostic.severity === 'error' || diagnostic.severity === 'warning')) return diagnostics;
+  const note = undeployedNote(workspace, file);
+  if (!note) return diagnostics;
+  return diagnostics.map((diagnostic) =>
+    diagnostic.severity === 'error' || diagnostic.severity === 'warning' ? { ...diagnostic, severity: 'info', message: `${diagnostic.message} [${note}]` } : diagnostic,
+  );
 }

@@ -218,6 +218,10 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
         }
       }
     }
+    // The roots' own files are applied to the cluster (by bootstrap, or by the build that holds them).
+    for (const root of cluster.roots) {
+      if (!result.placements.get(root.file)?.some((placement) => placement.cluster === index)) addPlacement(result, root.file, { cluster: index, via: [] });
+    }
     cluster.flux = detectFluxVersion(model, result, index, rootEntries);
   };
 

@@ -160,6 +160,18 @@ export function isUndeployed(model: WorkspaceModel, file: string): boolean {
   return !(gitops.placements.get(normalized) ?? []).some((placement) => placement.cluster >= 0);
 }
 
+/** The note on findings of a file no cluster deploys; undefined when some cluster does (or the model is unsure). */
+export function undeployedNote(model: WorkspaceModel, file: string): string | undefined {
+  if (!isUndeployed(model, file)) return undefined;
+  const names = gitopsModel(model).clusters.map((cluster) => cluster.name);
+  return `not deployed: no cluster (${names.join(', ')}) builds this file; set undeployedFiles to "keep" to report it as configured`;
+}
+
+/** Fields of a Flux Kustomization's `spec` that a parent Kustomization's `spec.patches` supply. */
+export function patchedSpecFields(model: WorkspaceModel, document: { file: string; index: number }): readonly string[] {
+  return gitopsModel(model).kustomizations.get(`${normalizePath(document.file)}#${document.index}`)?.patchedFields ?? [];
+}
+
 export interface ClusterSummary {
   name: string;
   roots: Cluster['roots'];

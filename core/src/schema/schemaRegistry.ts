@@ -49,6 +49,8 @@ export interface SchemaIssue {
   message: string;
   /** For unknown fields: the valid sibling names. */
   knownNames?: string[];
+  /** For required fields: the missing field's name. */
+  missing?: string;
 }
 
 /** Precompiled validators loaded on demand: `load(key)` for an `apiVersion/kind` in `keys`. */
@@ -242,7 +244,7 @@ function foldErrors(errors: readonly ErrorObject[], rootSchema: JsonSchema): Sch
       }
       case 'required': {
         const missing = String((error.params as { missingProperty: string }).missingProperty);
-        push({ kind: 'required', path, atKey: true, message: `Missing required field "${missing}"` });
+        push({ kind: 'required', path, atKey: true, message: `Missing required field "${missing}"`, missing });
         break;
       }
       case 'type': {
