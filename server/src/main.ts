@@ -11,7 +11,8 @@
  */
 
 import { readFile, readdir } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import {
   createConnection,
@@ -48,7 +49,14 @@ let supportsCodeLensRefresh = false;
 const MODEL_CHANGED = 'meshlens/modelChanged';
 let pullMode = false;
 let settings: MeshlensSettings | null = null;
-let options: AnalysisOptions = optionsFromSettings(null);
+/**
+ * Rule pages ship with the extension (`docs/rules/` next to `dist/`): findings link to them as files, so the
+ * links work offline. Without them (a server installed without docs) the core's web address stays.
+ */
+const BUNDLED_DOCS = join(__dirname, '..', 'docs', 'rules');
+const docsBaseUrl = existsSync(BUNDLED_DOCS) ? pathToFileURL(BUNDLED_DOCS).href : undefined;
+const withDocs = (value: AnalysisOptions): AnalysisOptions => (docsBaseUrl ? { ...value, docsBaseUrl } : value);
+let options: AnalysisOptions = withDocs(optionsFromSettings(null));
 let scanGeneration = 0;
 
 /** Chart downloads for values checks of any chart: only with `meshlens.charts.download` on in a trusted workspace. */
@@ -124,7 +132,7 @@ connection.onInitialized(async () => {
 
 function applySettings(value: MeshlensSettings | null): void {
   settings = value;
-  options = optionsFromSettings(value);
+  options = withDocs(optionsFromSettings(value));
   applyChartDownloadPolicy();
 }
 

@@ -5,7 +5,8 @@
  * from diagnostic data, hover and completion.
  */
 
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
@@ -57,6 +58,10 @@ describe('language server over stdio', () => {
         data: { fixes: [expect.objectContaining({ title: 'Rename "toPort" to "toPorts"' })] },
       }),
     ]);
+    // The rule page ships with the server: the link is a local file, readable offline.
+    const href = String((diagnostics.find((diagnostic) => diagnostic.code === 'schema/unknown-field') as { codeDescription?: { href: string } }).codeDescription?.href);
+    expect(href.startsWith('file://')).toBe(true);
+    expect(existsSync(fileURLToPath(href))).toBe(true);
   });
 
   it('re-checks on change and offers the quick-fix as a code action', async () => {

@@ -1,0 +1,45 @@
+/**
+ * What the .vsix holds (`vsce ls`, the list `npm run package` packs): the
+ * bundles, the user-facing README (docs/extension/README.md, whose images
+ * must ship with it so the extension page works offline), every rule page
+ * (findings link to them as local files), and nothing from the tests or the
+ * sources.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ALL_RULES } from '../../core/src/index';
+import { repoRoot } from '../support/repo';
+
+const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+const readmeFlag = /--readme-path\s+(\S+)/.exec(packageJson.scripts.package)?.[1];
+
+describe('the packaged extension', () => {
+  const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const files = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies', ...(readmeFlag ? ['--readme-path', readmeFlag] : [])], { cwd: repoRoot, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+
+  it('packs the user-facing README, not the contributor one, with relative links kept', () => {
+    expect(readmeFlag).toBe('docs/extension/README.md');
+    expect(packageJson.scripts.package).toContain('--no-rewrite-relative-links');
+    const readme = readFileSync(join(repoRoot, readmeFlag!), 'utf8');
+    expect(readme).not.toContain('npm ci');
+    for (const image of readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+      expect(image[1], 'images are relative paths').not.toMatch(/^https?:/);
+      expect(files, `${image[1]} is packaged`).toContain(image[1]);
+    }
+  });
+
+  it('packs a page for every rule', () => {
+    for (const rule of ALL_RULES) expect(files).toContain(`docs/rules/${rule.meta.id}.md`);
+  });
+
+  it('packs no tests, sources or source maps', () => {
+    expect(files.filter((file) => /^(test|core|server|client|cli|scripts|bench)\//.test(file) || file.endsWith('.map') || file.endsWith('.ts'))).toEqual([]);
+    expect(files).toContain('dist/server.js');
+    expect(files).toContain('dist/client.js');
+  });
+});
