@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describe, expect, it } from 'vitest';
@@ -49,7 +50,8 @@ describe('server under random edits', () => {
       text: fc.array(fc.constantFrom(...alphabet), { maxLength: 4 }).map((parts) => parts.join('')),
     });
     const batches = fc.sample(fc.array(edit, { minLength: BATCH, maxLength: BATCH }), { numRuns: Math.ceil(EDITS / BATCH), seed: 42 });
-    const options = defaultAnalysisOptions();
+    // The server links findings to the rule pages that ship beside it.
+    const options = { ...defaultAnalysisOptions(), docsBaseUrl: pathToFileURL(join(repoRoot, 'docs', 'rules')).href };
     let version = 1;
     let sent = 0;
     for (const batch of batches) {
