@@ -18,7 +18,8 @@ import { CNP_KINDS, policyOf } from './support';
 export const clusterwideDefaultDeny: Rule = {
   meta: {
     id: 'cnp/clusterwide-default-deny',
-    severity: 'warning',
+    // Often a deliberate cluster default-deny (DNS-for-all, cluster-only ingress): said as information.
+    severity: 'info',
     title: 'Cluster-wide allow rule puts every pod into default-deny',
     kinds: CNP_KINDS,
     docs: {

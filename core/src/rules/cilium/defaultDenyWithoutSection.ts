@@ -12,7 +12,7 @@
 
 import { deref, mapGetPair } from '../../parse/ast';
 import type { Rule } from '../types';
-import { CNP_KINDS, policyOf } from './support';
+import { CNP_KINDS, insertPairAfter, policyOf } from './support';
 
 const DIRECTIONS = [
   { name: 'ingress', sections: ['ingress', 'ingressDeny'] },
@@ -25,6 +25,7 @@ export const defaultDenyWithoutSection: Rule = {
     severity: 'warning',
     title: 'enableDefaultDeny without a rule in that direction',
     kinds: CNP_KINDS,
+    fix: { title: 'Add an empty rule for that direction (deny all)', safe: false },
     docs: {
       summary: 'A rule sets `enableDefaultDeny.ingress: true` (or `egress`) but has no `ingress`/`ingressDeny` (`egress`/`egressDeny`) entry.',
       why: 'Cilium switches a direction to default-deny only through a rule entry of that direction; the flag alone creates nothing, so traffic in that direction stays allowed. This holds for every Cilium release with the field (1.16 on). To deny all ingress, add an empty rule: `ingress: [{}]`.',
@@ -46,7 +47,12 @@ export const defaultDenyWithoutSection: Rule = {
         const hasEntry = spec.sections.some((section) => (direction.sections as readonly string[]).includes(section.direction) && sectionLength(section.pair.value) > 0);
         if (hasEntry) continue;
         const [allow, deny] = direction.sections;
-        context.report(flag.key, `enableDefaultDeny.${direction.name}: true does nothing here: Cilium puts endpoints into ${direction.name} default-deny only through a rule's ${allow} or ${deny} entries, and this rule has none, so ${direction.name} traffic stays allowed. Add \`${allow}: [{}]\` to deny all ${direction.name}.`);
+        // Adds `ingress: [{}]` after enableDefaultDeny, unless the key exists already (e.g. `ingress: []`).
+        const enableDefaultDenyPair = mapGetPair(spec.node, 'enableDefaultDeny')!;
+        const fixes = mapGetPair(spec.node, allow)
+          ? undefined
+          : [{ title: `Add \`${allow}: [{}]\` (deny all ${direction.name})`, safe: false, edits: [insertPairAfter(context.document.text, spec.node.flow, enableDefaultDenyPair, allow, '[{}]')] }];
+        context.report(flag.key, `enableDefaultDeny.${direction.name}: true does nothing here: Cilium puts endpoints into ${direction.name} default-deny only through a rule's ${allow} or ${deny} entries, and this rule has none, so ${direction.name} traffic stays allowed. Add \`${allow}: [{}]\` to deny all ${direction.name}.`, { fixes });
       }
     }
   },
