@@ -18,7 +18,7 @@ export interface FileStatus {
 }
 
 export function fileStatus(workspace: Workspace, file: string, options: AnalysisOptions): FileStatus {
-  const cilium = clusterCiliumContext(workspace, options);
+  const cilium = clusterCiliumContext(workspace, options, file);
   const pools = poolsForFile(workspace, file, options);
   return {
     cilium: { minor: cilium.minor, source: cilium.source, releaseFile: cilium.helmRelease?.file },

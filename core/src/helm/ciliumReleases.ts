@@ -15,6 +15,14 @@
  * chart folder, its Chart.yaml; none: the newest known catalog, and the note
  * says so.
  *
+ * Each release also carries what the Flux rules read from its values (the
+ * agent DaemonSet and operator Deployment names, the namespace the chart
+ * installs to, kube-proxy replacement, CNI chaining), and `ciliumReleaseFor`
+ * says which release serves a file: the one deployed by a cluster that
+ * deploys the file (`gitops/placement`), else the workspace's (kube-system
+ * first). This is the one place that answers "which Cilium is installed
+ * where" (the former `flux/ciliumReleases` is merged here).
+ *
  * Invariants: memoized per workspace generation; kustomize patch fragments
  * are not releases; never throws.
  */
@@ -24,7 +32,7 @@ import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { resolveCiliumChartVersion, type ResolvedChartVersion } from '../cilium/valuesCatalog';
 import { resolveChartSource, type ChartSourceResolution } from '../flux/chartSource';
 import { isFluxDocument } from '../flux/fluxObjects';
-import { isPatchDocument } from '../gitops/placement';
+import { clustersOf, documentNamespaces, isPatchDocument, singleNamespace } from '../gitops/placement';
 import { effectiveValues, type EffectiveValues } from './effectiveValues';
 import { localChartFiles } from './chartFiles';
 
@@ -33,6 +41,16 @@ export interface CiliumRelease {
   version: ResolvedChartVersion;
   values: EffectiveValues;
   chart: ChartSourceResolution;
+  /** Agent DaemonSet name (chart value `name`, default `cilium`). */
+  agentName: string;
+  /** `cilium-operator` when the operator is enabled (the chart does not derive it from `name`), else undefined. */
+  operatorName?: string;
+  /** Where the chart's workloads land: `namespaceOverride`, `targetNamespace`, the release's namespace in the build. */
+  namespace?: string;
+  /** `kubeProxyReplacement` as set (true, "true", "strict", …), undefined when unset. */
+  kubeProxyReplacement?: unknown;
+  /** Cilium runs chained behind another CNI (`cni.chainingMode` / `cni.customConf`). */
+  chained: boolean;
 }
 
 export function ciliumReleases(workspace: WorkspaceModel): CiliumRelease[] {
@@ -43,13 +61,63 @@ export function ciliumReleases(workspace: WorkspaceModel): CiliumRelease[] {
         if (!isFluxDocument(document, 'HelmRelease') || isPatchDocument(model, document)) continue;
         const chart = resolveChartSource(model, document);
         if (!isCiliumChart(chart, document)) continue;
-        releases.push({ document, chart, version: chartVersion(model, document, chart), values: effectiveValues(model, document) });
+        const values = effectiveValues(model, document);
+        releases.push({ document, chart, version: chartVersion(model, document, chart), values, ...workloadFacts(model, document, values.value) });
       } catch {
         // One odd release must not hide the others.
       }
     }
     return releases;
   });
+}
+
+/**
+ * The Cilium release that serves `file`: one deployed by a cluster that also
+ * deploys the file, else (no cluster says) any; a release in `kube-system`
+ * first. Undefined when the workspace has none.
+ */
+export function ciliumReleaseFor(workspace: WorkspaceModel, file: string | undefined): CiliumRelease | undefined {
+  const releases = ciliumReleases(workspace);
+  if (releases.length === 0) return undefined;
+  const preferred = (list: readonly CiliumRelease[]) => list.find((release) => release.namespace === 'kube-system') ?? list[0];
+  const clusters = file === undefined ? [] : clustersOf(workspace, file);
+  if (clusters.length > 0) {
+    const same = releases.filter((release) => clustersOf(workspace, release.document.file).some((cluster) => clusters.includes(cluster)));
+    if (same.length > 0) return preferred(same);
+  }
+  return preferred(releases);
+}
+
+/** Does the setting ask Cilium to replace kube-proxy entirely? (`partial`/`false` do not.) */
+export function replacesKubeProxy(setting: unknown): boolean {
+  return setting === true || setting === 'true' || setting === 'strict';
+}
+
+function workloadFacts(model: WorkspaceModel, document: IndexedDocument, values: Record<string, unknown>): Pick<CiliumRelease, 'agentName' | 'operatorName' | 'namespace' | 'kubeProxyReplacement' | 'chained'> {
+  const name = stringValue(valueAt(values, ['name'])) ?? 'cilium';
+  const operatorEnabled = valueAt(values, ['operator', 'enabled']);
+  const chainingMode = stringValue(valueAt(values, ['cni', 'chainingMode']));
+  const spec = mapGet(document.parsed.root, 'spec');
+  return {
+    agentName: name,
+    operatorName: operatorEnabled === false || operatorEnabled === 'false' ? undefined : 'cilium-operator',
+    namespace: stringValue(valueAt(values, ['namespaceOverride'])) || scalarString(mapGet(spec, 'targetNamespace')) || singleNamespace(documentNamespaces(model, document)),
+    kubeProxyReplacement: valueAt(values, ['kubeProxyReplacement']),
+    chained: (chainingMode !== undefined && chainingMode !== 'none') || valueAt(values, ['cni', 'customConf']) === true,
+  };
+}
+
+function valueAt(values: unknown, path: readonly string[]): unknown {
+  let current = values;
+  for (const key of path) {
+    if (!current || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function stringValue(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** The Cilium release a HelmRelease document is, if it is one. */

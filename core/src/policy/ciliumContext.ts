@@ -3,7 +3,8 @@
  * policies: the Cilium minor version and the agent settings that change what
  * a CiliumNetworkPolicy may contain (`l7Proxy`, `nodeSelectorLabels`).
  *
- * Source order: the Cilium HelmRelease of the workspace (chart `cilium`, or a
+ * Source order: the Cilium HelmRelease of the cluster that deploys the file
+ * (else of the workspace; chart `cilium`, or a
  * `chartRef` to an OCIRepository whose URL ends in `/cilium`), then the
  * `ciliumVersion` setting, then the newest minor we know. `l7Proxy` is read
  * from the values as Flux composes them (`valuesFrom` ConfigMaps, inline
@@ -26,7 +27,7 @@ import { resolveCiliumChartVersion } from '../cilium/valuesCatalog';
 import type { AnalysisOptions } from '../options';
 import { deref, mapGetPair, nodeAtPath, type YamlNode, type YamlPair } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
-import { ciliumReleases } from '../helm/ciliumReleases';
+import { ciliumReleaseFor } from '../helm/ciliumReleases';
 import { effectiveValues } from '../helm/effectiveValues';
 import type { Anchor } from '../rules/types';
 
@@ -51,8 +52,16 @@ export interface ClusterCiliumContext {
   nodeSelectorLabelsPair?: YamlPair;
 }
 
-export function clusterCiliumContext(workspace: WorkspaceModel, options: AnalysisOptions): ClusterCiliumContext {
-  return workspace.derive(`cilium-context:${options.ciliumVersion ?? ''}`, (model) => computeContext(model, options));
+/**
+ * The context of the Cilium that reads the policies of `file`: the Cilium
+ * HelmRelease of a cluster that deploys the file (`helm/ciliumReleases`
+ * `ciliumReleaseFor`); without `file`, or when no cluster says, the
+ * workspace's (kube-system first). One memoized value per release.
+ */
+export function clusterCiliumContext(workspace: WorkspaceModel, options: AnalysisOptions, file?: string): ClusterCiliumContext {
+  const release = ciliumReleaseFor(workspace, file)?.document;
+  const releaseKey = release ? `${release.file}#${release.index}` : '';
+  return workspace.derive(`cilium-context:${options.ciliumVersion ?? ''}:${releaseKey}`, (model) => computeContext(model, options, file));
 }
 
 /** Answers of `minorAtLeast`: rules ask the same few questions for every policy. Bounded by `MAX_MINOR_ANSWERS`. */
@@ -96,8 +105,9 @@ export function minorFromVersionText(text: string | undefined): string | undefin
   return undefined;
 }
 
-function computeContext(model: WorkspaceModel, options: AnalysisOptions): ClusterCiliumContext {
-  const release = findCiliumHelmRelease(model);
+function computeContext(model: WorkspaceModel, options: AnalysisOptions, file: string | undefined): ClusterCiliumContext {
+  const found = ciliumReleaseFor(model, file);
+  const release: FoundRelease | undefined = found ? { document: found.document, version: found.chart.versionSpec } : undefined;
   const values = release ? deref(nodeAtPath(release.document.parsed.root, ['spec', 'values'])) : undefined;
   const l7ProxyPair = mapGetPair(values, 'l7Proxy');
   const nodeSelectorLabelsPair = mapGetPair(values, 'nodeSelectorLabels');
@@ -146,10 +156,4 @@ function booleanOf(node: YamlNode | undefined): boolean | undefined {
 interface FoundRelease {
   document: IndexedDocument;
   version?: string;
-}
-
-/** The first HelmRelease that installs the Cilium chart (see `helm/ciliumReleases`), preferring one in `kube-system`. */
-function findCiliumHelmRelease(model: WorkspaceModel): FoundRelease | undefined {
-  const found: FoundRelease[] = ciliumReleases(model).map((release) => ({ document: release.document, version: release.chart.versionSpec }));
-  return found.find((release) => release.document.identity.namespace === 'kube-system') ?? found[0];
 }

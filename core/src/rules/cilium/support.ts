@@ -35,7 +35,8 @@ export function policyOfDocument(document: ParsedDocument, kind: string | undefi
 }
 
 export function ciliumContextOf(context: RuleContext): ClusterCiliumContext {
-  return clusterCiliumContext(context.workspace, context.options);
+  // The Cilium of the cluster that deploys this policy judges it.
+  return clusterCiliumContext(context.workspace, context.options, context.file);
 }
 
 export function ciliumMinor(context: RuleContext): string {

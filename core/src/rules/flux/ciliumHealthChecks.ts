@@ -11,7 +11,7 @@
  */
 
 import { mapGet, mapGetPair, scalarString, type YamlMap } from '../../parse/ast';
-import { ciliumReleases, type CiliumRelease } from '../../flux/ciliumReleases';
+import { ciliumReleases, type CiliumRelease } from '../../helm/ciliumReleases';
 import { isFluxKind } from '../../flux/fluxObjects';
 import { deployedByKustomization } from '../../gitops/placement';
 import { columnOf, lineEndOf } from '../../flux/textEdits';

@@ -8,7 +8,7 @@
 import { mapGet } from '../../parse/ast';
 import { FLUX_KIND_GROUPS } from '../../flux/fluxObjects';
 import { documentNamespaces, isPatchDocument } from '../../gitops/placement';
-import { ciliumReleases } from '../../flux/ciliumReleases';
+import { ciliumReleases } from '../../helm/ciliumReleases';
 import { columnOf, lineEndOf } from '../../flux/textEdits';
 import type { Rule, RuleFix } from '../types';
 import { CLUSTER_SCOPED_KINDS, healthCheckEntries } from './healthCheckKinds';

@@ -7,7 +7,7 @@
  */
 
 import { mapGet, nodeAtPath, scalarString, type YamlNode } from '../../parse/ast';
-import { ciliumReleases, replacesKubeProxy } from '../../flux/ciliumReleases';
+import { ciliumReleases, replacesKubeProxy } from '../../helm/ciliumReleases';
 import type { IndexedDocument, WorkspaceModel } from '../../workspace/model';
 import type { Rule } from '../types';
 import { anchorOf, describeDocument, nameNodeOf } from './anchors';

@@ -8,7 +8,7 @@
 
 import { mapGet, scalarString, type YamlNode } from '../../parse/ast';
 import { resolveChartSource } from '../../flux/chartSource';
-import { ciliumReleases } from '../../flux/ciliumReleases';
+import { ciliumReleases } from '../../helm/ciliumReleases';
 import { isFluxKind } from '../../flux/fluxObjects';
 import { isPatchDocument } from '../../gitops/placement';
 import type { Rule } from '../types';
