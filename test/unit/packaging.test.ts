@@ -25,6 +25,9 @@ describe('the packaged extension', () => {
   it('packs the user-facing README, not the contributor one, with relative links kept', () => {
     expect(readmeFlag).toBe('docs/extension/README.md');
     expect(packageJson.scripts.package).toContain('--no-rewrite-relative-links');
+    // The package holds one readme: a second README.md next to it differs only in case, which VSIX refuses.
+    expect(files).toContain(readmeFlag);
+    expect(files).not.toContain('README.md');
     const readme = readFileSync(join(repoRoot, readmeFlag!), 'utf8');
     expect(readme).not.toContain('npm ci');
     for (const image of readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
