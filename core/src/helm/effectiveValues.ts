@@ -152,13 +152,14 @@ function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocu
   const targetPath = scalarString(targetPathNode);
   const optional = scalarString(mapGet(entry, 'optional')) === 'true';
   const label = `${kind ?? '?'} ${name ?? '?'} (key ${key})`;
-  if (kind === 'Secret') return { unknown: `${label}: Secret contents are not in the workspace` };
+  // Sources meshlens cannot read are unknown; `info` findings say the value checks skip them.
+  if (kind === 'Secret') return { unknown: `${label}: Secret contents are not in the workspace`, unreadable: { severity: 'info' } };
   if (kind !== 'ConfigMap' || !name) return { unknown: `${label}: not a ConfigMap or Secret reference` };
-  if (textUnknownUntilRender(name)) return { unknown: `${label}: the name is filled in by Flux substitution` };
+  if (textUnknownUntilRender(name)) return { unknown: `${label}: the name is filled in by Flux substitution`, unreadable: { severity: 'info' } };
 
   const found = findConfigMapData(workspace, helmRelease, name, key);
   if (!found) {
-    return optional ? {} : { unknown: `${label}: not found in the workspace` };
+    return optional ? {} : { unknown: `${label}: not found in the workspace`, unreadable: { severity: 'info' } };
   }
   if (targetPath !== undefined && targetPathNode) {
     const segments = parseSetPath(targetPath);

@@ -1,3 +1,4 @@
+import { ciliumReleaseOf } from '../../helm/ciliumReleases';
 import { effectiveValues } from '../../helm/effectiveValues';
 import type { Rule } from '../types';
 
@@ -16,7 +17,7 @@ export const valuesSourceUnreadable: Rule = {
     kinds: ['HelmRelease'],
     crossFile: true,
     docs: {
-      summary: 'A `valuesFrom` entry of a HelmRelease whose values cannot be used: the ConfigMap block or the `configMapGenerator` file does not parse as YAML, is not a map, or the generator file is missing; `info` when only meshlens cannot follow the entry (a list index in `targetPath`, a file too large to analyse).',
+      summary: 'A `valuesFrom` entry of a HelmRelease whose values cannot be used: the ConfigMap block or the `configMapGenerator` file does not parse as YAML, is not a map, or the generator file is missing; `info`, on Cilium releases, when only meshlens cannot read the entry (a Secret, a ConfigMap not in the workspace, a name filled in by substitution, a list index in `targetPath`, a file too large to analyse), since the value checks then run without it.',
       why: 'helm-controller fails the release when a values source does not parse, and every value check of meshlens skips the values it cannot read: the error is reported on the entry that reads them.',
       bad: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cilium-values}\ndata:\n  values.yaml: |\n    tunnel: [vxlan\n---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium}\nspec:\n  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n',
       good: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cilium-values}\ndata:\n  values.yaml: |\n    tunnel: vxlan\n---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium}\nspec:\n  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n',
@@ -27,7 +28,10 @@ export const valuesSourceUnreadable: Rule = {
     if (!context.resource) return;
     const release = context.workspace.fileResources(context.file).find((resource) => resource.index === context.documentIndex);
     if (!release) return;
+    // Sources meshlens only cannot follow matter where it checks values: the Cilium releases.
+    const checksValues = () => ciliumReleaseOf(context.workspace, context.file, context.documentIndex) !== undefined;
     for (const source of effectiveValues(context.workspace, release).unreadableSources) {
+      if (source.severity === 'info' && !checksValues()) continue;
       context.report({ start: source.entry.start, end: source.entry.end }, `${source.message}; value checks of this release skip these values`, {
         severity: source.severity,
         related: source.at ? [{ at: source.at, message: 'the values are read from here' }] : undefined,
