@@ -11,7 +11,8 @@ import { HELM_VALUES_HOVER, HELM_VALUES_COMPLETION } from '../helm/features';
 import { POLICY_HOVER, POLICY_COMPLETION } from '../policy/features';
 import { KERNEL_CODE_LENSES } from '../kernel/features';
 import { PREVIEW_CODE_LENSES, PREVIEW_HOVER } from '../preview/features';
+import { GITOPS_CODE_LENSES } from '../gitops/features';
 
 export const HOVER_PROVIDERS: readonly HoverProvider[] = [...HELM_VALUES_HOVER, ...POLICY_HOVER, ...PREVIEW_HOVER];
-export const CODE_LENS_PROVIDERS: readonly CodeLensProvider[] = [...KERNEL_CODE_LENSES, ...PREVIEW_CODE_LENSES];
+export const CODE_LENS_PROVIDERS: readonly CodeLensProvider[] = [...KERNEL_CODE_LENSES, ...PREVIEW_CODE_LENSES, ...GITOPS_CODE_LENSES];
 export const COMPLETION_PROVIDERS: readonly CompletionProvider[] = [...HELM_VALUES_COMPLETION, ...POLICY_COMPLETION];

@@ -134,3 +134,16 @@ describe('gitops model', () => {
     expect(placementsOf(workspace, '/repo/components/policies/allow.yaml').map((placement) => placement.cluster)).toEqual([1]);
   });
 });
+
+describe('deployed-by code lens', () => {
+  it('names the clusters and the Flux Kustomization that deploy a Kustomization document', async () => {
+    const { codeLenses } = await import('../../../core/src/features/codeLens');
+    const { defaultAnalysisOptions } = await import('../../../core/src/options');
+    const workspace = twoClusters();
+    const lenses = codeLenses(workspace, '/repo/apps/main/web.yaml', defaultAnalysisOptions()).filter((lens) => lens.title.startsWith('Deployed'));
+    expect(lenses.map((lens) => lens.title)).toEqual(['Deployed to main (via cluster-apps)']);
+    // Inside a folder cluster main builds, but not listed by its kustomization.yaml: left out.
+    workspace.setFile('/repo/apps/main/old/ks.yaml', fluxKs('old', './apps/base/main-web'));
+    expect(codeLenses(workspace, '/repo/apps/main/old/ks.yaml', defaultAnalysisOptions()).map((lens) => lens.title)).toContain('Not deployed: no cluster of this repository builds this file');
+  });
+});
