@@ -31,7 +31,7 @@ import { deref, mapGet, scalarString, type YamlMap, type YamlNode } from '../par
 import { createParsedDocument } from '../parse/yamlFile';
 import { isInside, joinPath, normalizePath, parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
 import { substitute, hasPlaceholder } from './envsubst';
-import { overlayBuild, type InputRole } from './overlayMembers';
+import { overlayBuilder, type InputRole, type OverlayBuilder } from './overlayMembers';
 import { isKustomizationFile, workspaceTree, type WorkspaceTree } from './tree';
 import { detectFluxVersion, type FluxVersionFact } from './fluxVersion';
 
@@ -145,6 +145,7 @@ interface PatchTarget {
 
 export function buildModel(model: WorkspaceModel): GitopsModel {
   const tree = workspaceTree(model);
+  const overlayBuild = overlayBuilder(model);
   const fluxKustomizations = model.byKind('Kustomization').filter((document) => document.identity.group === KUSTOMIZE_GROUP);
   const byFile = groupByFile([...fluxKustomizations, ...model.byKind('ConfigMap'), ...model.byKind('Secret')]);
   const entries = findEntries(model, tree, fluxKustomizations);
@@ -189,7 +190,7 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
         cluster.kustomizations.push(key);
         claimed.add(key);
       }
-      const build = overlayBuild(model, task.directory);
+      const build = overlayBuild(task.directory);
       for (const [file, role] of build.inputs) result.inputs.set(file, role);
       for (const unknown of build.unknown) cluster.unknown.push(unknown);
       for (const member of build.members) {
@@ -246,7 +247,7 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
       const resolved = path === undefined || hasPlaceholder(path) ? undefined : resolveSyncPath(tree, document.file, path);
       if (!resolved) continue;
       directories.set(keyOf(document), resolved.directory);
-      for (const member of overlayBuild(model, resolved.directory).members) {
+      for (const member of overlayBuild(resolved.directory).members) {
         for (const other of byFile.get(member.file) ?? []) if (keyOf(other) !== keyOf(document)) builtByOther.add(keyOf(other));
       }
     }
@@ -279,25 +280,25 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
 
   // No Flux at all: kustomization folders that nothing includes form one cluster.
   if (!result.flux) {
-    const tops = topKustomizationFolders(model, tree, result);
+    const tops = topKustomizationFolders(tree, result, overlayBuild);
     if (tops.length > 0) {
       const index = result.clusters.length;
       const cluster: Cluster = { name: 'kustomize', roots: [], sourceRoot: commonFolder(tops), sources: [], kustomizations: [], unknown: [] };
       result.clusters.push(cluster);
       for (const directory of tops) {
         cluster.roots.push({ kind: 'kustomization folder', file: tree.directories.get(directory)!.kustomization!, directory });
-        placeBuild(model, result, index, directory, cluster.unknown);
+        placeBuild(overlayBuild, result, index, directory, cluster.unknown);
       }
     }
   }
 
   // Kustomize folders no cluster reaches still decide the namespaces of their files (cluster -1).
-  for (const directory of topKustomizationFolders(model, tree, result)) placeBuild(model, result, -1, directory, []);
+  for (const directory of topKustomizationFolders(tree, result, overlayBuild)) placeBuild(overlayBuild, result, -1, directory, []);
   return result;
 }
 
-function placeBuild(model: WorkspaceModel, result: GitopsModel, cluster: number, directory: string, unknown: string[]): void {
-  const build = overlayBuild(model, directory);
+function placeBuild(overlayBuild: OverlayBuilder, result: GitopsModel, cluster: number, directory: string, unknown: string[]): void {
+  const build = overlayBuild(directory);
   for (const [file, role] of build.inputs) result.inputs.set(file, role);
   unknown.push(...build.unknown);
   for (const member of build.members) {
@@ -307,14 +308,14 @@ function placeBuild(model: WorkspaceModel, result: GitopsModel, cluster: number,
 }
 
 /** Kustomization folders whose kustomization file no build has read yet and that no other such folder includes. */
-function topKustomizationFolders(model: WorkspaceModel, tree: WorkspaceTree, result: GitopsModel): string[] {
+function topKustomizationFolders(tree: WorkspaceTree, result: GitopsModel, overlayBuild: OverlayBuilder): string[] {
   const candidates: string[] = [];
   for (const [directory, entry] of tree.directories) {
     if (entry.kustomization && !result.inputs.has(entry.kustomization)) candidates.push(directory);
   }
   const included = new Set<string>();
   for (const directory of candidates) {
-    for (const [file] of overlayBuild(model, directory).inputs) {
+    for (const [file] of overlayBuild(directory).inputs) {
       if (isKustomizationFile(file) && parentDirectory(file) !== directory) included.add(parentDirectory(file));
     }
   }

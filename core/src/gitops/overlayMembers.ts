@@ -11,10 +11,12 @@
  * generator does: every manifest (a document with apiVersion and kind) below
  * it, sub-folders with their own kustomization file built as such.
  *
- * Incremental: one derived value per folder, so an edit to a kustomization
- * file recomputes that folder's build and the builds that include it, nothing
- * else. Remote resources are unknown (listed, never guessed); a cycle is
- * cut where it closes.
+ * Cost: each folder is built once per `overlayBuilder` (the GitOps model
+ * makes one per computation, itself memoized by the workspace), so a model is
+ * linear in folders and files. (One derived value per folder was tried: the
+ * workspace copies the caller's reads into every nested derived value, which
+ * made hundreds of folders quadratic.) Remote resources are unknown (listed,
+ * never guessed); a cycle is cut where it closes.
  */
 
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
@@ -41,26 +43,37 @@ export interface OverlayBuild {
 }
 
 const REMOTE = /^(https?:\/\/|git@|ssh:\/\/|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?/;
-const visiting = new Set<string>();
+export type OverlayBuilder = (directory: string) => OverlayBuild;
 
-/** The membership build of `directory` (memoized per folder, see the module comment). */
-export function overlayBuild(model: WorkspaceModel, directory: string): OverlayBuild {
-  const normalized = normalizePath(directory);
-  return model.derive(`gitops/overlay:${normalized}`, (workspace) => computeBuild(workspace, normalized));
+/** A builder of folder builds that memoizes each folder (see the module comment). */
+export function overlayBuilder(model: WorkspaceModel): OverlayBuilder {
+  const tree = workspaceTree(model);
+  const built = new Map<string, OverlayBuild>();
+  const visiting = new Set<string>();
+  const build: OverlayBuilder = (directory) => {
+    const normalized = normalizePath(directory);
+    let result = built.get(normalized);
+    if (!result) {
+      result = computeBuild(model, tree, normalized, build, visiting);
+      built.set(normalized, result);
+    }
+    return result;
+  };
+  return build;
 }
 
-function computeBuild(model: WorkspaceModel, directory: string): OverlayBuild {
-  const tree = workspaceTree(model);
+function computeBuild(model: WorkspaceModel, tree: WorkspaceTree, directory: string, overlayBuild: OverlayBuilder, visiting: Set<string>): OverlayBuild {
   const members: OverlayMember[] = [];
   const inputs = new Map<string, InputRole>();
   const unknown: string[] = [];
   const entry = tree.directories.get(directory);
   if (!entry) return { directory, members, inputs, unknown: [`${directory} (no manifests there)`] };
+  // A cycle: the folder being built is included again below itself (kustomize refuses it).
   if (visiting.has(directory)) return { directory, members, inputs, unknown: [`${directory} (includes itself)`] };
   visiting.add(directory);
   try {
     if (!entry.kustomization) {
-      generatedBuild(model, tree, directory, members, inputs, unknown);
+      generatedBuild(model, tree, directory, members, inputs, unknown, overlayBuild);
       return { directory, members, inputs, unknown };
     }
     const file = entry.kustomization;
@@ -75,7 +88,7 @@ function computeBuild(model: WorkspaceModel, directory: string): OverlayBuild {
       }
       const target = joinPath(directory, entryText);
       if (tree.directories.has(target)) {
-        const sub = overlayBuild(model, target);
+        const sub = overlayBuild(target);
         for (const member of sub.members) {
           if (seen.has(member.file)) continue;
           seen.add(member.file);
@@ -107,6 +120,7 @@ function generatedBuild(
   members: OverlayMember[],
   inputs: Map<string, InputRole>,
   unknown: string[],
+  overlayBuild: OverlayBuilder,
 ): void {
   const pending = [directory];
   while (pending.length > 0) {
@@ -114,7 +128,7 @@ function generatedBuild(
     const entry = tree.directories.get(current);
     if (!entry) continue;
     if (current !== directory && entry.kustomization) {
-      const sub = overlayBuild(model, current);
+      const sub = overlayBuild(current);
       members.push(...sub.members);
       for (const [input, role] of sub.inputs) inputs.set(input, role);
       unknown.push(...sub.unknown);
