@@ -16,6 +16,18 @@ export type { HoverResult } from './features/hover';
 export { LineIndex, type Position } from './text/lineIndex';
 export type { WorkspaceHost } from './workspace/workspace';
 export {
+  buildFluxDirectory,
+  buildKustomization,
+  fieldOrigin,
+  fluxOverlayFromObject,
+  type BuildFileSystem,
+  type BuildNote,
+  type BuildResult,
+  type BuiltObject,
+  type FluxOverlay,
+  type Origin as BuildOrigin,
+} from './build/index';
+export {
   compareFindings,
   comparePolicies,
   effectiveModels,
