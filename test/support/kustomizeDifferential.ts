@@ -3,10 +3,17 @@
  * every kustomization directory of the shared GitOps repositories with both,
  * and compares the object sets (order-insensitive, values deep-equal after
  * both outputs are read by the same YAML reader).
+ *
+ * Successful kubectl outputs are cached outside the repository (the OS temp
+ * directory), keyed by the kubectl version and the content of every file the
+ * build read, so a rerun on an unchanged tree does not start kubectl again; a
+ * fresh machine (CI) always runs kubectl.
  */
 
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildKustomization } from '../../core/src/build/index';
 import { parseYamlFile } from '../../core/src/parse/yamlFile';
@@ -30,9 +37,43 @@ export interface DifferentialResult {
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
+let kubectlVersion = '';
+
 export function kubectlAvailable(): boolean {
   const result = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  kubectlVersion = result.stdout ?? '';
   return result.status === 0 && /Kustomize Version: v5/.test(result.stdout);
+}
+
+const CACHE_DIR = join(tmpdir(), 'meshlens-kustomize-differential');
+
+function cacheKey(root: string, dir: string, files: string[]): string {
+  const hash = createHash('sha256').update(kubectlVersion).update('\0').update(dir);
+  for (const file of files) {
+    hash.update('\0').update(file).update('\0');
+    try {
+      hash.update(readFileSync(join(root, file)));
+    } catch {
+      hash.update('<missing>');
+    }
+  }
+  return hash.digest('hex');
+}
+
+async function cachedKubectlBuild(root: string, dir: string, files: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  const key = cacheKey(root, dir, files);
+  const path = join(CACHE_DIR, `${key}.yaml`);
+  if (existsSync(path)) return { ok: true, stdout: readFileSync(path, 'utf8'), stderr: '' };
+  const result = await kubectlBuild(join(root, dir));
+  if (result.ok) {
+    try {
+      mkdirSync(CACHE_DIR, { recursive: true });
+      writeFileSync(path, result.stdout);
+    } catch {
+      // The cache is an optimisation only.
+    }
+  }
+  return result;
 }
 
 /** Every directory holding a kustomization file below each root. */
@@ -109,13 +150,14 @@ export async function runDifferential(cases: DifferentialCase[], concurrency = 3
     while (next < cases.length) {
       const index = next++;
       const testCase = cases[index];
-      const reference = await kubectlBuild(join(testCase.root, testCase.dir));
       let fs = fsByRoot.get(testCase.root);
       if (!fs) {
         fs = diskBuildFs(testCase.root);
         fsByRoot.set(testCase.root, fs);
       }
       const ours = buildKustomization(fs, testCase.dir);
+      // Only a build that read its whole input is a safe cache key; failed builds always ask kubectl.
+      const reference = ours.failed || ours.incomplete ? await kubectlBuild(join(testCase.root, testCase.dir)) : await cachedKubectlBuild(testCase.root, testCase.dir, ours.files);
       const firstError = ours.notes.find((note) => note.kind !== 'unsupported' || ours.failed)?.message;
       if (!reference.ok) {
         results[index] = ours.failed || ours.incomplete
