@@ -23,6 +23,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   ALL_RULES,
+  MeshlensService,
+  applyEdits,
+  planCiliumUpgrade,
+  resolveCiliumTarget,
+  type UpgradePlan,
   compareFindings,
   comparePolicies,
   effectiveModels,
@@ -59,7 +64,37 @@ const DIFF_HELP = `Usage:
   Exit codes: 0 nothing matched --fail-on, 1 something did, 2 usage error
 `;
 
+const UPGRADE_FLAGS = ['cilium', 'istio', 'flux', 'kernel-target', 'format', 'fail-on', 'output', 'cilium-version', 'flux-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'no-schema', 'max-file-size', 'help'];
+
+const UPGRADE_HELP = `Usage:
+  meshlens upgrade [paths...] [--cilium X.Y[.Z]] [--istio X.Y] [--flux X.Y] [--kernel-target RELEASE]
+                   [--format text|json|markdown] [--fail-on LIST] [--output FILE]
+      the repository checked against target versions, compared with how it is judged today:
+      what breaks or changes (values the chart refuses or ignores, policies whose validity or
+      meaning changes, kernel floors, Flux APIs no longer served), what the upgrade fixes, and
+      the policy impact; each finding with its quick-fix where one exists
+  --cilium     every Cilium HelmRelease's chart version (X.Y = the newest patch meshlens knows)
+  --istio      Istio version for AuthorizationPolicy checks
+  --flux       Flux version for API lifecycle checks
+  --kernel-target  node kernel (uname -r) for files no NodeProfile covers
+  Current versions: as pinned in the repository, or --cilium-version --istio-version --flux-version --kernel
+  --fail-on    as for diff (default: error = the upgrade introduces an error finding)
+  Exit codes: 0 nothing matched --fail-on, 1 something did, 2 usage error
+`;
+
 export const DIFF_COMMANDS: ExtraCommand[] = [
+  {
+    name: 'upgrade',
+    usage: 'upgrade [paths] --cilium X.Y',
+    summary: 'what breaks or changes when Cilium/Istio/Flux/the kernel are upgraded',
+    run: (args, io) => {
+      if (args.flags.has('help')) {
+        io.stdout(UPGRADE_HELP);
+        return 0;
+      }
+      return upgradeCommand(args, io);
+    },
+  },
   {
     name: 'diff',
     usage: 'diff [paths] --base REF',
@@ -156,9 +191,13 @@ interface Analysis {
 
 function analyse(revision: Revision, options: AnalysisOptions): Analysis {
   const { service, files } = loadWorkspace(revision.paths, options);
+  return analyseService(service, files, revision.root, options);
+}
+
+function analyseService(service: MeshlensService, files: readonly { key: string }[], root: string, options: AnalysisOptions): Analysis {
   const findings: ReviewFinding[] = [];
   for (const file of files) {
-    const path = toPosix(relative(revision.root, file.key));
+    const path = toPosix(relative(root, file.key));
     for (const diagnostic of service.diagnostics(file.key, options)) {
       findings.push({
         file: path,
@@ -167,6 +206,7 @@ function analyse(revision: Revision, options: AnalysisOptions): Analysis {
         severity: diagnostic.severity,
         line: diagnostic.range.start.line + 1,
         column: diagnostic.range.start.character + 1,
+        ...(diagnostic.fixes?.length ? { fix: diagnostic.fixes[0].title } : {}),
       });
     }
   }
@@ -354,4 +394,83 @@ function displayPath(file: string, headRoot: string, baseRoot: string): string {
 
 function toPosix(path: string): string {
   return path.split(sep).join('/');
+}
+
+// ---------------------------------------------------------------- upgrade
+
+function upgradeCommand(args: ParsedArgs, io: CliIo): number {
+  checkKnownFlags(args, UPGRADE_FLAGS);
+  const format = flag(args, 'format') ?? 'text';
+  if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`--format must be text, json or markdown, not "${format}"`);
+  const failOn = (flag(args, 'fail-on') ?? 'error').split(',').map((item) => item.trim());
+  for (const item of failOn) if (!(FAIL_ON as readonly string[]).includes(item)) throw new UsageError(`--fail-on takes ${FAIL_ON.join(', ')}; got "${item}"`);
+  const cilium = flag(args, 'cilium');
+  const istio = flag(args, 'istio');
+  const flux = flag(args, 'flux');
+  const kernel = flag(args, 'kernel-target');
+  if (cilium === undefined && istio === undefined && flux === undefined && kernel === undefined) throw new UsageError('name at least one target: --cilium, --istio, --flux or --kernel-target');
+  if (istio !== undefined && !/^v?1\.\d{1,3}(\.\d{1,3})?$/.test(istio)) throw new UsageError(`--istio expects a version like 1.24, got "${istio}"`);
+  if (flux !== undefined && !/^v?2\.\d{1,3}(\.\d{1,3})?$/.test(flux)) throw new UsageError(`--flux expects a version like 2.8, got "${flux}"`);
+  if (kernel !== undefined && !/^\d+\.\d+/.test(kernel)) throw new UsageError(`--kernel-target expects a kernel release like 6.1.0-18-amd64, got "${kernel}"`);
+  const ciliumTarget = cilium === undefined ? undefined : resolveCiliumTarget(cilium);
+  if (ciliumTarget && 'error' in ciliumTarget) throw new UsageError(`--cilium: ${ciliumTarget.error}`);
+
+  const current = optionsFromFlags(args);
+  const target: AnalysisOptions = {
+    ...current,
+    ...(istio !== undefined ? { istioVersion: istio.replace(/^v/, '') } : {}),
+    ...(flux !== undefined ? { fluxVersion: flux.replace(/^v/, '') } : {}),
+    ...(kernel !== undefined ? { kernelVersion: kernel } : {}),
+  };
+  const paths = args.positionals.length ? args.positionals : ['.'];
+  const root = commonRoot(paths.map((path) => resolve(path)));
+  const before = loadWorkspace(paths, current);
+  const after = loadWorkspace(paths, target);
+  const plan: UpgradePlan = ciliumTarget && 'version' in ciliumTarget ? planCiliumUpgrade(before.service.workspace, ciliumTarget.version) : { edits: [], notes: [] };
+  const byFile = new Map<string, typeof plan.edits>();
+  for (const edit of plan.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+  for (const [file, edits] of byFile) {
+    const text = before.service.workspace.getFile(file)?.text;
+    if (text === undefined) continue;
+    const changed = applyEdits(text, edits).text;
+    after.overlay.set(file, changed);
+    after.service.setFile(file, changed);
+  }
+  const targets = [
+    ciliumTarget && 'version' in ciliumTarget ? `Cilium ${ciliumTarget.version}` : undefined,
+    istio !== undefined ? `Istio ${istio}` : undefined,
+    flux !== undefined ? `Flux ${flux}` : undefined,
+    kernel !== undefined ? `kernel ${kernel}` : undefined,
+  ].filter(Boolean);
+  const review: Review = {
+    baseLabel: 'today',
+    headLabel: `after upgrading to ${targets.join(', ')}`,
+    findings: compareFindings(analyseService(before.service, before.files, root, current).findings, analyseService(after.service, after.files, root, target).findings),
+    impact: comparePolicies(effectiveModels(before.service.workspace, current), effectiveModels(after.service.workspace, target)),
+  };
+  const steps = {
+    edits: plan.edits.map((edit) => ({ file: toPosix(relative(root, edit.file)), line: edit.line, change: edit.what })),
+    notes: plan.notes.map((note) => ({ file: toPosix(relative(root, note.file)), line: note.line, message: note.message })),
+  };
+  const shown = JSON.parse(JSON.stringify(review), (key, value) => (key === 'file' && typeof value === 'string' ? displayPath(value, root, root) : value)) as Review;
+  let output: string;
+  if (format === 'json') {
+    output = `${JSON.stringify({ targets, steps, findings: shown.findings, impact: shown.impact }, null, 2)}\n`;
+  } else if (format === 'markdown') {
+    const lines = ['#### Upgrade steps meshlens applied before checking', ''];
+    for (const edit of steps.edits) lines.push(`- \`${edit.file}:${edit.line}\` ${edit.change}`);
+    for (const note of steps.notes) lines.push(`- ⚠️ \`${note.file}:${note.line}\` ${note.message}`);
+    if (!steps.edits.length && !steps.notes.length) lines.push('- none (only the versions meshlens assumes changed)');
+    output = `${renderReviewMarkdown(shown)}\n${lines.join('\n')}\n`;
+  } else {
+    const lines = ['upgrade steps applied before checking:'];
+    for (const edit of steps.edits) lines.push(`  ${edit.file}:${edit.line}: ${edit.change}`);
+    for (const note of steps.notes) lines.push(`  ${note.file}:${note.line}: note: ${note.message}`);
+    if (!steps.edits.length && !steps.notes.length) lines.push('  none (only the versions meshlens assumes changed)');
+    output = `${lines.join('\n')}\n${renderReviewText(shown)}`;
+  }
+  const outputFile = flag(args, 'output');
+  if (outputFile) writeFileSync(outputFile, output);
+  else io.stdout(output);
+  return failed(shown, failOn) ? 1 : 0;
 }

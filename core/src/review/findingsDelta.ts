@@ -2,9 +2,10 @@
  * Findings introduced and fixed by a change: a baseline comparison of two
  * check results, so a pull request is judged only by what it changes.
  *
- * A finding is identified by its rule, its repository-relative file and its
- * message with line and column numbers taken out (a line inserted above a
- * finding moves it without changing it). Findings with the same identity are
+ * A finding is identified by its rule, severity, repository-relative file
+ * and message, with line and column numbers and version numbers taken out (a
+ * line inserted above a finding moves it without changing it; the same
+ * finding judged against another chart version names that version). Findings with the same identity are
  * matched as a multiset: two identical findings before and three after is one
  * introduced finding. Which one of several identical findings is called
  * "introduced" is the last one of the head revision, a stable choice.
@@ -27,8 +28,12 @@ export interface FindingsDelta<T extends ComparableFinding> {
 }
 
 export function findingIdentity(finding: ComparableFinding): string {
-  const message = finding.message.replace(/:\d+(:\d+)?\b/g, ':#').replace(/\bline \d+\b/g, 'line #');
-  return `${finding.file}\u0000${finding.rule}\u0000${message}`;
+  const message = finding.message
+    .replace(/:\d+(:\d+)?\b/g, ':#')
+    .replace(/\bline \d+\b/g, 'line #')
+    // A version named in the message (the chart or Istio version judged against) does not make it another finding.
+    .replace(/\bv?\d+\.\d+(\.\d+)?\b/g, '#.#');
+  return `${finding.file}\u0000${finding.rule}\u0000${finding.severity}\u0000${message}`;
 }
 
 export function compareFindings<T extends ComparableFinding>(base: readonly T[], head: readonly T[]): FindingsDelta<T> {

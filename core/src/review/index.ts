@@ -22,3 +22,4 @@ export function effectiveModels(workspace: Workspace, options: AnalysisOptions):
   }
   return models;
 }
+export { planCiliumUpgrade, resolveCiliumTarget, type UpgradeEdit, type UpgradePlan } from './upgrade';

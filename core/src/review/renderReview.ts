@@ -14,6 +14,8 @@ import type { ComparableFinding, FindingsDelta } from './findingsDelta';
 
 export interface ReviewFinding extends ComparableFinding {
   column: number;
+  /** Title of the finding's first quick-fix, when it has one. */
+  fix?: string;
 }
 
 export interface Review {
@@ -60,7 +62,7 @@ function calloutLabel(change: ImpactChange): string {
 export function renderReviewText(review: Review): string {
   const counts = reviewCounts(review);
   const lines: string[] = [];
-  lines.push(`meshlens diff: ${review.baseLabel} → ${review.headLabel}`);
+  lines.push(`meshlens: ${review.baseLabel} → ${review.headLabel}`);
   lines.push(`policy impact: ${counts.widened} widened, ${counts.narrowed} narrowed (${review.impact.compared} workloads compared)`);
   for (const change of review.impact.changes) {
     const flag = change.dnsLost ? ' [DNS egress lost]' : change.allowAll ? ' [allow-all]' : '';
@@ -68,7 +70,7 @@ export function renderReviewText(review: Review): string {
   }
   for (const presence of review.impact.workloads) lines.push(`  workload ${presence.change}: ${presence.workload} (${presence.source.file}:${presence.source.line})`);
   lines.push(`findings: ${counts.introduced} introduced, ${counts.fixed} fixed, ${review.findings.unchanged} unchanged`);
-  for (const finding of review.findings.introduced) lines.push(`  + ${finding.file}:${finding.line}:${finding.column}: ${finding.severity} ${finding.rule}: ${finding.message}`);
+  for (const finding of review.findings.introduced) lines.push(`  + ${finding.file}:${finding.line}:${finding.column}: ${finding.severity} ${finding.rule}: ${finding.message}${finding.fix ? ` [quick-fix: ${finding.fix}]` : ''}`);
   for (const finding of review.findings.fixed) lines.push(`  - ${finding.file}:${finding.line}:${finding.column}: ${finding.severity} ${finding.rule}: ${finding.message} (base)`);
   return `${lines.join('\n')}\n`;
 }
@@ -131,7 +133,7 @@ export function renderReviewMarkdown(review: Review): string {
     out.push('');
     out.push(`<details><summary>${title} (${list.length})</summary>`);
     out.push('');
-    for (const finding of list) out.push(`- \`${finding.file}:${finding.line}\`${suffix} **${finding.severity}** \`${finding.rule}\`: ${escapeMd(finding.message)}`);
+    for (const finding of list) out.push(`- \`${finding.file}:${finding.line}\`${suffix} **${finding.severity}** \`${finding.rule}\`: ${escapeMd(finding.message)}${finding.fix ? ` _(quick-fix: ${escapeMd(finding.fix)})_` : ''}`);
     out.push('');
     out.push('</details>');
   }
