@@ -3,14 +3,33 @@
  * construct, the expected output, and where the written field comes from.
  */
 
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFluxDirectory, buildKustomization, fieldOrigin, fluxOverlayFromObject, type BuildResult, type BuiltObject, type PathSegment } from '../../core/src/build/index';
 import { parseYamlFile } from '../../core/src/parse/yamlFile';
 import { yamlValue } from '../../core/src/build/yamlValue';
 import { memoryBuildFs } from '../support/buildFs';
+import { kubectlAvailable } from '../support/kustomizeDifferential';
+
+/** Every tree built below, to check against kubectl at the end. */
+const builtTrees: Array<{ files: Record<string, string>; dir: string; result: BuildResult }> = [];
 
 function build(files: Record<string, string>, dir = 'app'): BuildResult {
-  return buildKustomization(memoryBuildFs(files), dir);
+  const result = buildKustomization(memoryBuildFs(files), dir);
+  builtTrees.push({ files: { ...files }, dir, result });
+  return result;
+}
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  return `{${Object.keys(value as Record<string, unknown>)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+    .join(',')}}`;
 }
 
 function find(result: BuildResult, kind: string, name?: string): BuiltObject {
@@ -333,10 +352,65 @@ transformers:
     expect(build(files).objects.map((object) => object.value.kind)).toEqual(['Deployment', 'Namespace', 'Service']);
   });
 
+  it('uses configurations to rewrite custom references to generated names (HelmRelease valuesFrom)', () => {
+    const files = {
+      'app/kustomization.yaml': `resources:
+  - release.yaml
+configMapGenerator:
+  - name: cilium-values
+    files:
+      - values.yaml
+configurations:
+  - kustomizeconfig.yaml
+`,
+      'app/release.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n',
+      'app/values.yaml': 'l7Proxy: false\n',
+      'app/kustomizeconfig.yaml': 'nameReference:\n  - kind: ConfigMap\n    version: v1\n    fieldSpecs:\n      - path: spec/valuesFrom/name\n        kind: HelmRelease\n',
+    };
+    const result = build(files);
+    const map = find(result, 'ConfigMap');
+    const name = (map.value.metadata as { name: string }).name;
+    expect(name).toMatch(/^cilium-values-[a-z0-9]{10}$/);
+    const release = find(result, 'HelmRelease');
+    expect(get(release, ['spec', 'valuesFrom', 0, 'name'])).toBe(name);
+    expect(writer(files, map, ['data', 'values.yaml'])).toBe('app/values.yaml:1 l7Proxy: false\n');
+    expect(writer(files, release, ['spec', 'valuesFrom', 0, 'name'])).toMatch(/^app\/kustomization.yaml:4 name: cilium-values/);
+  });
+
   it('reads plain scalars as kustomize does (YAML 1.2: yes stays a string)', () => {
     const value = yamlValue(parseYamlFile('a: yes\nb: true\nc: 0o17\nd: n\n').documents[0].parsed.root).value;
     expect(value).toEqual({ a: 'yes', b: true, c: 15, d: 'n' });
   });
+});
+
+describe.skipIf(!kubectlAvailable())('fixture trees agree with kubectl kustomize (skipped without kubectl)', () => {
+  it('builds every tree above like kubectl', () => {
+    expect(builtTrees.length).toBeGreaterThan(10);
+    for (const tree of builtTrees) {
+      const root = mkdtempSync(join(tmpdir(), 'meshlens-build-'));
+      try {
+        for (const [path, text] of Object.entries(tree.files)) {
+          mkdirSync(dirname(join(root, path)), { recursive: true });
+          writeFileSync(join(root, path), text);
+        }
+        let output: string | undefined;
+        try {
+          output = execFileSync('kubectl', ['kustomize', join(root, tree.dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        } catch {
+          output = undefined;
+        }
+        if (output === undefined) {
+          expect(tree.result.failed || tree.result.incomplete, `kubectl fails on ${Object.keys(tree.files).join(', ')}`).toBe(true);
+          continue;
+        }
+        expect(tree.result.failed, JSON.stringify(tree.result.notes)).toBe(false);
+        const theirs = parseYamlFile(output).documents.map((document) => canonical(yamlValue(document.parsed.root).value));
+        expect(tree.result.objects.map((object) => canonical(object.value))).toEqual(theirs);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    }
+  }, 120_000);
 });
 
 describe('Flux builds', () => {
