@@ -1,0 +1,156 @@
+/**
+ * The core's layers (docs/architecture.md) as a test: a module imports only
+ * from its own layer or the layers below it, and the server, the CLI and the
+ * client reach the core only through its facade.
+ *
+ * Type-only imports (`import type`) count too: a type names a concept of the
+ * layer it lives in. Known violations are listed in `KNOWN_VIOLATIONS` with the
+ * reason they are still there; the test fails on any violation not listed
+ * (new debt) and on any listed one that is gone (so the list only shrinks).
+ */
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/repo';
+
+/** Bottom to top. A module may import its own layer and the ones before it. */
+const LAYERS: readonly (readonly string[])[] = [
+  ['text', 'util'],
+  ['base'], // core/src/options.ts, diagnostics.ts: the plain types every layer speaks
+  ['parse'],
+  ['resources'],
+  ['schema'],
+  ['workspace'],
+  ['build'],
+  ['gitops', 'flux'],
+  ['cilium'],
+  ['helm', 'kernel'],
+  ['policy'],
+  ['preview'],
+  ['review'],
+  ['rules'],
+  ['features'],
+  ['analysis'],
+  ['service'], // core/src/service.ts, index.ts: the facade
+];
+
+/** `from → to` folder pairs that break the order today, each with why it is still there. */
+const KNOWN_VIOLATIONS: Record<string, string> = {
+  // The finding vocabulary (DocRange, Anchor, RuleFix, RelatedInfo) lives in rules/types.ts; it belongs in base.
+  'flux → rules': 'DocRange from rules/types.ts',
+  'helm → rules': 'Anchor, RuleFix, RelatedInfo from rules/types.ts',
+  'kernel → rules': 'Anchor, RuleFix, RelatedInfo from rules/types.ts',
+  'policy → rules': 'Anchor from rules/types.ts',
+  'workspace → rules': 'Anchor from rules/types.ts (k8sIndex)',
+  // Editor providers (hover, completion, code lens) live in their domain folders; they belong in features/.
+  'gitops → features': 'gitops/features.ts (deployment code lens)',
+  'helm → features': 'helm/features.ts (values hover and completion)',
+  'kernel → features': 'kernel/features.ts (kernel code lens and hover)',
+  'policy → features': 'policy/features.ts, selectorHover.ts',
+  'preview → features': 'preview/features.ts, inline.ts',
+  // Placed too low or too high.
+  'preview → rules': 'preview/endpoints.ts uses the DNS pattern matcher of rules/cilium/dnsPatterns.ts; it belongs in policy/',
+  'rules → analysis': 'rules/cilium regex checks use analysis/boundedCache.ts; the cache belongs in util/',
+  'workspace → gitops': 'workspace/k8sIndex.ts reads namespaces from the GitOps model; the Kubernetes index belongs above gitops (a k8s layer)',
+  'workspace → helm': 'the ChartFetcher type of helm/chartFiles.ts is part of the workspace host; it belongs in workspace/',
+};
+
+const coreRoot = join(repoRoot, 'core', 'src');
+
+function layerOf(file: string): string {
+  const parts = relative(coreRoot, file).split(sep);
+  if (parts.length === 1) return parts[0] === 'service.ts' || parts[0] === 'index.ts' ? 'service' : 'base';
+  return parts[0];
+}
+
+function rank(layer: string): number {
+  const index = LAYERS.findIndex((group) => group.includes(layer));
+  if (index === -1) throw new Error(`core/src/${layer} is in no layer of docs/architecture.md; add it to LAYERS`);
+  return index;
+}
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.(ts|cts|mts)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+const IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm;
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(IMPORT)].map((match) => resolve(dirname(file), match[1]));
+}
+
+function violations(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const file of sourceFiles(coreRoot)) {
+    const from = layerOf(file);
+    for (const target of imports(file)) {
+      if (!target.startsWith(coreRoot + sep)) continue; // data files (schemas/), checked elsewhere
+      const to = layerOf(target);
+      if (from === to || rank(to) <= rank(from)) continue;
+      const key = `${from} → ${to}`;
+      found.set(key, [...(found.get(key) ?? []), relative(repoRoot, file).split(sep).join('/')]);
+    }
+  }
+  return found;
+}
+
+describe('core layers', () => {
+  it('every core folder has a layer', () => {
+    for (const entry of readdirSync(coreRoot, { withFileTypes: true })) if (entry.isDirectory()) expect(() => rank(entry.name)).not.toThrow();
+  });
+
+  it('imports go down the layers, except the known violations', () => {
+    const found = violations();
+    const unexpected = [...found].filter(([key]) => !(key in KNOWN_VIOLATIONS)).map(([key, files]) => `${key} (${[...new Set(files)].slice(0, 3).join(', ')})`);
+    expect(unexpected, 'imports that go up the layers; move the code down or the fact to the right layer').toEqual([]);
+    const gone = Object.keys(KNOWN_VIOLATIONS).filter((key) => !found.has(key));
+    expect(gone, 'known violations that are fixed: remove them from KNOWN_VIOLATIONS').toEqual([]);
+  });
+});
+
+describe('the facade is the only door', () => {
+  /** Deep core imports still made by the adapters, by file; the list only shrinks. */
+  const KNOWN_DEEP_IMPORTS = new Set<string>([
+    'server/src/charts/chartDownloader.ts → core/src/helm/chartFiles',
+    'server/src/handlers/kernelHandlers.ts → core/src/kernel/matrixModel',
+    'server/src/handlers/policyHandlers.ts → core/src/preview/effectivePolicy',
+    'server/src/handlers/policyHandlers.ts → core/src/preview/model',
+    'server/src/handlers/policyHandlers.ts → core/src/preview/render',
+    'server/src/handlers/policyHandlers.ts → core/src/preview/simulate',
+    'server/src/handlers/policyHandlers.ts → core/src/preview/sources',
+    'cli/src/commands/kernelCommands.ts → core/src/parse/yamlFile',
+    'cli/src/commands/kernelCommands.ts → core/src/kernel/bpftoolProbe',
+    'cli/src/commands/kernelCommands.ts → core/src/kernel/matrixModel',
+    'cli/src/commands/kernelCommands.ts → core/src/kernel/kernelVersion',
+    'cli/src/commands/policyCommands.ts → core/src/preview/effectivePolicy',
+    'cli/src/commands/policyCommands.ts → core/src/preview/model',
+    'cli/src/commands/policyCommands.ts → core/src/preview/render',
+    'cli/src/commands/policyCommands.ts → core/src/preview/simulate',
+    'cli/src/commands/policyCommands.ts → core/src/preview/endpoints',
+    'cli/src/fixFiles.ts → core/src/features/fixEngine',
+    'cli/src/fixFiles.ts → core/src/text/unifiedDiff',
+    'cli/src/main.ts → core/src/helm/chartFiles',
+  ]);
+
+  it('server, CLI and client import core/src/index.ts only', () => {
+    const deep: string[] = [];
+    for (const folder of ['server', 'cli', 'client']) {
+      for (const file of sourceFiles(join(repoRoot, folder, 'src'))) {
+        for (const target of imports(file)) {
+          if (!target.startsWith(coreRoot + sep)) continue;
+          if (relative(coreRoot, target).split(sep).join('/') === 'index') continue;
+          deep.push(`${relative(repoRoot, file).split(sep).join('/')} → core/src/${relative(coreRoot, target).split(sep).join('/')}`);
+        }
+      }
+    }
+    const unexpected = deep.filter((entry) => !KNOWN_DEEP_IMPORTS.has(entry));
+    expect(unexpected, 'deep imports into the core; export what is needed from core/src/index.ts').toEqual([]);
+    expect([...KNOWN_DEEP_IMPORTS].filter((entry) => !deep.includes(entry)), 'fixed deep imports: remove them from the list').toEqual([]);
+  });
+});
