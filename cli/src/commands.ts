@@ -7,6 +7,7 @@ import type { ParsedArgs } from './args';
 import type { CliIo } from './main';
 import { KERNEL_COMMANDS } from './commands/kernelCommands';
 import { POLICY_COMMANDS } from './commands/policyCommands';
+import { TEST_COMMAND } from './commands/testCommand';
 import { DIFF_COMMANDS } from './commands/diffCommands';
 import { GITOPS_COMMANDS } from './commands/gitopsCommands';
 
@@ -17,4 +18,4 @@ export interface ExtraCommand {
   run(args: ParsedArgs, io: CliIo): Promise<number> | number;
 }
 
-export const EXTRA_COMMANDS: ExtraCommand[] = [...KERNEL_COMMANDS, ...POLICY_COMMANDS, ...DIFF_COMMANDS, ...GITOPS_COMMANDS];
+export const EXTRA_COMMANDS: ExtraCommand[] = [...KERNEL_COMMANDS, ...POLICY_COMMANDS, ...DIFF_COMMANDS, ...GITOPS_COMMANDS, TEST_COMMAND];

@@ -80,7 +80,7 @@ Lists every rule with its id, default severity and title ("(fix)" when it offers
 
 ${EXIT_CODES}`;
 
-const BOOLEAN_FLAGS = new Set(['help', 'no-schema', 'fix', 'dry-run', 'no-color', 'version', 'download-charts']);
+const BOOLEAN_FLAGS = new Set(['help', 'no-schema', 'fix', 'dry-run', 'no-color', 'version', 'download-charts', 'generate']);
 const CHECK_FLAGS = [
   'format', 'fail-on', 'output', 'cilium-version', 'flux-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'exclude',
   'no-schema', 'max-file-size', 'fix', 'dry-run', 'no-color', 'help', 'download-charts',

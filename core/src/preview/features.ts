@@ -6,6 +6,7 @@
 import type { CodeLensProvider } from '../features/codeLens';
 import type { HoverProvider } from '../features/hover';
 import { previewHover, previewLens } from './inline';
+import { policyTestLens } from './policyTestLens';
 
-export const PREVIEW_CODE_LENSES: CodeLensProvider[] = [previewLens];
+export const PREVIEW_CODE_LENSES: CodeLensProvider[] = [previewLens, policyTestLens];
 export const PREVIEW_HOVER: HoverProvider[] = [previewHover];

@@ -21,6 +21,7 @@ import { FLUX_RULES } from './flux/index';
 import { HELM_RULES } from './helm/index';
 import { ISTIO_RULES } from './istio/index';
 import { KERNEL_RULES } from './kernel/index';
+import { policyTestCaseFails } from './policytest/caseFails';
 import type { Rule } from './types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -42,6 +43,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...FLUX_RULES,
   ...HELM_RULES,
   ...KERNEL_RULES,
+  policyTestCaseFails,
 ];
 
 const BY_ID = new Map(ALL_RULES.map((rule) => [rule.meta.id, rule]));
