@@ -101,6 +101,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout(`${VERSION}\n`);
       return 0;
     }
+    if (args.command === 'help' && args.positionals.length === 1 && !args.flags.has('help')) {
+      // `meshlens help check` = `meshlens check --help`.
+      return await run([args.positionals[0], '--help'], io);
+    }
     if (!args.command || args.command === 'help' || (args.flags.has('help') && !args.command)) {
       io.stdout(HELP);
       return args.command || args.flags.has('help') ? 0 : 2;
@@ -120,7 +124,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return listRules(args, io);
       default: {
         const extra = EXTRA_COMMANDS.find((command) => command.name === args.command);
-        if (extra) return await extra.run(args, io);
+        if (extra) return await extra.run(args, escapedIo(io, flag(args, 'format')));
         throw new UsageError(`unknown command "${escapeControl(args.command)}"`);
       }
     }
@@ -134,6 +138,20 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr(`meshlens: internal error: ${escapeControl(detail)}\n`);
     return 2;
   }
+}
+
+/**
+ * The other commands print names and values from users' files: their text
+ * output (and every message on stderr) goes through `escapeControl`, line
+ * breaks kept. JSON and SARIF are left alone (JSON escaping covers them).
+ */
+function escapedIo(io: CliIo, format: string | undefined): CliIo {
+  const textual = format === undefined || ['text', 'markdown', 'github'].includes(format);
+  return {
+    ...io,
+    stdout: textual ? (text) => io.stdout(escapeControl(text, true)) : io.stdout,
+    stderr: (text) => io.stderr(escapeControl(text, true)),
+  };
 }
 
 export function optionsFromFlags(args: ParsedArgs): AnalysisOptions {

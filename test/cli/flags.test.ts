@@ -105,6 +105,8 @@ describe('--help', () => {
       expect(result.stderr).toBe('');
     }
     expect((await cli(['check', '-h'], dir)).stdout).toMatch(/^Usage: meshlens check/);
+    expect((await cli(['help', 'check'], dir)).stdout).toMatch(/^Usage: meshlens check/);
+    expect((await cli(['help', 'nonsense'])).code).toBe(2);
     expect((await cli(['check', '--help=no', dir])).code).toBe(1);
   });
 
@@ -194,5 +196,17 @@ describe('--flux-version and flux/deprecated-api-version', () => {
     service.setFile(join(repo, 'repo.yaml'), helmRepository);
     const offered = service.diagnostics(join(repo, 'repo.yaml'), defaultAnalysisOptions()).find((entry) => entry.rule === 'flux/deprecated-api-version');
     expect(offered?.fixes).toEqual([expect.objectContaining({ title: 'Migrate to source.toolkit.fluxcd.io/v1', safe: false })]);
+  });
+});
+
+describe('other commands escape text from files', () => {
+  it('kernel output with a hostile NodeProfile name shows no raw escape', async () => {
+    const hostile = mkdtempSync(join(tmpdir(), 'meshlens-ansi-kernel-'));
+    writeFileSync(
+      join(hostile, 'cilium.yaml'),
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: "cilium\\e[2J"\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.16.3\n      sourceRef: {kind: HelmRepository, name: cilium}\n',
+    );
+    const result = await cli(['kernel', hostile, '--kernel', '5.4.0']);
+    expect(result.stdout + result.stderr).not.toContain('\u001b');
   });
 });
