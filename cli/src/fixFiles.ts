@@ -7,8 +7,10 @@
  *   that were read (compared again just before the rename), and only when its
  *   text round-trips to those bytes (invalid UTF-8 is never rewritten);
  * - writes are atomic: a temporary file in the same directory, with the
- *   original's mode, renamed over the original; a failure removes the
- *   temporary file and leaves the original untouched;
+ *   original's mode (and owner, where permitted), renamed over the original;
+ *   a symlink is followed, so the link stays a link and its target gets the
+ *   fix; a failure removes the temporary file and leaves the original
+ *   untouched;
  * - one file that cannot be written is reported on stderr (no stack trace),
  *   its in-memory text is restored so the report shows what is on disk, and
  *   the other files are still written;
@@ -16,7 +18,7 @@
  * Every line printed from a user's file goes through `escapeControl`.
  */
 
-import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { planFixes, type FixPlan } from '../../core/src/features/fixEngine';
 import type { AnalysisOptions, MeshlensService } from '../../core/src/index';
@@ -116,12 +118,17 @@ function writeIfUnchanged(file: string, original: string, fixed: string, readOri
     return onDisk.toString('utf8') === original ? 'the file is not valid UTF-8; meshlens does not rewrite it' : 'the file changed on disk since it was read; run again';
   }
   let mode: number;
+  let owner: { uid: number; gid: number };
+  let target: string;
   try {
-    mode = statSync(file).mode & 0o7777;
+    target = realpathSync(file);
+    const stat = statSync(target);
+    mode = stat.mode & 0o7777;
+    owner = { uid: stat.uid, gid: stat.gid };
   } catch (error) {
     return describe(error);
   }
-  const temporary = join(dirname(file), `.${basename(file)}.meshlens-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const temporary = join(dirname(target), `.${basename(target)}.meshlens-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
   let descriptor: number | undefined;
   try {
     descriptor = openSync(temporary, 'wx', mode);
@@ -132,13 +139,18 @@ function writeIfUnchanged(file: string, original: string, fixed: string, readOri
     closeSync(descriptor);
     descriptor = undefined;
     chmodSync(temporary, mode);
+    try {
+      chownSync(temporary, owner.uid, owner.gid);
+    } catch {
+      // Only root may give a file away; otherwise it stays the writer's, as any editor's save would.
+    }
     // Last look before the rename: an edit made since the read wins over the fix.
     const now = readOriginal(file);
     if (!now || !now.equals(expected)) {
       unlinkSync(temporary);
       return 'the file changed on disk since it was read; run again';
     }
-    renameSync(temporary, file);
+    renameSync(temporary, target);
     return undefined;
   } catch (error) {
     if (descriptor !== undefined) {
