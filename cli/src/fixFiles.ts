@@ -110,7 +110,7 @@ function tryRead(path: string): Buffer | undefined {
 }
 
 /** Writes `fixed` over `file` atomically if the file still holds `original`; returns why not otherwise. */
-function writeIfUnchanged(file: string, original: string, fixed: string, readOriginal: (key: string) => Buffer | undefined): string | undefined {
+export function writeIfUnchanged(file: string, original: string, fixed: string, readOriginal: (key: string) => Buffer | undefined): string | undefined {
   const expected = Buffer.from(original, 'utf8');
   const onDisk = readOriginal(file);
   if (!onDisk) return 'the file can no longer be read';

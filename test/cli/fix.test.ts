@@ -5,13 +5,13 @@
  * nothing, and what is reported.
  */
 
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWorkspace, optionsFromFlags, run } from '../../cli/src/main';
 import { parseArgs } from '../../cli/src/args';
-import { runFixes } from '../../cli/src/fixFiles';
+import { runFixes, writeIfUnchanged } from '../../cli/src/fixFiles';
 import { ciliumHelmRelease } from '../support/manifests';
 
 function workspace(files: Record<string, string>): string {
@@ -219,5 +219,19 @@ describe('check --fix never corrupts values files', () => {
     const result = await cli(['check', dir, '--fix', '--fail-on', 'none']);
     expect(result.stderr).toContain('the file is not valid UTF-8; meshlens does not rewrite it');
     expect(readFileSync(join(dir, 'app/values.yaml')).equals(bytes)).toBe(true);
+  });
+
+  it('writing through a symlink keeps the link and fixes its target', () => {
+    const dir = workspace({ 'shared/values.yaml': 'a: 1\n' });
+    mkdirSync(join(dir, 'app'));
+    symlinkSync('../shared/values.yaml', join(dir, 'app/values.yaml'));
+    const read = (key: string) => readFileSync(key);
+    expect(writeIfUnchanged(join(dir, 'app/values.yaml'), 'a: 1\n', 'a: 2\n', read)).toBeUndefined();
+    expect(lstatSync(join(dir, 'app/values.yaml')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'shared/values.yaml'), 'utf8')).toBe('a: 2\n');
+    expect(readdirSync(join(dir, 'shared'))).toEqual(['values.yaml']);
+    // Not the text that was read: refused, untouched.
+    expect(writeIfUnchanged(join(dir, 'app/values.yaml'), 'a: 1\n', 'a: 3\n', read)).toBe('the file changed on disk since it was read; run again');
+    expect(readFileSync(join(dir, 'shared/values.yaml'), 'utf8')).toBe('a: 2\n');
   });
 });
