@@ -44,3 +44,5 @@ export {
 } from './review/index';
 export { suppressionFixes } from './features/suppressionFixes';
 export { clusterSummaries, deployedDocuments, type ClusterSummary, type DeployedDocument } from './gitops/placement';
+export { generatePolicyTests, renderGeneratedTests, runPolicyTests, type PolicyTestResult } from './preview/policyTests';
+export { POLICY_TEST_CASE_FAILS } from './rules/policytest/caseFails';

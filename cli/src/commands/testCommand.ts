@@ -13,8 +13,7 @@
 
 import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { generatePolicyTests, renderGeneratedTests, runPolicyTests, type PolicyTestResult } from '../../../core/src/preview/policyTests';
-import { POLICY_TEST_CASE_FAILS } from '../../../core/src/rules/policytest/caseFails';
+import { generatePolicyTests, POLICY_TEST_CASE_FAILS, renderGeneratedTests, runPolicyTests, type PolicyTestResult } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
 import type { ExtraCommand } from '../commands';
 import { loadWorkspace, optionsFromFlags, VERSION, type CliIo } from '../main';
