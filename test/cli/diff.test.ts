@@ -35,6 +35,11 @@ const AUTHZ = (from: boolean) =>
   (from ? '    - from:\n        - source:\n            principals: ["cluster.local/ns/shop/sa/web"]\n      to:\n' : '    - to:\n') +
   '        - operation:\n            methods: ["GET"]\n';
 
+const CILIUM_RELEASE = (values: string) =>
+  'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  url: https://helm.cilium.io\n---\n' +
+  'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: cilium\n      version: "1.17.4"\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n' +
+  values;
+
 const SIDECAR_NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio-injection: enabled\n';
 
 interface Expected {
@@ -99,6 +104,26 @@ const CASES: Case[] = [
       { workload: 'shop/api', layer: 'istio-sidecar', direction: 'ingress', effect: 'narrowed', kind: 'allow-removed', at: 'apps/authz.yaml:11 (base)' },
     ],
   },
+  {
+    name: 'a Kubernetes NetworkPolicy added next to a CNP isolates the pods it selects for its direction',
+    base: { 'apps/workloads.yaml': WORKLOADS, 'apps/web.yaml': WEB_EGRESS(true) },
+    head: {
+      'apps/api-netpol.yaml':
+        'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: api-ingress\n  namespace: shop\nspec:\n  podSelector:\n    matchLabels: {app: api}\n  policyTypes: [Ingress]\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels: {app: web}\n      ports:\n        - {port: 8080, protocol: TCP}\n',
+    },
+    changes: [{ workload: 'shop/api', layer: 'cilium', direction: 'ingress', effect: 'narrowed', kind: 'isolated', at: 'apps/api-netpol.yaml:11' }],
+  },
+  {
+    name: 'a values change that turns off l7Proxy: the L7 policy is rejected',
+    base: {
+      'apps/workloads.yaml': WORKLOADS,
+      'apps/api.yaml': API_L7('          rules:\n            http:\n              - method: GET\n'),
+      'infra/cilium.yaml': CILIUM_RELEASE('    l7Proxy: true\n'),
+    },
+    head: { 'infra/cilium.yaml': CILIUM_RELEASE('    l7Proxy: false\n') },
+    changes: [],
+    introduced: ['apps/api.yaml cnp/l7-proxy-disabled'],
+  },
 ];
 
 const roots: string[] = [];
@@ -159,6 +184,10 @@ describe('meshlens diff: policy impact per case', () => {
         ...(change.l7 && testCase.changes.some((expected) => expected.l7) ? { l7: change.l7 } : {}),
       }));
       expect(actual).toEqual(testCase.changes);
+      if (testCase.introduced) {
+        const findings = (JSON.parse(result.stdout) as { findings: { introduced: { file: string; rule: string }[] } }).findings;
+        expect(findings.introduced.map((finding) => `${finding.file} ${finding.rule}`)).toEqual(testCase.introduced);
+      }
     });
   }
 });
