@@ -40,6 +40,10 @@ const CILIUM_RELEASE = (values: string) =>
   'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: cilium\n      version: "1.17.4"\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n' +
   values;
 
+const DB_POLICY = (extra: string) =>
+  'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  endpointSelector:\n    matchLabels: {app: db}\n  ingress:\n    - fromEndpoints:\n        - matchLabels: {app: api}\n      toPorts:\n        - ports: [{port: "27017", protocol: TCP}]\n' +
+  extra;
+
 const SIDECAR_NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio-injection: enabled\n';
 
 interface Expected {
@@ -123,6 +127,12 @@ const CASES: Case[] = [
     head: { 'infra/cilium.yaml': CILIUM_RELEASE('    l7Proxy: false\n') },
     changes: [],
     introduced: ['apps/api.yaml cnp/l7-proxy-disabled'],
+  },
+  {
+    name: 'pods no manifest declares (an operator makes them) are compared by the label set the policy selects; world access is called out',
+    base: { 'apps/db.yaml': DB_POLICY('') },
+    head: { 'apps/db.yaml': DB_POLICY('    - fromEntities: [world]\n      toPorts:\n        - ports: [{port: "27017", protocol: TCP}]\n') },
+    changes: [{ workload: 'shop/app=db', layer: 'cilium', direction: 'ingress', effect: 'widened', kind: 'allow-added', at: 'apps/db.yaml:16', allowAll: true }],
   },
 ];
 

@@ -168,7 +168,7 @@ function diffCommand(args: ParsedArgs, io: CliIo): number {
     const before = analyse(base, options);
     const review: Review = {
       baseLabel: baseRef ?? toPosix(baseDir!),
-      headLabel: 'working tree',
+      headLabel: baseRef !== undefined ? 'working tree' : args.positionals.join(' ') || '.',
       findings: compareFindings(before.findings, head.findings),
       impact: comparePolicies(before.models, head.models),
     };

@@ -5,7 +5,11 @@
  */
 
 import type { AnalysisOptions } from '../options';
-import { effectivePolicy, listWorkloads } from '../preview/effectivePolicy';
+import { nodeAtPath, scalarString } from '../parse/ast';
+import { textUnknownUntilRender } from '../parse/unknownValue';
+import { effectivePolicy, effectivePolicyOf, listWorkloads } from '../preview/effectivePolicy';
+import { resolveEnd } from '../preview/endpoints';
+import { effectiveNamespaceOf, k8sIndexData, readLabels } from '../workspace/k8sIndex';
 import type { EffectivePolicy } from '../preview/model';
 import type { Workspace } from '../workspace/workspace';
 
@@ -13,13 +17,41 @@ export { compareFindings, findingIdentity, type ComparableFinding, type Findings
 export { comparePolicies, type ImpactChange, type ImpactEffect, type ImpactKind, type PolicyImpact, type WorkloadPresence } from './policyImpact';
 export { mermaidGraph, renderReviewMarkdown, renderReviewText, reviewCounts, type Review, type ReviewFinding } from './renderReview';
 
-/** The effective policy of every workload of a workspace, by `namespace/name`. */
+/**
+ * The effective policy of every workload of a workspace, by `namespace/name`,
+ * and of every label set a policy selects where no workload of the repository
+ * carries those labels (pods made by operators or charts meshlens does not
+ * read), by `namespace/key=value,…` — so a change to such a policy still shows.
+ */
 export function effectiveModels(workspace: Workspace, options: AnalysisOptions): Map<string, EffectivePolicy> {
   const models = new Map<string, EffectivePolicy>();
-  for (const workload of listWorkloads(workspace)) {
+  const workloads = listWorkloads(workspace);
+  for (const workload of workloads) {
     const model = effectivePolicy(workspace, workload.id, options);
     if (model) models.set(workload.id, model);
   }
+  const index = k8sIndexData(workspace);
+  for (const kind of Object.keys(SUBJECT_SELECTOR)) {
+    for (const document of workspace.byKind(kind)) {
+      const labels = readLabels(nodeAtPath(document.parsed.root, SUBJECT_SELECTOR[kind]));
+      const keys = Object.keys(labels);
+      if (keys.length === 0 || Object.values(labels).some(textUnknownUntilRender)) continue;
+      const declared = scalarString(nodeAtPath(document.parsed.root, ['metadata', 'namespace']));
+      const namespace = effectiveNamespaceOf(index, document.file, declared).namespace;
+      if (workloads.some((workload) => workload.namespace === namespace && keys.every((key) => workload.podLabels[key] === labels[key]))) continue;
+      const id = `${namespace}/${keys.map((key) => `${key}=${labels[key]}`).join(',')}`;
+      if (models.has(id)) continue;
+      const end = resolveEnd(workspace, id);
+      if (end.kind === 'workload') models.set(id, effectivePolicyOf(workspace, end.workload, options));
+    }
+  }
   return models;
 }
+
+/** Where each policy kind names the pods it applies to (matchLabels only; expressions select no single label set). */
+const SUBJECT_SELECTOR: Record<string, readonly string[]> = {
+  CiliumNetworkPolicy: ['spec', 'endpointSelector', 'matchLabels'],
+  NetworkPolicy: ['spec', 'podSelector', 'matchLabels'],
+  AuthorizationPolicy: ['spec', 'selector', 'matchLabels'],
+};
 export { planCiliumUpgrade, resolveCiliumTarget, type UpgradeEdit, type UpgradePlan } from './upgrade';

@@ -220,7 +220,8 @@ function compareCilium(context: Context, before: CiliumDirectionView, after: Cil
           summary: `${entry.peer.text} may now reach ${portsText(entry.ports)}${l7Suffix(entry)}`,
           source: entry.source,
           revision: 'head',
-          allowAll: isAllPeers(entry) && entry.ports === 'all' && !entry.l7,
+          // Open to every peer (any, world, all, 0.0.0.0/0), whatever the ports: reviewers see it first.
+          allowAll: isAllPeers(entry),
           dnsLost: false,
         });
         continue;

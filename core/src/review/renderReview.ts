@@ -54,7 +54,7 @@ function calloutLabel(change: ImpactChange): string {
   if (change.dnsLost) return 'DNS egress lost';
   if (change.kind === 'isolated') return 'now default-deny';
   if (change.kind === 'opened') return 'no longer default-deny';
-  return 'allows everything';
+  return change.kind === 'allow-added' && change.layer === 'cilium' ? `open to ${change.peer}` : 'allows every source';
 }
 
 // ---------------------------------------------------------------- text
