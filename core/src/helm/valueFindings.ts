@@ -40,6 +40,7 @@ import { CILIUM_VALUE_CATALOGS, CILIUM_VALUE_CHANGES } from '../cilium/valuesCat
 import { compareMinors, minorOfVersion } from '../cilium/chartVersion';
 import { isFluxDocument } from '../flux/fluxObjects';
 import { isPatchDocument } from '../gitops/placement';
+import { configurationConflicts } from '../kernel/kernelMatrix';
 import { closestMatches } from '../util/editDistance';
 import { chartChildKeys, chartFilesFor, chartKeyStatus, type ChartFiles } from './chartFiles';
 import { ciliumReleases, type CiliumRelease } from './ciliumReleases';
@@ -223,17 +224,34 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
   // The exact patch's own `fail` conditions that hold: rendering stops there.
   const failures = chartFailures(chartVersion, values.value).filter((failure) => failure.userKeys.length > 0 && !failure.userKeys.some((key) => explainedKeys.has(key)));
   const claimed = new Set<ChartFailure>();
+  const combinationKeys = new Set<string>();
   for (const combination of evaluateCombinations(minor, values.value)) {
+    for (const key of combination.keys) combinationKeys.add(key);
     const location = values.provenance(combination.reportAt);
     const at = location?.key ?? valuesKeyAnchor(release.document);
-    const combinationKeys = new Set(combination.keys);
-    const failure = failures.find((candidate) => candidate.rule.keys.some((key) => combinationKeys.has(key)));
+    const ownKeys = new Set(combination.keys);
+    const failure = failures.find((candidate) => candidate.rule.keys.some((key) => ownKeys.has(key)));
     if (failure) claimed.add(failure);
     const severity = failure ? 'error' : combination.severity;
     add({
       kind: 'combination',
       severity: unknownNote ? 'warning' : severity,
       message: `${combination.message}${failure ? ` (chart ${chartVersion} fails rendering)` : ''} [${combination.id}, ${versionLabel}]${unknownNote}`,
+      at,
+      related: location ? relatedForLocation(release, at) : undefined,
+    });
+  }
+  // Features the values turn on while leaving off a dependency they cannot start without (from
+  // the kernel model's dependencies): configuration errors on every kernel.
+  for (const conflict of configurationConflicts(actualMinor, values.value)) {
+    const keys = conflict.paths.map((path) => path.join('.'));
+    if (keys.some((key) => combinationKeys.has(key))) continue;
+    const location = values.provenance(conflict.paths[0]);
+    const at = location?.key ?? valuesKeyAnchor(release.document);
+    add({
+      kind: 'combination',
+      severity: unknownNote ? 'warning' : 'error',
+      message: `${keys.map((key) => `\`${key}\``).join(', ')} turn${keys.length === 1 ? 's' : ''} on ${conflict.title}, which needs ${conflict.dependencyTitle}; these values do not turn that on, so the agent refuses to start on every node, whatever the kernel [config dependency: ${conflict.featureId} needs ${conflict.dependencyId}, ${versionLabel}]${unknownNote}`,
       at,
       related: location ? relatedForLocation(release, at) : undefined,
     });

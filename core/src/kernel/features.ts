@@ -37,11 +37,18 @@ export function kernelLensTitle(model: ReleaseKernelModel): string {
   const cilium = `Cilium ${model.versionLabel}`;
   if (model.pools.pools.length === 0) return `${cilium} ${needs} (no NodeProfile or kernel setting covers it)`;
   const pools = model.pools.pools.map((pool) => `${pool.name} ${shortKernel(pool)} ${poolMark(model, pool.name)}`);
-  // A ✗ can come from a feature the values leave without its dependencies, not from the kernel number: say how many.
-  const count = (status: string) => model.features.filter((outcome) => outcome.perPool.some(({ verdict }) => verdict.status === status)).length;
-  const failing = count('fails');
-  const fallingBack = count('falls-back');
-  const summary = [failing > 0 ? `${failing} feature${failing === 1 ? '' : 's'} fail${failing === 1 ? 's' : ''}` : '', fallingBack > 0 ? `${fallingBack} fall${fallingBack === 1 ? 's' : ''} back` : '']
+  // Pool marks judge the kernel; features that fail or fall back only because the values leave a
+  // dependency off are counted apart, as configuration, whatever the kernel.
+  const count = (status: string, config: boolean) =>
+    model.features.filter((outcome) => outcome.perPool.some(({ verdict }) => verdict.status === status && (verdict.decides === 'config dependency') === config)).length;
+  const failing = count('fails', false);
+  const fallingBack = count('falls-back', false);
+  const configOnly = count('fails', true) + count('falls-back', true);
+  const summary = [
+    failing > 0 ? `${failing} feature${failing === 1 ? '' : 's'} fail${failing === 1 ? 's' : ''}` : '',
+    fallingBack > 0 ? `${fallingBack} fall${fallingBack === 1 ? 's' : ''} back` : '',
+    configOnly > 0 ? `${configOnly} lack${configOnly === 1 ? 's' : ''} a feature the values turn off (config dependency, any kernel)` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `${cilium} ${needs} (pools: ${pools.join(', ')})${summary ? ` — ${summary}` : ''}`;
@@ -64,6 +71,8 @@ export function poolMark(model: ReleaseKernelModel, poolName: string): PoolMark 
     for (const { pool, verdict } of outcome.perPool) {
       if (pool.name !== poolName) continue;
       if (verdict.status !== 'unknown') known = true;
+      // A feature the values leave without a dependency fails on any kernel: not a mark of the pool.
+      if (verdict.decides === 'config dependency') continue;
       if (verdict.status === 'fails') raise(3);
       else if (verdict.status === 'falls-back' && !outcome.feature.minor) raise(2);
     }

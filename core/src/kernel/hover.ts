@@ -12,7 +12,7 @@
 import type { AnalysisOptions } from '../options';
 import type { WorkspaceModel } from '../workspace/model';
 import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from './ciliumRange';
-import { evaluatePool, featureRequirement, loadKernelMatrix } from './kernelMatrix';
+import { decidesText, evaluatePool, featureRequirement, loadKernelMatrix } from './kernelMatrix';
 import type { EnableRule, KernelFeature, ValuesCondition } from './matrixTypes';
 import { shortKernel, type Pool } from './nodeProfiles';
 import { releaseKernelModelOf } from './releaseKernel';
@@ -41,7 +41,8 @@ export function kernelHoverLines(minor: string, path: readonly string[], pools: 
       pools.forEach((pool, index) => {
         const fromValues = verdictsByPool?.[index]?.get(feature.id);
         const status: VerdictStatus = fromValues?.status ?? checkRequirement(requirement, pool, { ciliumMinor: normalized, matrix }).status;
-        lines.push(`  - pool ${pool.name} (${pool.kernelText ?? shortKernel(pool)}): ${statusText(status)}`);
+        const decides = fromValues && (status === 'fails' || status === 'falls-back') ? ` (decided by ${decidesText(fromValues.decides)}${fromValues.configMissing.length > 0 ? `: the values do not turn on ${fromValues.configMissing.join(', ')}` : ''})` : '';
+        lines.push(`  - pool ${pool.name} (${pool.kernelText ?? shortKernel(pool)}): ${statusText(status)}${decides}`);
       });
     }
     if (pools.length === 0) lines.push('', '_No NodeProfile or `meshlens.kernel.version` setting covers this file, so no pool is judged._');

@@ -21,7 +21,7 @@ import type { Anchor, RelatedInfo, RuleFix } from '../rules/types';
 import type { ValuesLocation } from '../helm/effectiveValues';
 import type { WorkspaceModel } from '../workspace/model';
 import { ciliumInRange } from './ciliumRange';
-import { featureRequirement, kernelFeature, type EnabledFeature } from './kernelMatrix';
+import { decidesText, featureRequirement, kernelFeature, type EnabledFeature } from './kernelMatrix';
 import type { ValuesCondition, ValuesLeafCondition } from './matrixTypes';
 import { nodeProfileIndex, type Pool } from './nodeProfiles';
 import { activeConfig, describeProbeRequirement } from './requirementCheck';
@@ -98,6 +98,9 @@ export function releaseFindings(model: ReleaseKernelModel): KernelFinding[] {
     if (!worst) continue;
     const fails = worst.verdict.status === 'fails';
     if (!fails && outcome.feature.minor) continue;
+    // A feature that fails only because the values leave a dependency off fails on every kernel:
+    // that is a configuration error, reported by helm/cilium-incompatible-values instead.
+    if (fails && outcome.failing.every((entry) => entry.verdict.decides === 'config dependency')) continue;
     const location = featureLocation(model, outcome.feature);
     const at = location?.key ?? model.versionAnchor;
     const finding: KernelFinding = {
@@ -142,11 +145,12 @@ function featureMessage(model: ReleaseKernelModel, outcome: FeatureOutcome, wors
   const failingLinks = verdict.chain.filter((link) => link.includes(', which '));
   const chain = failingLinks.length > 0 ? ` — ${failingLinks.join('; ')}` : '';
   const cilium = `(Cilium ${model.versionLabel})`;
+  const decides = ` [decided by ${decidesText(verdict.decides)}]`;
   if (verdict.status === 'fails') {
-    return `${outcome.feature.title} cannot run on pool ${pool.name}: ${need} ${cilium}; Cilium fails on those nodes instead of running without it${also}${chain}`;
+    return `${outcome.feature.title} cannot run on pool ${pool.name}: ${need} ${cilium}; Cilium fails on those nodes instead of running without it${also}${chain}${decides}`;
   }
   const note = verdict.fallbackNote ? `; instead: ${verdict.fallbackNote}` : '';
-  return `will run without ${outcome.feature.title} on pool ${pool.name}: ${need} ${cilium}${note}${also}${chain}`;
+  return `will run without ${outcome.feature.title} on pool ${pool.name}: ${need} ${cilium}${note}${also}${chain}${decides}`;
 }
 
 /** What the feature needs, as short as the deciding fact allows. */

@@ -57,12 +57,39 @@ export interface PoolVerdict {
   decidedBy: DecidedBy;
   /** Dependency chain explanation, outermost first. */
   chain: string[];
+  /**
+   * What makes the status fail or fall back: the node's kernel (the feature's own requirement, or
+   * a dependency that the kernel fails), a dependency the values do not turn on (configuration
+   * only: true on every kernel), or both. 'kernel' when the status is ok or unknown.
+   */
+  decides: Decides;
+  /** Dependencies these values do not turn on (titles), when they made the status worse. */
+  configMissing: string[];
   paths: string[][];
   minor: boolean;
   fallbackNote?: string;
 }
 
 export type BaseStatus = 'ok' | 'fails' | 'unsupported' | 'unknown';
+
+export type Decides = 'kernel' | 'config dependency' | 'both';
+
+/** Which of the kernel and the configuration decides a verdict, in words. */
+export function decidesText(decides: Decides): string {
+  if (decides === 'both') return 'the kernel and a config dependency';
+  if (decides === 'config dependency') return 'a config dependency (any kernel)';
+  return 'the kernel';
+}
+
+/** A feature the values turn on while they leave a dependency it cannot start without turned off. */
+export interface ConfigurationConflict {
+  featureId: string;
+  title: string;
+  dependencyId: string;
+  dependencyTitle: string;
+  /** User-written keys that turned the feature on. */
+  paths: string[][];
+}
 
 export interface BaseVerdict {
   cilium: string;
@@ -165,11 +192,14 @@ export function evaluatePool(
       has: own.has,
       decidedBy: own.decidedBy,
       chain: [],
+      decides: 'kernel',
+      configMissing: [],
       paths: state.paths,
       minor: state.minor,
       ...(state.fallbackNote ? { fallbackNote: state.fallbackNote } : {}),
     };
 
+    let kernelDecides = own.status === 'fails' || own.status === 'falls-back';
     for (const dependency of activeDependencies(feature, minor, values, enabled)) {
       const target = kernelFeature(dependency.feature, matrix);
       const targetTitle = target?.title ?? dependency.feature;
@@ -177,10 +207,13 @@ export function evaluatePool(
       const targetVerdict = enabled.has(dependency.feature) ? resolve(dependency.feature) : undefined;
       if (!targetVerdict) {
         verdict.chain.push(`${feature.title} needs ${targetTitle}, which these values do not turn on`);
+        if (missingStatus === 'fails' || missingStatus === 'falls-back') verdict.configMissing.push(targetTitle);
         applyDependencyOutcome(verdict, missingStatus, dependency.fallbackNote);
         continue;
       }
       if (targetVerdict.status === 'fails' || targetVerdict.status === 'falls-back') {
+        if (targetVerdict.decides !== 'config dependency') kernelDecides = true;
+        for (const missing of targetVerdict.configMissing) if (!verdict.configMissing.includes(missing)) verdict.configMissing.push(missing);
         verdict.chain.push(`${feature.title} needs ${targetTitle}, which ${targetVerdict.status === 'fails' ? 'fails' : 'falls back'} on pool ${pool.name}: needs ${targetVerdict.requirement}, has ${targetVerdict.has}`);
         verdict.chain.push(...targetVerdict.chain);
         applyDependencyOutcome(verdict, missingStatus, dependency.fallbackNote);
@@ -190,6 +223,8 @@ export function evaluatePool(
       }
     }
 
+    const configDecides = verdict.configMissing.length > 0;
+    verdict.decides = kernelDecides && configDecides ? 'both' : configDecides ? 'config dependency' : 'kernel';
     inProgress.delete(featureId);
     verdicts.set(featureId, verdict);
     return verdict;
@@ -199,6 +234,35 @@ export function evaluatePool(
     const verdict = resolve(featureId);
     return verdict ? [verdict] : [];
   });
+}
+
+/**
+ * Features the values turn on explicitly while leaving off a dependency the matrix marks as an
+ * agent start-up error (`configError: true`): configuration errors on every kernel.
+ */
+export function configurationConflicts(ciliumMinor: string, values: unknown, matrix: KernelMatrix = loadKernelMatrix()): ConfigurationConflict[] {
+  const minor = normaliseMinor(ciliumMinor);
+  if (!minor) return [];
+  const enabled = new Map(enabledFeatures(minor, values, matrix).map((feature) => [feature.featureId, feature]));
+  const conflicts: ConfigurationConflict[] = [];
+  for (const state of enabled.values()) {
+    if (state.auto || state.paths.length === 0) continue;
+    const feature = kernelFeature(state.featureId, matrix);
+    if (!feature) continue;
+    for (const dependency of activeDependencies(feature, minor, values, enabled)) {
+      if (enabled.has(dependency.feature)) continue;
+      // Only dependencies the matrix marks as an agent start-up error when the values leave them off.
+      if (dependency.configError !== true) continue;
+      conflicts.push({
+        featureId: feature.id,
+        title: feature.title,
+        dependencyId: dependency.feature,
+        dependencyTitle: kernelFeature(dependency.feature, matrix)?.title ?? dependency.feature,
+        paths: state.paths,
+      });
+    }
+  }
+  return conflicts;
 }
 
 /** Checks a pool against the base requirement of a Cilium minor. */

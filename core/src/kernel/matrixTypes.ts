@@ -72,6 +72,8 @@ export interface FeatureDependency {
   fallbackNote?: string;
   /** The dependency does not apply when this holds. */
   unless?: ValuesCondition;
+  /** The agent refuses to start when the values turn the feature on and leave this dependency off (any kernel). */
+  configError?: boolean;
 }
 
 export interface KernelFeature {
