@@ -20,9 +20,7 @@
 
 import { chmodSync, chownSync, closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { planFixes, type FixPlan } from '../../core/src/features/fixEngine';
-import type { AnalysisOptions, MeshlensService } from '../../core/src/index';
-import { unifiedDiff } from '../../core/src/text/unifiedDiff';
+import { planFixes, unifiedDiff, type AnalysisOptions, type FixPlan, type MeshlensService } from '../../core/src/index';
 import { escapeControl } from './formats/escape';
 
 export interface FixIo {

@@ -9,6 +9,8 @@ export { defaultAnalysisOptions, severityRank, type AnalysisOptions, type Severi
 export { ALL_RULES, ruleById } from './rules/index';
 export type { Rule, RuleMeta } from './rules/types';
 export { applyEdits, type CodeAction } from './features/codeActions';
+export { planFixes, DEFAULT_FIX_ROUNDS, type FixHost, type FixPlan, type FixRecord, type RefusedFix } from './features/fixEngine';
+export { unifiedDiff } from './text/unifiedDiff';
 export type { CompletionItem } from './features/completion';
 export type { CodeLensItem } from './features/codeLens';
 export { statusLine, type FileStatus } from './features/status';

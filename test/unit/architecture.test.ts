@@ -133,8 +133,6 @@ describe('the facade is the only door', () => {
     'cli/src/commands/policyCommands.ts → core/src/preview/render',
     'cli/src/commands/policyCommands.ts → core/src/preview/simulate',
     'cli/src/commands/policyCommands.ts → core/src/preview/endpoints',
-    'cli/src/fixFiles.ts → core/src/features/fixEngine',
-    'cli/src/fixFiles.ts → core/src/text/unifiedDiff',
     'cli/src/main.ts → core/src/helm/chartFiles',
   ]);
 
