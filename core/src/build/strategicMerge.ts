@@ -11,6 +11,11 @@
  *   first (kustomize prepends), then the remaining elements of the target.
  * - Lists of scalars with a merge strategy (finalizers) become the union.
  *
+ * Known difference: for lists keyed by two fields (ports by port and
+ * protocol), when the patch names a protocol the target's element omits,
+ * kustomize's element bookkeeping drops the patched element and keeps the
+ * target's; this engine applies the patch to a new element instead.
+ *
  * Invariants: the patch value is never mutated (one patch may apply to many
  * targets); every value the patch writes is recorded in the target's
  * provenance with the patch's syntax node, and list moves re-key it.
