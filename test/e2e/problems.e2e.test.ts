@@ -22,7 +22,7 @@ const expectedFindings: Array<{ file: string; code: string; severity: ProblemRow
   { file: 'checkout-policy.yaml', code: 'cnp/invalid-http-regex', severity: 'error', messagePart: '[0-9+' },
   { file: 'checkout-policy.yaml', code: 'cnp/unknown-entity', severity: 'error', messagePart: 'World' },
   { file: 'helmrelease.yaml', code: 'helm/obsolete-value', severity: 'error', messagePart: 'kubeProxyReplacement' },
-  { file: 'helmrelease.yaml', code: 'helm/obsolete-value', severity: 'warning', messagePart: 'tunnel' },
+  { file: 'helmrelease.yaml', code: 'helm/obsolete-value', severity: 'error', messagePart: 'tunnel' }, // chart 1.16.2+ fails rendering on it
   { file: 'helmrelease.yaml', code: 'flux/deprecated-api-version', severity: 'error', messagePart: 'v2beta1' },
   { file: 'authz.yaml', code: 'authz/http-method', severity: 'warning', messagePart: '"post"' },
 ];
