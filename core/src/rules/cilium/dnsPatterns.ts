@@ -6,8 +6,10 @@
  * or more whole labels from Cilium 1.19 (before, it acted like `*.`).
  *
  * Patterns come from a checked character set and are matched by a small
- * glob matcher (dynamic programming, linear in the pattern and the name: no
- * regex engine, nothing to compile); never throws (an unusable pattern
+ * glob matcher: one dynamic-programming pass over (pattern, name), a leading
+ * `**.` included (its possible ends are found in one pass over the name and
+ * seeded together), so the cost is pattern length × name length for every
+ * input, never more (no backtracking, no retry per label); never throws (an unusable pattern
  * matches nothing). Matchers are memoized per pattern (bounded); they hold no
  * state.
  */
@@ -46,25 +48,31 @@ function buildPatternMatcher(matchPattern: string, multiLabelWildcard: boolean):
   return {
     matches(name) {
       const normalized = normalizeDnsName(name);
-      if (!leadingLabels) return globMatches(rest, normalized, 0);
-      // `**.`: one or more whole labels (1.19+), or before that a single label that may be empty.
-      for (let start = 0; start < normalized.length; start++) {
-        const dot = normalized.indexOf('.', start);
-        if (dot === -1) return false;
-        if (!labelCharsOnly(normalized, start, dot) || (multiLabelWildcard && dot === start)) return false;
-        if (globMatches(rest, normalized, dot + 1)) return true;
-        if (!multiLabelWildcard) return false;
-        start = dot;
-      }
-      return false;
+      return globMatches(rest, normalized, leadingLabels ? labelPrefixEnds(normalized, multiLabelWildcard) : [0]);
     },
   };
 }
 
-/** Is every character of text[from, to) one of `[-a-z0-9_]`? */
-function labelCharsOnly(text: string, from: number, to: number): boolean {
-  for (let index = from; index < to; index++) if (!isLabelChar(text.charCodeAt(index))) return false;
-  return true;
+/**
+ * Where a leading `**.` can stop in `name`: after one or more whole non-empty
+ * labels and their dots (1.19+), or before 1.19 after the first label (which
+ * may be empty) and its dot. One pass over the name: the matcher then runs
+ * the rest of the pattern once from all these starts together, so the cost
+ * stays pattern × name (Cilium builds one anchored regex for the same reason).
+ */
+function labelPrefixEnds(name: string, multiLabelWildcard: boolean): number[] {
+  const ends: number[] = [];
+  let labelStart = 0;
+  for (let index = 0; index < name.length; index++) {
+    const code = name.charCodeAt(index);
+    if (code === 46 /* . */) {
+      if (multiLabelWildcard && index === labelStart) break;
+      ends.push(index + 1);
+      if (!multiLabelWildcard) break;
+      labelStart = index + 1;
+    } else if (!isLabelChar(code)) break;
+  }
+  return ends;
 }
 
 function isLabelChar(code: number): boolean {
@@ -72,27 +80,37 @@ function isLabelChar(code: number): boolean {
 }
 
 /**
- * Does `glob` match all of text[from…]? `*` stands for zero or more of
- * `[-a-z0-9_]` (never a dot); every other character matches itself. Dynamic
- * programming over (glob position, text position): linear in each, so no
- * pattern can make it slow.
+ * Does `glob` match text[from…] for one of the `starts`? `*` stands for zero
+ * or more of `[-a-z0-9_]` (never a dot); every other character matches
+ * itself. Dynamic programming over (glob position, text position), all starts
+ * at once: glob length × text length steps whatever the pattern.
  */
-function globMatches(glob: string, text: string, from: number): boolean {
-  const length = text.length - from;
-  // matched[j]: glob[0, i) matches text[from, from + j).
-  let matched = new Array<boolean>(length + 1).fill(false);
-  matched[0] = true;
+function globMatches(glob: string, text: string, starts: readonly number[]): boolean {
+  if (starts.length === 0) return false;
+  const length = text.length;
+  // matched[j]: glob[0, i) matches text[s, j) for some start s.
+  let matched = new Uint8Array(length + 1);
+  for (const start of starts) matched[start] = 1;
+  let next = new Uint8Array(length + 1);
   for (let i = 0; i < glob.length; i++) {
-    const next = new Array<boolean>(length + 1).fill(false);
     const char = glob.charCodeAt(i);
+    let any = 0;
     if (char === 42 /* * */) {
-      for (let j = 0; j <= length; j++) next[j] = matched[j] || (j > 0 && next[j - 1] && isLabelChar(text.charCodeAt(from + j - 1)));
+      for (let j = 0; j <= length; j++) {
+        next[j] = matched[j] || (j > 0 && next[j - 1] && isLabelChar(text.charCodeAt(j - 1))) ? 1 : 0;
+        any |= next[j];
+      }
     } else {
-      for (let j = 1; j <= length; j++) next[j] = matched[j - 1] && text.charCodeAt(from + j - 1) === char;
+      next[0] = 0;
+      for (let j = 1; j <= length; j++) {
+        next[j] = matched[j - 1] && text.charCodeAt(j - 1) === char ? 1 : 0;
+        any |= next[j];
+      }
     }
-    matched = next;
+    if (!any) return false;
+    [matched, next] = [next, matched];
   }
-  return matched[length];
+  return matched[length] === 1;
 }
 
 /** A concrete name that a `matchPattern` stands for, to test DNS rules against (`*` → `x`). */
