@@ -1,12 +1,19 @@
 /**
  * Finds the YAML files the CLI checks: files named on the command line as
- * they are, directories walked recursively for `*.yaml`/`*.yml`, skipping
- * `.git`, `node_modules` and other dot-directories. Each file keeps the path
- * the user would recognise (relative stays relative) for output.
+ * they are, directories walked for `*.yaml`/`*.yml` by the host's walker
+ * (symbolic links and special files inside them are skipped and listed in
+ * `skipped`). Each file keeps the path the user would recognise (relative
+ * stays relative) for output. Roots are the directories given (or the
+ * parent of a file given): the confined reader refuses anything whose real
+ * path lies outside them.
  */
 
-import { readdirSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PathMatcher } from '../../host/src/pathMatchers';
+import { SKIPPED_SPECIAL, toKey, walkYamlFilesSync, type SkippedEntry } from '../../host/src/yamlFiles';
+
+export { SKIPPED_DIRECTORIES, toKey } from '../../host/src/yamlFiles';
 
 export interface CollectedFile {
   /** Absolute path with `/` separators: the core's file key. */
@@ -15,15 +22,20 @@ export interface CollectedFile {
   display: string;
 }
 
-export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
+export interface CollectedFiles {
+  files: CollectedFile[];
+  roots: string[];
+  missing: string[];
+  skipped: SkippedEntry[];
+}
 
-export function collectFiles(paths: readonly string[], exclude: readonly RegExp[] = []): { files: CollectedFile[]; roots: string[]; missing: string[] } {
+export function collectFiles(paths: readonly string[], exclude: readonly PathMatcher[] = []): CollectedFiles {
   const files: CollectedFile[] = [];
   const roots: string[] = [];
   const missing: string[] = [];
+  const skipped: SkippedEntry[] = [];
   const seen = new Set<string>();
-  const add = (absolute: string, display: string) => {
-    const key = toKey(absolute);
+  const add = (key: string, display: string) => {
     if (seen.has(key) || exclude.some((pattern) => pattern.test(display))) return;
     seen.add(key);
     files.push({ key, display });
@@ -39,35 +51,16 @@ export function collectFiles(paths: readonly string[], exclude: readonly RegExp[
     }
     if (stats.isDirectory()) {
       roots.push(toKey(absolute));
-      walk(absolute, given, add);
-    } else {
+      const walked = walkYamlFilesSync(absolute, given, exclude);
+      for (const file of walked.files) add(file.key, file.display);
+      skipped.push(...walked.skipped);
+    } else if (stats.isFile()) {
       roots.push(toKey(resolve(absolute, '..')));
-      add(absolute, given);
+      add(toKey(absolute), given);
+    } else {
+      skipped.push({ display: given, reason: SKIPPED_SPECIAL });
     }
   }
   files.sort((a, b) => a.display.localeCompare(b.display));
-  return { files, roots, missing };
-}
-
-function walk(directory: string, display: string, add: (absolute: string, display: string) => void): void {
-  let entries;
-  try {
-    entries = readdirSync(directory, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const absolute = join(directory, entry.name);
-    const shown = display === '.' ? entry.name : `${display.replace(/[\\/]+$/, '')}/${entry.name}`;
-    if (entry.isDirectory()) {
-      if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.')) continue;
-      walk(absolute, shown, add);
-    } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
-      add(absolute, shown);
-    }
-  }
-}
-
-export function toKey(absolute: string): string {
-  return sep === '/' ? absolute : absolute.split(sep).join('/');
+  return { files, roots, missing, skipped };
 }

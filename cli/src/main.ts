@@ -10,11 +10,13 @@
  * users' files is escaped in text and GitHub output (see formats/escape).
  */
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { ALL_RULES, MeshlensService, defaultAnalysisOptions, severityRank, type AnalysisOptions, type Severity, type SeveritySetting } from '../../core/src/index';
 import { checkKnownFlags, flag, flagList, nonEmptyFlag, normalizeBooleans, parseArgs, UsageError, type ParsedArgs } from './args';
 import { runFixes } from './fixFiles';
 import { collectFiles } from './collectFiles';
+import { ConfinedFiles } from '../../host/src/fileAccess';
+import { compilePathRegExp, type PathMatcher } from '../../host/src/pathMatchers';
 import { formatGithub } from './formats/github';
 import { formatRdjson } from './formats/rdjson';
 import { formatJson } from './formats/json';
@@ -61,7 +63,7 @@ Options:
   --istio-version X.Y               Istio version for version-dependent checks
   --istio-root-namespace NS         Istio root namespace (default: istio-system)
   --rule ID=SEVERITY                set a rule's severity or 'off' (repeatable; ID may be family/*)
-  --exclude REGEX                   skip files whose path matches (repeatable; not empty)
+  --exclude REGEX                   skip files whose path matches (RE2 syntax; repeatable; not empty)
   --no-schema                       do not report CRD schema findings
   --max-file-size KIB               skip larger files (default: 2048)
   --fix                             apply safe quick-fixes in place and report each one on stderr
@@ -189,23 +191,31 @@ function versionFlag(args: ParsedArgs, name: string, pattern: RegExp, example: s
  * Loads the given paths into a fresh service. Shared by check and the other commands.
  * `overlay` holds texts that replace files on disk for referenced-file reads (fixes not yet written).
  */
-export function loadWorkspace(paths: readonly string[], options: AnalysisOptions, exclude: readonly RegExp[] = [], chartFetcher?: ChartFetcher) {
-  const { files, roots, missing } = collectFiles(paths.length > 0 ? paths : ['.'], exclude);
+export function loadWorkspace(paths: readonly string[], options: AnalysisOptions, exclude: readonly PathMatcher[] = [], chartFetcher?: ChartFetcher) {
+  const { files, roots, missing, skipped } = collectFiles(paths.length > 0 ? paths : ['.'], exclude);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${escapeControl(missing.join(', '))}`);
   const overlay = new Map<string, string>();
+  // Every read goes through the confined reader: real path inside the roots, regular files only, size-capped.
+  const access = new ConfinedFiles({ roots: () => roots, maxBytes: () => options.maxFileBytes });
   const service = new MeshlensService({
     roots,
-    host: { readFile: (path) => overlay.get(path) ?? readTextFile(path), chartFetcher },
+    host: { readFile: (path) => overlay.get(path) ?? access.readTextSync(path), chartFetcher },
     maxFileBytes: () => options.maxFileBytes,
   });
   const displayByKey = new Map<string, string>();
+  const loaded = [];
   for (const file of files) {
-    const text = readTextFile(file.key);
-    if (text === undefined) continue;
-    service.setFile(file.key, text);
+    // A larger file is read only up to the limit: the core then reports it as too large.
+    const read = access.readSync(file.key, { oversized: 'prefix' });
+    if (!read.ok) {
+      skipped.push({ display: file.display, reason: read.reason });
+      continue;
+    }
+    service.setFile(file.key, read.text);
     displayByKey.set(file.key, file.display);
+    loaded.push(file);
   }
-  return { service, files, displayByKey, overlay };
+  return { service, files: loaded, displayByKey, overlay, skipped };
 }
 
 async function check(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -221,9 +231,9 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
     // An empty pattern matches every path: almost surely a shell variable that expanded to nothing.
     if (pattern === '') throw new UsageError('--exclude needs a non-empty regular expression');
     try {
-      return new RegExp(pattern);
+      return compilePathRegExp(pattern);
     } catch {
-      throw new UsageError(`--exclude: invalid regular expression "${escapeControl(pattern)}"`);
+      throw new UsageError(`--exclude: invalid regular expression "${escapeControl(pattern)}" (RE2 syntax)`);
     }
   });
   const started = performance.now();
@@ -231,7 +241,8 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
   const downloader = args.flags.has('download-charts')
     ? new ChartDownloader({ userAgent: `meshlens/${VERSION}`, cacheDir: defaultChartCacheDir(), policy: { enabled: true, trusted: true } })
     : undefined;
-  const { service, files, displayByKey, overlay } = loadWorkspace(args.positionals, options, exclude, downloader);
+  const { service, files, displayByKey, overlay, skipped } = loadWorkspace(args.positionals, options, exclude, downloader);
+  for (const entry of skipped) io.stderr(`meshlens: skipped ${escapeControl(entry.display)}: ${entry.reason}\n`);
   if (downloader) await downloadCharts(downloader, service, files.map((file) => file.key), options, io);
   const displayOf = (key: string) => displayByKey.get(key) ?? key;
   if (args.flags.has('fix')) {
@@ -287,14 +298,4 @@ function listRules(args: ParsedArgs, io: CliIo): number {
     for (const rule of ALL_RULES) io.stdout(`${rule.meta.id.padEnd(width)}  ${rule.meta.severity.padEnd(7)}  ${rule.meta.title}${rule.meta.fix ? ' (fix)' : ''}\n`);
   }
   return 0;
-}
-
-function readTextFile(path: string): string | undefined {
-  try {
-    const buffer = readFileSync(path);
-    // Invalid UTF-8 decodes to U+FFFD replacement characters: analysed, never a crash.
-    return buffer.toString('utf8');
-  } catch {
-    return undefined;
-  }
 }

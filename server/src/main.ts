@@ -10,8 +10,7 @@
  * `initializationOptions.diagnosticMode: "pull"`.
  */
 
-import { readFile, readdir } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import {
@@ -36,6 +35,8 @@ import { ChartDownloader } from './charts/chartDownloader';
 import { defaultChartCacheDir } from './charts/cacheDir';
 import { keyToUri, uriToKey } from './uris';
 import { registerExtraHandlers } from './handlers/index';
+import { ConfinedFiles } from '../../host/src/fileAccess';
+import { walkYamlFiles, type WalkResult } from '../../host/src/yamlFiles';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -64,16 +65,19 @@ const chartDownloader = new ChartDownloader({ userAgent: 'meshlens/0.1.0' });
 /** From the client (`initializationOptions.trusted`, `meshlens/trustChanged`); absent means untrusted. */
 let workspaceTrusted = false;
 
+/** Every file the server reads: real path inside a workspace folder, regular files only, size-capped before reading. */
+const files = new ConfinedFiles({ roots: () => roots, maxBytes: () => options.maxFileBytes });
+
+/** Reads a workspace YAML file; a larger one is read only up to the limit, so the core reports it as too large. */
+async function readWorkspaceFile(file: string): Promise<string | undefined> {
+  const read = await files.read(file, { oversized: 'prefix' });
+  return read.ok ? read.text : undefined;
+}
+
 const service = new MeshlensService({
   host: {
     chartFetcher: chartDownloader,
-    readFile(path) {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    readFile: (path) => files.readTextSync(path),
   },
   hooks: {
     onRuleError(ruleId, file, error) {
@@ -167,8 +171,10 @@ connection.onDidChangeConfiguration(async (change) => {
 async function scanWorkspace(): Promise<void> {
   const generation = ++scanGeneration;
   const excluded = excludePatterns(settings);
-  const found: string[] = [];
-  for (const root of roots) await listYamlFiles(root, excluded, found);
+  const walked: WalkResult = { files: [], skipped: [] };
+  for (const root of roots) await walkYamlFiles(root, root, excluded, walked);
+  reportSkipped(walked);
+  const found = walked.files.map((entry) => entry.key);
   const present = new Set(found);
   for (const file of service.workspace.files()) {
     if (!present.has(file) && !documents.get(keyToUri(file))) {
@@ -180,33 +186,20 @@ async function scanWorkspace(): Promise<void> {
     if (generation !== scanGeneration) return;
     const file = found[index];
     if (documents.get(keyToUri(file))) continue; // the editor's text wins over the disk's
-    try {
-      service.setFile(file, await readFile(file, 'utf8'));
-    } catch {
-      // unreadable file: skip it
-    }
+    const text = await readWorkspaceFile(file);
+    if (text !== undefined) service.setFile(file, text);
+    else if (service.removeFile(file)) publish(file, []);
     if (sliceUsed()) await yieldToEventLoop();
   }
   if (generation === scanGeneration) await publishAll('scan');
 }
 
-async function listYamlFiles(directory: string, excluded: RegExp[], into: string[]): Promise<void> {
-  let entries;
-  try {
-    entries = await readdir(directory, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const path = join(directory, entry.name).split('\\').join('/');
-    if (excluded.some((pattern) => pattern.test(path))) continue;
-    if (entry.isDirectory()) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'vendor') continue;
-      await listYamlFiles(path, excluded, into);
-    } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
-      into.push(path);
-    }
-  }
+/** Symlinks and special files the scan did not read, in the log (a few lines, once per scan). */
+function reportSkipped(walked: WalkResult): void {
+  const shown = walked.skipped.slice(0, 20).map((entry) => `  ${entry.display}: ${entry.reason}`);
+  if (shown.length === 0) return;
+  const more = walked.skipped.length > shown.length ? `\n  … and ${walked.skipped.length - shown.length} more` : '';
+  connection.console.info(`workspace scan skipped ${walked.skipped.length} entries:\n${shown.join('\n')}${more}`);
 }
 
 const lastPublished = new Map<string, string>();
@@ -284,9 +277,9 @@ documents.onDidChangeContent((event) => scheduleCheck(event.document.uri));
 documents.onDidClose(async (event) => {
   // Back to the file on disk (or gone, when it was never saved).
   const file = uriToKey(event.document.uri);
-  try {
-    service.setFile(file, await readFile(file, 'utf8'));
-  } catch {
+  const text = await readWorkspaceFile(file);
+  if (text !== undefined) service.setFile(file, text);
+  else {
     service.removeFile(file);
     publish(file, []);
   }
@@ -302,11 +295,9 @@ connection.onDidChangeWatchedFiles(async (change) => {
       service.removeFile(file);
       publish(file, []);
     } else {
-      try {
-        service.setFile(file, await readFile(file, 'utf8'));
-      } catch {
-        service.removeFile(file);
-      }
+      const text = await readWorkspaceFile(file);
+      if (text !== undefined) service.setFile(file, text);
+      else if (service.removeFile(file)) publish(file, []);
     }
   }
   await publishAll();

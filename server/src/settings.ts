@@ -4,6 +4,7 @@
  * folder and clears the cache on `workspace/didChangeConfiguration`.
  */
 
+import { compileGlob, type PathMatcher } from '../../host/src/pathMatchers';
 import { defaultAnalysisOptions, type AnalysisOptions, type SeveritySetting } from '../../core/src/index';
 
 export const SettingIds = {
@@ -69,24 +70,11 @@ export function optionsFromSettings(settings: MeshlensSettings | null | undefine
   });
 }
 
-export function excludePatterns(settings: MeshlensSettings | null | undefined): RegExp[] {
-  return (settings?.files?.exclude ?? []).map(globToRegExp);
-}
-
-/** Minimal glob: `**` any path, `*` any segment text, `?` one character. */
-export function globToRegExp(glob: string): RegExp {
-  let pattern = '';
-  for (let index = 0; index < glob.length; index++) {
-    const char = glob[index];
-    if (char === '*' && glob[index + 1] === '*') {
-      pattern += '.*';
-      index++;
-      if (glob[index + 1] === '/') index++;
-    } else if (char === '*') pattern += '[^/]*';
-    else if (char === '?') pattern += '[^/]';
-    else pattern += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`(^|/)${pattern}$`);
+/** `meshlens.files.exclude` as linear-time matchers (RE2); a glob that cannot be compiled is dropped. */
+export function excludePatterns(settings: MeshlensSettings | null | undefined): PathMatcher[] {
+  const globs = settings?.files?.exclude;
+  if (!Array.isArray(globs)) return [];
+  return globs.filter((glob): glob is string => typeof glob === 'string' && glob !== '').flatMap((glob) => compileGlob(glob) ?? []);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -8,6 +8,7 @@
  * parse and analysis reusable when an edit elsewhere in the file shifts it.
  */
 
+import { exceedsUtf8Bytes } from '../text/utf8';
 import { LineIndex } from '../text/lineIndex';
 import type { SyntaxProblem, YamlNode } from './ast';
 import { parseDocumentChunk } from './parseDocument';
@@ -127,8 +128,8 @@ export function parseYamlFile(
 }
 
 function skipReason(text: string, options: ParseOptions): YamlFile['skipped'] {
-  // String length in UTF-16 units is a close, cheap stand-in for the byte size.
-  if (text.length > options.maxFileBytes) {
+  // The limit is in bytes, as the file holds them (UTF-16 length can be a third of that).
+  if (exceedsUtf8Bytes(text, options.maxFileBytes)) {
     return {
       code: 'file/too-large',
       reason: `File is larger than ${Math.round(options.maxFileBytes / 1024)} KiB (meshlens.maxFileSize); it is not analysed`,

@@ -37,8 +37,14 @@ import { identifyResource, type ResourceIdentity } from '../resources/identify';
 import type { ChartFetcher } from '../helm/chartFiles';
 import { isInside, joinPath, parentDirectory, type IndexedDocument, type WorkspaceModel } from './model';
 
+/** Why a referenced file was not read, for every reason alike. */
+export const REFERENCED_FILE_REFUSED = 'was not read (missing, outside the workspace, not a regular file, or over the size limit)';
+
 export interface WorkspaceHost {
-  /** Reads a file referenced by a manifest; undefined when it does not exist. */
+  /**
+   * Reads a file referenced by a manifest; undefined when it does not exist or is refused. Hosts must resolve the
+   * real path (symlinks) and refuse files outside the workspace roots, non-regular files and oversized files.
+   */
   readFile?(path: string): string | undefined;
   /** Chart files from a HelmRepository, when the host may download them (see `helm/chartFiles`). */
   chartFetcher?: ChartFetcher;
@@ -250,11 +256,12 @@ export class Workspace implements WorkspaceModel {
     this.record(ALL, this.generationCounter);
     const path = joinPath(parentDirectory(fromFile), relativePath);
     const roots = this.roots.length > 0 ? this.roots : [parentDirectory(fromFile)];
-    if (!roots.some((root) => isInside(path, root))) {
-      return { error: `"${relativePath}" points outside the workspace; meshlens does not read it` };
-    }
+    // One message for every refusal (outside, missing, special file, too large, symlink out): it must not tell
+    // whether a path outside the workspace exists. The host resolves real paths and checks the file itself.
+    const refused = { error: `"${relativePath}" ${REFERENCED_FILE_REFUSED}` };
+    if (!roots.some((root) => isInside(path, root))) return refused;
     const text = this.host.readFile?.(path);
-    if (text === undefined) return { error: `"${relativePath}" does not exist or cannot be read` };
+    if (text === undefined) return refused;
     return { text, path };
   }
 

@@ -130,7 +130,7 @@ describe('paths read from manifests are confined to the workspace', () => {
   it('refuses ../ escapes and absolute paths outside the roots', () => {
     const workspace = new Workspace({ readFile: () => 'secret' }, ['/repo']);
     expect(workspace.readReferencedFile('/repo/clusters/prod/profile.yaml', '../../../etc/passwd')).toEqual({
-      error: '"../../../etc/passwd" points outside the workspace; meshlens does not read it',
+      error: '"../../../etc/passwd" was not read (missing, outside the workspace, not a regular file, or over the size limit)',
     });
     expect(workspace.readReferencedFile('/repo/clusters/profile.yaml', '/etc/passwd')).toHaveProperty('error');
     expect(workspace.readReferencedFile('/repo/clusters/profile.yaml', 'probes/node.json')).toEqual({ text: 'secret', path: '/repo/clusters/probes/node.json' });
