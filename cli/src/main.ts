@@ -10,7 +10,7 @@
  * users' files is escaped in text and GitHub output (see formats/escape).
  */
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ALL_RULES, MeshlensService, defaultAnalysisOptions, severityRank, type AnalysisOptions, type Severity, type SeveritySetting } from '../../core/src/index';
 import { checkKnownFlags, flag, flagList, nonEmptyFlag, normalizeBooleans, parseArgs, UsageError, type ParsedArgs } from './args';
 import { runFixes } from './fixFiles';
@@ -71,6 +71,8 @@ Options:
   --dry-run                         with --fix: print the fixes as a unified diff, write nothing
   --download-charts                 download charts from HelmRepository URLs (https, digest-checked,
                                     cached in $XDG_CACHE_HOME/meshlens) to check values of any chart
+  --download-budget SECONDS         overall time for chart downloads (default: 60)
+  --allow-private-networks          let chart downloads reach loopback/private/link-local addresses
   --no-color                        plain text output
 Boolean options also take =true|false|yes|no|1|0 (--fix=no does not fix).
 
@@ -82,10 +84,10 @@ Lists every rule with its id, default severity and title ("(fix)" when it offers
 
 ${EXIT_CODES}`;
 
-const BOOLEAN_FLAGS = new Set(['help', 'no-schema', 'fix', 'dry-run', 'no-color', 'version', 'download-charts', 'generate']);
+const BOOLEAN_FLAGS = new Set(['help', 'no-schema', 'fix', 'dry-run', 'no-color', 'version', 'download-charts', 'generate', 'allow-private-networks']);
 const CHECK_FLAGS = [
   'format', 'fail-on', 'output', 'cilium-version', 'flux-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'exclude',
-  'no-schema', 'max-file-size', 'fix', 'dry-run', 'no-color', 'help', 'download-charts',
+  'no-schema', 'max-file-size', 'fix', 'dry-run', 'no-color', 'help', 'download-charts', 'download-budget', 'allow-private-networks',
 ];
 
 export interface CliIo {
@@ -238,8 +240,17 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
   });
   const started = performance.now();
   // Asked for on the command line: the user trusts what they check. Same limits as the language server.
+  const budget = flag(args, 'download-budget');
+  if (budget !== undefined && !/^[1-9][0-9]{0,5}$/.test(budget)) throw new UsageError('--download-budget expects a number of seconds');
   const downloader = args.flags.has('download-charts')
-    ? new ChartDownloader({ userAgent: `meshlens/${VERSION}`, cacheDir: defaultChartCacheDir(), policy: { enabled: true, trusted: true } })
+    ? new ChartDownloader({
+        userAgent: `meshlens/${VERSION}`,
+        cacheDir: defaultChartCacheDir(),
+        policy: { enabled: true, trusted: true },
+        allowPrivateNetworks: args.flags.has('allow-private-networks'),
+        ca: extraCaCertificates(),
+        ...(budget ? { limits: { runBudgetMs: Number(budget) * 1000 } } : {}),
+      })
     : undefined;
   const { service, files, displayByKey, overlay, skipped } = loadWorkspace(args.positionals, options, exclude, downloader);
   for (const entry of skipped) io.stderr(`meshlens: skipped ${escapeControl(entry.display)}: ${entry.reason}\n`);
@@ -286,6 +297,18 @@ async function downloadCharts(downloader: ChartDownloader, service: MeshlensServ
   for (const key of keys) service.diagnostics(key, options);
   await downloader.whenIdle();
   for (const problem of downloader.problems()) io.stderr(`meshlens: ${escapeControl(problem.reason)}\n`);
+  if (downloader.budgetExhausted) io.stderr(`meshlens: chart downloads stopped after ${downloader.limits.runBudgetMs / 1000} s (--download-budget); values of those charts were not checked\n`);
+}
+
+/** `NODE_EXTRA_CA_CERTS`, read here too so the downloader trusts it in-process (Node reads it only at start). */
+function extraCaCertificates(): string | undefined {
+  const path = process.env.NODE_EXTRA_CA_CERTS;
+  if (!path) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function listRules(args: ParsedArgs, io: CliIo): number {

@@ -143,6 +143,7 @@ function applySettings(value: MeshlensSettings | null): void {
 function applyChartDownloadPolicy(): void {
   const charts = chartDownloadSettings(settings);
   chartDownloader.setCacheSizeBytes(charts.cacheSizeBytes);
+  chartDownloader.setAllowPrivateNetworks(charts.allowPrivateNetworks);
   chartDownloader.setPolicy({ enabled: charts.enabled, trusted: workspaceTrusted });
 }
 

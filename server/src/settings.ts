@@ -20,6 +20,7 @@ export const SettingIds = {
   chartsDownload: 'charts.download',
   chartsCacheSizeMiB: 'charts.cacheSizeMiB',
   undeployedFiles: 'undeployedFiles',
+  chartsAllowPrivateNetworks: 'charts.allowPrivateNetworks',
 } as const;
 
 export interface MeshlensSettings {
@@ -31,7 +32,7 @@ export interface MeshlensSettings {
   files?: { exclude?: string[] };
   /** KiB. */
   maxFileSize?: number;
-  charts?: { download?: boolean; cacheSizeMiB?: number };
+  charts?: { download?: boolean; cacheSizeMiB?: number; allowPrivateNetworks?: boolean };
   undeployedFiles?: string;
 }
 
@@ -41,6 +42,8 @@ export interface ChartDownloadSettings {
   enabled: boolean;
   /** Cap on the chart cache; undefined for the downloader's default. */
   cacheSizeBytes?: number;
+  /** Repositories on loopback/private/link-local addresses may be contacted (machine-scoped setting). */
+  allowPrivateNetworks: boolean;
 }
 
 export function chartDownloadSettings(settings: MeshlensSettings | null | undefined): ChartDownloadSettings {
@@ -48,6 +51,7 @@ export function chartDownloadSettings(settings: MeshlensSettings | null | undefi
   const size = charts?.cacheSizeMiB;
   return {
     enabled: charts?.download === true,
+    allowPrivateNetworks: charts?.allowPrivateNetworks === true,
     ...(typeof size === 'number' && Number.isFinite(size) && size > 0 ? { cacheSizeBytes: Math.floor(size * 1024 * 1024) } : {}),
   };
 }

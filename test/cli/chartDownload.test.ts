@@ -11,20 +11,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../cli/src/main';
-import { chartArchive, fluxManifests, startChartRepository, type ChartRepositoryServer } from '../unit/charts/chartRepository';
+import { chartArchive, fluxManifests, HAS_OPENSSL, startChartRepository, testCertificate, type ChartRepositoryServer } from '../unit/charts/chartRepository';
 
 let workdir: string;
 let repository: ChartRepositoryServer | undefined;
 const savedCacheHome = process.env.XDG_CACHE_HOME;
+const savedExtraCa = process.env.NODE_EXTRA_CA_CERTS;
 
 beforeAll(() => {
   workdir = mkdtempSync(join(tmpdir(), 'meshlens-cli-charts-'));
   process.env.XDG_CACHE_HOME = join(workdir, 'cache');
+  // The test repository's self-signed certificate, trusted the way a user adds a CA.
+  if (HAS_OPENSSL) process.env.NODE_EXTRA_CA_CERTS = testCertificate().caPath;
 });
 
 afterAll(() => {
   if (savedCacheHome === undefined) delete process.env.XDG_CACHE_HOME;
   else process.env.XDG_CACHE_HOME = savedCacheHome;
+  if (savedExtraCa === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+  else process.env.NODE_EXTRA_CA_CERTS = savedExtraCa;
   rmSync(workdir, { recursive: true, force: true });
 });
 
@@ -55,11 +60,11 @@ async function meshlens(args: string[]) {
   return { code, stdout, stderr };
 }
 
-describe('meshlens check --download-charts', () => {
+describe.skipIf(!HAS_OPENSSL)('meshlens check --download-charts', () => {
   it('waits for the download and reports helm/chart-schema findings from the chart', async () => {
     repository = await startChartRepository({ podinfo: [{ version: '6.5.0', archive: chartArchive('podinfo', '6.5.0') }] });
     const dir = writeRepo('with-flag', repository.url);
-    const result = await meshlens(['check', dir, '--download-charts', '--format', 'json']);
+    const result = await meshlens(['check', dir, '--download-charts', '--allow-private-networks', '--format', 'json']);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { diagnostics: { rule: string; message: string; line: number }[] };
     expect(report.diagnostics.filter((diagnostic) => diagnostic.rule.startsWith('helm/'))).toEqual([
@@ -85,9 +90,28 @@ describe('meshlens check --download-charts', () => {
   it('says on stderr why a chart was refused, and reports no findings from it', async () => {
     repository = await startChartRepository({ podinfo: [{ version: '6.5.0', archive: chartArchive('podinfo', '6.5.0'), digest: '0'.repeat(64) }] });
     const dir = writeRepo('bad-digest', repository.url);
-    const result = await meshlens(['check', dir, '--download-charts', '--format', 'json']);
+    const result = await meshlens(['check', dir, '--download-charts', '--allow-private-networks', '--format', 'json']);
     expect(result.code).toBe(0);
     expect(helmRules(result.stdout)).toEqual([]);
-    expect(result.stderr).toMatch(/^meshlens: chart podinfo 6\.5\.0 from http:\/\/127\.0\.0\.1:\d+: the archive of podinfo 6\.5\.0 does not match the sha256 digest in index\.yaml/);
+    expect(result.stderr).toMatch(/^meshlens: chart podinfo 6\.5\.0 from https:\/\/127\.0\.0\.1:\d+: the archive of podinfo 6\.5\.0 does not match the sha256 digest in index\.yaml/);
+  });
+
+  it('refuses a loopback repository without --allow-private-networks, and makes no request', async () => {
+    repository = await startChartRepository({ podinfo: [{ version: '6.5.0', archive: chartArchive('podinfo', '6.5.0') }] });
+    const dir = writeRepo('no-private', repository.url);
+    const result = await meshlens(['check', dir, '--download-charts', '--format', 'json']);
+    expect(repository.requests).toEqual([]);
+    expect(result.stderr).toContain('the repository host is a loopback, private, link-local or unspecified address; not contacted');
+  });
+
+  it('finishes within --download-budget when repositories never answer, says so, and exits by the findings', async () => {
+    repository = await startChartRepository({ podinfo: [{ version: '6.5.0', archive: chartArchive('podinfo', '6.5.0') }] }, { silent: true });
+    const dir = writeRepo('never-answers', repository.url);
+    const without = await meshlens(['check', dir, '--format', 'json']);
+    const result = await meshlens(['check', dir, '--download-charts', '--allow-private-networks', '--download-budget', '1', '--format', 'json']);
+    expect(repository.requests.map((line) => line.split(' ')[1])).toEqual(['/index.yaml']);
+    expect(result.stderr).toContain('chart downloads stopped after 1 s (--download-budget)');
+    expect(result.code).toBe(without.code);
+    expect(helmRules(result.stdout)).toEqual([]);
   });
 });

@@ -29,10 +29,12 @@ export interface StartOptions {
   capabilities?: object;
   /** Answer to every `workspace/configuration` item (the `meshlens` section). */
   settings?: unknown;
+  /** Environment of the server process (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startLanguageServer(options: StartOptions): Promise<LspSession> {
-  const child = spawn(process.execPath, [options.bundle ?? join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [options.bundle ?? join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
   // After `exit` the server closes its end; a late write must not become an unhandled EPIPE.
   child.stdin!.on('error', () => undefined);
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

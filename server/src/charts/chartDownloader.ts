@@ -16,12 +16,19 @@
  * refusals (digest, size, hostile archive) until the policy changes or the
  * host restarts; network failures retried after `retryAfterMs`.
  * HelmRepository over https only; OCI registries are not supported (said so
- * in hover, no request made).
+ * in hover, no request made). No loopback/private addresses unless
+ * `allowPrivateNetworks` (see `addressPolicy`).
+ *
+ * One time budget per run (`runBudgetMs`): a run starts when a download
+ * starts while none is in flight and ends when none is left; when the budget
+ * runs out every request still open is stopped and its chart reported as not
+ * downloaded (retried in a later run), so repositories that never answer
+ * cannot hold the CLI or the server longer than the budget.
  */
 
 import { createHash } from 'node:crypto';
 import { chartFilesFromTexts, type ChartFetcher, type ChartFiles, type ChartRequest } from '../../../core/src/helm/chartFiles';
-import { boundedGet, urlRefusal, type GetLimits } from './boundedGet';
+import { boundedGet, BUDGET_SPENT, urlRefusal, type GetLimits } from './boundedGet';
 import { ChartDiskCache } from './chartCache';
 import { archiveUrl, indexUrl, parseRepositoryIndex, selectChartVersion, type ChartIndexEntry } from './repositoryIndex';
 import { readChartArchive } from './tarReader';
@@ -42,6 +49,8 @@ export interface DownloadLimits {
   indexTtlMs: number;
   /** Requests in flight at once. */
   maxConcurrent: number;
+  /** Overall time for one run of downloads (see the module comment). */
+  runBudgetMs: number;
 }
 
 export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
@@ -55,6 +64,7 @@ export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
   retryAfterMs: 10 * 60_000,
   indexTtlMs: 30 * 60_000,
   maxConcurrent: 4,
+  runBudgetMs: 60_000,
 };
 
 export interface DownloadPolicy {
@@ -70,6 +80,10 @@ export interface ChartDownloaderOptions {
   cacheDir?: string;
   limits?: Partial<DownloadLimits>;
   policy?: DownloadPolicy;
+  /** Allow loopback, private and link-local repository addresses (machine setting only; tests). */
+  allowPrivateNetworks?: boolean;
+  /** Extra CA certificates (PEM) trusted besides Node's own. */
+  ca?: string;
 }
 
 type Entry =
@@ -99,11 +113,29 @@ export class ChartDownloader implements ChartFetcher {
   private readonly listeners: (() => void)[] = [];
   private readonly waiting: (() => void)[] = [];
   private running = 0;
+  private run: { controller: AbortController; timer: NodeJS.Timeout } | undefined;
+  private budgetRanOut = false;
+  private allowPrivateNetworks: boolean;
 
   constructor(private readonly options: ChartDownloaderOptions) {
     this.limits = { ...DEFAULT_DOWNLOAD_LIMITS, ...options.limits };
     this.policy = options.policy ?? { enabled: false, trusted: false };
+    this.allowPrivateNetworks = options.allowPrivateNetworks === true;
     this.setCacheDir(options.cacheDir);
+  }
+
+  /** The machine setting `meshlens.charts.allowPrivateNetworks` changed. */
+  setAllowPrivateNetworks(allow: boolean): void {
+    if (allow === this.allowPrivateNetworks) return;
+    this.allowPrivateNetworks = allow;
+    for (const [key, entry] of this.entries) if (entry.state === 'failed') this.entries.delete(key);
+    this.indexes.clear();
+    this.emit();
+  }
+
+  /** Did a run's time budget run out (since the downloader was made)? */
+  get budgetExhausted(): boolean {
+    return this.budgetRanOut;
   }
 
   /** Downloads are attempted only when enabled and trusted. */
@@ -145,7 +177,7 @@ export class ChartDownloader implements ChartFetcher {
     if (entry?.state === 'ready') return entry.files;
     if (entry?.state === 'pending') return undefined;
     if (entry?.state === 'failed' && (entry.retryAt === undefined || Date.now() < entry.retryAt)) return undefined;
-    const refusal = urlRefusal(request.repositoryUrl);
+    const refusal = urlRefusal(request.repositoryUrl, this.allowPrivateNetworks);
     if (refusal) {
       this.entries.set(key, { state: 'failed', reason: `${refusal} (${request.repositoryUrl})` });
       return undefined;
@@ -164,7 +196,7 @@ export class ChartDownloader implements ChartFetcher {
     if (!this.policy.trusted) return 'chart downloads are off in an untrusted workspace.';
     const entry = this.entries.get(requestKey(request));
     if (!entry) {
-      const refusal = urlRefusal(request.repositoryUrl);
+      const refusal = urlRefusal(request.repositoryUrl, this.allowPrivateNetworks);
       return refusal ? `${refusal}.` : undefined;
     }
     if (entry.state === 'pending') return `downloading ${entry.label}…`;
@@ -195,6 +227,7 @@ export class ChartDownloader implements ChartFetcher {
   private start(key: string, request: ChartRequest): void {
     const label = `chart ${request.chart}${request.version ? ` ${request.version}` : ''} from ${request.repositoryUrl}`;
     this.entries.set(key, { state: 'pending', label });
+    if (this.inFlight.size === 0) this.startRun();
     const task = this.download(request)
       .then((files): Entry => ({ state: 'ready', files }))
       .catch((error: unknown): Entry => {
@@ -207,8 +240,27 @@ export class ChartDownloader implements ChartFetcher {
         this.entries.set(key, entry);
         this.emit();
       });
-    const tracked = task.finally(() => this.inFlight.delete(tracked));
+    const tracked = task.finally(() => {
+      this.inFlight.delete(tracked);
+      if (this.inFlight.size === 0) this.endRun();
+    });
     this.inFlight.add(tracked);
+  }
+
+  private startRun(): void {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      this.budgetRanOut = true;
+      controller.abort();
+    }, this.limits.runBudgetMs);
+    timer.unref?.();
+    this.run = { controller, timer };
+  }
+
+  private endRun(): void {
+    if (!this.run) return;
+    clearTimeout(this.run.timer);
+    this.run = undefined;
   }
 
   private async download(request: ChartRequest): Promise<ChartFiles> {
@@ -221,11 +273,12 @@ export class ChartDownloader implements ChartFetcher {
     if (!entry.digest) throw new Refusal(`the repository index gives no sha256 digest for ${request.chart} ${entry.version}; refused (cannot verify the archive)`);
     const url = archiveUrl(request.repositoryUrl, entry);
     if (!url) throw new Refusal(`the repository index gives no archive URL for ${request.chart} ${entry.version}`);
-    const archive = await this.get(url, this.limits.maxArchiveBytes);
+    const archive = await this.get(url, this.limits.maxArchiveBytes, 'the chart archive');
     if (!archive.ok) throw new Refusal(archive.reason, archive.transient);
     const actual = createHash('sha256').update(archive.body).digest('hex');
     if (actual !== entry.digest) {
-      throw new Refusal(`the archive of ${request.chart} ${entry.version} does not match the sha256 digest in index.yaml (got ${actual.slice(0, 12)}…, expected ${entry.digest.slice(0, 12)}…); refused`);
+      // No digest in the message: neither the archive's nor the index's (both are response data).
+      throw new Refusal(`the archive of ${request.chart} ${entry.version} does not match the sha256 digest in index.yaml; refused`);
     }
     const read = await readChartArchive(archive.body, { maxUnpackedBytes: this.limits.maxUnpackedBytes, maxEntryBytes: this.limits.maxEntryBytes });
     if (!read.ok) throw new Refusal(read.reason);
@@ -245,7 +298,7 @@ export class ChartDownloader implements ChartFetcher {
         return this.repositoryIndex(repositoryUrl);
       });
     }
-    const loading = this.get(indexUrl(repositoryUrl), this.limits.maxIndexBytes).then((answer): IndexResult => {
+    const loading = this.get(indexUrl(repositoryUrl), this.limits.maxIndexBytes, 'index.yaml').then((answer): IndexResult => {
       if (!answer.ok) return { ok: false, reason: answer.reason, transient: answer.transient, at: Date.now() };
       const parsed = parseRepositoryIndex(answer.body.toString('utf8'));
       return parsed.ok ? { ok: true, entries: parsed.entries, at: Date.now() } : { ok: false, reason: parsed.reason, transient: false, at: Date.now() };
@@ -255,11 +308,24 @@ export class ChartDownloader implements ChartFetcher {
   }
 
   /** A bounded GET, at most `maxConcurrent` at once. */
-  private async get(url: string, maxBytes: number) {
+  private async get(url: string, maxBytes: number, what: string) {
+    const signal = this.run?.controller.signal;
     while (this.running >= this.limits.maxConcurrent) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (signal?.aborted) {
+      this.waiting.shift()?.();
+      return { ok: false as const, reason: BUDGET_SPENT, transient: true };
+    }
     this.running++;
     try {
-      const limits: GetLimits = { maxBytes, connectTimeoutMs: this.limits.connectTimeoutMs, totalTimeoutMs: this.limits.totalTimeoutMs };
+      const limits: GetLimits = {
+        maxBytes,
+        connectTimeoutMs: this.limits.connectTimeoutMs,
+        totalTimeoutMs: this.limits.totalTimeoutMs,
+        allowPrivateNetworks: this.allowPrivateNetworks,
+        ...(this.options.ca ? { ca: this.options.ca } : {}),
+        ...(signal ? { signal } : {}),
+        what,
+      };
       return await boundedGet(url, limits, this.options.userAgent);
     } finally {
       this.running--;

@@ -12,11 +12,22 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PRIVATE_ADDRESS_REFUSED } from '../../../server/src/charts/addressPolicy';
+import { BUDGET_SPENT } from '../../../server/src/charts/boundedGet';
 import { MeshlensService } from '../../../core/src/service';
 import { defaultAnalysisOptions } from '../../../core/src/options';
 import { ChartDownloader, type DownloadLimits, type DownloadPolicy } from '../../../server/src/charts/chartDownloader';
-import { chartArchive, fluxManifests, startChartRepository, type ChartRepositoryServer, type ServedChart } from './chartRepository';
+import { chartArchive, fluxManifests, HAS_OPENSSL, OPENSSL_MISSING, startChartRepository, testCertificate, type ChartRepositoryServer, type ServedChart } from './chartRepository';
+
+/** The test repository is HTTPS on 127.0.0.1: trust its certificate and allow loopback (off by default). */
+function reachTestServer() {
+  return { allowPrivateNetworks: true, ca: testCertificate().cert };
+}
+
+if (!HAS_OPENSSL) console.warn(OPENSSL_MISSING);
 
 const options = defaultAnalysisOptions();
 const badValues = '    replicaCount: two\n    image:\n      pullPolicy: Sometimes\n      tga: latest\n';
@@ -43,7 +54,7 @@ function podinfoVersions(overrides: Partial<ServedChart> = {}): ServedChart[] {
 }
 
 function setup(url: string, policy: DownloadPolicy, limits: Partial<DownloadLimits> = {}, version: string | undefined = '6.x', values = badValues) {
-  const downloader = new ChartDownloader({ userAgent: 'meshlens/0.1.0', cacheDir, policy, limits });
+  const downloader = new ChartDownloader({ userAgent: 'meshlens/0.1.0', cacheDir, policy, limits, ...reachTestServer() });
   const service = new MeshlensService({ roots: ['/repo'], host: { chartFetcher: downloader } });
   downloader.onDidChange(() => service.workspace.chartsChanged());
   const manifests = fluxManifests(url, 'podinfo', version, values);
@@ -60,7 +71,7 @@ function setup(url: string, policy: DownloadPolicy, limits: Partial<DownloadLimi
 
 const allowed: DownloadPolicy = { enabled: true, trusted: true };
 
-describe('chart download through MeshlensService', () => {
+describe.skipIf(!HAS_OPENSSL)('chart download through MeshlensService', () => {
   it("reports values that violate the downloaded chart's values.schema.json, after the download lands", async () => {
     repository = await startChartRepository({ podinfo: podinfoVersions() });
     const { downloader, helmFindings, hoverAt } = setup(repository.url, allowed);
@@ -129,7 +140,9 @@ describe('chart download through MeshlensService', () => {
     await downloader.whenIdle();
     expect(helmFindings()).toEqual([]);
     const [problem] = downloader.problems();
-    expect(problem.reason).toMatch(/^chart podinfo 6\.x from http:\/\/127\.0\.0\.1:\d+: the archive of podinfo 6\.5\.0 does not match the sha256 digest in index\.yaml \(got [0-9a-f]{12}…, expected abababababab…\); refused$/);
+    // No response data in the message: neither digest is echoed.
+    expect(problem.reason).toMatch(/^chart podinfo 6\.x from https:\/\/127\.0\.0\.1:\d+: the archive of podinfo 6\.5\.0 does not match the sha256 digest in index\.yaml; refused$/);
+    expect(problem.reason).not.toMatch(/abab|[0-9a-f]{8}/);
     expect(hoverAt('replicaCount')).toContain('does not match the sha256 digest');
     helmFindings();
     await downloader.whenIdle();
@@ -157,7 +170,7 @@ describe('chart download through MeshlensService', () => {
     helmFindings();
     await downloader.whenIdle();
     expect(helmFindings()).toEqual([]);
-    expect(downloader.problems()[0].reason).toContain(`/podinfo-6.5.0.tgz ${expected}`);
+    expect(downloader.problems()[0].reason).toContain(`the chart archive ${expected}`);
   });
 
   it('refuses an index over its size limit', async () => {
@@ -165,7 +178,7 @@ describe('chart download through MeshlensService', () => {
     const { downloader, helmFindings } = setup(repository.url, allowed, { maxIndexBytes: 100 });
     helmFindings();
     await downloader.whenIdle();
-    expect(downloader.problems()[0].reason).toContain('/index.yaml is larger than');
+    expect(downloader.problems()[0].reason).toContain('index.yaml is larger than');
     expect(repository.requests).toHaveLength(1);
   });
 
@@ -232,24 +245,68 @@ describe('chart download through MeshlensService', () => {
     const refused = setup(repository.url, allowed);
     refused.helmFindings();
     await refused.downloader.whenIdle();
-    expect(refused.downloader.problems()[0].reason).toContain('plain http is not used for downloads (https only)');
+    expect(refused.downloader.problems()[0].reason).toContain('redirected the chart archive to a URL that is refused (only https URLs are used for downloads)');
   });
 
   it('never requests plain http outside loopback, nor OCI registries (said in hover, no request)', async () => {
     const plain = setup('http://192.0.2.1/charts', allowed);
     expect(plain.helmFindings()).toEqual([]);
-    expect(plain.hoverAt('replicaCount')).toContain('plain http is not used for downloads (https only)');
+    expect(plain.hoverAt('replicaCount')).toContain('only https URLs are used for downloads');
     await plain.downloader.whenIdle();
-    expect(plain.downloader.problems()[0].reason).toBe('plain http is not used for downloads (https only) (http://192.0.2.1/charts)');
+    expect(plain.downloader.problems()[0].reason).toBe('only https URLs are used for downloads (http://192.0.2.1/charts)');
 
     const oci = setup('oci://ghcr.io/example/charts', allowed);
     expect(oci.helmFindings()).toEqual([]);
     expect(oci.hoverAt('replicaCount')).toContain('downloading charts from OCI registries is not supported');
   });
 
+  it('never follows an http URL taken from an https index (not even to loopback with private networks allowed)', async () => {
+    const plain = createHttpServer((_request, response) => response.end('ok'));
+    const hits: string[] = [];
+    plain.on('request', (request) => hits.push(request.url ?? ''));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const port = (plain.address() as AddressInfo).port;
+    try {
+      const hostile = `http://127.0.0.1:${port}/admin/delete-everything?confirm=yes`;
+      repository = await startChartRepository({ podinfo: podinfoVersions({ url: hostile }) });
+      const entry = setup(repository.url, allowed);
+      entry.helmFindings();
+      await entry.downloader.whenIdle();
+      expect(hits).toEqual([]);
+      expect(entry.downloader.problems()[0].reason).toMatch(/^chart podinfo 6\.x from https:\/\/127\.0\.0\.1:\d+: only https URLs are used for downloads$/);
+      expect(entry.downloader.problems()[0].reason).not.toContain('delete-everything');
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
+
+  it('contacts no loopback repository unless private networks are allowed', async () => {
+    repository = await startChartRepository({ podinfo: podinfoVersions() });
+    const downloader = new ChartDownloader({ userAgent: 'meshlens/0.1.0', cacheDir, policy: allowed, ca: testCertificate().cert });
+    const spelled = repository.url.replace('127.0.0.1', '2130706433');
+    for (const url of [repository.url, spelled]) expect(downloader.chartFiles({ repositoryUrl: url, chart: 'podinfo', version: '6.5.0' })).toBeUndefined();
+    await downloader.whenIdle();
+    expect(repository.requests).toEqual([]);
+    expect(downloader.problems().map((problem) => problem.reason)).toEqual([
+      `${PRIVATE_ADDRESS_REFUSED} (${repository.url})`,
+      `${PRIVATE_ADDRESS_REFUSED} (${spelled})`,
+    ]);
+  });
+
+  it('stops every download when the run budget runs out (repositories that never answer)', async () => {
+    repository = await startChartRepository({ podinfo: podinfoVersions() }, { silent: true });
+    const entry = setup(repository.url, allowed, { runBudgetMs: 300, totalTimeoutMs: 120_000, connectTimeoutMs: 60_000 });
+    entry.helmFindings();
+    await entry.downloader.whenIdle();
+    expect(entry.downloader.budgetExhausted).toBe(true);
+    expect(entry.downloader.problems()[0].reason).toContain(BUDGET_SPENT);
+    expect(repository.requests.map((line) => line.split(' ')[1])).toEqual(['/index.yaml']);
+  });
+
   it('never downloads a Cilium chart: Cilium releases use the built-in catalogs', async () => {
     repository = await startChartRepository({ cilium: [{ version: '1.16.5', archive: chartArchive('cilium', '1.16.5') }] });
-    const downloader = new ChartDownloader({ userAgent: 'meshlens/0.1.0', cacheDir, policy: allowed });
+    const downloader = new ChartDownloader({ userAgent: 'meshlens/0.1.0', cacheDir, policy: allowed, ...reachTestServer() });
     const service = new MeshlensService({ roots: ['/repo'], host: { chartFetcher: downloader } });
     const manifests = fluxManifests(repository.url, 'cilium', '1.16.5', '    kubeProxyReplacement: strict\n');
     service.setFile('/repo/repository.yaml', manifests.repository);

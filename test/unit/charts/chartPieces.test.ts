@@ -1,6 +1,6 @@
 /**
- * The chart download's parts on their own: URL policy (https, loopback-only
- * http), repository index parsing and version selection, the tar reader on
+ * The chart download's parts on their own: URL policy (https only, no
+ * loopback/private addresses unless allowed), repository index parsing and version selection, the tar reader on
  * hostile input, the disk cache and its size cap, and the settings mapping.
  */
 
@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { boundedGet, isLoopbackHost, urlRefusal } from '../../../server/src/charts/boundedGet';
+import { boundedGet, urlRefusal } from '../../../server/src/charts/boundedGet';
+import { guardedLookup, isRefusedAddress, PRIVATE_ADDRESS_REFUSED } from '../../../server/src/charts/addressPolicy';
 import { ChartDiskCache } from '../../../server/src/charts/chartCache';
 import { defaultChartCacheDir } from '../../../server/src/charts/cacheDir';
 import { archiveUrl, indexUrl, parseRepositoryIndex, selectChartVersion } from '../../../server/src/charts/repositoryIndex';
@@ -25,23 +26,40 @@ afterEach(() => {
 });
 
 describe('URL policy', () => {
-  it('allows https anywhere and plain http only to loopback', () => {
+  it('allows https only, and no loopback/private/link-local/unspecified address in any literal spelling', () => {
     expect(urlRefusal('https://charts.example.com/stable')).toBeUndefined();
-    expect(urlRefusal('http://127.0.0.1:8080/')).toBeUndefined();
-    expect(urlRefusal('http://[::1]:8080/')).toBeUndefined();
-    expect(urlRefusal('http://localhost/')).toBeUndefined();
-    expect(urlRefusal('http://charts.example.com/')).toBe('plain http is not used for downloads (https only)');
-    expect(urlRefusal('http://127.example.com/')).toBe('plain http is not used for downloads (https only)');
-    expect(urlRefusal('http://10.0.0.1/')).toBe('plain http is not used for downloads (https only)');
+    expect(urlRefusal('https://93.184.215.14/charts')).toBeUndefined();
+    for (const url of ['http://charts.example.com/', 'http://127.0.0.1:8080/', 'http://localhost/', 'ftp://example.com/', 'file:///etc/passwd']) {
+      expect(urlRefusal(url, true), url).toBe('only https URLs are used for downloads');
+    }
+    const literals = [
+      '127.0.0.1', '127.1', '2130706433', '0x7f.1', '017700000001', '[::1]', '[::ffff:127.0.0.1]', '0.0.0.0', '0', '[::]',
+      '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '[fe80::1]', '[fd00::1]', 'localhost', 'api.localhost',
+    ];
+    for (const host of literals) {
+      expect(urlRefusal(`https://${host}/charts`), host).toBe(PRIVATE_ADDRESS_REFUSED);
+      expect(urlRefusal(`https://${host}/charts`, true), host).toBeUndefined();
+    }
     expect(urlRefusal('https://user:secret@charts.example.com/')).toBe('URLs with credentials are not requested');
     expect(urlRefusal('oci://ghcr.io/x/y')).toBe('downloading charts from OCI registries is not supported');
-    expect(urlRefusal('file:///etc/passwd')).toBe('file URLs are not supported');
-    expect(urlRefusal('not a url')).toBe('"not a url" is not a URL');
+    expect(urlRefusal('not a url')).toBe('the URL is not valid');
   });
 
-  it('knows loopback hosts', () => {
-    expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'LOCALHOST'].map(isLoopbackHost)).toEqual([true, true, true, true, true]);
-    expect(['128.0.0.1', '0.0.0.0', '::', 'example.com', '127.0.0.1.nip.io'].map(isLoopbackHost)).toEqual([false, false, false, false, false]);
+  it('knows refused addresses, IPv4-mapped IPv6 included', () => {
+    expect(['127.0.0.1', '::1', '::ffff:7f00:1', '10.0.0.1', 'fe80::1', '0.0.0.0', '::'].map(isRefusedAddress)).toEqual([true, true, true, true, true, true, true]);
+    expect(['8.8.8.8', '2606:4700::1111', 'example.com'].map(isRefusedAddress)).toEqual([false, false, false]);
+  });
+
+  it('refuses a name that resolves to a loopback address, after resolution (unless allowed)', async () => {
+    const resolve = (allow: boolean, all: boolean) =>
+      new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((done) => guardedLookup(allow)('localhost', { all }, (error, address) => done({ error, address })));
+    const refused = await resolve(false, false);
+    expect(refused.error?.code).toBe('EMESHLENSPRIVATE');
+    const allowed = await resolve(true, false);
+    expect(allowed.error).toBeNull();
+    expect(typeof allowed.address).toBe('string');
+    const all = await resolve(true, true);
+    expect(Array.isArray(all.address)).toBe(true);
   });
 });
 
@@ -53,7 +71,7 @@ describe('bounded GET', () => {
     const port = (silent.address() as { port: number }).port;
     try {
       const started = Date.now();
-      const result = await boundedGet(`https://127.0.0.1:${port}/index.yaml`, { maxBytes: 1024, connectTimeoutMs: 200, totalTimeoutMs: 5000 }, 'meshlens/test');
+      const result = await boundedGet(`https://127.0.0.1:${port}/index.yaml`, { maxBytes: 1024, connectTimeoutMs: 200, totalTimeoutMs: 5000, allowPrivateNetworks: true }, 'meshlens/test');
       expect(result).toEqual({ ok: false, reason: `could not connect to 127.0.0.1:${port} within 0.2 s`, transient: true });
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
@@ -65,7 +83,7 @@ describe('bounded GET', () => {
   it('refuses before connecting when the URL is not allowed', async () => {
     expect(await boundedGet('http://192.0.2.1/index.yaml', { maxBytes: 1, connectTimeoutMs: 1, totalTimeoutMs: 1 }, 'meshlens/test')).toEqual({
       ok: false,
-      reason: 'plain http is not used for downloads (https only)',
+      reason: 'only https URLs are used for downloads',
       transient: false,
     });
   });
@@ -249,9 +267,10 @@ describe('disk cache', () => {
 
 describe('settings', () => {
   it('turns downloads on only for an explicit true, with an optional cache size', () => {
-    expect(chartDownloadSettings(null)).toEqual({ enabled: false });
-    expect(chartDownloadSettings({ charts: { download: 'yes' as unknown as boolean } })).toEqual({ enabled: false });
-    expect(chartDownloadSettings({ charts: { download: true, cacheSizeMiB: 2 } })).toEqual({ enabled: true, cacheSizeBytes: 2 * 1024 * 1024 });
-    expect(chartDownloadSettings({ charts: { download: true, cacheSizeMiB: -1 } })).toEqual({ enabled: true });
+    expect(chartDownloadSettings(null)).toEqual({ enabled: false, allowPrivateNetworks: false });
+    expect(chartDownloadSettings({ charts: { download: 'yes' as unknown as boolean } })).toEqual({ enabled: false, allowPrivateNetworks: false });
+    expect(chartDownloadSettings({ charts: { download: true, cacheSizeMiB: 2 } })).toEqual({ enabled: true, allowPrivateNetworks: false, cacheSizeBytes: 2 * 1024 * 1024 });
+    expect(chartDownloadSettings({ charts: { download: true, cacheSizeMiB: -1, allowPrivateNetworks: true } })).toEqual({ enabled: true, allowPrivateNetworks: true });
+    expect(chartDownloadSettings({ charts: { allowPrivateNetworks: 'true' as unknown as boolean } })).toEqual({ enabled: false, allowPrivateNetworks: false });
   });
 });

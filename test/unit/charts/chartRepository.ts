@@ -1,15 +1,47 @@
 /**
  * Test support for chart downloads: a tiny tar writer (ustar headers, any
  * entry type, so hostile archives can be made), a chart archive builder, and a
- * Helm chart repository served over HTTP on 127.0.0.1 (loopback only) that
+ * Helm chart repository served over HTTPS on 127.0.0.1 (loopback only) that
  * counts every request and can be told to misbehave (wrong digest, no digest,
- * slow answers, chunked bodies, redirects).
+ * slow answers, chunked bodies, redirects, never answering). Its certificate
+ * is made per test run with `openssl` (tests skip without it: `HAS_OPENSSL`);
+ * clients trust it through `ca`/`caPath` and reach it only with private
+ * networks allowed.
  */
 
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+
+export const HAS_OPENSSL = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+export const OPENSSL_MISSING = 'skipped: openssl is not on PATH (needed to make the test HTTPS certificate)';
+
+let certificate: { key: string; cert: string; caPath: string } | undefined;
+
+/** A self-signed certificate for 127.0.0.1 and localhost, made once per test process. */
+export function testCertificate(): { key: string; cert: string; caPath: string } {
+  if (certificate) return certificate;
+  const dir = mkdtempSync(join(tmpdir(), 'meshlens-tls-'));
+  const keyPath = join(dir, 'key.pem');
+  const caPath = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', caPath, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  if (!existsSync(caPath)) throw new Error('openssl did not write the test certificate');
+  certificate = { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(caPath, 'utf8'), caPath };
+  return certificate;
+}
 
 export interface TarEntry {
   name: string;
@@ -106,10 +138,15 @@ export interface RepositoryBehaviour {
   chunked?: boolean;
   /** Path → Location header: answer 302 there. */
   redirects?: Record<string, string>;
+  /** Accept connections and requests but never answer. */
+  silent?: boolean;
 }
 
 export interface ChartRepositoryServer {
   url: string;
+  /** The PEM certificate to trust, and its file (for NODE_EXTRA_CA_CERTS). */
+  ca: string;
+  caPath: string;
   requests: string[];
   behaviour: RepositoryBehaviour;
   close(): Promise<void>;
@@ -132,8 +169,10 @@ export async function startChartRepository(charts: Record<string, ServedChart[]>
     }
   }
   files.set('/index.yaml', Buffer.from(index, 'utf8'));
-  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const tls = testCertificate();
+  const server: Server = createServer({ key: tls.key, cert: tls.cert }, (request: IncomingMessage, response: ServerResponse) => {
     requests.push(`${request.method} ${request.url} ${request.headers['user-agent'] ?? ''}`);
+    if (behaviour.silent) return;
     const answer = () => {
       const path = (request.url ?? '/').split('?')[0];
       const redirect = behaviour.redirects?.[path];
@@ -163,7 +202,9 @@ export async function startChartRepository(charts: Record<string, ServedChart[]>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `https://127.0.0.1:${port}`,
+    ca: tls.cert,
+    caPath: tls.caPath,
     requests,
     behaviour,
     close: () =>

@@ -1,7 +1,8 @@
 /**
  * The language server's chart-download wiring over LSP (stdio), with the
  * server bundled from source by the test (esbuild, into a temporary folder)
- * and a chart repository served on 127.0.0.1: with `meshlens.charts.download`
+ * and a chart repository served over HTTPS on 127.0.0.1 (reached with the
+ * private-network setting on): with `meshlens.charts.download`
  * on in a trusted workspace the download lands and the server republishes
  * `helm/chart-schema` findings; untrusted (or no trust flag at all) or with
  * the setting off, the repository sees no request; granting trust
@@ -17,7 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keyToUri } from '../../../server/src/uris';
 import { startLanguageServer, type LspSession } from '../../support/lspClient';
 import { repoRoot } from '../../support/repo';
-import { chartArchive, fluxManifests, startChartRepository, type ChartRepositoryServer } from './chartRepository';
+import { chartArchive, fluxManifests, HAS_OPENSSL, startChartRepository, type ChartRepositoryServer } from './chartRepository';
 
 let scratch: string;
 let serverBundle: string;
@@ -28,17 +29,17 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'meshlens-server-charts-'));
   serverBundle = join(scratch, 'server.js');
   await build({ entryPoints: [join(repoRoot, 'server', 'src', 'main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: serverBundle, logLevel: 'silent' });
-  repository = await startChartRepository({ podinfo: [{ version: '6.5.0', archive: chartArchive('podinfo', '6.5.0') }] });
+  if (HAS_OPENSSL) repository = await startChartRepository({ podinfo: [{ version: '6.5.0', archive: chartArchive('podinfo', '6.5.0') }] });
 }, 60_000);
 
 afterAll(async () => {
-  await repository.close();
+  await repository?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
 afterEach(async () => {
   for (const session of sessions.splice(0)) await session.stop();
-  repository.requests.length = 0;
+  if (repository) repository.requests.length = 0;
 });
 
 function workspace(name: string): { root: string; releaseUri: string } {
@@ -51,7 +52,14 @@ function workspace(name: string): { root: string; releaseUri: string } {
 }
 
 async function startServer(root: string, initializationOptions: object, download: boolean): Promise<LspSession> {
-  const session = await startLanguageServer({ root, bundle: serverBundle, initializationOptions, settings: { charts: { download } } });
+  // The test repository is HTTPS on loopback: trust its certificate (NODE_EXTRA_CA_CERTS) and allow private networks.
+  const session = await startLanguageServer({
+    root,
+    bundle: serverBundle,
+    initializationOptions,
+    settings: { charts: { download, allowPrivateNetworks: true } },
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: repository.caPath },
+  });
   sessions.push(session);
   return session;
 }
@@ -59,7 +67,7 @@ async function startServer(root: string, initializationOptions: object, download
 const hasChartSchema = (diagnostics: Diagnostic[]) => diagnostics.some((diagnostic) => diagnostic.code === 'helm/chart-schema');
 const settle = () => new Promise((resolve) => setTimeout(resolve, 800));
 
-describe('language server chart downloads', () => {
+describe.skipIf(!HAS_OPENSSL)('language server chart downloads', () => {
   it('downloads in a trusted workspace with the setting on, then republishes helm/chart-schema findings', async () => {
     const { root, releaseUri } = workspace('trusted');
     const { waitFor } = await startServer(root, { trusted: true, cacheDir: join(root, '.cache') }, true);
