@@ -35,10 +35,19 @@ import { ChartDownloader } from './charts/chartDownloader';
 import { defaultChartCacheDir } from './charts/cacheDir';
 import { keyToUri, uriToKey } from './uris';
 import { registerExtraHandlers } from './handlers/index';
+import { Lifecycle, stdioTransport } from './lifecycle';
 import { ConfinedFiles } from '../../host/src/fileAccess';
 import { walkYamlFiles, type WalkResult } from '../../host/src/yamlFiles';
 
-const connection = createConnection(ProposedFeatures.all);
+const lifecycle = new Lifecycle();
+const connectionOptions = { messageStrategy: lifecycle.strategy };
+const connection = process.argv.includes('--stdio')
+  ? (() => {
+      const { reader, writer } = stdioTransport(lifecycle);
+      return createConnection(ProposedFeatures.all, reader, writer, connectionOptions);
+    })()
+  : createConnection(ProposedFeatures.all, connectionOptions);
+lifecycle.register(connection);
 const documents = new TextDocuments(TextDocument);
 const reportedRuleFailures = new Set<string>();
 
