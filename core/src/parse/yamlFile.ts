@@ -8,6 +8,7 @@
  * parse and analysis reusable when an edit elsewhere in the file shifts it.
  */
 
+import { BoundedCache } from '../util/boundedCache';
 import { exceedsUtf8Bytes } from '../text/utf8';
 import { LineIndex } from '../text/lineIndex';
 import type { SyntaxProblem, YamlNode } from './ast';
@@ -59,26 +60,26 @@ export interface ParseOptions {
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 /** A cache of parsed documents keyed by document text, shared across files and versions. */
+/**
+ * Parsed documents by text, bounded by estimated memory (text plus syntax
+ * tree), not by count: a long edit session of a large document creates a new
+ * text per keystroke, and 40,000 parses of a 13.7 KB policy are gigabytes.
+ */
 export class DocumentParseCache {
-  private entries = new Map<string, ParsedDocument>();
-  private previous = new Map<string, ParsedDocument>();
+  private readonly cache: BoundedCache<string, ParsedDocument>;
 
-  constructor(private readonly capacity = 20_000) {}
+  constructor(maxBytes = DEFAULT_PARSE_CACHE_BYTES) {
+    this.cache = new BoundedCache<string, ParsedDocument>({ capacity: 20_000, maxBytes, weigh: (text, parsed) => text.length * 2 + parsed.nodeCount * SYNTAX_NODE_BYTES });
+  }
 
   get(text: string): ParsedDocument {
-    let parsed = this.entries.get(text);
-    if (!parsed) {
-      parsed = this.previous.get(text) ?? createParsedDocument(text);
-      // Two-generation cache: cheap LRU approximation with O(1) operations.
-      if (this.entries.size >= this.capacity) {
-        this.previous = this.entries;
-        this.entries = new Map();
-      }
-      this.entries.set(text, parsed);
-    }
-    return parsed;
+    return this.cache.get(text, createParsedDocument);
   }
 }
+
+/** Measured: a parsed node with its converted value holds about 190 bytes. */
+const SYNTAX_NODE_BYTES = 200;
+const DEFAULT_PARSE_CACHE_BYTES = 64 * 1024 * 1024;
 
 export function createParsedDocument(text: string): ParsedDocument {
   const chunk = parseDocumentChunk(text);

@@ -9,7 +9,7 @@
  */
 
 import { RE2JS } from 're2js';
-import { BoundedCache } from '../../analysis/boundedCache';
+import { BoundedCache } from '../../util/boundedCache';
 import { deref, mapGetPair } from '../../parse/ast';
 import { allowPortRules } from '../../policy/cnpModel';
 import type { Rule } from '../types';
