@@ -20,7 +20,7 @@ import { compilePathRegExp, type PathMatcher } from '../../host/src/pathMatchers
 import { formatGithub } from './formats/github';
 import { formatRdjson } from './formats/rdjson';
 import { formatJson } from './formats/json';
-import { summarize, toReported, type Report } from './formats/report';
+import { summarize, toReported, type Report, toSkippedPaths } from './formats/report';
 import { formatSarif } from './formats/sarif';
 import { formatText } from './formats/text';
 import { escapeControl } from './formats/escape';
@@ -253,7 +253,6 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
       })
     : undefined;
   const { service, files, displayByKey, overlay, skipped } = loadWorkspace(args.positionals, options, exclude, downloader);
-  for (const entry of skipped) io.stderr(`meshlens: skipped ${escapeControl(entry.display)}: ${entry.reason}\n`);
   if (downloader) await downloadCharts(downloader, service, files.map((file) => file.key), options, io);
   const displayOf = (key: string) => displayByKey.get(key) ?? key;
   if (args.flags.has('fix')) {
@@ -261,7 +260,7 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   const keyByDisplay = new Map([...displayByKey].map(([key, display]) => [display, key]));
   const diagnostics = files.flatMap((file) => service.diagnostics(file.key, options).map((diagnostic) => toReported(diagnostic, file.display, displayOf)));
-  const report: Report = { diagnostics, summary: summarize(diagnostics, files.length, performance.now() - started) };
+  const report: Report = { diagnostics, summary: summarize(diagnostics, files.length, performance.now() - started), skipped: toSkippedPaths(skipped) };
   const output =
     format === 'json'
       ? formatJson(report)
