@@ -51,7 +51,6 @@ const KNOWN_VIOLATIONS: Record<string, string> = {
   'preview → features': 'preview/features.ts, inline.ts',
   // Placed too low or too high.
   'preview → rules': 'preview/endpoints.ts uses the DNS pattern matcher of rules/cilium/dnsPatterns.ts; it belongs in policy/',
-  'rules → analysis': 'rules/cilium regex checks use analysis/boundedCache.ts; the cache belongs in util/',
   'workspace → gitops': 'workspace/k8sIndex.ts reads namespaces from the GitOps model; the Kubernetes index belongs above gitops (a k8s layer)',
   'workspace → helm': 'the ChartFetcher type of helm/chartFiles.ts is part of the workspace host; it belongs in workspace/',
 };
