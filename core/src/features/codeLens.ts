@@ -7,6 +7,7 @@
 import type { AnalysisOptions } from '../options';
 import type { Workspace, WorkspaceFile } from '../workspace/workspace';
 import { CODE_LENS_PROVIDERS } from './providers';
+import { appendAll } from '../util/appendAll';
 
 export interface CodeLensItem {
   /** File offsets of the line the lens sits above. */
@@ -29,6 +30,6 @@ export function codeLenses(workspace: Workspace, path: string, options: Analysis
   const file = workspace.getFile(path);
   if (!file || file.yaml.skipped) return [];
   const items: CodeLensItem[] = [];
-  for (const provider of CODE_LENS_PROVIDERS) items.push(...provider({ workspace, file, options }));
+  for (const provider of CODE_LENS_PROVIDERS) appendAll(items, provider({ workspace, file, options }));
   return items.sort((a, b) => a.start - b.start);
 }

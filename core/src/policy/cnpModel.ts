@@ -11,6 +11,7 @@
  */
 
 import { deref, keyText, mapGet, mapGetPair, scalarString, type YamlMap, type YamlNode, type YamlPair } from '../parse/ast';
+import { appendAll } from '../util/appendAll';
 
 export type CnpDirection = 'ingress' | 'ingressDeny' | 'egress' | 'egressDeny';
 export const CNP_DIRECTIONS: readonly CnpDirection[] = ['ingress', 'ingressDeny', 'egress', 'egressDeny'];
@@ -169,7 +170,7 @@ function parseSpec(node: YamlMap, keyNode: YamlNode): CnpSpec {
       }
     }
     spec.sections.push(section);
-    spec.rules.push(...section.rules);
+    appendAll(spec.rules, section.rules);
   }
   return spec;
 }

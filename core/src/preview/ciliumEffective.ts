@@ -17,6 +17,7 @@ import type { K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
 import { ciliumSelectorMatches, subjectMatches, workloadId, type CiliumPolicyIndex } from './ciliumIndex';
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumDirectionView, CiliumPeer, CiliumPort, CiliumView, EffectiveNote, HttpRuleView, SourceRef } from './model';
 import { shortLocation } from './sources';
+import { appendAll } from '../util/appendAll';
 
 const specsByNamespace = new WeakMap<CiliumPolicyIndex, Map<string | undefined, CiliumPolicyIndex['specs']>>();
 
@@ -48,17 +49,17 @@ export function ciliumViewFor(workload: WorkloadInfo, policies: CiliumPolicyInde
       const sections = spec.sections.filter((section) => section.direction === name);
       if (sections.length === 0) continue;
       view.selectedBy.push(spec.source);
-      if (spec.enableDefaultDeny[name] === false) view.defaultDenyDisabledBy.push(...sections.map((section) => section.source));
-      else view.defaultDenyBy.push(...sections.map((section) => section.source));
-      view.allows.push(...spec.allows.filter((allow) => allow.direction === name).map((allow) => allow.entry));
-      view.denies.push(...spec.denies.filter((deny) => deny.direction === name).map((deny) => deny.entry));
+      if (spec.enableDefaultDeny[name] === false) appendAll(view.defaultDenyDisabledBy, sections.map((section) => section.source));
+      else appendAll(view.defaultDenyBy, sections.map((section) => section.source));
+      appendAll(view.allows, spec.allows.filter((allow) => allow.direction === name).map((allow) => allow.entry));
+      appendAll(view.denies, spec.denies.filter((deny) => deny.direction === name).map((deny) => deny.entry));
       for (const inert of spec.inert.filter((candidate) => candidate.direction === name)) view.notes.push({ kind: 'info', message: inert.reason, at: inert.source });
     }
     view.defaultDeny = view.defaultDenyBy.length > 0;
     if (!view.defaultDeny && view.defaultDenyDisabledBy.length > 0) {
       view.notes.push({ kind: 'not-default-deny', message: `every selecting rule sets enableDefaultDeny.${name}: false, so traffic no rule allows still flows` });
     }
-    view.notes.push(...widenings(view, index), ...overrides(view, index));
+    appendAll(appendAll(view.notes, widenings(view, index)), overrides(view, index));
     return view;
   };
   return { minor: policies.minor, ingress: direction('ingress'), egress: direction('egress') };

@@ -26,6 +26,7 @@ import { effectivePolicy, workloadsOfAuthz } from './effectivePolicy';
 import { istioPolicyIndex, type IstioPolicyEntry } from './istioIndex';
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumDirectionView, CiliumPeer, EffectivePolicy, IstioRuleView, SourceRef } from './model';
 import { shortLocation } from './sources';
+import { appendAll } from '../util/appendAll';
 
 export const SHOW_EFFECTIVE_POLICY_COMMAND = 'meshlens.showEffectivePolicy';
 const MAX_TITLE = 160;
@@ -253,8 +254,8 @@ export const previewLens: CodeLensProvider = ({ workspace, file, options }) => {
   try {
     const kinds = new Set(file.identities.map((identity) => identity?.kind));
     const items: CodeLensItem[] = [];
-    if (kinds.has('CiliumNetworkPolicy') || kinds.has('CiliumClusterwideNetworkPolicy') || kinds.has('NetworkPolicy')) items.push(...ciliumLenses(workspace, file, options));
-    if (kinds.has('AuthorizationPolicy')) items.push(...istioLenses(workspace, file, options));
+    if (kinds.has('CiliumNetworkPolicy') || kinds.has('CiliumClusterwideNetworkPolicy') || kinds.has('NetworkPolicy')) appendAll(items, ciliumLenses(workspace, file, options));
+    if (kinds.has('AuthorizationPolicy')) appendAll(items, istioLenses(workspace, file, options));
     return items;
   } catch {
     return [];

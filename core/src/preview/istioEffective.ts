@@ -26,6 +26,7 @@ import { istioValueMatches } from './httpMatch';
 import type { IstioPolicyEntry, IstioPolicyIndex } from './istioIndex';
 import type { EffectiveNote, IstioClause, IstioCondition, IstioPoint, IstioPointView, IstioRuleView, IstioView, SourceRef } from './model';
 import { shortLocation } from './sources';
+import { appendAll } from '../util/appendAll';
 
 export const TRUST_DOMAIN = 'cluster.local';
 
@@ -96,11 +97,11 @@ function pointView(point: IstioPoint, policies: IstioPolicyEntry[], sourceIdenti
       view.notes.push({ kind: 'info', message: `${policy.action} policy ${policy.namespace}/${policy.name} is not sent to ztunnel`, at: policy.source });
       continue;
     }
-    if (policy.action === 'CUSTOM') view.custom.push(...rules);
-    else if (policy.action === 'DENY') view.deny.push(...rules);
+    if (policy.action === 'CUSTOM') appendAll(view.custom, rules);
+    else if (policy.action === 'DENY') appendAll(view.deny, rules);
     else if (policy.action === 'ALLOW') {
       view.allowPolicies.push(policy.source);
-      view.allow.push(...rules);
+      appendAll(view.allow, rules);
       if (!policy.hasRules) view.notes.push({ kind: 'info', message: `${policy.namespace}/${policy.name} has no rules: it allows nothing, yet makes the workload default-deny`, at: policy.source });
     }
     for (const rule of rules) {

@@ -34,6 +34,7 @@ import type {
   IstioRuleView,
   SourceRef,
 } from '../preview/model';
+import { appendAll } from '../util/appendAll';
 
 export type ImpactEffect = 'widened' | 'narrowed';
 
@@ -104,8 +105,8 @@ export function comparePolicies(base: ReadonlyMap<string, EffectivePolicy>, head
     }
     compared++;
     const context = { workload: id, namespace: after.workload.namespace };
-    changes.push(...compareCilium(context, before.cilium.ingress, after.cilium.ingress));
-    changes.push(...compareCilium(context, before.cilium.egress, after.cilium.egress));
+    appendAll(changes, compareCilium(context, before.cilium.ingress, after.cilium.ingress));
+    appendAll(changes, compareCilium(context, before.cilium.egress, after.cilium.egress));
     const points = new Set([...before.istio.points.map((point) => point.point), ...after.istio.points.map((point) => point.point)]);
     for (const point of points) {
       changes.push(...compareIstio(context, point, before.istio.points.find((view) => view.point === point), after.istio.points.find((view) => view.point === point)));
@@ -226,7 +227,7 @@ function compareCilium(context: Context, before: CiliumDirectionView, after: Cil
         });
         continue;
       }
-      result.push(...compareL7(base, old, entries));
+      appendAll(result, compareL7(base, old, entries));
     }
     for (const [key, entries] of beforeAllows) {
       if (afterAllows.has(key)) continue;
@@ -369,9 +370,9 @@ function compareIstio(context: Context, point: IstioPointView['point'], before: 
   }
   const live = (rules: IstioRuleView[] | undefined) => (rules ?? []).filter((rule) => !rule.neverMatches && !rule.dropped);
   if (beforeDeny && afterDeny) {
-    result.push(...ruleDelta(base, live(before!.allow), live(after!.allow), 'allow'));
+    appendAll(result, ruleDelta(base, live(before!.allow), live(after!.allow), 'allow'));
   }
-  result.push(...ruleDelta(base, live(before?.deny), live(after?.deny), 'deny'));
+  appendAll(result, ruleDelta(base, live(before?.deny), live(after?.deny), 'deny'));
   return result;
 }
 

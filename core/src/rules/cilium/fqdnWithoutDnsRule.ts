@@ -19,6 +19,7 @@ import type { ParsedDocument } from '../../parse/yamlFile';
 import type { Rule } from '../types';
 import { CNP_KINDS, ciliumMinor, policyOf, policyOfDocument } from './support';
 import { plainText } from './invalidCidr';
+import { appendAll } from '../../util/appendAll';
 
 const NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
 
@@ -102,7 +103,7 @@ function collectProviders(model: WorkspaceModel): DnsProvider[] {
   for (const kind of CNP_KINDS) {
     for (const document of model.byKind(kind)) {
       if (document.identity.group !== 'cilium.io') continue;
-      providers.push(...documentProviders(document.parsed, kind));
+      appendAll(providers, documentProviders(document.parsed, kind));
     }
   }
   return providers;
