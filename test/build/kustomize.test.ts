@@ -12,7 +12,7 @@ import { buildFluxDirectory, buildKustomization, fieldOrigin, fluxOverlayFromObj
 import { parseYamlFile } from '../../core/src/parse/yamlFile';
 import { yamlValue } from '../../core/src/build/yamlValue';
 import { memoryBuildFs } from '../support/buildFs';
-import { kubectlAvailable } from '../support/kustomizeDifferential';
+import { canonical, kubectlAvailable } from '../support/kustomizeDifferential';
 
 /** Every tree built below, to check against kubectl at the end. */
 const builtTrees: Array<{ files: Record<string, string>; dir: string; result: BuildResult }> = [];
@@ -21,15 +21,6 @@ function build(files: Record<string, string>, dir = 'app'): BuildResult {
   const result = buildKustomization(memoryBuildFs(files), dir);
   builtTrees.push({ files: { ...files }, dir, result });
   return result;
-}
-
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  return `{${Object.keys(value as Record<string, unknown>)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-    .join(',')}}`;
 }
 
 function find(result: BuildResult, kind: string, name?: string): BuiltObject {

@@ -160,8 +160,4 @@ describe.skipIf(!hasShared)('check --fix over real repositories', () => {
   });
 });
 
-if (!hasShared) {
-  describe('check --fix over real repositories', () => {
-    it.skip(SHARED_MISSING, () => {});
-  });
-}
+if (!hasShared) console.log(`fixCorpus: ${SHARED_MISSING}`);

@@ -94,7 +94,8 @@ export function collectCases(roots: Array<{ root: string; label: string }>): Dif
   return cases;
 }
 
-function canonical(value: unknown): string {
+/** Key-order-independent JSON text of a value, for comparing built objects. */
+export function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   return `{${Object.keys(value as Record<string, unknown>)

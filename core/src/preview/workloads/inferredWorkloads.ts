@@ -195,17 +195,7 @@ function appTemplateWorkloads(facts: ReleaseFacts, source: WorkloadInfo['source'
     };
     const kind = CONTROLLER_KINDS[(text(controller.type) ?? 'deployment').toLowerCase()] ?? 'Deployment';
     const name = controllers.length === 1 || identifier === appName ? fullname : `${fullname}-${identifier}`;
-    result.push({
-      kind,
-      name,
-      namespace: facts.namespace,
-      namespaceOrigin: 'metadata',
-      labels: {},
-      podLabels,
-      serviceAccountName: appTemplateServiceAccount(values, controller, fullname),
-      source,
-      origin: { inferred: true, from: facts.label, how: `app-template controller "${identifier}"` },
-    });
+    result.push(inferredWorkload(facts, source, { kind, name, podLabels, serviceAccountName: appTemplateServiceAccount(values, controller, fullname) }, `app-template controller "${identifier}"`));
   }
   return result;
 }
@@ -234,32 +224,33 @@ function istioGatewayWorkload(facts: ReleaseFacts, source: WorkloadInfo['source'
     'app.kubernetes.io/instance': facts.releaseName,
   };
   const kind = text(facts.values.kind) === 'DaemonSet' ? 'DaemonSet' : 'Deployment';
-  return {
-    kind,
-    name,
-    namespace: facts.namespace,
-    namespaceOrigin: 'metadata',
-    labels: {},
-    podLabels,
-    serviceAccountName: text(object(facts.values.serviceAccount)?.name) ?? name,
-    source,
-    origin: { inferred: true, from: facts.label, how: 'Istio gateway chart', gateway: true },
-  };
+  return inferredWorkload(facts, source, { kind, name, podLabels, serviceAccountName: text(object(facts.values.serviceAccount)?.name) ?? name }, 'Istio gateway chart', true);
 }
 
 function genericChartWorkload(facts: ReleaseFacts, source: WorkloadInfo['source']): PreviewWorkload {
   const name = text(facts.values.nameOverride) ?? facts.chart!;
-  return {
-    kind: 'Deployment',
-    name: facts.releaseName,
-    namespace: facts.namespace,
-    namespaceOrigin: 'metadata',
-    labels: {},
-    podLabels: { ...extraPodLabels(facts.values), 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': facts.releaseName },
-    serviceAccountName: text(object(facts.values.serviceAccount)?.name) ?? 'default',
+  return inferredWorkload(
+    facts,
     source,
-    origin: { inferred: true, from: facts.label, how: `chart ${facts.chart}: recommended labels app.kubernetes.io/name and instance, plus podLabels values (the chart may label its pods otherwise)` },
-  };
+    {
+      kind: 'Deployment',
+      name: facts.releaseName,
+      podLabels: { ...extraPodLabels(facts.values), 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': facts.releaseName },
+      serviceAccountName: text(object(facts.values.serviceAccount)?.name) ?? 'default',
+    },
+    `chart ${facts.chart}: recommended labels app.kubernetes.io/name and instance, plus podLabels values (the chart may label its pods otherwise)`,
+  );
+}
+
+/** A workload a HelmRelease implies: in the release's namespace, marked inferred, saying from what and how. */
+function inferredWorkload(
+  facts: ReleaseFacts,
+  source: WorkloadInfo['source'],
+  workload: Pick<PreviewWorkload, 'kind' | 'name' | 'podLabels' | 'serviceAccountName'>,
+  how: string,
+  gateway = false,
+): PreviewWorkload {
+  return { ...workload, namespace: facts.namespace, namespaceOrigin: 'metadata', labels: {}, source, origin: { inferred: true, from: facts.label, how, ...(gateway ? { gateway: true } : {}) } };
 }
 
 /** Pod labels charts commonly take from values: `podLabels`, and a pod `template.metadata.labels` (runner scale sets). */
