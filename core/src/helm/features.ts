@@ -1,12 +1,15 @@
 /**
  * Hover and completion for Helm values: keys under a HelmRelease's
- * `spec.values` (and, for hover, keys inside a ConfigMap values block or a
- * generated values file that feeds a release), answered from the Cilium
- * value catalog of the release's resolved chart version, or from the chart
- * folder in the workspace (else the host's download) for any other chart.
+ * `spec.values`, inside a ConfigMap values block (`data: values.yaml: |`) and
+ * in a generated values file (`configMapGenerator`) that feeds a release
+ * through `valuesFrom`, answered from the Cilium value catalog of the
+ * release's resolved chart version, or from the chart folder in the
+ * workspace (else the host's download) for any other chart.
  *
  * Invariants: no IO beyond the workspace model (chart files are read through
- * it and memoized); results are capped; nothing throws.
+ * it and memoized); results are capped; nothing throws. Completion items of a
+ * values block carry the block's indentation (the server sends them
+ * `insertTextMode: asIs`), and their ranges are file offsets of the ConfigMap.
  */
 
 import { keyInsertText, type CompletionItem, type CompletionProvider, type CompletionRequest } from '../features/completion';
@@ -27,7 +30,12 @@ import {
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { chartChildKeys, chartDefault, chartDocComment, chartFilesFor, chartKeyStatus, localChartFiles, remoteChartStatus, type ChartFiles } from './chartFiles';
 import { ciliumReleaseOf, ciliumReleases, type CiliumRelease } from './ciliumReleases';
-import { effectiveValues, type ValuesWrite } from './effectiveValues';
+import { effectiveValues, valuesInputFiles, type EffectiveValues, type ValuesWrite } from './effectiveValues';
+import { embeddedValuesText } from './valuesText';
+import { deref, mapGet, type YamlScalar } from '../parse/ast';
+import type { ParsedDocument } from '../parse/yamlFile';
+import { LineIndex } from '../text/lineIndex';
+import { yamlPathAtLine, type LinePathContext } from '../features/yamlPathAtLine';
 import { kernelHoverLinesForRelease } from '../kernel/hover';
 import { renderScalar } from './valueEdits';
 
@@ -237,10 +245,152 @@ function localChartCompletions(request: CompletionRequest, path: string[], chart
     });
 }
 
+// ---------------------------------------------------------------- completion in valuesFrom sources
+
+const valuesSourceCompletion: CompletionProvider = (request) => {
+  try {
+    return completeInValuesSource(request).slice(0, MAX_ITEMS);
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * Completion inside values a HelmRelease reads through `valuesFrom`: a literal
+ * block of a ConfigMap's `data`, or a values file of a `configMapGenerator`.
+ * Only files some release reads are looked at (`valuesInputFiles`), so other
+ * ConfigMaps and YAML files get nothing from here.
+ */
+function completeInValuesSource(request: CompletionRequest): CompletionItem[] {
+  const { workspace, file, offset } = request;
+  if (!valuesInputFiles(workspace).has(file.path)) return [];
+  const found = documentAt(file, offset);
+  if (!found) return [];
+  const relative = offset - found.document.start;
+  const block = valuesBlockAt(found.document.parsed, relative);
+  if (block) {
+    const reader = valuesReader(workspace, (values) => readsBlock(values, file.path, found.index, block));
+    if (!reader) return [];
+    const mapped = lineInBlock(found.document.parsed.text, found.index, file.path, block, relative);
+    if (!mapped) return [];
+    const shift = (local: number) => (mapped.shortfall > 0 ? offset : found.document.start + mapped.toDocument(local));
+    const line: LinePathContext = {
+      ...mapped.line,
+      indent: mapped.line.indent + mapped.blockIndent,
+      wordStart: shift(mapped.line.wordStart),
+      wordEnd: shift(mapped.line.wordEnd),
+    };
+    const items = readerCompletions({ ...request, line }, reader);
+    // The cursor sits left of the block's indentation (a fresh, short line): the item brings the rest.
+    const pad = ' '.repeat(mapped.shortfall);
+    return pad && line.position === 'key' ? items.map((item) => ({ ...item, insertText: pad + item.insertText })) : items;
+  }
+  if (found.index !== 0) return [];
+  const reader = valuesReader(workspace, (values) => readsFile(values, file.path));
+  return reader ? readerCompletions(request, reader) : [];
+}
+
+type ValuesReader = { kind: 'cilium'; version: ResolvedChartVersion } | { kind: 'chart'; chart: ChartFiles };
+
+/** The release that reads the values at the cursor: a Cilium release first, else one with chart files. */
+function valuesReader(workspace: WorkspaceModel, reads: (values: EffectiveValues) => boolean): ValuesReader | undefined {
+  for (const release of ciliumReleases(workspace)) if (reads(release.values)) return { kind: 'cilium', version: release.version };
+  for (const document of workspace.byKind('HelmRelease')) {
+    if (!reads(effectiveValues(workspace, document))) continue;
+    const chart = chartFilesFor(workspace, document);
+    if (chart) return { kind: 'chart', chart };
+  }
+  return undefined;
+}
+
+function readerCompletions(request: CompletionRequest, reader: ValuesReader): CompletionItem[] {
+  const path = request.line.parentPath;
+  if (path.some((segment) => typeof segment !== 'string')) return [];
+  return reader.kind === 'cilium' ? ciliumCompletions(request, path as string[], reader.version) : localChartCompletions(request, path as string[], reader.chart);
+}
+
+/** A source of `values` parsed from `block`, or one that could not be parsed but points at it. */
+function readsBlock(values: EffectiveValues, file: string, document: number, block: ValuesBlock): boolean {
+  const inBlock = (start: number) => start >= block.scalar.start && start <= block.end;
+  if (values.sources.some((source) => source.kind === 'ConfigMap' && source.text?.file === file && source.text.document === document && inBlock(source.text.toDocument(0)))) return true;
+  return values.unreadableSources.some((source) => source.at?.file === file && source.at.document === document && source.at.start === block.scalar.start);
+}
+
+function readsFile(values: EffectiveValues, file: string): boolean {
+  if (values.sources.some((source) => source.kind === 'generated-file' && source.text?.file === file)) return true;
+  return values.unreadableSources.some((source) => source.at?.file === file && source.at.document === 0 && source.at.start === 0);
+}
+
+interface ValuesBlock {
+  scalar: YamlScalar;
+  /** Document offset where the block ends, including trailing blank lines the user is typing in. */
+  end: number;
+}
+
+/** The literal block of a `data` key that holds the cursor (document offsets), below its `|` header line. */
+function valuesBlockAt(parsed: ParsedDocument, offset: number): ValuesBlock | undefined {
+  const data = deref(mapGet(parsed.root, 'data'));
+  if (!data || data.type !== 'map') return undefined;
+  const text = parsed.text;
+  for (const pair of data.pairs) {
+    const scalar = deref(pair.value);
+    if (!scalar || scalar.type !== 'scalar' || scalar.style !== 'literal') continue;
+    const headerEnd = text.indexOf('\n', scalar.start);
+    if (headerEnd === -1 || offset <= headerEnd) continue;
+    // A parser ends the block at its last content line; blank lines after it still belong to it while typing.
+    const keyColumn = pair.key.start - (text.lastIndexOf('\n', pair.key.start - 1) + 1);
+    let end = Math.max(scalar.end, headerEnd + 1);
+    let lineStart = text.lastIndexOf('\n', end - 1) + 1;
+    for (;;) {
+      const lineEnd = text.indexOf('\n', lineStart) === -1 ? text.length : text.indexOf('\n', lineStart);
+      const line = text.slice(lineStart, lineEnd);
+      const indentation = line.length - line.trimStart().length;
+      if (line.trim() !== '' && indentation <= keyColumn) break;
+      end = Math.max(end, lineEnd);
+      if (lineEnd >= text.length) break;
+      lineStart = lineEnd + 1;
+    }
+    if (offset <= end) return { scalar, end };
+  }
+  return undefined;
+}
+
+interface LineInBlock {
+  /** The cursor's line context in the values text (offsets of that text). */
+  line: LinePathContext;
+  toDocument(offset: number): number;
+  blockIndent: number;
+  /** Columns between the cursor and the block's indentation when the cursor is left of it on a blank line. */
+  shortfall: number;
+}
+
+function lineInBlock(documentText: string, document: number, file: string, block: ValuesBlock, offset: number): LineInBlock | undefined {
+  const { values } = embeddedValuesText(file, document, documentText, { ...block.scalar, end: block.end });
+  const blockIndent = values.linePrefix.length;
+  const lines = new LineIndex(values.text);
+  let lineNumber = -1;
+  let rawStart = 0;
+  for (let line = 0; line < lines.lineCount; line++) {
+    const start = values.lineStartToDocument(lines.lineStartOffset(line));
+    if (start > offset) break;
+    lineNumber = line;
+    rawStart = start;
+  }
+  if (lineNumber < 0) return undefined;
+  const column = offset - rawStart;
+  const rawLineEnd = documentText.indexOf('\n', rawStart);
+  const before = documentText.slice(rawStart, offset);
+  const shortfall = column < blockIndent && before.trim() === '' ? blockIndent - column : 0;
+  if (column < blockIndent && shortfall === 0) return undefined;
+  if (rawLineEnd !== -1 && offset > rawLineEnd) return undefined;
+  const local = lines.offsetAt({ line: lineNumber, character: Math.max(0, column - blockIndent) });
+  return { line: yamlPathAtLine(values.text, lines, local), toDocument: values.toDocument, blockIndent, shortfall };
+}
+
 function typeIs(type: string | string[], wanted: string): boolean {
   return Array.isArray(type) ? type.includes(wanted) : type === wanted;
 }
 
 
 export const HELM_VALUES_HOVER: HoverProvider[] = [helmValuesHover];
-export const HELM_VALUES_COMPLETION: CompletionProvider[] = [helmValuesCompletion];
+export const HELM_VALUES_COMPLETION: CompletionProvider[] = [helmValuesCompletion, valuesSourceCompletion];
