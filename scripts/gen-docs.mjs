@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Generates docs/rules/<family>/<name>.md for every rule and the rule table in
-// docs/rules/README.md and README.md from the one rule registry
-// (core/src/rules/index.ts). With --check, exits 1 when any file is stale.
+// Generates docs/rules/<family>/<name>.md for every rule, the rule table in
+// docs/rules/README.md and README.md, and the JSON schema of the
+// `meshlens.rules` setting in package.json (one property per rule id, so
+// VS Code completes and validates ids in settings.json) from the one rule
+// registry (core/src/rules/index.ts). With --check, exits 1 when any file is
+// stale.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -52,6 +55,41 @@ if (existsSync(readmePath)) {
   if (readme.includes(start) && readme.includes(end)) {
     const updated = readme.slice(0, readme.indexOf(start) + start.length) + '\n' + table + '\n' + readme.slice(readme.indexOf(end));
     files.set('README.md', updated);
+  }
+}
+
+// The `meshlens.rules` setting: every rule id and `family/*` with the severities the server accepts.
+const packagePath = join(root, 'package.json');
+if (existsSync(packagePath)) {
+  const packageText = readFileSync(packagePath, 'utf8');
+  const manifest = JSON.parse(packageText);
+  const properties = manifest.contributes?.configuration?.properties;
+  const current = properties?.['meshlens.rules'];
+  if (current) {
+    const severities = ['error', 'warning', 'info', 'hint', 'off'];
+    const severityDescriptions = ['Report as an error.', 'Report as a warning.', 'Report as information.', 'Report as a hint (not in the Problems panel).', 'Do not run the rule.'];
+    const families = [...new Set(rules.map((meta) => meta.id.split('/')[0]))].sort();
+    const byId = [...rules].sort((a, b) => a.id.localeCompare(b.id));
+    properties['meshlens.rules'] = {
+      type: 'object',
+      default: {},
+      markdownDescription: current.markdownDescription,
+      properties: Object.fromEntries(byId.map((meta) => [meta.id, {
+        type: 'string',
+        enum: severities,
+        markdownDescription: `${meta.title} (default: \`${meta.severity}\`).`,
+      }])),
+      patternProperties: {
+        [`^(${families.join('|')})/\\*$`]: {
+          type: 'string',
+          enum: severities,
+          enumDescriptions: severityDescriptions,
+          markdownDescription: 'Severity of every rule of the family that has no setting of its own.',
+        },
+      },
+      additionalProperties: false,
+    };
+    files.set('package.json', JSON.stringify(manifest, null, 2) + '\n');
   }
 }
 
