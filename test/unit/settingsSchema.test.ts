@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { ALL_RULES } from '../../core/src/index';
+import { ALL_RULES, type SeveritySetting } from '../../core/src/index';
 import { optionsFromSettings } from '../../server/src/settings';
 import { repoRoot } from '../support/repo';
 
@@ -44,7 +44,7 @@ describe('meshlens.rules setting schema', () => {
   it('accepts rule ids and family wildcards with every severity the server reads', () => {
     const severities = schema.properties[ruleIds[0]].enum;
     for (const severity of severities) {
-      const setting = { [ruleIds[0]]: severity, [`${families[0]}/*`]: severity };
+      const setting: Record<string, SeveritySetting> = { [ruleIds[0]]: severity as SeveritySetting, [`${families[0]}/*`]: severity as SeveritySetting };
       expect(validate(setting), JSON.stringify(validate.errors)).toBe(true);
       // The server keeps exactly these values (it drops anything else silently).
       expect(optionsFromSettings({ rules: setting }).rules).toEqual(setting);
