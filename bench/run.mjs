@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { writeCorpus } from './generateCorpus.mjs';
 import { buildCoreBundle, computeEffectiveModels, loadCoreBundle } from './lib/meshlens.mjs';
+import { measureCodeLensScaling } from './lib/codeLensScaling.mjs';
 import { createYamlLanguageService } from './lib/yls.mjs';
 import { formatMb, formatMs, formatRatio, median, percentile, timeRuns } from './lib/stats.mjs';
 
@@ -125,6 +126,9 @@ async function main() {
   log(
     `meshlens one file ${formatMs(results.meshlensOneFile)}, edit ${formatMs(results.meshlensEdit)}, completion ${formatMs(results.meshlensCompletion)} (${completionCount} items), hover ${formatMs(results.meshlensHover)} (${hoverFound ? 'found' : 'none'})`,
   );
+
+  results.codeLens = await measureCodeLensScaling(core, options, { count: quick ? 200 : 2000, runs: quick ? 1 : runs });
+  log(`code lenses on one CNP: ${results.codeLens.small.items} items ${formatMs(results.codeLens.small.ms)}, ${results.codeLens.large.items} items ${formatMs(results.codeLens.large.ms)} (${formatRatio(results.codeLens.growth)})`);
 
   // An edit in the multi-file workspace: the edited file's diagnostics, then every file's (what the server publishes).
   const multi = new core.MeshlensService();
@@ -331,6 +335,7 @@ function renderTable(results, x1, x10) {
     row('Edit one file of the ×1 workspace → its diagnostics', formatMs(results.meshlensEditWorkspaceFile), '', '', '< 30 ms', results.meshlensEditWorkspaceFile < 30),
     row('… then re-check every file (what the server publishes)', formatMs(results.meshlensEditWorkspace), '', '', '', undefined),
     row(`Completion during the workspace scan (${results.scan.requests} requests)`, `median ${formatMs(results.scan.median)}, max ${formatMs(results.scan.max)}`, '', '', 'answered during the scan, max < 50 ms', results.scan.requests > 1 && results.scan.max < 50),
+    row(`Code lenses, one CNP of ${results.codeLens.small.items} → ${results.codeLens.large.items} rule items`, `${formatMs(results.codeLens.small.ms)} → ${formatMs(results.codeLens.large.ms)}`, '', `${formatRatio(results.codeLens.growth)} for 4× the items`, 'linear (≤ 5× for 4×)', results.codeLens.growth <= 5),
     row('CLI end to end on ×1 (process start included)', formatMs(results.cli), '', '', '< 1 s', results.cli === undefined ? undefined : results.cli < 1000),
     row('Peak RSS, ×1 workspace checked', formatMb(results.rssMeshlens), formatMb(results.rssYls), '', '< 150 MB', results.rssMeshlens < 150 * 1024 * 1024),
   ];

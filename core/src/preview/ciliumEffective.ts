@@ -18,6 +18,7 @@ import { ciliumSelectorMatches, subjectMatches, workloadId, type CiliumPolicyInd
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumDirectionView, CiliumPeer, CiliumPort, CiliumView, EffectiveNote, HttpRuleView, SourceRef } from './model';
 import { shortLocation } from './sources';
 import { appendAll } from '../util/appendAll';
+import { countExamined, PeerBuckets, peerCoverage, PortBuckets, PortPeerIndex } from './ciliumEntryIndex';
 
 const specsByNamespace = new WeakMap<CiliumPolicyIndex, Map<string | undefined, CiliumPolicyIndex['specs']>>();
 
@@ -81,13 +82,6 @@ export function peerCoversWorkload(peer: CiliumPeer, workload: WorkloadInfo, ind
     default:
       return false;
   }
-}
-
-/** Workload ids a peer covers (for overlap notes); `*` for peers that cover every identity. */
-function peerCoverage(peer: CiliumPeer): string[] | '*' {
-  if (peer.kind === 'any' || (peer.kind === 'entity' && peer.entity === 'all')) return '*';
-  if (peer.kind === 'endpoints' || peer.kind === 'entity') return peer.workloads;
-  return [];
 }
 
 /** Peers both cover: `*` (everything), ids, or nothing. Same non-workload peers (a CIDR twice) overlap on their text. */
@@ -159,16 +153,23 @@ function peerNames(ids: string[] | '*', fallback: string): string {
   return names.length > 3 ? `${names.slice(0, 3).join(', ')} … +${names.length - 3}` : names.join(', ');
 }
 
-/** L7 rules that an L3/L4-only allow for an overlapping peer on the same port makes ineffective. */
+/**
+ * L7 rules that an L3/L4-only allow for an overlapping peer on the same port makes ineffective.
+ * The L3/L4-only allows are indexed by port and peer, so each L7 rule looks only at allows that can overlap it.
+ */
 function widenings(view: CiliumDirectionView, index: K8sIndex): EffectiveNote[] {
   void index;
   const notes: EffectiveNote[] = [];
+  const wides = new PortPeerIndex(view.allows.filter(unrestrictedAtL7));
+  countExamined(view.allows.length);
   for (const restricted of view.allows) {
     if (!restricted.l7 || unrestrictedAtL7(restricted) || restricted.ports === 'all') continue;
     for (const port of restricted.ports) {
       const { value, protocol } = representative(port);
-      for (const wide of view.allows) {
-        if (wide === restricted || !unrestrictedAtL7(wide) || !portsCover(wide.ports, value, protocol)) continue;
+      const candidates = wides.candidates(value, restricted.peer);
+      countExamined(candidates.length);
+      for (const wide of candidates) {
+        if (wide === restricted || !portsCover(wide.ports, value, protocol)) continue;
         const overlap = peerOverlap(restricted.peer, wide.peer);
         if (overlap !== '*' && overlap.length === 0) continue;
         const who = peerNames(overlap, restricted.peer.text);
@@ -186,12 +187,16 @@ function widenings(view: CiliumDirectionView, index: K8sIndex): EffectiveNote[] 
   return dedupe(notes);
 }
 
-/** Allows that a deny covering the same peer and port drops. */
+/** Allows that a deny covering the same peer and port drops (only denies whose peers can overlap are compared). */
 function overrides(view: CiliumDirectionView, index: K8sIndex): EffectiveNote[] {
   void index;
   const notes: EffectiveNote[] = [];
+  if (view.denies.length === 0) return notes;
+  const denies = new PeerBuckets(view.denies);
   for (const allow of view.allows) {
-    for (const deny of view.denies) {
+    const candidates = denies.candidates(allow.peer);
+    countExamined(candidates.length + 1);
+    for (const deny of candidates) {
       const overlap = peerOverlap(allow.peer, deny.peer);
       if (overlap !== '*' && overlap.length === 0) continue;
       const port = allow.ports === 'all' && deny.ports === 'all' ? undefined : portsOverlap(allow.ports, deny.ports);
@@ -240,11 +245,71 @@ export interface CiliumPortDecision {
   decidedBy: SourceRef[];
 }
 
-/** What the direction does for one peer workload on one port. */
+/** What the direction does for one peer (the entries `covers` accepts) on one port. */
 export function decidePort(view: CiliumDirectionView, covers: (peer: CiliumPeer) => boolean, port: number | string, protocol: string, namedPorts?: Record<string, number>): CiliumPortDecision {
-  const deny = view.denies.find((entry) => covers(entry.peer) && portsCover(entry.ports, port, protocol, namedPorts));
+  countExamined(view.denies.length + view.allows.length);
+  return decideAmong(view, view.denies, view.allows, covers, port, protocol, namedPorts);
+}
+
+interface CoveringEntries {
+  allows: PortBuckets<CiliumAllowEntry>;
+  denies: PortBuckets<CiliumDenyEntry>;
+  /** Decisions already made for this peer, by port and protocol (without named ports). */
+  decisions: Map<string, CiliumPortDecision>;
+}
+
+/** Per workspace index and direction view: the entries covering each peer workload, indexed by port. */
+const coveringCache = new WeakMap<K8sIndex, WeakMap<CiliumDirectionView, Map<string, CoveringEntries>>>();
+
+/**
+ * `decidePort` for a peer workload, with the same result: the entries whose
+ * peer covers the workload are found once per (view, workload) and indexed by
+ * port, so asking about many ports (one per lens) does not rescan every entry.
+ */
+export function decidePortForWorkload(view: CiliumDirectionView, peer: WorkloadInfo, index: K8sIndex, port: number | string, protocol: string, namedPorts?: Record<string, number>): CiliumPortDecision {
+  let byView = coveringCache.get(index);
+  if (!byView) {
+    byView = new WeakMap();
+    coveringCache.set(index, byView);
+  }
+  let byWorkload = byView.get(view);
+  if (!byWorkload) {
+    byWorkload = new Map();
+    byView.set(view, byWorkload);
+  }
+  const id = workloadId(peer);
+  let covering = byWorkload.get(id);
+  if (!covering) {
+    const covers = workloadCovers(peer, index);
+    countExamined(view.allows.length + view.denies.length);
+    covering = { allows: new PortBuckets(view.allows.filter((entry) => covers(entry.peer))), denies: new PortBuckets(view.denies.filter((entry) => covers(entry.peer))), decisions: new Map() };
+    byWorkload.set(id, covering);
+  }
+  // Many rules of one policy ask the same question (same peer, same port): decide it once. Decisions are shared, read-only.
+  const key = namedPorts ? undefined : `${typeof port}:${port}/${protocol}`;
+  const known = key === undefined ? undefined : covering.decisions.get(key);
+  if (known) return known;
+  const denies = covering.denies.candidates(port, namedPorts);
+  const allows = covering.allows.candidates(port, namedPorts);
+  countExamined(denies.length + allows.length);
+  const decision = decideAmong(view, denies, allows, () => true, port, protocol, namedPorts);
+  if (key !== undefined) covering.decisions.set(key, decision);
+  return decision;
+}
+
+/** The decision over candidate entries (in model order); `covers` and `portsCover` are applied exactly. */
+function decideAmong(
+  view: CiliumDirectionView,
+  denyCandidates: readonly CiliumDenyEntry[],
+  allowCandidates: readonly CiliumAllowEntry[],
+  covers: (peer: CiliumPeer) => boolean,
+  port: number | string,
+  protocol: string,
+  namedPorts?: Record<string, number>,
+): CiliumPortDecision {
+  const deny = denyCandidates.find((entry) => covers(entry.peer) && portsCover(entry.ports, port, protocol, namedPorts));
   if (deny) return { allowed: false, reason: `denied by ${deny.source.rule}`, deniedBy: deny, allowedBy: [], l7: 'none', http: [], other: [], decidedBy: [deny.source] };
-  const allows = view.allows.filter((entry) => covers(entry.peer) && portsCover(entry.ports, port, protocol, namedPorts));
+  const allows = allowCandidates.filter((entry) => covers(entry.peer) && portsCover(entry.ports, port, protocol, namedPorts));
   if (allows.length === 0) {
     if (view.defaultDeny) {
       return { allowed: false, reason: `default-deny ${view.direction} and no rule allows this peer on :${port}/${protocol}`, allowedBy: [], l7: 'none', http: [], other: [], decidedBy: view.defaultDenyBy };

@@ -26,6 +26,7 @@ import type { AnalysisOptions } from '../options';
 import { readLabelSelector, type K8sIndex, type LabelSelector, type LabelSelectorRequirement, type WorkloadInfo } from '../workspace/k8sIndex';
 import type { Workspace } from '../workspace/workspace';
 import { previewIndex } from './workloads/previewIndex';
+import { countExamined } from './ciliumEntryIndex';
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumPeer, CiliumPort, HttpRuleView, L7View, SourceRef } from './model';
 import { sourceMaker, type SourceMaker } from './sources';
 import { networkPolicySpecs } from './networkPolicyIndex';
@@ -336,12 +337,31 @@ function specPrefix(root: YamlNode | undefined, spec: CnpSpec): string {
   return `specs[${Math.max(at, 0)}].`;
 }
 
+/** Position of each rule node in its section's list, per spec and direction: built once, so indexing N rules costs N, not N². */
+const sectionPositions = new WeakMap<CnpSpec, Map<string, Map<YamlNode, number>>>();
+
 function sectionIndexOf(spec: CnpSpec, rule: CnpRule): number {
-  const section = spec.sections.find((candidate) => candidate.direction === rule.direction);
-  const list = deref(section?.pair.value);
-  if (list?.type !== 'seq') return 0;
-  const at = list.items.findIndex((item) => deref(item) === rule.node);
-  return at === -1 ? 0 : at;
+  let byDirection = sectionPositions.get(spec);
+  if (!byDirection) {
+    byDirection = new Map();
+    sectionPositions.set(spec, byDirection);
+  }
+  let positions = byDirection.get(rule.direction);
+  if (!positions) {
+    const found = new Map<YamlNode, number>();
+    const section = spec.sections.find((candidate) => candidate.direction === rule.direction);
+    const list = deref(section?.pair.value);
+    if (list?.type === 'seq') {
+      countExamined(list.items.length);
+      list.items.forEach((item, at) => {
+        const node = deref(item);
+        if (node && !found.has(node)) found.set(node, at);
+      });
+    }
+    byDirection.set(rule.direction, found);
+    positions = found;
+  }
+  return positions.get(rule.node) ?? 0;
 }
 
 function readPort(port: { port?: string; protocol?: string; endPort?: string }): CiliumPort {

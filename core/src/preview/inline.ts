@@ -21,7 +21,8 @@ import { originOf } from './workloads/inferredWorkloads';
 import { explainNoMatch } from './workloads/nearMatches';
 import { textUnknownUntilRender } from '../parse/unknownValue';
 import { ciliumPolicyIndex, subjectMatches, workloadId, type CiliumSpecEntry } from './ciliumIndex';
-import { decidePort, peerCoversWorkload } from './ciliumEffective';
+import { decidePortForWorkload } from './ciliumEffective';
+import { countExamined } from './ciliumEntryIndex';
 import { effectivePolicy, workloadsOfAuthz } from './effectivePolicy';
 import { istioPolicyIndex, type IstioPolicyEntry } from './istioIndex';
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumDirectionView, CiliumPeer, EffectivePolicy, IstioRuleView, SourceRef } from './model';
@@ -62,7 +63,7 @@ function describeAllow(allow: CiliumAllowEntry, view: CiliumDirectionView, workl
   const arrow = view.direction === 'ingress' ? '←' : '→';
   const self = workload.name;
   const peerName = peerLabel(allow.peer, workload.namespace);
-  const notes = view.notes.filter((note) => note.at && note.at.file === allow.source.file && note.at.start === allow.source.start && note.at.document === allow.source.document).map((note) => note.message);
+  const notes = notesAt(view, allow.source);
   if (allow.ports === 'all') return { title: `${self} ${arrow} ${peerName} all ports (L3 only)${view.defaultDeny ? '' : '  (direction not default-deny)'}`, notes };
   const parts: string[] = [];
   for (const port of allow.ports) {
@@ -72,7 +73,7 @@ function describeAllow(allow: CiliumAllowEntry, view: CiliumDirectionView, workl
     let l7 = allow.l7 ? ruleList(allow.l7.http.map((rule) => rule.text).concat(allow.l7.other)) : 'L3/L4 only';
     let tail = '';
     if (peerWorkload) {
-      const decision = decidePort(view, (peer) => peerCoversWorkload(peer, peerWorkload, index), number, protocol);
+      const decision = decidePortForWorkload(view, peerWorkload, index, number, protocol);
       if (!decision.allowed) {
         l7 = 'denied';
         tail = decision.deniedBy ? `  (deny at ${shortLocation(decision.deniedBy.source)} wins)` : '';
@@ -95,6 +96,31 @@ function describeAllow(allow: CiliumAllowEntry, view: CiliumDirectionView, workl
   return { title: `${self} ${arrow} ${peerName} ${parts.join(' | ')}`, notes };
 }
 
+/** A direction's note messages by the source they are about, built once per view (each lens asks for its own). */
+const notesBySource = new WeakMap<CiliumDirectionView, Map<string, string[]>>();
+
+function sourceKey(source: { file: string; document: number; start: number }): string {
+  return `${source.file}\u0000${source.document}\u0000${source.start}`;
+}
+
+/** Messages of the view's notes about `source`, in model order (a fresh array: callers may add to it). */
+function notesAt(view: CiliumDirectionView, source: SourceRef): string[] {
+  let bySource = notesBySource.get(view);
+  if (!bySource) {
+    bySource = new Map();
+    countExamined(view.notes.length);
+    for (const note of view.notes) {
+      if (!note.at) continue;
+      const key = sourceKey(note.at);
+      const list = bySource.get(key) ?? [];
+      list.push(note.message);
+      bySource.set(key, list);
+    }
+    notesBySource.set(view, bySource);
+  }
+  return [...(bySource.get(sourceKey(source)) ?? [])];
+}
+
 function describeDeny(deny: CiliumDenyEntry, view: CiliumDirectionView, workload: WorkloadInfo): EntryLine {
   const arrow = view.direction === 'ingress' ? '←' : '→';
   const ports = deny.ports === 'all' ? 'all ports' : deny.ports.map((port) => `:${port.text}`).join(', ');
@@ -111,9 +137,18 @@ function peerLabel(peer: CiliumPeer, namespace: string): string {
   return peer.text;
 }
 
+/** Workloads by id, once per index (the first declared one wins, as a scan in index order would find). */
+const workloadsById = new WeakMap<K8sIndex, Map<string, WorkloadInfo>>();
+
 function firstPeerWorkload(peer: CiliumPeer, index: K8sIndex): WorkloadInfo | undefined {
   if (peer.kind !== 'endpoints' || peer.workloads.length === 0) return undefined;
-  return index.workloads.find((workload) => workloadId(workload) === peer.workloads[0]);
+  let byId = workloadsById.get(index);
+  if (!byId) {
+    byId = new Map();
+    for (const workload of index.workloads) if (!byId.has(workloadId(workload))) byId.set(workloadId(workload), workload);
+    workloadsById.set(index, byId);
+  }
+  return byId.get(peer.workloads[0]);
 }
 
 /** ` (inferred from HelmRelease media/jellyfin)` when the first selected workload is not declared. */
@@ -156,11 +191,19 @@ function ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: Analys
     if (!first || !model) continue;
     const more = workloads.length > 1 ? ` (+${workloads.length - 1} more selected)` : '';
     const seen = new Set<number>();
+    // Allows that share a source (one toPorts entry seen by several peers) make one lens: group them once.
+    const siblingsAt = new Map<number, CiliumAllowEntry[]>();
+    countExamined(spec.allows.length);
+    for (const { entry } of spec.allows) {
+      const list = siblingsAt.get(entry.source.start) ?? [];
+      list.push(entry);
+      siblingsAt.set(entry.source.start, list);
+    }
     for (const { direction, entry } of spec.allows) {
       if (seen.has(entry.source.start)) continue;
       seen.add(entry.source.start);
       const view = model.cilium[direction];
-      const siblings = spec.allows.filter((candidate) => candidate.entry.source.start === entry.source.start).map((candidate) => candidate.entry);
+      const siblings = siblingsAt.get(entry.source.start) ?? [entry];
       const lines = siblings.map((sibling) => describeAllow(sibling, view, first, index, workspace));
       const at = fileStart(file, entry.source);
       items.push({ start: at, end: at, title: truncate(lines.map((line) => line.title).join(' ; ') + more), command: command(workloadId(first)) });
@@ -185,15 +228,26 @@ interface RuleAtWorkload {
   defaultDeny: boolean;
 }
 
+/** A model's Istio rules by source, built once per model (each rule lens asks for its own). */
+const istioRulesBySource = new WeakMap<EffectivePolicy, Map<string, RuleAtWorkload[]>>();
+
 /** Where (which enforcement point) and how a policy's rule is seen by the workload's effective model. */
 function rulesAt(model: EffectivePolicy, source: SourceRef): RuleAtWorkload[] {
-  const found: RuleAtWorkload[] = [];
-  for (const point of model.istio.points) {
-    for (const rule of [...point.custom, ...point.deny, ...point.allow]) {
-      if (rule.source.file === source.file && rule.source.document === source.document && rule.source.start === source.start) found.push({ point: point.point, rule, defaultDeny: point.allowPolicies.length > 0 });
+  let bySource = istioRulesBySource.get(model);
+  if (!bySource) {
+    bySource = new Map();
+    for (const point of model.istio.points) {
+      for (const rule of [...point.custom, ...point.deny, ...point.allow]) {
+        countExamined(1);
+        const key = sourceKey(rule.source);
+        const list = bySource.get(key) ?? [];
+        list.push({ point: point.point, rule, defaultDeny: point.allowPolicies.length > 0 });
+        bySource.set(key, list);
+      }
     }
+    istioRulesBySource.set(model, bySource);
   }
-  return found;
+  return bySource.get(sourceKey(source)) ?? [];
 }
 
 function istioRuleTitle(workload: WorkloadInfo, rule: IstioRuleView, seen: RuleAtWorkload[]): string {
