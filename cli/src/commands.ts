@@ -10,6 +10,7 @@ import { POLICY_COMMANDS } from './commands/policyCommands';
 import { TEST_COMMAND } from './commands/testCommand';
 import { DIFF_COMMANDS } from './commands/diffCommands';
 import { GITOPS_COMMANDS } from './commands/gitopsCommands';
+import { REPLAY_COMMAND } from './commands/replayCommand';
 
 export interface ExtraCommand {
   name: string;
@@ -18,4 +19,4 @@ export interface ExtraCommand {
   run(args: ParsedArgs, io: CliIo): Promise<number> | number;
 }
 
-export const EXTRA_COMMANDS: ExtraCommand[] = [...KERNEL_COMMANDS, ...POLICY_COMMANDS, ...DIFF_COMMANDS, ...GITOPS_COMMANDS, TEST_COMMAND];
+export const EXTRA_COMMANDS: ExtraCommand[] = [...KERNEL_COMMANDS, ...POLICY_COMMANDS, ...DIFF_COMMANDS, ...GITOPS_COMMANDS, TEST_COMMAND, REPLAY_COMMAND];

@@ -48,3 +48,4 @@ export { suppressionFixes } from './features/suppressionFixes';
 export { clusterSummaries, deployedDocuments, type ClusterSummary, type DeployedDocument } from './gitops/placement';
 export { generatePolicyTests, renderGeneratedTests, runPolicyTests, type PolicyTestResult } from './preview/policyTests';
 export { POLICY_TEST_CASE_FAILS } from './rules/policytest/caseFails';
+export { createFlowReplay, REPLAY_OUTCOMES, type FlowReplay, type ReplayClass, type ReplayOutcome, type ReplayReport } from './preview/replay';

@@ -281,7 +281,9 @@ class SpecReader {
       } else if (first.type === 'dns') {
         const name = scalarString(mapGet(item, 'matchName'));
         const pattern = scalarString(mapGet(item, 'matchPattern'));
-        view.other.push(name !== undefined ? `DNS ${name}` : `DNS pattern ${pattern ?? '?'}`);
+        const text = name !== undefined ? `DNS ${name}` : `DNS pattern ${pattern ?? '?'}`;
+        view.other.push(text);
+        (view.dns ??= []).push({ ...(name !== undefined ? { matchName: name } : pattern !== undefined ? { matchPattern: pattern } : {}), text, source: this.source(deref(item) ?? item, `${path}.rules.dns[${index}]`) });
       } else {
         const topic = scalarString(mapGet(item, 'topic'));
         view.other.push(`${first.type}${topic ? ` topic ${topic}` : ' rule'}`);

@@ -28,7 +28,12 @@ import type { PreviewWorkload } from './workloads/inferredWorkloads';
 export const ENTITIES = ['world', 'world-ipv4', 'world-ipv6', 'host', 'cluster', 'remote-node', 'kube-apiserver', 'ingress', 'health', 'init', 'unmanaged'] as const;
 
 /** An end outside the pod network. */
-export type ExternalEnd = { kind: 'entity'; entity: string } | { kind: 'cidr'; cidr: string } | { kind: 'fqdn'; name: string };
+export type ExternalEnd =
+  | { kind: 'entity'; entity: string }
+  | { kind: 'cidr'; cidr: string }
+  | { kind: 'fqdn'; name: string }
+  /** One identity known several ways (a recorded world address with its DNS names): a peer covers it when it covers any of them. */
+  | { kind: 'identity'; ends: ExternalEnd[] };
 
 export type ResolvedEnd =
   | { kind: 'workload'; workload: WorkloadInfo; text: string; labelSet: boolean }
@@ -75,7 +80,13 @@ function labelSetEnd(namespace: string, labelText: string, index: K8sIndex): Res
     else podLabels[key] = value;
   }
   const text = `${namespace}/${labelText}`;
-  const workload: PreviewWorkload = {
+  void index;
+  return { kind: 'workload', workload: labelSetWorkload(namespace, podLabels, serviceAccount, labelText, 'the query'), text, labelSet: true };
+}
+
+/** A pod that no document declares, known by its namespace, labels and service account (a query, a recorded flow). */
+export function labelSetWorkload(namespace: string, podLabels: Record<string, string>, serviceAccount: string, labelText: string, from: string): PreviewWorkload {
+  return {
     kind: 'Pod',
     name: `{${labelText}}`,
     namespace,
@@ -84,10 +95,8 @@ function labelSetEnd(namespace: string, labelText: string, index: K8sIndex): Res
     podLabels,
     serviceAccountName: serviceAccount,
     source: { file: '', document: 0, start: 0, end: 0, documentStart: 0, documentEnd: 0 },
-    origin: { inferred: false, from: 'the query', how: `a pod of ${namespace} labelled ${labelText}` },
+    origin: { inferred: false, from, how: `a pod of ${namespace} labelled ${labelText}` },
   };
-  void index;
-  return { kind: 'workload', workload, text, labelSet: true };
 }
 
 function unknownWorkload(value: string, index: K8sIndex): string {
@@ -108,6 +117,7 @@ function unknownWorkload(value: string, index: K8sIndex): string {
 // ---------------------------------------------------------------- does a Cilium peer cover an external end?
 
 export function peerCoversExternal(peer: CiliumPeer, end: ExternalEnd, ciliumMinor: string): boolean {
+  if (end.kind === 'identity') return end.ends.some((each) => peerCoversExternal(peer, each, ciliumMinor));
   switch (peer.kind) {
     case 'any':
       return true;

@@ -76,9 +76,20 @@ export interface HttpRuleView {
   source: SourceRef;
 }
 
+/** One `rules.dns[]` entry of a port rule. */
+export interface DnsRuleView {
+  matchName?: string;
+  matchPattern?: string;
+  /** `DNS api.github.com`, `DNS pattern *.github.com`. */
+  text: string;
+  source: SourceRef;
+}
+
 export interface L7View {
   type: 'http' | 'dns' | 'kafka' | 'l7proto';
   http: HttpRuleView[];
+  /** DNS rules, for matching queries (their text is also in `other`). */
+  dns?: DnsRuleView[];
   /** Text of non-HTTP rules (DNS patterns, Kafka topics) for display. */
   other: string[];
   /**

@@ -25,6 +25,7 @@ import { ciliumHttpRuleMatches, type HttpRequest } from './httpMatch';
 import { decideAtPoint, istioModeOf, TRUST_DOMAIN, type IstioRequest } from './istioEffective';
 import type { CiliumPeer, SourceRef } from './model';
 import { shortLocation } from './sources';
+import { dnsRuleMatches } from './dnsMatch';
 
 export interface SimulateQuery {
   /** Client: `namespace/name`, a label set `namespace/key=value,…`, an entity, an IP/CIDR or a DNS name (see `endpoints.ts`). */
@@ -125,25 +126,97 @@ export function simulateRequest(workspace: Workspace, query: SimulateQuery, opti
   };
 }
 
+/** The two ends of a connection once resolved (no errors). */
+export type ConnectionEnd = Exclude<ReturnType<typeof resolveEnd>, { kind: 'error' }>;
+
+/** Which side of the connection an observation saw: the client's egress, the server's ingress, or both. */
+export type ObservationScope = 'egress' | 'ingress' | 'both';
+
+export interface CiliumRequest {
+  port: number;
+  protocol: string;
+  /** HTTP request of an L7 record; undefined for an L3/L4 record (the L7 layer is then not judged). */
+  http?: HttpRequest;
+  /** DNS name of an L7 DNS record (`api.github.com`, no trailing dot). */
+  dnsQuery?: string;
+}
+
+export interface CiliumJudgement {
+  verdict: 'allow' | 'deny';
+  layers: SimulateLayer[];
+  decidedBy: SourceRef[];
+  /** The client's egress decision when the client is a Cilium endpoint and the egress side was judged. */
+  egress?: CiliumPortDecision;
+}
+
+/**
+ * The Cilium part of `simulateRequest` for two resolved ends, limited to the
+ * side an observation saw (a flow recorded at the client's egress says
+ * nothing about the server's ingress, and the reverse). L7 is judged only
+ * when the request carries HTTP or DNS (an L3/L4 record of a proxied port is
+ * a connection the proxy accepts; its requests are judged by their own
+ * records). Used by flow replay.
+ */
+export function judgeCilium(workspace: Workspace, client: ConnectionEnd, server: ConnectionEnd, request: CiliumRequest, options: AnalysisOptions, scope: ObservationScope): CiliumJudgement {
+  const clientModel = client.kind === 'workload' ? effectivePolicyOf(workspace, client.workload, options) : undefined;
+  const serverModel = server.kind === 'workload' ? effectivePolicyOf(workspace, server.workload, options) : undefined;
+  const index = previewIndex(workspace);
+  const minor = (clientModel ?? serverModel)?.cilium.minor ?? '';
+  const named = server.kind === 'workload' && server.workload.source.file !== '' ? containerPorts(workspace, server.workload) : {};
+  const covers = (end: ConnectionEnd) => (end.kind === 'workload' ? workloadCovers(end.workload, index) : (peer: CiliumPeer) => peerCoversExternal(peer, end.external, minor));
+  const egress =
+    scope === 'ingress'
+      ? outsideDecision(`recorded at the ingress of ${server.text}: the egress of ${client.text} is judged by its own record`)
+      : clientModel
+        ? decidePort(clientModel.cilium.egress, covers(server), request.port, request.protocol, named)
+        : outsideDecision(`${client.text} is not a Cilium endpoint: no egress policy of the repository applies to it`);
+  const ingress =
+    scope === 'egress'
+      ? outsideDecision(`recorded at the egress of ${client.text}: the ingress of ${server.text} is judged by its own record`)
+      : serverModel
+        ? decidePort(serverModel.cilium.ingress, covers(client), request.port, request.protocol, named)
+        : outsideDecision(`${server.text} is outside the pod network: no ingress policy of the repository applies there`);
+  const layers: SimulateLayer[] = [l3l4Layer(egress, ingress, { from: client.text, to: server.text }, scope)];
+  const l7Judged = request.http !== undefined || request.dnsQuery !== undefined;
+  if (l7Judged && egress.allowed && ingress.allowed && (egress.l7 !== 'none' || ingress.l7 !== 'none')) {
+    const http = request.http ?? {};
+    const isHttp = request.http !== undefined && (http.method !== undefined || http.path !== undefined);
+    layers.push(l7Layer(egress, ingress, http, isHttp, request.port, request.dnsQuery, minor));
+  }
+  const denied = layers.filter((layer) => layer.verdict === 'deny');
+  return {
+    verdict: denied.length > 0 ? 'deny' : 'allow',
+    layers,
+    decidedBy: uniqueSources((denied.length > 0 ? denied : layers).flatMap((layer) => layer.decidedBy)),
+    ...(clientModel && scope !== 'ingress' ? { egress } : {}),
+  };
+}
+
 /** A side with no policy of its own (an entity, a CIDR, a DNS name): it lets everything pass. */
 function outsideDecision(reason: string): CiliumPortDecision {
   return { allowed: true, reason, allowedBy: [], l7: 'none', http: [], other: [], decidedBy: [] };
 }
 
-function l3l4Layer(egress: CiliumPortDecision, ingress: CiliumPortDecision, query: { from: string; to: string }): SimulateLayer {
+function l3l4Layer(egress: CiliumPortDecision, ingress: CiliumPortDecision, query: { from: string; to: string }, scope: ObservationScope = 'both'): SimulateLayer {
   const allowed = egress.allowed && ingress.allowed;
   const parts: string[] = [];
-  if (!egress.allowed || allowed) parts.push(`egress of ${query.from}: ${egress.reason}`);
-  if (!ingress.allowed || allowed) parts.push(`ingress of ${query.to}: ${ingress.reason}`);
+  if ((!egress.allowed || allowed) && scope !== 'ingress') parts.push(`egress of ${query.from}: ${egress.reason}`);
+  if ((!ingress.allowed || allowed) && scope !== 'egress') parts.push(`ingress of ${query.to}: ${ingress.reason}`);
   const decidedBy = [...(egress.allowed && !allowed ? [] : egress.decidedBy), ...(ingress.allowed && !allowed ? [] : ingress.decidedBy)];
   return { layer: 'cilium-l3l4', verdict: allowed ? 'allow' : 'deny', reason: parts.join('; '), decidedBy: uniqueSources(decidedBy) };
 }
 
-function l7Side(side: 'egress' | 'ingress', decision: CiliumPortDecision, request: HttpRequest, isHttp: boolean, port: number): { allow: boolean; reason: string; decidedBy: SourceRef[] } {
+function l7Side(side: 'egress' | 'ingress', decision: CiliumPortDecision, request: HttpRequest, isHttp: boolean, port: number, dnsQuery?: string, minor = ''): { allow: boolean; reason: string; decidedBy: SourceRef[] } {
   if (decision.l7 === 'none') return { allow: true, reason: `${side}: no L7 rules on :${port}`, decidedBy: [] };
   if (decision.l7 === 'unrestricted') {
     const wide = decision.widenedBy!;
     return { allow: true, reason: `${side}: L7 unrestricted on :${port} because ${shortLocation(wide.source)} allows the port without rules`, decidedBy: [wide.source] };
+  }
+  const dnsRules = decision.allowedBy.flatMap((entry) => entry.l7?.dns ?? []);
+  if (dnsQuery !== undefined && dnsRules.length > 0) {
+    const match = dnsRules.find((rule) => dnsRuleMatches(rule, dnsQuery, minor));
+    if (match) return { allow: true, reason: `${side}: DNS query ${dnsQuery} matches ${match.text}`, decidedBy: [match.source] };
+    return { allow: false, reason: `${side}: DNS query ${dnsQuery} matches no DNS rule (${dnsRules.slice(0, 4).map((rule) => rule.text).join(' · ')}); the DNS proxy refuses it`, decidedBy: dnsRules.map((rule) => rule.source) };
   }
   if (decision.http.length === 0) return { allow: true, reason: `${side}: ${decision.other.join(', ')} rules are not evaluated for this request`, decidedBy: decision.decidedBy };
   if (!isHttp) return { allow: false, reason: `${side}: :${port} is filtered by HTTP rules and the request gives no method or path (a non-HTTP connection fails there)`, decidedBy: decision.http.map((rule) => rule.source) };
@@ -157,8 +230,8 @@ function l7Side(side: 'egress' | 'ingress', decision: CiliumPortDecision, reques
   };
 }
 
-function l7Layer(egress: CiliumPortDecision, ingress: CiliumPortDecision, request: HttpRequest, isHttp: boolean, port: number): SimulateLayer {
-  const sides = [l7Side('egress', egress, request, isHttp, port), l7Side('ingress', ingress, request, isHttp, port)].filter((side) => side.reason && !side.reason.endsWith(`no L7 rules on :${port}`));
+function l7Layer(egress: CiliumPortDecision, ingress: CiliumPortDecision, request: HttpRequest, isHttp: boolean, port: number, dnsQuery?: string, minor = ''): SimulateLayer {
+  const sides = [l7Side('egress', egress, request, isHttp, port, dnsQuery, minor), l7Side('ingress', ingress, request, isHttp, port, dnsQuery, minor)].filter((side) => side.reason && !side.reason.endsWith(`no L7 rules on :${port}`));
   const denied = sides.filter((side) => !side.allow);
   const shown = denied.length > 0 ? denied : sides;
   return { layer: 'cilium-l7', verdict: denied.length > 0 ? 'deny' : 'allow', reason: shown.map((side) => side.reason).join('; '), decidedBy: uniqueSources(shown.flatMap((side) => side.decidedBy)) };

@@ -1,0 +1,185 @@
+/**
+ * `meshlens replay FLOWS [paths] [--format text|json|sarif|markdown]
+ * [--fail-on LIST]`: replays a recorded Hubble flow export (`hubble observe
+ * -o json`, `-o jsonpb`, the Hubble exporter's files; gzip detected by its
+ * magic bytes; `-` reads standard input) against the policies in the paths.
+ *
+ * This adapter only streams: it reads the export chunk by chunk, splits
+ * lines (a line longer than the cap is counted as malformed and skipped
+ * without being held in memory), and feeds each line to the pure core
+ * (`createFlowReplay`), which groups, judges and counts. A corrupt or
+ * truncated gzip stream ends the replay with what was read and counts as
+ * malformed. A progress line is shown on a terminal's stderr.
+ *
+ * Exit codes: 0 when no class has an outcome listed in --fail-on (default
+ * `dropped`: recorded-allowed traffic the policies would drop); 1 when one
+ * does; 2 on usage errors and unreadable exports.
+ */
+
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { createFlowReplay, type ReplayOutcome, type ReplayReport } from '../../../core/src/index';
+import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
+import type { ExtraCommand } from '../commands';
+import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';
+import { escapeControl } from '../formats/escape';
+import { renderReplay, type ReplayFormat } from '../formats/replay';
+
+/** Longest line kept (bytes after decoding, as characters); longer lines are malformed. */
+const MAX_LINE_CHARS = 256 * 1024;
+
+const REPLAY_HELP = `Usage:
+  meshlens replay FLOWS [paths...] [--format text|json|sarif|markdown] [--fail-on LIST]
+      replays recorded Hubble flows against the Cilium policies in the paths (default: .)
+      and reports each distinct flow class: recorded as passing but now DROPPED (traffic
+      that breaks), DROPPED by policy but now allowed, and what the model cannot decide,
+      each with the rule that decides it
+  FLOWS is a file of JSON lines as 'hubble observe -o json' or the Hubble exporter write
+  (gzip is detected), or - for standard input
+  Options:
+    --fail-on LIST   exit 1 when a class has one of these outcomes, comma-separated:
+                     dropped (default), allowed, undecided, or none
+    --cilium-version X.Y
+`;
+
+const FAIL_ON: Record<string, ReplayOutcome> = { dropped: 'newly-dropped', allowed: 'newly-allowed', undecided: 'undecided' };
+
+export const REPLAY_COMMAND: ExtraCommand = {
+  name: 'replay',
+  usage: 'replay FLOWS [paths]',
+  summary: 'replay recorded Hubble flows: what the policies would newly drop or allow',
+  run: (args, io) => (args.flags.has('help') ? (io.stdout(REPLAY_HELP), 0) : replayCommand(args, io)),
+};
+
+async function replayCommand(args: ParsedArgs, io: CliIo): Promise<number> {
+  checkKnownFlags(args, ['format', 'fail-on', 'cilium-version', 'istio-root-namespace', 'help']);
+  const format = (flag(args, 'format') ?? 'text') as ReplayFormat;
+  if (!['text', 'json', 'sarif', 'markdown'].includes(format)) throw new UsageError(`--format must be text, json, sarif or markdown, not "${format}"`);
+  const failOn = failOnOf(flag(args, 'fail-on') ?? 'dropped');
+  const [flows, ...paths] = args.positionals;
+  if (flows === undefined) throw new UsageError('replay needs FLOWS: a Hubble flow export (JSON lines, optionally gzip) or - for standard input');
+  const input = openFlows(flows);
+  const options = optionsFromFlags(args);
+  const { service, displayByKey } = loadWorkspace(paths, options);
+  const display = (file: string) => displayByKey.get(file) ?? file;
+  const replay = createFlowReplay(service.workspace, options);
+  const progress = process.stderr.isTTY && !process.env.CI ? progressLine() : undefined;
+  await readLines(input, (line) => {
+    replay.addLine(line);
+    progress?.tick();
+  }, (reason) => replay.addMalformed(reason));
+  progress?.done();
+  const report = replay.report();
+  io.stdout(renderReplay(report, format, display, flows === '-' ? 'stdin' : flows));
+  return failed(report, failOn) ? 1 : 0;
+}
+
+function failOnOf(text: string): ReplayOutcome[] {
+  if (text === 'none') return [];
+  return text.split(',').map((word) => {
+    const outcome = FAIL_ON[word.trim()];
+    if (!outcome) throw new UsageError(`--fail-on takes dropped, allowed, undecided (comma-separated) or none, not "${escapeControl(text)}"`);
+    return outcome;
+  });
+}
+
+function failed(report: ReplayReport, failOn: ReplayOutcome[]): boolean {
+  return failOn.some((outcome) => report.outcomes[outcome].flows > 0);
+}
+
+/** The export as a byte stream: standard input, or a regular file (no directory, device or FIFO). */
+function openFlows(path: string): Readable {
+  if (path === '-') return process.stdin;
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new UsageError(`cannot read the flow export ${escapeControl(path)}: no such file`);
+  }
+  if (!stats.isFile()) throw new UsageError(`the flow export ${escapeControl(path)} is not a regular file`);
+  return createReadStream(path);
+}
+
+/**
+ * Streams lines out of a byte stream, gunzipping it when it starts with the
+ * gzip magic bytes. Memory stays bounded: a partial line longer than the cap
+ * is dropped (reported once) and the rest of it skipped up to its newline.
+ */
+async function readLines(input: Readable, onLine: (line: string) => void, onMalformed: (reason: string) => void): Promise<void> {
+  const source = await maybeGunzip(input);
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  let skipping = false;
+  const take = (text: string) => {
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', start);
+      if (newline === -1) break;
+      if (skipping) skipping = false;
+      else onLine(pending + text.slice(start, newline));
+      pending = '';
+      start = newline + 1;
+    }
+    if (skipping) return;
+    pending += text.slice(start);
+    if (pending.length > MAX_LINE_CHARS) {
+      onMalformed(`line longer than ${MAX_LINE_CHARS} characters`);
+      pending = '';
+      skipping = true;
+    }
+  };
+  try {
+    for await (const chunk of source) take(decoder.write(chunk as Buffer));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    onMalformed(`the export ends early or is corrupt (${code ?? (error instanceof Error ? error.message : 'read error')}); the flows before it were replayed`);
+  }
+  take(decoder.end());
+  if (!skipping && pending !== '') onLine(pending);
+}
+
+/** Peeks at the first bytes; gzip (1f 8b) is decompressed as it streams. */
+async function maybeGunzip(input: Readable): Promise<AsyncIterable<Buffer>> {
+  const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await iterator.next();
+  if (first.done) return Readable.from([]);
+  const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value as string);
+  const rest = Readable.from(
+    (async function* () {
+      yield head;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    })(),
+    { objectMode: false },
+  );
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip();
+    rest.on('error', (error) => gunzip.destroy(error));
+    return rest.pipe(gunzip);
+  }
+  return rest;
+}
+
+/** A one-line counter on stderr (a terminal only), redrawn at most every 200 ms. */
+function progressLine(): { tick(): void; done(): void } {
+  let lines = 0;
+  let last = 0;
+  return {
+    tick() {
+      lines++;
+      if ((lines & 0x3fff) !== 0) return;
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      process.stderr.write(`\rreplaying: ${lines.toLocaleString('en-US')} lines`);
+    },
+    done() {
+      if (last !== 0) process.stderr.write(`\r${' '.repeat(40)}\r`);
+    },
+  };
+}
