@@ -5,9 +5,11 @@
  * must hold:
  *
  *     { "includes": ["relay"], "excludes": ["enabled"], "deprecated": ["cert"],
- *       "details": { "relay": "Cilium 1.16.5" }, "empty": false, "accept": "relay" }
+ *       "details": { "relay": "Cilium 1.16.5" }, "empty": false, "accept": "relay",
+ *       "options": { "schemaDeferredKinds": ["ciliumnetworkpolicy"] } }
  *
- * `details` values are substrings of the item's detail. With `accept`, the
+ * `details` values are substrings of the item's detail; `options` are
+ * AnalysisOptions overrides. With `accept`, the
  * file after applying that item's edit is compared with `<file>.accepted`
  * (the snippet's `$0` shows where the cursor lands), which is how the
  * indentation of nested keys is checked; `UPDATE_EXPECT=1` rewrites it.
@@ -21,7 +23,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MeshlensService } from '../core/src/service';
-import { defaultAnalysisOptions } from '../core/src/options';
+import { defaultAnalysisOptions, type AnalysisOptions } from '../core/src/options';
 import { repoRoot } from './support/repo';
 
 const casesRoot = join(repoRoot, 'test', 'completion');
@@ -35,9 +37,10 @@ interface Expectation {
   details?: Record<string, string>;
   empty?: boolean;
   accept?: string;
+  options?: Partial<AnalysisOptions>;
 }
 
-const EXPECTATION_KEYS = new Set(['includes', 'excludes', 'deprecated', 'details', 'empty', 'accept']);
+const EXPECTATION_KEYS = new Set(['includes', 'excludes', 'deprecated', 'details', 'empty', 'accept', 'options']);
 
 function yamlFiles(dir: string): string[] {
   const found: string[] = [];
@@ -93,7 +96,7 @@ describe('completion cases', () => {
         }
       }
       if (!cursorFile) throw new Error(`${name}: no file holds a ${CURSOR} cursor`);
-      const items = service.completions(cursorFile, cursorOffset, defaultAnalysisOptions());
+      const items = service.completions(cursorFile, cursorOffset, defaultAnalysisOptions(expectation.options ?? {}));
       const labels = items.map((item) => item.label);
 
       // Invariants of every list.

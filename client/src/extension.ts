@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, State, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { watchYamlExtension, YAML_EXTENSION_CHANGED, YAML_EXTENSION_ID } from './yamlExtension';
 
 let client: LanguageClient | undefined;
 
@@ -20,6 +21,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, NODE_COMPILE_CACHE: compileCache } } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
+  // The Red Hat YAML extension: where it validates a kind with its CRD schema, meshlens leaves that to it.
+  const yamlExtension = watchYamlExtension(
+    {
+      isInstalled: () => vscode.extensions.getExtension(YAML_EXTENSION_ID) !== undefined,
+      setting: (key) => vscode.workspace.getConfiguration('yaml').get(key),
+      onDidChange: (listener) => {
+        const extensions = vscode.extensions.onDidChange(listener);
+        const settings = vscode.workspace.onDidChangeConfiguration((event) => {
+          if (event.affectsConfiguration('yaml')) listener();
+        });
+        return { dispose: () => (extensions.dispose(), settings.dispose()) };
+      },
+    },
+    (report) => {
+      log.info(`YAML extension ${report ? 'active' : 'not active'}: schema findings are ${report ? 'left to it where it validates the kind' : 'reported by meshlens'}`);
+      void client?.sendNotification(YAML_EXTENSION_CHANGED, report);
+    },
+  );
+  context.subscriptions.push(yamlExtension);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
@@ -28,7 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'meshlens' },
     outputChannel: log,
     // Trust gates chart downloads on the server; the cache lives in the extension's global storage.
-    initializationOptions: { trusted: vscode.workspace.isTrusted, cacheDir: context.globalStorageUri.fsPath },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, cacheDir: context.globalStorageUri.fsPath, yamlExtension: yamlExtension.current() },
   };
   client = new LanguageClient('meshlens', 'meshlens', serverOptions, clientOptions);
 

@@ -5,7 +5,7 @@
 
 export { MeshlensService, type ServiceOptions } from './service';
 export type { Diagnostic, Fix, Location, Range, TextEdit } from './diagnostics';
-export { defaultAnalysisOptions, severityRank, type AnalysisOptions, type Severity, type SeveritySetting } from './options';
+export { defaultAnalysisOptions, defersSchema, severityRank, type AnalysisOptions, type Severity, type SeveritySetting } from './options';
 export { ALL_RULES, ruleById } from './rules/index';
 export type { Rule, RuleMeta } from './rules/types';
 export { applyEdits, type CodeAction } from './features/codeActions';

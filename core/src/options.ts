@@ -21,8 +21,20 @@ export interface AnalysisOptions {
   istioVersion?: string;
   /** Istio root namespace (mesh config `rootNamespace`). */
   istioRootNamespace: string;
-  /** Report CRD schema findings (off when another tool already validates these kinds). */
+  /**
+   * Report CRD schema findings and offer schema completion. False: another
+   * tool validates every kind, and meshlens leaves it the schema (see
+   * `defersSchema`).
+   */
   schemaValidation: boolean;
+  /**
+   * Kinds (lower-case names, or `*` for all) whose CRD schema another tool
+   * (the Red Hat YAML extension) validates and completes in the file being
+   * analysed. The language server sets it per file; for those documents
+   * meshlens drops its schema findings, the findings that only restate one,
+   * and its schema completion (see `defersSchema`).
+   */
+  schemaDeferredKinds?: readonly string[];
   /** Files larger than this are skipped with one information diagnostic. */
   maxFileBytes: number;
   /** Base URL of the rule documentation; a rule's page is `${docsBaseUrl}/${id}.md`. */
@@ -58,4 +70,19 @@ export function resolveSeverity(options: AnalysisOptions, ruleId: string, fallba
 
 export function severityRank(severity: Severity): number {
   return { error: 3, warning: 2, info: 1, hint: 0 }[severity];
+}
+
+/** The API group of meshlens's own kinds: no other tool has their schema, so meshlens never defers it. */
+const OWN_GROUP = 'meshlens.dev';
+
+/**
+ * True when meshlens leaves the CRD schema of this kind to another tool:
+ * schema findings, findings that only restate a schema finding (kept as a
+ * hint when they carry a quick-fix), and schema-derived completion items.
+ */
+export function defersSchema(options: AnalysisOptions, resource: { group: string; kind: string } | undefined): boolean {
+  if (!resource || resource.group === OWN_GROUP) return false;
+  if (!options.schemaValidation) return true;
+  const kinds = options.schemaDeferredKinds;
+  return kinds !== undefined && kinds.length > 0 && (kinds.includes('*') || kinds.includes(resource.kind.toLowerCase()));
 }

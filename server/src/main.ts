@@ -30,7 +30,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { MeshlensService, suppressionFixes, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
 import { fixesToCodeActions, fixToWorkspaceEdit, toLspCompletion, toLspDiagnostic, toLspHover } from './convert';
-import { chartDownloadSettings, excludePatterns, optionsFromSettings, SettingIds, type MeshlensSettings } from './settings';
+import { chartDownloadSettings, excludePatterns, optionsFromSettings, schemaValidationMode, SettingIds, type MeshlensSettings } from './settings';
+import { YAML_EXTENSION_CHANGED, YamlExtensionCoverage } from './yamlExtension';
 import { ChartDownloader } from './charts/chartDownloader';
 import { defaultChartCacheDir } from './charts/cacheDir';
 import { keyToUri, uriToKey } from './uris';
@@ -67,6 +68,15 @@ const BUNDLED_DOCS = join(__dirname, '..', 'docs', 'rules');
 const docsBaseUrl = existsSync(BUNDLED_DOCS) ? pathToFileURL(BUNDLED_DOCS).href : undefined;
 const withDocs = (value: AnalysisOptions): AnalysisOptions => (docsBaseUrl ? { ...value, docsBaseUrl } : value);
 let options: AnalysisOptions = withDocs(optionsFromSettings(null));
+/** What the Red Hat YAML extension validates and completes (from the client); see `yamlExtension.ts`. */
+const yamlExtension = new YamlExtensionCoverage();
+
+/** `options` for one file: with `meshlens.schemaValidation: auto`, the kinds the YAML extension covers there are left to it. */
+function optionsFor(file: string, purpose: 'diagnostics' | 'completion'): AnalysisOptions {
+  if (!yamlExtension.active || schemaValidationMode(settings) !== 'auto') return options;
+  const kinds = yamlExtension.deferredKinds(file, service.workspace.getFile(file)?.text, purpose);
+  return kinds.length > 0 ? { ...options, schemaDeferredKinds: kinds } : options;
+}
 let scanGeneration = 0;
 
 /** Chart downloads for values checks of any chart: only with `meshlens.charts.download` on in a trusted workspace. */
@@ -110,7 +120,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsConfiguration = capabilities.workspace?.configuration === true;
   supportsWatchedFilesRegistration = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   supportsCodeLensRefresh = capabilities.workspace?.codeLens?.refreshSupport === true;
-  const init = (params.initializationOptions ?? {}) as { diagnosticMode?: string; settings?: MeshlensSettings; trusted?: unknown; cacheDir?: unknown };
+  const init = (params.initializationOptions ?? {}) as { diagnosticMode?: string; settings?: MeshlensSettings; trusted?: unknown; cacheDir?: unknown; yamlExtension?: unknown };
+  yamlExtension.update(init.yamlExtension);
   workspaceTrusted = init.trusted === true;
   chartDownloader.setCacheDir(typeof init.cacheDir === 'string' && init.cacheDir !== '' ? init.cacheDir : defaultChartCacheDir());
   pullMode = init.diagnosticMode === 'pull' && capabilities.textDocument?.diagnostic !== undefined;
@@ -160,6 +171,12 @@ function applyChartDownloadPolicy(): void {
 connection.onNotification('meshlens/trustChanged', (params: { trusted?: unknown } | undefined) => {
   workspaceTrusted = params?.trusted === true;
   applyChartDownloadPolicy();
+});
+
+// The YAML extension was installed, enabled, removed or reconfigured: what meshlens leaves to it changed.
+connection.onNotification(YAML_EXTENSION_CHANGED, (report: unknown) => {
+  yamlExtension.update(report);
+  void publishAll();
 });
 
 async function refreshSettings(): Promise<void> {
@@ -254,7 +271,7 @@ async function publishAll(reason: 'scan' | 'change' = 'change'): Promise<void> {
 
 function safeDiagnostics(file: string): Diagnostic[] {
   try {
-    return service.diagnostics(file, options);
+    return service.diagnostics(file, optionsFor(file, 'diagnostics'));
   } catch (error) {
     connection.console.error(`analysis of ${file} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     return [];
@@ -337,7 +354,7 @@ connection.onCompletion((params) => {
   const offset = synced.document.offsetAt(params.position);
   const lines = service.workspace.getFile(synced.file)?.yaml.lineIndex;
   if (!lines) return [];
-  return service.completions(synced.file, offset, options).map((item) => toLspCompletion(item, lines));
+  return service.completions(synced.file, offset, optionsFor(synced.file, 'completion')).map((item) => toLspCompletion(item, lines));
 });
 
 connection.onCodeLens((params) => {

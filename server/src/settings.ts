@@ -28,7 +28,8 @@ export interface MeshlensSettings {
   cilium?: { version?: string };
   kernel?: { version?: string };
   istio?: { version?: string; rootNamespace?: string };
-  schemaValidation?: boolean;
+  /** `auto` (default): leave CRD schemas to the Red Hat YAML extension where it validates them (see `yamlExtension.ts`). */
+  schemaValidation?: boolean | 'auto';
   files?: { exclude?: string[] };
   /** KiB. */
   maxFileSize?: number;
@@ -79,6 +80,12 @@ export function excludePatterns(settings: MeshlensSettings | null | undefined): 
   const globs = settings?.files?.exclude;
   if (!Array.isArray(globs)) return [];
   return globs.filter((glob): glob is string => typeof glob === 'string' && glob !== '').flatMap((glob) => compileGlob(glob) ?? []);
+}
+
+/** `meshlens.schemaValidation`: `false` defers every kind, `true` none, `auto` (default) what the YAML extension validates. */
+export function schemaValidationMode(settings: MeshlensSettings | null | undefined): 'auto' | 'on' | 'off' {
+  const value = settings?.schemaValidation;
+  return value === false ? 'off' : value === true ? 'on' : 'auto';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

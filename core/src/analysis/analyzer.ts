@@ -11,11 +11,17 @@
  * worked out once per options value. Resolved positions are kept per
  * document too and moved, not recomputed, when an edit elsewhere in the file
  * only shifted the document.
+ *
+ * Where the CRD schema of a document's kind is left to another tool
+ * (`defersSchema`), findings that restate it (rules with `meta.crdSchema`,
+ * and findings that superseded one of theirs) are dropped at the end, or
+ * lowered to hints when they carry a quick-fix; rules always run the same,
+ * so that choice is per file and never invalidates the caches.
  */
 
 import type { Diagnostic, Fix, Location } from '../diagnostics';
 import type { AnalysisOptions } from '../options';
-import { resolveSeverity } from '../options';
+import { defersSchema, resolveSeverity } from '../options';
 import type { ParsedDocument } from '../parse/yamlFile';
 import { isSuppressed } from '../parse/suppressions';
 import { ALL_RULES, ruleById } from '../rules/index';
@@ -66,6 +72,8 @@ interface ResolvedDocument {
   /** The findings behind `diagnostics`, position by position (superseded ones dropped). */
   findings: RawFinding[];
   diagnostics: Diagnostic[];
+  /** Position by position: the finding restates the CRD schema (see `restatesSchema`). */
+  restating: boolean[];
 }
 
 interface FileCacheEntry {
@@ -99,12 +107,14 @@ export class Analyzer {
     const file = this.workspace.getFile(path);
     if (!file) return [];
     const optionsKey = optionsCacheKey(options);
+    // Deferring the schema changes only the final filter, so it keys this cache alone.
+    const fileKey = `${optionsKey}\u0000${options.schemaValidation}\u0000${options.schemaDeferredKinds?.join(',') ?? ''}`;
     const cached = this.fileCache.get(path);
-    if (cached && cached.version === file.version && cached.generation === this.workspace.generation && cached.optionsKey === optionsKey) {
+    if (cached && cached.version === file.version && cached.generation === this.workspace.generation && cached.optionsKey === fileKey) {
       return cached.diagnostics;
     }
     const diagnostics = this.computeDiagnostics(file, options, optionsKey);
-    this.fileCache.set(path, { version: file.version, generation: this.workspace.generation, optionsKey, diagnostics });
+    this.fileCache.set(path, { version: file.version, generation: this.workspace.generation, optionsKey: fileKey, diagnostics });
     return diagnostics;
   }
 
@@ -190,7 +200,8 @@ export class Analyzer {
       const local = this.localFindings(file.path, index, document.parsed, resource, options, optionsKey);
       const crossFile = this.crossFileFindings(file.path, index, document.parsed, resource, options, optionsKey);
       const partial = isPartialDocument(this.workspace, file.path, document.parsed);
-      const resolved = this.resolvedDocument(file, document.start, resolvedPerFile!, index, local, crossFile, options, optionsKey, partial);
+      const all = this.resolvedDocument(file, document.start, resolvedPerFile!, index, local, crossFile, options, optionsKey, partial);
+      const resolved = defersSchema(options, resource) ? withoutSchemaRestatements(all, resolvedPerFile!.get(index)?.restating) : all;
       for (const diagnostic of resolved) {
         if (isSuppressed(file.yaml.suppressions, diagnostic.rule, diagnostic.range.start.line)) continue;
         diagnostics.push(diagnostic);
@@ -233,14 +244,15 @@ export class Analyzer {
       perFile.set(index, { ...cached, start: documentStart, line: startPosition.line, diagnostics: moved });
       return moved;
     }
-    const all = dropSuperseded(local.length === 0 ? crossFile : crossFile.length === 0 ? local : [...local, ...crossFile]);
+    const { kept: all, replacedSchema } = dropSuperseded(local.length === 0 ? crossFile : crossFile.length === 0 ? local : [...local, ...crossFile]);
     // Superseded findings go first, so what a whole-object rule replaced stays replaced on a patch.
     const findings = partial ? all.filter((finding) => !ruleById(finding.rule)?.meta.needsWholeObject) : all;
+    const restating = findings.map((finding) => ruleById(finding.rule)?.meta.crdSchema === true || replacedSchema.has(finding));
     const diagnostics = findings.map((finding) => this.resolve(file, documentStart, finding, options));
     const room = file.text.length - documentStart;
     const movable = startPosition.character === 0 && findings.every((finding) => ownRangesFit(finding, room));
     const anchored = findings.some(hasAnchors);
-    perFile.set(index, { local, crossFile, optionsKey, start: documentStart, line: startPosition.line, movable, anchored, partial, findings, diagnostics });
+    perFile.set(index, { local, crossFile, optionsKey, start: documentStart, line: startPosition.line, movable, anchored, partial, findings, diagnostics, restating });
     return diagnostics;
   }
 
@@ -362,19 +374,39 @@ function moveLocation<T extends Location>(location: T, offsetDelta: number, line
  * Removes repeated findings, then findings that another finding supersedes
  * (see RuleMeta.supersedes): at the same range, or at a place the superseding
  * finding names in its `explains` claims (matched by start offset and rule id).
+ * `replacedSchema` holds the superseding findings that replaced a finding of
+ * a CRD-schema rule: they restate the schema (in better words).
  */
-function dropSuperseded(all: RawFinding[]): RawFinding[] {
+function dropSuperseded(all: RawFinding[]): { kept: RawFinding[]; replacedSchema: ReadonlySet<RawFinding> } {
   const findings = dropRepeated(all);
   const superseding = findings.filter((finding) => ruleById(finding.rule)?.meta.supersedes?.length);
-  if (superseding.length === 0) return findings;
-  return findings.filter(
-    (finding) =>
-      !superseding.some((other) => {
-        if (other === finding) return false;
-        if (other.explains?.some((claim) => claim.rule === finding.rule && claim.at.start === finding.range.start)) return true;
-        return other.range.start === finding.range.start && other.range.end === finding.range.end && ruleById(other.rule)!.meta.supersedes!.includes(finding.rule);
-      }),
-  );
+  if (superseding.length === 0) return { kept: findings, replacedSchema: NONE_REPLACED };
+  const replacedSchema = new Set<RawFinding>();
+  const kept = findings.filter((finding) => {
+    const by = superseding.find((other) => {
+      if (other === finding) return false;
+      if (other.explains?.some((claim) => claim.rule === finding.rule && claim.at.start === finding.range.start)) return true;
+      return other.range.start === finding.range.start && other.range.end === finding.range.end && ruleById(other.rule)!.meta.supersedes!.includes(finding.rule);
+    });
+    if (by && ruleById(finding.rule)?.meta.crdSchema) replacedSchema.add(by);
+    return !by;
+  });
+  return { kept, replacedSchema };
+}
+
+const NONE_REPLACED: ReadonlySet<RawFinding> = new Set();
+
+/**
+ * A document whose CRD schema another tool validates: findings that restate
+ * the schema go, except that one with a quick-fix stays as a hint (out of the
+ * Problems panel, the fix still in the light bulb).
+ */
+function withoutSchemaRestatements(diagnostics: Diagnostic[], restating: readonly boolean[] | undefined): Diagnostic[] {
+  if (!restating || !restating.includes(true)) return diagnostics;
+  return diagnostics.flatMap((diagnostic, position) => {
+    if (!restating[position]) return [diagnostic];
+    return diagnostic.fixes?.length ? [{ ...diagnostic, severity: 'hint' as const }] : [];
+  });
 }
 
 /**
@@ -398,8 +430,10 @@ export function docsUrl(options: AnalysisOptions, ruleId: string): string {
   return `${options.docsBaseUrl}/${ruleId.replace('/', '/')}.md`;
 }
 
+/** What rules see of the options: schema deferral only filters results (see `withoutSchemaRestatements`). */
 function optionsCacheKey(options: AnalysisOptions): string {
-  return JSON.stringify(options);
+  const { schemaValidation: _validation, schemaDeferredKinds: _deferred, ...shared } = options;
+  return JSON.stringify(shared);
 }
 
 /** Errors and warnings of a file no cluster deploys, lowered to information with a note (see `AnalysisOptions.undeployedFiles`). */

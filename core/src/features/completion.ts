@@ -5,9 +5,14 @@
  *
  * The key path at the cursor comes from indentation, not the parse tree, so
  * completion works while the document is incomplete or briefly invalid.
+ *
+ * Where another tool completes the kind from the same CRD schema
+ * (`defersSchema`: the Red Hat YAML extension), schema items are left to it,
+ * and so is any provider item with a label the schema offers at the cursor
+ * (an enum value such as an entity name), so no item appears twice.
  */
 
-import type { AnalysisOptions } from '../options';
+import { defersSchema, type AnalysisOptions } from '../options';
 import { bundledSchemas } from '../schema/bundledSchemas';
 import { propertyNames, type JsonSchema } from '../schema/schemaRegistry';
 import type { Workspace, WorkspaceFile } from '../workspace/workspace';
@@ -56,6 +61,10 @@ export function complete(workspace: Workspace, path: string, offset: number, opt
   const request: CompletionRequest = { workspace, file, offset, line, options, apiVersion: identity?.apiVersion, kind: identity?.kind };
   const items: CompletionItem[] = [];
   for (const provider of COMPLETION_PROVIDERS) items.push(...provider(request));
+  if (identity && defersSchema(options, { group: groupOf(identity.apiVersion), kind: identity.kind })) {
+    const schemaLabels = schemaOfferedLabels(request);
+    return lastIfDeprecated(items.filter((item) => !schemaLabels.has(item.label))).slice(0, MAX_COMPLETION_ITEMS);
+  }
   // Schema keys and enums complete everywhere; an area's items come first and win on equal labels.
   const offered = new Set(items.map((item) => item.label));
   for (const item of schemaCompletions(request)) if (!offered.has(item.label)) items.push(item);
@@ -68,6 +77,21 @@ function lastIfDeprecated(items: CompletionItem[]): CompletionItem[] {
   const current = items.filter((item) => !item.deprecated);
   const deprecated = items.filter((item) => item.deprecated).map((item) => ({ ...item, sortText: `~${item.sortText ?? item.label}` }));
   return [...current, ...deprecated];
+}
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/** Labels a schema-driven completer offers at the cursor: keys, a value's enum, a list item's enum. */
+function schemaOfferedLabels(request: CompletionRequest): Set<string> {
+  const labels = new Set(schemaCompletions(request).map((item) => item.label));
+  if (request.line.position === 'key' && request.apiVersion && request.kind) {
+    const schema = bundledSchemas().schemaAt({ apiVersion: request.apiVersion, kind: request.kind }, request.line.parentPath);
+    for (const value of schema?.enum ?? []) labels.add(String(value));
+  }
+  return labels;
 }
 
 function identifyFromText(text: string): { apiVersion: string; kind: string } | undefined {

@@ -104,6 +104,12 @@ export interface RuleMeta {
   needsWholeObject?: boolean;
   /** Diagnostic tags for editors. */
   tags?: ('unnecessary' | 'deprecated')[];
+  /**
+   * The rule reports what the CRD's own schema says: another tool that
+   * validates the kind with that schema reports it too, so it is left to
+   * that tool (see `defersSchema` in `options.ts`).
+   */
+  crdSchema?: true;
 }
 
 export interface ReportExtra {

@@ -2,6 +2,7 @@
 
 import type { Rule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
+import { subjectClaims } from './bothSubjectSelectors';
 
 export const missingSubjectSelector: Rule = {
   meta: {
@@ -29,7 +30,8 @@ export const missingSubjectSelector: Rule = {
       const isSpecKey = spec.keyNode.type === 'scalar' && spec.keyNode.text === 'spec';
       const where = isSpecKey ? spec.keyNode : spec.node.pairs[0]?.key ?? spec.node;
       const choice = policy.clusterwide ? 'endpointSelector (pods) or nodeSelector (nodes)' : 'endpointSelector ({} for every pod of the namespace)';
-      context.report(where, `This rule has no ${choice}: "rule must have one of EndpointSelector or NodeSelector"; ${AGENT_REJECTS}.`);
+      // The CRD's "exactly one of" error on a `specs` entry sits on the entry, not its first key: one mistake, one finding.
+      context.report(where, `This rule has no ${choice}: "rule must have one of EndpointSelector or NodeSelector"; ${AGENT_REJECTS}.`, { explains: subjectClaims(spec) });
     }
   },
 };

@@ -4,6 +4,7 @@ import { locatedSchemaIssues } from './schemaFindings';
 export const invalidType: Rule = {
   meta: {
     id: 'schema/invalid-type',
+    crdSchema: true,
     severity: 'error',
     title: 'Value of the wrong type',
     docs: {

@@ -4,6 +4,7 @@ import { locatedSchemaIssues } from './schemaFindings';
 export const invalidValue: Rule = {
   meta: {
     id: 'schema/invalid-value',
+    crdSchema: true,
     severity: 'error',
     title: 'Value outside what the schema allows',
     docs: {

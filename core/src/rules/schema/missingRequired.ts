@@ -14,6 +14,7 @@ import { locatedSchemaIssues } from './schemaFindings';
 export const missingRequired: Rule = {
   meta: {
     id: 'schema/missing-required',
+    crdSchema: true,
     severity: 'error',
     title: 'Required field missing',
     // Kustomize patches hold partial resources (see `workspace/kustomizePatches.ts`).

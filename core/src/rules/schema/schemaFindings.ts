@@ -15,8 +15,13 @@ export interface LocatedIssue {
   node: YamlNode;
 }
 
+/**
+ * Schema issues are found whatever `schemaValidation` says: the analyzer needs
+ * them to tell which semantic findings only restate one, and leaves both out
+ * where the schema is deferred to another tool (`defersSchema`).
+ */
 export function locatedSchemaIssues(context: RuleContext, kind: IssueKind): LocatedIssue[] {
-  if (!context.options.schemaValidation || !context.resource) return [];
+  if (!context.resource) return [];
   if (isSopsEncrypted(context.root)) return [];
   const registry = bundledSchemas();
   if (!registry.has(context.resource)) return [];

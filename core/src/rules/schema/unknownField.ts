@@ -7,6 +7,7 @@ import { locatedSchemaIssues } from './schemaFindings';
 export const unknownField: Rule = {
   meta: {
     id: 'schema/unknown-field',
+    crdSchema: true,
     severity: 'error',
     title: 'Field not in the resource schema',
     docs: {
