@@ -39,6 +39,7 @@ import {
   allIds,
   cloneJson,
   currentId,
+  idKey,
   effectiveNamespace,
   ensureMetadata,
   gvkOf,
@@ -185,7 +186,7 @@ export class KustomizeEngine {
     let result: LoadedDocument[] | string;
     if (text === undefined) result = `file '${path}' does not exist`;
     else {
-      const parsed = parseYamlFile(text);
+      const parsed = this.fs.readYaml?.(path) ?? parseYamlFile(text);
       if (parsed.skipped) result = `${path}: ${parsed.skipped.reason}`;
       else {
         result = [];
@@ -276,12 +277,20 @@ export class KustomizeEngine {
     return { resources: [], config: defaultTransformerConfig() };
   }
 
-  appendResources(acc: Accumulator, resources: Resource[], k: Kustomization, node: YamlNode | undefined): void {
+  /**
+   * Appends resources, failing on an id already registered. `registered`
+   * holds the `idKey`s of `acc.resources`; callers appending several times in
+   * a row (no transformer runs in between) pass the same set, so a folder of
+   * n files costs O(n), not O(n²).
+   */
+  appendResources(acc: Accumulator, resources: Resource[], k: Kustomization, node: YamlNode | undefined, registered = new Set(acc.resources.map((existing) => idKey(currentId(existing))))): void {
     for (const resource of resources) {
       const id = currentId(resource);
-      if (acc.resources.some((existing) => sameId(currentId(existing), id))) {
+      const key = idKey(id);
+      if (registered.has(key)) {
         this.fail(`may not add resource with an already registered id: ${idString(id)}`, k.file, node, k.base);
       }
+      registered.add(key);
       acc.resources.push(resource);
     }
   }
@@ -322,6 +331,8 @@ export class KustomizeEngine {
   accumulateResources(k: Kustomization, acc: Accumulator, stack: string[]): void {
     const entries = [...stringList(k.value.resources), ...stringList(k.value.bases)];
     const resourcesNode = this.fieldNode(k, 'resources');
+    // Nothing transforms `acc` while its resources are appended: one id index serves every entry.
+    const registered = new Set(acc.resources.map((existing) => idKey(currentId(existing))));
     entries.forEach((entry, index) => {
       const node = resourcesNode?.type === 'seq' ? deref(resourcesNode.items[index]) : undefined;
       const path = this.resolveEntry(k, entry, node, 'resource');
@@ -331,7 +342,7 @@ export class KustomizeEngine {
         if (typeof sub === 'string') this.fail(sub, k.file, node, k.base);
         if (stringField(sub.value.kind) === 'Component') this.fail(`expected kind != 'Component' for path '${path}'`, k.file, node, k.base);
         const subAcc = this.accumulateTarget(sub, this.emptyAccumulator(), [...stack, k.dir]);
-        this.appendResources(acc, subAcc.resources, k, node);
+        this.appendResources(acc, subAcc.resources, k, node, registered);
         acc.config = mergeTransformerConfig(acc.config, subAcc.config);
         return;
       }
@@ -344,7 +355,7 @@ export class KustomizeEngine {
       }
       const resources = this.resourcesFromDocuments(path, documents, k);
       if (typeof resources === 'string') this.fail(resources, k.file, node, k.base);
-      this.appendResources(acc, resources, k, node);
+      this.appendResources(acc, resources, k, node, registered);
     });
   }
 

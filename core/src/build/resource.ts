@@ -179,6 +179,11 @@ export function sameId(a: ResId, b: ResId): boolean {
   return sameGvk(a, b) && a.name === b.name && effectiveNamespace(a) === effectiveNamespace(b);
 }
 
+/** A string that is equal for two ids exactly when `sameId` holds (for indexes). */
+export function idKey(id: ResId): string {
+  return `${id.group}|${id.version}|${id.kind}|${id.name}|${effectiveNamespace(id)}`;
+}
+
 /** kustomize's `Gvk.IsSelected`: empty selector fields match anything. */
 export function gvkSelected(gvk: Gvk, selector: Partial<Gvk>): boolean {
   if (selector.group && gvk.group !== selector.group) return false;

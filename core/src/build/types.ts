@@ -10,6 +10,7 @@
  */
 
 import type { YamlNode } from '../parse/ast';
+import type { YamlFile } from '../parse/yamlFile';
 
 /** What the engine may read. Paths are repository-relative POSIX paths; `''` is the root. */
 export interface BuildFileSystem {
@@ -18,6 +19,11 @@ export interface BuildFileSystem {
   /** Names (not paths) of the entries of a directory, or undefined when it is not one. */
   listDir(path: string): { files: string[]; dirs: string[] } | undefined;
   isDir(path: string): boolean;
+  /**
+   * The file already parsed, when the caller holds it (the workspace does):
+   * saves parsing it again. Must be the parse of `readFile(path)`.
+   */
+  readYaml?(path: string): YamlFile | undefined;
 }
 
 /** What wrote a value. */

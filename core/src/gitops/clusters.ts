@@ -77,6 +77,35 @@ export interface Placement {
   kustomization?: string;
   /** Kustomization files from the built folder down to the file. */
   via: readonly string[];
+  /** The build (key of `GitopsModel.builds`) that holds the file. */
+  build?: string;
+}
+
+/** Where a post-build variable is defined: document-relative offsets of its value. */
+export interface VariableOrigin {
+  file: string;
+  document: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * One build Flux runs for a cluster: a Flux Kustomization's `spec.path` (with
+ * its overlay fields and post-build variables), or a root folder.
+ */
+export interface BuildTask {
+  key: string;
+  cluster: number;
+  directory: string;
+  /** The Flux Kustomization (`file#index`) whose build it is; undefined for a root folder. */
+  kustomization?: string;
+  /** Post-build variables (undefined value = known name, unknown value) and where each is written. */
+  variables: Map<string, string | undefined>;
+  variableOrigins: Map<string, VariableOrigin>;
+  /** True when the Kustomization has `spec.postBuild` (Flux substitutes only then), itself or through a parent's patch. */
+  substitutes: boolean;
+  /** The build (key) whose output holds this Flux Kustomization object (its parent's), when it has one. */
+  parent?: string;
 }
 
 export interface KustomizationNode {
@@ -96,6 +125,8 @@ export interface GitopsModel {
   /** Files read by builds other than as members (patches, generator inputs, kustomization files). */
   inputs: Map<string, InputRole>;
   kustomizations: Map<string, KustomizationNode>;
+  /** The builds of every cluster, by key (a Flux Kustomization's `file#index`, or `dir:<cluster>:<folder>`). */
+  builds: Map<string, BuildTask>;
   /** True when the repository has Flux roots (FluxInstance, bootstrap, Flux Kustomizations). */
   flux: boolean;
 }
@@ -126,7 +157,9 @@ interface NodeTask {
   directory: string;
   targetNamespace?: string;
   variables: Map<string, string | undefined>;
+  variableOrigins?: Map<string, VariableOrigin>;
   childPatches: ChildPatch[];
+  parentBuild?: string;
 }
 
 interface ChildPatch {
@@ -150,7 +183,7 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
   const byFile = groupByFile([...fluxKustomizations, ...model.byKind('ConfigMap'), ...model.byKind('Secret')]);
   const entries = findEntries(model, tree, fluxKustomizations);
   const artifactGenerators = model.byKind('ArtifactGenerator');
-  const result: GitopsModel = { clusters: [], placements: new Map(), inputs: new Map(), kustomizations: new Map(), flux: entries.length > 0 || fluxKustomizations.length > 0 };
+  const result: GitopsModel = { clusters: [], placements: new Map(), inputs: new Map(), kustomizations: new Map(), builds: new Map(), flux: entries.length > 0 || fluxKustomizations.length > 0 };
   const claimed = new Set<string>();
 
   const runCluster = (name: string, rootEntries: Entry[]) => {
@@ -176,7 +209,10 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
         const spec = mapGet(entry.kustomization.parsed.root, 'spec');
         const sourceRef = mapGet(spec, 'sourceRef');
         sourceName ??= scalarString(mapGet(sourceRef, 'name'));
-        tasks.push(kustomizationTask(entry.kustomization, resolved.directory, new Map(), []));
+        const variables = new Map<string, string | undefined>();
+        const variableOrigins = new Map<string, VariableOrigin>();
+        readSubstitutions(spec, new Map(), entry.kustomization.identity.namespace, [], variables, variableOrigins, entry.kustomization);
+        tasks.push({ ...kustomizationTask(entry.kustomization, resolved.directory, variables, []), variableOrigins });
       } else tasks.push({ directory: resolved.directory, variables: new Map(), childPatches: [] });
     }
     const visited = new Set<string>();
@@ -190,6 +226,19 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
         cluster.kustomizations.push(key);
         claimed.add(key);
       }
+      const buildKey = task.document ? key : `dir:${index}:${task.directory}`;
+      result.builds.set(buildKey, {
+        key: buildKey,
+        cluster: index,
+        directory: task.directory,
+        ...(task.document ? { kustomization: key } : {}),
+        variables: task.variables,
+        variableOrigins: task.variableOrigins ?? new Map(),
+        substitutes:
+          task.document !== undefined &&
+          (mapGet(mapGet(deref(task.document.parsed.root), 'spec'), 'postBuild') !== undefined || (result.kustomizations.get(key)?.patchedFields.includes('postBuild') ?? false)),
+        ...(task.parentBuild ? { parent: task.parentBuild } : {}),
+      });
       const build = overlayBuild(task.directory);
       for (const [file, role] of build.inputs) result.inputs.set(file, role);
       for (const unknown of build.unknown) cluster.unknown.push(unknown);
@@ -202,6 +251,7 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
           ...(task.targetNamespace !== undefined ? { targetNamespace: true } : {}),
           ...(task.document ? { kustomization: keyOf(task.document) } : {}),
           via: member.via,
+          build: buildKey,
         });
         for (const document of byFile.get(member.file) ?? []) {
           if (document.identity.kind === 'ConfigMap' || document.identity.kind === 'Secret') placedData.push({ document, namespace: namespace ?? document.identity.namespace });
@@ -215,7 +265,7 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
           const childKey = keyOf(child);
           if (visited.has(childKey)) continue;
           const childTask = followChild(result, cluster, index, task, child, namespace, placedData, tree, sourceName, artifactGenerators);
-          if (childTask) tasks.push(childTask);
+          if (childTask) tasks.push({ ...childTask, parentBuild: buildKey });
         }
       }
     }
@@ -287,7 +337,9 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
       result.clusters.push(cluster);
       for (const directory of tops) {
         cluster.roots.push({ kind: 'kustomization folder', file: tree.directories.get(directory)!.kustomization!, directory });
-        placeBuild(overlayBuild, result, index, directory, cluster.unknown);
+        const buildKey = `dir:${index}:${directory}`;
+        result.builds.set(buildKey, { key: buildKey, cluster: index, directory, variables: new Map(), variableOrigins: new Map(), substitutes: false });
+        placeBuild(overlayBuild, result, index, directory, cluster.unknown, buildKey);
       }
     }
   }
@@ -297,13 +349,13 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
   return result;
 }
 
-function placeBuild(overlayBuild: OverlayBuilder, result: GitopsModel, cluster: number, directory: string, unknown: string[]): void {
+function placeBuild(overlayBuild: OverlayBuilder, result: GitopsModel, cluster: number, directory: string, unknown: string[], buildKey?: string): void {
   const build = overlayBuild(directory);
   for (const [file, role] of build.inputs) result.inputs.set(file, role);
   unknown.push(...build.unknown);
   for (const member of build.members) {
     if (cluster < 0 && result.placements.has(member.file)) continue;
-    addPlacement(result, member.file, { cluster, ...(member.namespace !== undefined ? { namespace: member.namespace } : {}), via: member.via });
+    addPlacement(result, member.file, { cluster, ...(member.namespace !== undefined ? { namespace: member.namespace } : {}), via: member.via, ...(buildKey ? { build: buildKey } : {}) });
   }
 }
 
@@ -361,8 +413,9 @@ function followChild(
   }
   const key = keyOf(child);
   const variables = new Map<string, string | undefined>();
+  const variableOrigins = new Map<string, VariableOrigin>();
   for (const patch of patches) for (const [variable, value] of Object.entries(patch.substitute)) variables.set(variable, substituteValue(value, parent.variables));
-  readSubstitutions(spec, parent.variables, namespace, placedData, variables);
+  readSubstitutions(spec, parent.variables, namespace, placedData, variables, variableOrigins, child);
   result.kustomizations.set(key, {
     cluster: clusterIndex,
     name,
@@ -386,7 +439,7 @@ function followChild(
   }
   result.kustomizations.get(key)!.directory = directory;
   const targetNamespace = scalarString(mapGet(spec, 'targetNamespace'));
-  return kustomizationTask(child, directory, variables, [], targetNamespace === undefined ? undefined : substituted(targetNamespace, parent.variables));
+  return { ...kustomizationTask(child, directory, variables, [], targetNamespace === undefined ? undefined : substituted(targetNamespace, parent.variables)), variableOrigins };
 }
 
 /**
@@ -445,6 +498,8 @@ function readSubstitutions(
   namespace: string | undefined,
   placedData: readonly PlacedData[],
   variables: Map<string, string | undefined>,
+  origins?: Map<string, VariableOrigin>,
+  owner?: IndexedDocument,
 ): void {
   const postBuild = deref(mapGet(spec, 'postBuild'));
   for (const from of listOf(mapGet(postBuild, 'substituteFrom'))) {
@@ -455,9 +510,23 @@ function readSubstitutions(
     const candidates = placedData.filter((data) => data.document.identity.kind === kind && data.document.identity.name === wanted);
     const source = candidates.find((data) => namespace === undefined || data.namespace === undefined || data.namespace === namespace) ?? candidates[0];
     if (!source) continue;
-    for (const [key, value] of readData(source.document)) variables.set(key, value);
+    for (const [key, value] of readData(source.document)) {
+      variables.set(key, value);
+      const node = dataValueNode(source.document, key);
+      if (origins && node) origins.set(key, { file: source.document.file, document: source.document.index, start: node.start, end: node.end });
+    }
   }
-  for (const [key, value] of Object.entries(readStringMap(mapGet(postBuild, 'substitute')))) variables.set(key, substituteValue(value, parentVariables));
+  const substitute = deref(mapGet(postBuild, 'substitute'));
+  for (const [key, value] of Object.entries(readStringMap(substitute))) {
+    variables.set(key, substituteValue(value, parentVariables));
+    const node = deref(mapGet(substitute, key));
+    if (origins && owner && node) origins.set(key, { file: owner.file, document: owner.index, start: node.start, end: node.end });
+  }
+}
+
+function dataValueNode(document: IndexedDocument, key: string): YamlNode | undefined {
+  const root = deref(document.parsed.root);
+  return deref(mapGet(deref(mapGet(root, 'data')), key)) ?? deref(mapGet(deref(mapGet(root, 'stringData')), key));
 }
 
 /** ConfigMap `data` / Secret `stringData` and `data` (base64); SOPS-encrypted values are unknown. */

@@ -23,6 +23,13 @@
  * first). This is the one place that answers "which Cilium is installed
  * where" (the former `flux/ciliumReleases` is merged here).
  *
+ * Per cluster: a release deployed by Flux is judged as each cluster's build
+ * makes it (`gitops/clusterBuild`): values and chart version after overlay
+ * patches, components, Flux `spec.patches` and post-build substitution, and
+ * `valuesFrom` ConfigMaps generated anywhere in the same build. Clusters whose
+ * builds give the same chart version and values share one entry; `clusters`
+ * lists them. A release no cluster builds is judged as written.
+ *
  * Invariants: memoized per workspace generation; kustomize patch fragments
  * are not releases; never throws.
  */
@@ -33,7 +40,9 @@ import { resolveCiliumChartVersion, type ResolvedChartVersion } from '../cilium/
 import { resolveChartSource, type ChartSourceResolution } from '../flux/chartSource';
 import { isFluxDocument } from '../flux/fluxObjects';
 import { clustersOf, documentNamespaces, isPatchDocument, singleNamespace } from '../gitops/placement';
+import { builtInstances, type BuiltInstance } from '../gitops/clusterBuild';
 import { effectiveValues, type EffectiveValues } from './effectiveValues';
+import { builtEffectiveValues, valuesUnchangedByBuild } from './builtValues';
 import { localChartFiles } from './chartFiles';
 
 export interface CiliumRelease {
@@ -51,6 +60,9 @@ export interface CiliumRelease {
   kubeProxyReplacement?: unknown;
   /** Cilium runs chained behind another CNI (`cni.chainingMode` / `cni.customConf`). */
   chained: boolean;
+  /** The clusters whose builds give this chart version and these values (undefined: judged as written, no cluster build). */
+  clusters?: number[];
+  clusterNames?: string[];
 }
 
 export function ciliumReleases(workspace: WorkspaceModel): CiliumRelease[] {
@@ -61,8 +73,13 @@ export function ciliumReleases(workspace: WorkspaceModel): CiliumRelease[] {
         if (!isFluxDocument(document, 'HelmRelease') || isPatchDocument(model, document)) continue;
         const chart = resolveChartSource(model, document);
         if (!isCiliumChart(chart, document)) continue;
-        const values = effectiveValues(model, document);
-        releases.push({ document, chart, version: chartVersion(model, document, chart), values, ...workloadFacts(model, document, values.value) });
+        const instances = builtInstances(model, document).filter((instance) => !instance.build.result.failed);
+        if (instances.length === 0) {
+          const values = effectiveValues(model, document);
+          releases.push({ document, chart, version: chartVersion(model, document, chart), values, ...workloadFacts(model, document, values.value) });
+          continue;
+        }
+        releases.push(...clusterVariants(model, document, chart, instances));
       } catch {
         // One odd release must not hide the others.
       }
@@ -82,7 +99,7 @@ export function ciliumReleaseFor(workspace: WorkspaceModel, file: string | undef
   const preferred = (list: readonly CiliumRelease[]) => list.find((release) => release.namespace === 'kube-system') ?? list[0];
   const clusters = file === undefined ? [] : clustersOf(workspace, file);
   if (clusters.length > 0) {
-    const same = releases.filter((release) => clustersOf(workspace, release.document.file).some((cluster) => clusters.includes(cluster)));
+    const same = releases.filter((release) => (release.clusters ?? clustersOf(workspace, release.document.file)).some((cluster) => clusters.includes(cluster)));
     if (same.length > 0) return preferred(same);
   }
   return preferred(releases);
@@ -91,6 +108,67 @@ export function ciliumReleaseFor(workspace: WorkspaceModel, file: string | undef
 /** Does the setting ask Cilium to replace kube-proxy entirely? (`partial`/`false` do not.) */
 export function replacesKubeProxy(setting: unknown): boolean {
   return setting === true || setting === 'true' || setting === 'strict';
+}
+
+/** One release per distinct (chart version, values) among the clusters that build the document. */
+function clusterVariants(model: WorkspaceModel, document: IndexedDocument, chart: ChartSourceResolution, instances: readonly BuiltInstance[]): CiliumRelease[] {
+  const variants = new Map<string, CiliumRelease>();
+  let raw: EffectiveValues | undefined;
+  for (const instance of instances) {
+    const builtVersion = builtChartVersion(instance, chart);
+    const variantChart = builtVersion !== undefined && builtVersion !== chart.versionSpec ? { ...chart, versionSpec: builtVersion } : chart;
+    const version = variantChart === chart ? chartVersion(model, document, chart) : resolveCiliumChartVersion(builtVersion);
+    const values = valuesUnchangedByBuild(document, instance) ? (raw ??= effectiveValues(model, document)) : builtEffectiveValues(model, document, instance);
+    const namespace = builtNamespace(instance);
+    const key = `${version.chartVersion}\u0000${namespace ?? ''}\u0000${JSON.stringify(values.value)}`;
+    const existing = variants.get(key);
+    if (existing) {
+      if (!existing.clusters!.includes(instance.cluster)) {
+        existing.clusters!.push(instance.cluster);
+        existing.clusterNames!.push(instance.clusterName);
+      }
+      continue;
+    }
+    const facts = workloadFacts(model, document, values.value);
+    variants.set(key, {
+      document,
+      chart: variantChart,
+      version,
+      values,
+      ...facts,
+      ...(namespace && !valueAt(values.value, ['namespaceOverride']) ? { namespace } : {}),
+      clusters: [instance.cluster],
+      clusterNames: [instance.clusterName],
+    });
+  }
+  return [...variants.values()];
+}
+
+/** The chart version a cluster's build asks for, when the build says it (the release's chart spec, or the chartRef OCIRepository of the same build). */
+function builtChartVersion(instance: BuiltInstance, chart: ChartSourceResolution): string | undefined {
+  const spec = objectAt(instance.object.value, ['spec']);
+  const version = valueAt(spec, ['chart', 'spec', 'version']);
+  if (typeof version === 'string' && version !== '') return version;
+  const chartRef = objectAt(spec, ['chartRef']);
+  if (chart.via !== 'chartRef' || valueAt(chartRef, ['kind']) !== 'OCIRepository') return undefined;
+  const source = instance.build.result.objects.find(
+    (object) => object.value.kind === 'OCIRepository' && valueAt(object.value, ['metadata', 'name']) === valueAt(chartRef, ['name']),
+  );
+  const ref = source ? objectAt(source.value, ['spec', 'ref']) : undefined;
+  const pinned = valueAt(ref, ['semver']) ?? valueAt(ref, ['tag']);
+  return typeof pinned === 'string' && pinned !== '' ? pinned : undefined;
+}
+
+function builtNamespace(instance: BuiltInstance): string | undefined {
+  const target = valueAt(instance.object.value, ['spec', 'targetNamespace']);
+  if (typeof target === 'string' && target !== '') return target;
+  const namespace = valueAt(instance.object.value, ['metadata', 'namespace']);
+  return typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
+}
+
+function objectAt(value: unknown, path: readonly string[]): Record<string, unknown> | undefined {
+  const found = valueAt(value, path);
+  return found && typeof found === 'object' && !Array.isArray(found) ? (found as Record<string, unknown>) : undefined;
 }
 
 function workloadFacts(model: WorkspaceModel, document: IndexedDocument, values: Record<string, unknown>): Pick<CiliumRelease, 'agentName' | 'operatorName' | 'namespace' | 'kubeProxyReplacement' | 'chained'> {
@@ -118,6 +196,11 @@ function valueAt(values: unknown, path: readonly string[]): unknown {
 
 function stringValue(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Every per-cluster variant of a HelmRelease document that is a Cilium release (one when no cluster builds it). */
+export function ciliumReleasesOf(workspace: WorkspaceModel, file: string, documentIndex: number): CiliumRelease[] {
+  return ciliumReleases(workspace).filter((release) => release.document.file === file && release.document.index === documentIndex);
 }
 
 /** The Cilium release a HelmRelease document is, if it is one. */

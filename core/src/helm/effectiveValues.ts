@@ -107,7 +107,17 @@ interface PendingWrites {
   targetPath: boolean;
 }
 
-function composeValues(workspace: WorkspaceModel, helmRelease: IndexedDocument): EffectiveValues {
+/**
+ * How a caller that knows the build changes the composition: where a
+ * `valuesFrom` ConfigMap is found first, and the inline values sources that
+ * replace the document's own `spec.values` (see `builtValues.ts`).
+ */
+export interface ValuesComposition {
+  findData?(name: string, key: string): FoundData | undefined;
+  inline?: Array<{ source: ValuesSource; writes: Omit<ValuesWrite, 'sourceIndex'>[] }>;
+}
+
+export function composeValues(workspace: WorkspaceModel, helmRelease: IndexedDocument, composition: ValuesComposition = {}): EffectiveValues {
   const spec = mapGet(helmRelease.parsed.root, 'spec');
   const pending: PendingWrites[] = [];
   const unknownSources: string[] = [];
@@ -116,7 +126,7 @@ function composeValues(workspace: WorkspaceModel, helmRelease: IndexedDocument):
   const targetPathEntries: PendingWrites[] = [];
   if (valuesFrom?.type === 'seq') {
     for (const entry of valuesFrom.items) {
-      const result = readValuesFromEntry(workspace, helmRelease, deref(entry));
+      const result = readValuesFromEntry(workspace, helmRelease, deref(entry), composition.findData);
       if (result.unknown) unknownSources.push(result.unknown);
       if (result.unreadable && result.unknown) {
         const entryAnchor: Anchor = { file: helmRelease.file, document: helmRelease.index, start: entry.start, end: entry.end };
@@ -126,7 +136,9 @@ function composeValues(workspace: WorkspaceModel, helmRelease: IndexedDocument):
     }
   }
   const inlineNode = mapGet(spec, 'values');
-  if (inlineNode) {
+  if (composition.inline) {
+    for (const inline of composition.inline) pending.push({ ...inline, targetPath: false });
+  } else if (inlineNode) {
     const text = directValuesText(helmRelease.file, helmRelease.index, helmRelease.parsed.text, inlineNode);
     const source: ValuesSource = { kind: 'inline', label: 'spec.values', text };
     pending.push({ source, writes: treeWrites(text), targetPath: false });
@@ -144,7 +156,7 @@ interface EntryResult {
   unreadable?: { at?: Anchor; severity: 'error' | 'info'; embeddedProblem?: Anchor & { message: string } };
 }
 
-function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocument, entry: YamlNode | undefined): EntryResult {
+function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocument, entry: YamlNode | undefined, findData?: ValuesComposition['findData']): EntryResult {
   const kind = scalarString(mapGet(entry, 'kind'));
   const name = scalarString(mapGet(entry, 'name'));
   const key = scalarString(mapGet(entry, 'valuesKey')) ?? 'values.yaml';
@@ -157,7 +169,7 @@ function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocu
   if (kind !== 'ConfigMap' || !name) return { unknown: `${label}: not a ConfigMap or Secret reference` };
   if (textUnknownUntilRender(name)) return { unknown: `${label}: the name is filled in by Flux substitution`, unreadable: { severity: 'info' } };
 
-  const found = findConfigMapData(workspace, helmRelease, name, key);
+  const found = findData?.(name, key) ?? findConfigMapData(workspace, helmRelease, name, key);
   if (!found) {
     return optional ? {} : { unknown: `${label}: not found in the workspace`, unreadable: { severity: 'info' } };
   }
@@ -187,7 +199,7 @@ function readValuesFromEntry(workspace: WorkspaceModel, helmRelease: IndexedDocu
   return { pending: { source: { kind: found.kind, label, text: found.text }, writes: treeWrites(found.text), targetPath: false } };
 }
 
-interface FoundData {
+export interface FoundData {
   kind: 'ConfigMap' | 'generated-file';
   text?: ValuesText;
   /** Why `text` is missing, when the data was found. */
@@ -202,21 +214,45 @@ function findConfigMapData(workspace: WorkspaceModel, helmRelease: IndexedDocume
   const resolution = resolveReference(workspace, helmRelease, { kind: 'ConfigMap', name, namespace: undefined });
   if (resolution.status === 'found') {
     for (const configMap of resolution.targets) {
-      const pair = dataPair(configMap.parsed.root, key);
-      if (!pair) continue;
-      const scalar = deref(pair.value);
-      if (!scalar || scalar.type !== 'scalar') continue;
-      const valueAnchor: Anchor = { file: configMap.file, document: configMap.index, start: scalar.start, end: scalar.end };
-      const { values, parsed } = embeddedValuesText(configMap.file, configMap.index, configMap.parsed.text, scalar);
-      const problem = unusableReason(parsed.problems, values);
-      const broken = problem ? brokenProblem(parsed.problems) : undefined;
-      const embeddedProblem = broken
-        ? { file: configMap.file, document: configMap.index, start: values.toDocument(broken.start), end: Math.max(values.toDocument(broken.start), values.toDocument(broken.end)), message: broken.message }
-        : undefined;
-      return { kind: 'ConfigMap', text: problem ? undefined : values, problem, embeddedProblem, scalarText: scalar.text, valueAnchor };
+      const found = configMapData(configMap, key);
+      if (found) return found;
     }
   }
   return generatedData(workspace, helmRelease, name, key);
+}
+
+/** The values under `data[key]` of a ConfigMap document (a string scalar), with their text mapped into the document. */
+export function configMapData(configMap: Pick<IndexedDocument, 'file' | 'index' | 'parsed'>, key: string): FoundData | undefined {
+  const pair = dataPair(configMap.parsed.root, key);
+  if (!pair) return undefined;
+  const scalar = deref(pair.value);
+  if (!scalar || scalar.type !== 'scalar') return undefined;
+  const valueAnchor: Anchor = { file: configMap.file, document: configMap.index, start: scalar.start, end: scalar.end };
+  const { values, parsed } = embeddedValuesText(configMap.file, configMap.index, configMap.parsed.text, scalar);
+  const problem = unusableReason(parsed.problems, values);
+  const broken = problem ? brokenProblem(parsed.problems) : undefined;
+  const embeddedProblem = broken
+    ? { file: configMap.file, document: configMap.index, start: values.toDocument(broken.start), end: Math.max(values.toDocument(broken.start), values.toDocument(broken.end)), message: broken.message }
+    : undefined;
+  return { kind: 'ConfigMap', text: problem ? undefined : values, problem, embeddedProblem, scalarText: scalar.text, valueAnchor };
+}
+
+/** A whole values file (a generator's input) as values data; `generator` is where the generator lists it. */
+export function valuesFileData(workspace: WorkspaceModel, path: string, generatorAnchor: Anchor, label = path): FoundData {
+  const values = loadYamlFile(workspace, path, path.slice(path.lastIndexOf('/') + 1));
+  const first = values?.yaml.documents[0];
+  if (!values) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${label}" cannot be read`, valueAnchor: generatorAnchor };
+  if (values.yaml.skipped) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${label}" is not analysed (${values.yaml.skipped.code})`, problemSeverity: 'info', valueAnchor: generatorAnchor };
+  if (!first) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${label}" is empty`, valueAnchor: generatorAnchor };
+  const text = directValuesText(values.path, 0, first.parsed.text, first.parsed.root);
+  const problem = unusableReason(first.parsed.problems, text);
+  return {
+    kind: 'generated-file',
+    text: problem ? undefined : text,
+    problem,
+    scalarText: first.parsed.text,
+    valueAnchor: { file: values.path, document: 0, start: 0, end: first.parsed.text.length },
+  };
 }
 
 /** Why parsed values cannot be used (a syntax error, with its line in the values text), or undefined. */
@@ -284,7 +320,7 @@ function generatorFile(files: YamlNode | undefined, key: string): string | undef
 }
 
 /** Every key of a values tree (maps only; lists are single values), with its location. */
-function treeWrites(text: ValuesText): Omit<ValuesWrite, 'sourceIndex'>[] {
+export function treeWrites(text: ValuesText): Omit<ValuesWrite, 'sourceIndex'>[] {
   const writes: Omit<ValuesWrite, 'sourceIndex'>[] = [];
   const visit = (node: YamlNode | undefined, path: string[], depth: number) => {
     const target = deref(node);

@@ -28,7 +28,6 @@ import type { AnalysisOptions } from '../options';
 import { deref, mapGetPair, nodeAtPath, type YamlNode, type YamlPair } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { ciliumReleaseFor } from '../helm/ciliumReleases';
-import { effectiveValues } from '../helm/effectiveValues';
 import type { Anchor } from '../rules/types';
 
 /** The newest Cilium minor meshlens knows; assumed when nothing says otherwise. */
@@ -111,7 +110,8 @@ function computeContext(model: WorkspaceModel, options: AnalysisOptions, file: s
   const values = release ? deref(nodeAtPath(release.document.parsed.root, ['spec', 'values'])) : undefined;
   const l7ProxyPair = mapGetPair(values, 'l7Proxy');
   const nodeSelectorLabelsPair = mapGetPair(values, 'nodeSelectorLabels');
-  const composed = release ? effectiveValues(model, release.document) : undefined;
+  // The values as the file's cluster builds them (overlays, substitution), else as written.
+  const composed = found ? found.values : undefined;
   const l7ProxyLocation = composed?.provenance(['l7Proxy']);
   const base = {
     helmRelease: release?.document,

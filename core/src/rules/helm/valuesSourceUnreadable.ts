@@ -1,4 +1,4 @@
-import { ciliumReleaseOf } from '../../helm/ciliumReleases';
+import { ciliumReleaseOf, ciliumReleasesOf } from '../../helm/ciliumReleases';
 import { effectiveValues } from '../../helm/effectiveValues';
 import type { Rule } from '../types';
 
@@ -30,7 +30,14 @@ export const valuesSourceUnreadable: Rule = {
     if (!release) return;
     // Sources meshlens only cannot follow matter where it checks values: the Cilium releases.
     const checksValues = () => ciliumReleaseOf(context.workspace, context.file, context.documentIndex) !== undefined;
-    for (const source of effectiveValues(context.workspace, release).unreadableSources) {
+    // A Cilium release is composed per cluster build (a ConfigMap generated in another folder is found there).
+    const variants = ciliumReleasesOf(context.workspace, context.file, context.documentIndex);
+    const sources = variants.length > 0 ? variants.flatMap((variant) => variant.values.unreadableSources) : effectiveValues(context.workspace, release).unreadableSources;
+    const seen = new Set<string>();
+    for (const source of sources) {
+      const key = `${source.entry.start}\u0000${source.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       if (source.severity === 'info' && !checksValues()) continue;
       context.report({ start: source.entry.start, end: source.entry.end }, `${source.message}; value checks of this release skip these values`, {
         severity: source.severity,

@@ -1,0 +1,182 @@
+/**
+ * What one cluster's Flux really applies: the build of a Flux Kustomization
+ * (or a root folder) by the kustomize engine, with Flux's overlay fields and
+ * its post-build substitution, and the way back from a built field to the
+ * line that wrote it.
+ *
+ * - `clusterBuild(model, key)` builds one entry of `GitopsModel.builds`:
+ *   `buildFluxDirectory` with the Flux Kustomization's overlay (patches,
+ *   components, targetNamespace, name prefix/suffix, images, commonMetadata),
+ *   then `postBuild` substitution on every string of every object (unless
+ *   the object opts out with `kustomize.toolkit.fluxcd.io/substitute:
+ *   disabled`). A value whose variable is not known offline keeps its
+ *   placeholder (it stays unknown); a plain scalar that was only a
+ *   placeholder is re-read as YAML after substitution, as Flux re-parses the
+ *   substituted text (`replicas: ${N}` with N=2 is the number 2).
+ * - `builtInstances(model, document)` lists the built objects a resource
+ *   document becomes, one per build that holds its file, with the cluster.
+ * - `builtFieldAnchor(model, instance, path)` says where the built value at
+ *   `path` is written: the substitution variable's definition, the patch or
+ *   generator line, or the field in the document itself — as a workspace
+ *   anchor (file, document, document-relative offsets).
+ *
+ * Invariants: memoized per build and workspace generation; never throws (a
+ * build that fails internally is reported as failed, with no objects); only
+ * the workspace (and files the host's confined reader allows) is read.
+ */
+
+import { fieldOrigin, fieldPathKey, buildFluxDirectory, fluxOverlayFromObject, type BuildResult, type BuiltObject, type Origin, type PathSegment } from '../build/index';
+import { deref } from '../parse/ast';
+import { resolvePlainScalar } from '../parse/resolveScalar';
+import type { Anchor } from '../rules/types';
+import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
+import { gitopsModel, type BuildTask, type VariableOrigin } from './clusters';
+import { substitute } from './envsubst';
+import { workspaceBuildFs, type WorkspaceBuildFs } from './workspaceBuildFs';
+
+export interface ClusterBuild {
+  task: BuildTask;
+  result: BuildResult;
+  /** Per object (same index as `result.objects`): field path key → the variable that wrote it, where known. */
+  substitutions: Array<Map<string, { variable: string; origin?: VariableOrigin }>>;
+}
+
+export interface BuiltInstance {
+  cluster: number;
+  clusterName: string;
+  build: ClusterBuild;
+  object: BuiltObject;
+  index: number;
+}
+
+const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
+
+/** The build of `GitopsModel.builds.get(key)` (memoized). */
+export function clusterBuild(model: WorkspaceModel, key: string): ClusterBuild | undefined {
+  return model.derive(`gitops/build:${key}`, (workspace) => {
+    const task = gitopsModel(workspace).builds.get(key);
+    if (!task) return undefined;
+    try {
+      return computeBuild(workspace, task);
+    } catch {
+      return { task, result: { root: task.directory, objects: [], notes: [], failed: true, incomplete: true, files: [] }, substitutions: [] };
+    }
+  });
+}
+
+function computeBuild(model: WorkspaceModel, task: BuildTask): ClusterBuild {
+  const fs = workspaceBuildFs(model);
+  const directory = fs.fromWorkspace(task.directory);
+  if (directory === undefined) return { task, result: { root: task.directory, objects: [], notes: [], failed: true, incomplete: true, files: [] }, substitutions: [] };
+  const overlay = task.kustomization ? overlayOf(model, fs, task) : undefined;
+  const result = buildFluxDirectory(fs, directory, overlay);
+  const substitutions = result.objects.map((object) => (task.substitutes ? substituteObject(object, task) : new Map()));
+  return { task, result, substitutions };
+}
+
+/**
+ * The overlay fields of the task's Flux Kustomization as Flux sees them: the
+ * object its parent's build produced (the parent's `spec.patches` and
+ * substitution applied), else the document as written.
+ */
+function overlayOf(model: WorkspaceModel, fs: WorkspaceBuildFs, task: BuildTask) {
+  const key = task.kustomization!;
+  const hash = key.lastIndexOf('#');
+  const file = key.slice(0, hash);
+  const index = Number(key.slice(hash + 1));
+  const document = model.fileResources(file).find((candidate) => candidate.index === index);
+  const relative = fs.fromWorkspace(file);
+  if (!document || relative === undefined) return undefined;
+  const start = documentStart(model, file, index);
+  const parent = task.parent && task.parent !== task.key ? clusterBuild(model, task.parent) : undefined;
+  const built = parent?.result.objects.find((object) => object.source.file === relative && object.source.document === index);
+  const value = built ? built.value : document.parsed.value().value;
+  return fluxOverlayFromObject(value as never, relative, index, deref(document.parsed.root), start ?? 0);
+}
+
+/** Applies post-build substitution to every string of the object, recording which fields a variable wrote. */
+function substituteObject(object: BuiltObject, task: BuildTask): Map<string, { variable: string; origin?: VariableOrigin }> {
+  const written = new Map<string, { variable: string; origin?: VariableOrigin }>();
+  const metadata = object.value.metadata as Record<string, unknown> | undefined;
+  const annotations = metadata && typeof metadata === 'object' ? (metadata.annotations as Record<string, unknown> | undefined) : undefined;
+  if (annotations && typeof annotations === 'object' && annotations[SUBSTITUTE_ANNOTATION] === 'disabled') return written;
+  const visit = (container: Record<string, unknown> | unknown[], key: string | number, path: PathSegment[], depth: number) => {
+    const value = (container as Record<string | number, unknown>)[key];
+    if (depth > 64) return;
+    if (typeof value === 'string') {
+      if (!value.includes('$')) return;
+      const result = substitute(value, task.variables);
+      if (!result.changed || result.unknown) return;
+      const whole = /^\$\{([_a-zA-Z][_a-zA-Z0-9]*)(?:(?::?[=-])[^}]*)?\}$/.exec(value);
+      const origin = fieldOrigin(object, path);
+      const plain = origin.node?.type === 'scalar' && origin.node.style === 'plain';
+      (container as Record<string | number, unknown>)[key] = plain ? resolvePlainScalar(result.text) : result.text;
+      const variable = whole?.[1];
+      written.set(fieldPathKey(path), variable ? { variable, origin: task.variableOrigins.get(variable) } : { variable: '' });
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((_, index) => visit(value, index, [...path, index], depth + 1));
+    else if (value && typeof value === 'object') for (const child of Object.keys(value)) visit(value as Record<string, unknown>, child, [...path, child], depth + 1);
+  };
+  for (const key of Object.keys(object.value)) visit(object.value, key, [key], 0);
+  return written;
+}
+
+/** The built objects a resource document becomes: one per build that deploys its file. */
+export function builtInstances(model: WorkspaceModel, document: Pick<IndexedDocument, 'file' | 'index'>): BuiltInstance[] {
+  const gitops = gitopsModel(model);
+  const placements = gitops.placements.get(document.file) ?? [];
+  const fs = workspaceBuildFs(model);
+  const relative = fs.fromWorkspace(document.file);
+  if (relative === undefined) return [];
+  const out: BuiltInstance[] = [];
+  const seen = new Set<string>();
+  for (const placement of placements) {
+    if (placement.cluster < 0 || !placement.build || seen.has(placement.build)) continue;
+    seen.add(placement.build);
+    const build = clusterBuild(model, placement.build);
+    if (!build) continue;
+    build.result.objects.forEach((object, index) => {
+      if (object.source.file !== relative || object.source.document !== document.index) return;
+      out.push({ cluster: placement.cluster, clusterName: gitops.clusters[placement.cluster]?.name ?? '?', build, object, index });
+    });
+  }
+  return out;
+}
+
+/** Where the built value at `path` of an instance is written, as a workspace anchor; undefined when not in a workspace document. */
+export function builtFieldAnchor(model: WorkspaceModel, instance: BuiltInstance, path: readonly PathSegment[]): Anchor | undefined {
+  const substitution = instance.build.substitutions[instance.index]?.get(fieldPathKey(path));
+  if (substitution?.origin) return { ...substitution.origin };
+  return originAnchor(model, fieldOrigin(instance.object, path));
+}
+
+/** The workspace anchor of a build origin (file offsets → document and document offsets). */
+export function originAnchor(model: WorkspaceModel, origin: Origin): Anchor | undefined {
+  const fs = workspaceBuildFs(model);
+  const file = fs.toWorkspace(origin.file);
+  const documents = fileDocumentSpans(model, file);
+  if (!documents) return undefined;
+  const document = documents.find((span) => origin.start >= span.start && origin.start <= span.end) ?? documents.find((span) => span.index === origin.document);
+  if (!document) return undefined;
+  return { file, document: document.index, start: Math.max(0, origin.start - document.start), end: Math.max(0, origin.end - document.start) };
+}
+
+interface WorkspaceWithYaml {
+  getFile?(path: string): { yaml: { documents: Array<{ start: number; end: number; index: number }> } } | undefined;
+}
+
+function fileDocumentSpans(model: WorkspaceModel, file: string): Array<{ start: number; end: number; index: number }> | undefined {
+  return (model as WorkspaceWithYaml).getFile?.(file)?.yaml.documents;
+}
+
+function documentStart(model: WorkspaceModel, file: string, index: number): number | undefined {
+  return fileDocumentSpans(model, file)?.find((span) => span.index === index)?.start;
+}
+
+/** Human label of the chain that built an instance: cluster and the Flux Kustomization. */
+export function instanceLabel(model: WorkspaceModel, instance: BuiltInstance): string {
+  const kustomization = instance.build.task.kustomization;
+  const node = kustomization ? gitopsModel(model).kustomizations.get(kustomization) : undefined;
+  return `cluster \`${instance.clusterName}\`${node ? ` (Kustomization ${node.name})` : ''}`;
+}
