@@ -28,7 +28,6 @@
 import { fieldOrigin, fieldPathKey, buildFluxDirectory, fluxOverlayFromObject, type BuildResult, type BuiltObject, type Origin, type PathSegment } from '../build/index';
 import { deref } from '../parse/ast';
 import { resolvePlainScalar } from '../parse/resolveScalar';
-import type { Anchor } from '../rules/types';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { gitopsModel, type BuildTask, type VariableOrigin } from './clusters';
 import { substitute } from './envsubst';
@@ -48,6 +47,9 @@ export interface BuiltInstance {
   object: BuiltObject;
   index: number;
 }
+
+/** A place in a workspace document (document-relative offsets); the same shape as a finding's anchor. */
+export type Anchor = VariableOrigin;
 
 const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 
