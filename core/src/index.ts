@@ -12,7 +12,7 @@ export { applyEdits, type CodeAction } from './features/codeActions';
 export { planFixes, DEFAULT_FIX_ROUNDS, type FixHost, type FixPlan, type FixRecord, type RefusedFix } from './features/fixEngine';
 export { unifiedDiff } from './text/unifiedDiff';
 export type { CompletionItem } from './features/completion';
-export type { CodeLensItem } from './features/codeLens';
+export type { CodeLensItem, CodeLensSteps } from './features/codeLens';
 export { statusLine, type FileStatus } from './features/status';
 export type { HoverResult } from './features/hover';
 export { LineIndex, type Position } from './text/lineIndex';

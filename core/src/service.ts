@@ -8,7 +8,7 @@
 import { Analyzer, type AnalyzerHooks } from './analysis/analyzer';
 import type { Diagnostic } from './diagnostics';
 import { codeActions, type CodeAction } from './features/codeActions';
-import { codeLenses, type CodeLensItem } from './features/codeLens';
+import { codeLenses, codeLensSteps, type CodeLensItem, type CodeLensSteps } from './features/codeLens';
 import { complete, type CompletionItem } from './features/completion';
 import { hover, type HoverResult } from './features/hover';
 import { fileStatus, type FileStatus } from './features/status';
@@ -59,6 +59,11 @@ export class MeshlensService {
 
   codeLenses(path: string, options: AnalysisOptions): CodeLensItem[] {
     return codeLenses(this.workspace, path, options);
+  }
+
+  /** The same lenses as work in steps, for hosts that answer other requests or stop between steps. */
+  codeLensSteps(path: string, options: AnalysisOptions): CodeLensSteps {
+    return codeLensSteps(this.workspace, path, options);
   }
 
   codeActions(path: string, start: number, end: number, options: AnalysisOptions): CodeAction[] {

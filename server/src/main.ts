@@ -24,6 +24,9 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  LSPErrorCodes,
+  ResponseError,
+  type DiagnosticServerCancellationData,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -39,9 +42,10 @@ import { registerExtraHandlers } from './handlers/index';
 import { Lifecycle, stdioTransport } from './lifecycle';
 import { ConfinedFiles } from '../../host/src/fileAccess';
 import { walkYamlFiles, type WalkResult } from '../../host/src/yamlFiles';
+import { cancelledError, connectionStrategy, runInSlices, ServerProgress, sliceUsed, yieldToEventLoop } from './work';
 
 const lifecycle = new Lifecycle();
-const connectionOptions = { messageStrategy: lifecycle.strategy };
+const connectionOptions = { messageStrategy: lifecycle.strategy, connectionStrategy };
 const connection = process.argv.includes('--stdio')
   ? (() => {
       const { reader, writer } = stdioTransport(lifecycle);
@@ -194,31 +198,43 @@ connection.onDidChangeConfiguration(async (change) => {
   await scanWorkspace();
 });
 
-/** Reads every YAML file under the workspace folders, yielding to the event loop between batches so requests are served meanwhile. */
+/**
+ * Reads every YAML file under the workspace folders, yielding to the event loop between slices so requests are
+ * served meanwhile, with a progress bar in the editor (reading, then checking; the check is the second half).
+ */
 async function scanWorkspace(): Promise<void> {
   const generation = ++scanGeneration;
-  const excluded = excludePatterns(settings);
-  const walked: WalkResult = { files: [], skipped: [] };
-  for (const root of roots) await walkYamlFiles(root, root, excluded, walked);
-  reportSkipped(walked);
-  const found = walked.files.map((entry) => entry.key);
-  const present = new Set(found);
-  for (const file of service.workspace.files()) {
-    if (!present.has(file) && !documents.get(keyToUri(file))) {
-      service.removeFile(file);
-      publish(file, []);
+  const progress = new ServerProgress(connection, 'meshlens: checking the workspace');
+  try {
+    const excluded = excludePatterns(settings);
+    const walked: WalkResult = { files: [], skipped: [] };
+    for (const root of roots) await walkYamlFiles(root, root, excluded, walked);
+    reportSkipped(walked);
+    const found = walked.files.map((entry) => entry.key);
+    const present = new Set(found);
+    for (const file of service.workspace.files()) {
+      if (!present.has(file) && !documents.get(keyToUri(file))) {
+        service.removeFile(file);
+        publish(file, []);
+      }
     }
+    progress.report(0, `reading ${found.length} files`);
+    for (let index = 0; index < found.length; index++) {
+      if (generation !== scanGeneration) return;
+      const file = found[index];
+      if (documents.get(keyToUri(file))) continue; // the editor's text wins over the disk's
+      const text = await readWorkspaceFile(file);
+      if (text !== undefined) service.setFile(file, text);
+      else if (service.removeFile(file)) publish(file, []);
+      if (sliceUsed()) {
+        progress.report((50 * (index + 1)) / found.length, `reading ${index + 1}/${found.length} files`);
+        await yieldToEventLoop();
+      }
+    }
+    if (generation === scanGeneration) await publishAll('scan', progress, generation);
+  } finally {
+    progress.done();
   }
-  for (let index = 0; index < found.length; index++) {
-    if (generation !== scanGeneration) return;
-    const file = found[index];
-    if (documents.get(keyToUri(file))) continue; // the editor's text wins over the disk's
-    const text = await readWorkspaceFile(file);
-    if (text !== undefined) service.setFile(file, text);
-    else if (service.removeFile(file)) publish(file, []);
-    if (sliceUsed()) await yieldToEventLoop();
-  }
-  if (generation === scanGeneration) await publishAll('scan');
 }
 
 /** Symlinks and special files the scan did not read, in the log (a few lines, once per scan). */
@@ -246,11 +262,13 @@ function publish(file: string, diagnostics: Diagnostic[]): void {
  * editor switch. `reason` goes to the log: a workspace scan at info level,
  * re-checks after edits at log level.
  */
-async function publishAll(reason: 'scan' | 'change' = 'change'): Promise<void> {
+async function publishAll(reason: 'scan' | 'change' = 'change', progress?: ServerProgress, generation?: number): Promise<void> {
   const started = performance.now();
   const files = service.workspace.files();
   const counts = { errors: 0, warnings: 0, other: 0 };
   for (let index = 0; index < files.length; index++) {
+    // A newer scan started (settings changed): it re-checks everything, so this one stops.
+    if (generation !== undefined && generation !== scanGeneration) return;
     const diagnostics = safeDiagnostics(files[index]);
     for (const diagnostic of diagnostics) {
       if (diagnostic.severity === 'error') counts.errors++;
@@ -258,7 +276,10 @@ async function publishAll(reason: 'scan' | 'change' = 'change'): Promise<void> {
       else counts.other++;
     }
     publish(files[index], diagnostics);
-    if (sliceUsed()) await yieldToEventLoop();
+    if (sliceUsed()) {
+      progress?.report(50 + (50 * (index + 1)) / files.length, `checking ${index + 1}/${files.length} files`);
+      await yieldToEventLoop();
+    }
   }
   if (pullMode) connection.languages.diagnostics.refresh();
   const summary = { files: files.length, ...counts, durationMs: Math.round(performance.now() - started) };
@@ -339,7 +360,9 @@ function syncedFile(uri: string): { file: string; document: TextDocument } | und
   return { file, document };
 }
 
-connection.onHover((params) => {
+// Interactive requests: a request cancelled before it runs gets RequestCancelled (they are short and run in one piece).
+connection.onHover((params, token) => {
+  if (token.isCancellationRequested) return cancelledError();
   const synced = syncedFile(params.textDocument.uri);
   if (!synced) return null;
   const offset = synced.document.offsetAt(params.position);
@@ -348,7 +371,8 @@ connection.onHover((params) => {
   return result && lines ? toLspHover(result, lines) : null;
 });
 
-connection.onCompletion((params) => {
+connection.onCompletion((params, token) => {
+  if (token.isCancellationRequested) return cancelledError();
   const synced = syncedFile(params.textDocument.uri);
   if (!synced) return [];
   const offset = synced.document.offsetAt(params.position);
@@ -357,18 +381,27 @@ connection.onCompletion((params) => {
   return service.completions(synced.file, offset, optionsFor(synced.file, 'completion')).map((item) => toLspCompletion(item, lines));
 });
 
-connection.onCodeLens((params) => {
+/**
+ * Code lenses of a big policy take long: they are computed in slices (hover and completion are answered in
+ * between), stop on `$/cancelRequest`, and stop with ContentModified when the document changes meanwhile.
+ */
+connection.onCodeLens(async (params, token) => {
+  if (token.isCancellationRequested) return cancelledError();
   const synced = syncedFile(params.textDocument.uri);
   const file = synced?.file ?? uriToKey(params.textDocument.uri);
-  const lines = service.workspace.getFile(file)?.yaml.lineIndex;
+  const analysed = service.workspace.getFile(file);
+  const lines = analysed?.yaml.lineIndex;
   if (!lines) return [];
-  return service.codeLenses(file, options).map((lens) => ({
+  const lenses = await runInSlices(service.codeLensSteps(file, options), token, () => service.workspace.getFile(file) === analysed);
+  if (!Array.isArray(lenses)) return lenses;
+  return lenses.map((lens) => ({
     range: { start: lines.positionAt(lens.start), end: lines.positionAt(lens.end) },
     command: { title: lens.title, command: lens.command?.id ?? '', arguments: lens.command?.arguments },
   }));
 });
 
-connection.onCodeAction((params) => {
+connection.onCodeAction((params, token) => {
+  if (token.isCancellationRequested) return cancelledError();
   const ours = params.context.diagnostics.filter((diagnostic) => diagnostic.source === 'meshlens');
   const actions = ours.flatMap(fixesToCodeActions);
   // After the fixes: "Disable <rule> for this line / for this file", one pair per rule.
@@ -388,34 +421,15 @@ connection.onCodeAction((params) => {
   return actions;
 });
 
-connection.languages.diagnostics.on((params) => {
+connection.languages.diagnostics.on((params, token) => {
+  // The client asks again after a cancelled pull (retriggerRequest), as it would after a server-side cancel.
+  if (token.isCancellationRequested) return new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.RequestCancelled, 'request cancelled', { retriggerRequest: true });
   const synced = syncedFile(params.textDocument.uri);
   const file = synced?.file ?? uriToKey(params.textDocument.uri);
   return { kind: DocumentDiagnosticReportKind.Full, items: safeDiagnostics(file).map(toLspDiagnostic) };
 });
 
 registerExtraHandlers({ connection, service, documents, options: () => options, syncedFile });
-
-/**
- * Scan and publish loops give the event loop back after a few milliseconds of
- * work (not after a fixed number of files, whose cost varies), so a hover or
- * completion for the open file waits at most about one slice.
- */
-const WORK_SLICE_MS = 8;
-let sliceStart = performance.now();
-
-function sliceUsed(): boolean {
-  return performance.now() - sliceStart >= WORK_SLICE_MS;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) =>
-    setImmediate(() => {
-      sliceStart = performance.now();
-      resolve();
-    }),
-  );
-}
 
 process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));
 

@@ -31,6 +31,8 @@ export interface StartOptions {
   settings?: unknown;
   /** Environment of the server process (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Registers more handlers before the connection listens (so nothing the server sends early is missed). */
+  onConnection?: (connection: MessageConnection) => void;
 }
 
 export async function startLanguageServer(options: StartOptions): Promise<LspSession> {
@@ -47,6 +49,7 @@ export async function startLanguageServer(options: StartOptions): Promise<LspSes
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.settings ?? {}));
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('workspace/diagnostic/refresh', () => null);
+  options.onConnection?.(connection);
   connection.listen();
   await connection.sendRequest('initialize', {
     processId: process.pid,

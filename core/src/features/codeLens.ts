@@ -2,6 +2,13 @@
  * Code lenses: one-line summaries shown above a document or a rule (kernel
  * needs of a Cilium release, the effective L7 result of a policy). Each area
  * contributes a provider in `features/providers.ts`; the server only converts.
+ *
+ * Lenses of a big document are work in steps: a provider may return a
+ * generator that yields between units of work (a policy, a few dozen rule
+ * items) and returns its lenses. `codeLensSteps` chains the providers the
+ * same way, so a host can stop between steps (a cancelled request) or answer
+ * other requests meanwhile; `codeLenses` runs the steps to the end. Either way
+ * the lenses are the same.
  */
 
 import type { AnalysisOptions } from '../options';
@@ -24,12 +31,32 @@ export interface CodeLensRequest {
   options: AnalysisOptions;
 }
 
-export type CodeLensProvider = (request: CodeLensRequest) => CodeLensItem[];
+/** Work in steps: yields between units of work, returns the lenses. */
+export type CodeLensSteps = Generator<void, CodeLensItem[], void>;
 
-export function codeLenses(workspace: Workspace, path: string, options: AnalysisOptions): CodeLensItem[] {
+export type CodeLensProvider = (request: CodeLensRequest) => CodeLensItem[] | CodeLensSteps;
+
+/** The lenses of a file as work in steps (one step per provider, and the providers' own steps). */
+export function* codeLensSteps(workspace: Workspace, path: string, options: AnalysisOptions): CodeLensSteps {
   const file = workspace.getFile(path);
   if (!file || file.yaml.skipped) return [];
   const items: CodeLensItem[] = [];
-  for (const provider of CODE_LENS_PROVIDERS) appendAll(items, provider({ workspace, file, options }));
+  for (const provider of CODE_LENS_PROVIDERS) {
+    const result = provider({ workspace, file, options });
+    appendAll(items, Array.isArray(result) ? result : yield* result);
+    yield;
+  }
   return items.sort((a, b) => a.start - b.start);
+}
+
+export function codeLenses(workspace: Workspace, path: string, options: AnalysisOptions): CodeLensItem[] {
+  return runSteps(codeLensSteps(workspace, path, options));
+}
+
+/** Runs work in steps to its end. */
+export function runSteps<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }

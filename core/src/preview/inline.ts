@@ -10,7 +10,7 @@
  * Providers never throw: any failure yields no lens/hover.
  */
 
-import type { CodeLensItem, CodeLensProvider } from '../features/codeLens';
+import type { CodeLensItem, CodeLensProvider, CodeLensRequest } from '../features/codeLens';
 import type { HoverProvider } from '../features/hover';
 import type { AnalysisOptions } from '../options';
 import { nodeAtPath } from '../parse/ast';
@@ -176,7 +176,10 @@ function fileStart(file: WorkspaceFile, source: SourceRef | { document: number; 
   return (file.yaml.documents[source.document]?.start ?? 0) + source.start;
 }
 
-function ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): CodeLensItem[] {
+/** Rule items described between two steps of the lens work (a step stays a few milliseconds on big policies). */
+const ENTRIES_PER_STEP = 32;
+
+function* ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): Generator<void, CodeLensItem[], void> {
   const index = previewIndex(workspace);
   const items: CodeLensItem[] = [];
   for (const spec of ciliumPolicyIndex(workspace, options).specs) {
@@ -199,9 +202,11 @@ function ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: Analys
       list.push(entry);
       siblingsAt.set(entry.source.start, list);
     }
+    let described = 0;
     for (const { direction, entry } of spec.allows) {
       if (seen.has(entry.source.start)) continue;
       seen.add(entry.source.start);
+      if (++described % ENTRIES_PER_STEP === 0) yield;
       const view = model.cilium[direction];
       const siblings = siblingsAt.get(entry.source.start) ?? [entry];
       const lines = siblings.map((sibling) => describeAllow(sibling, view, first, index, workspace));
@@ -215,7 +220,9 @@ function ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: Analys
       seen.add(entry.source.start);
       const at = fileStart(file, entry.source);
       items.push({ start: at, end: at, title: truncate(describeDeny(entry, model.cilium[direction], first).title), command: command(workloadId(first)) });
+      if (++described % ENTRIES_PER_STEP === 0) yield;
     }
+    yield;
   }
   return items;
 }
@@ -262,19 +269,21 @@ function istioRuleTitle(workload: WorkloadInfo, rule: IstioRuleView, seen: RuleA
   return `${label}  (${parts.join('; ')})`;
 }
 
-function istioLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): CodeLensItem[] {
+function* istioLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): Generator<void, CodeLensItem[], void> {
   const index = previewIndex(workspace);
   const istio = istioPolicyIndex(workspace, options);
   const items: CodeLensItem[] = [];
   for (const policy of istio.policies) {
     if (policy.source.file !== file.path) continue;
+    yield;
     const workloads = workloadsOfAuthz(policy, index, istio.rootNamespace);
     const first = workloads[0];
     const model = first ? effectivePolicy(workspace, workloadId(first), options) : undefined;
     const head = fileStart(file, { document: policy.source.document, start: file.yaml.documents[policy.source.document]?.parsed.root?.start ?? 0 });
     items.push({ start: head, end: head, title: truncate(policyTitle(policy, workloads, model, index, istio.rootNamespace)), command: command(first && workloadId(first)) });
     if (!first || !model) continue;
-    for (const rule of policy.rules) {
+    for (const [position, rule] of policy.rules.entries()) {
+      if (position > 0 && position % ENTRIES_PER_STEP === 0) yield;
       const at = fileStart(file, rule.source);
       items.push({ start: at, end: at, title: truncate(istioRuleTitle(first, rule, rulesAt(model, rule.source))), command: command(workloadId(first)) });
     }
@@ -304,17 +313,19 @@ function rulesOrPolicyAt(point: EffectivePolicy['istio']['points'][number], poli
 
 // ---------------------------------------------------------------- providers
 
-export const previewLens: CodeLensProvider = ({ workspace, file, options }) => {
+export const previewLens: CodeLensProvider = (request) => previewLensSteps(request);
+
+function* previewLensSteps({ workspace, file, options }: CodeLensRequest): Generator<void, CodeLensItem[], void> {
   try {
     const kinds = new Set(file.identities.map((identity) => identity?.kind));
     const items: CodeLensItem[] = [];
-    if (kinds.has('CiliumNetworkPolicy') || kinds.has('CiliumClusterwideNetworkPolicy') || kinds.has('NetworkPolicy')) appendAll(items, ciliumLenses(workspace, file, options));
-    if (kinds.has('AuthorizationPolicy')) appendAll(items, istioLenses(workspace, file, options));
+    if (kinds.has('CiliumNetworkPolicy') || kinds.has('CiliumClusterwideNetworkPolicy') || kinds.has('NetworkPolicy')) appendAll(items, yield* ciliumLenses(workspace, file, options));
+    if (kinds.has('AuthorizationPolicy')) appendAll(items, yield* istioLenses(workspace, file, options));
     return items;
   } catch {
     return [];
   }
-};
+}
 
 const CILIUM_RULE_KEYS = new Set(['ingress', 'egress', 'ingressDeny', 'egressDeny']);
 

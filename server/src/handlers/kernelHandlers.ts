@@ -7,7 +7,8 @@
  */
 
 import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from '../../../core/src/kernel/matrixModel';
-import { RequestType } from 'vscode-languageserver/node';
+import { RequestType, type ResponseError } from 'vscode-languageserver/node';
+import { cancelledError } from '../work';
 import { uriToKey } from '../uris';
 import type { HandlerContext } from './index';
 
@@ -22,7 +23,8 @@ export interface KernelMatrixParams {
 }
 
 export function registerKernelHandlers(context: HandlerContext): void {
-  context.connection.onRequest(KERNEL_MATRIX_REQUEST_TYPE, (params: KernelMatrixParams | undefined): KernelMatrixModel | WorkspaceKernelReport => {
+  context.connection.onRequest(KERNEL_MATRIX_REQUEST_TYPE, (params: KernelMatrixParams | undefined, token): KernelMatrixModel | WorkspaceKernelReport | ResponseError<void> => {
+    if (token.isCancellationRequested) return cancelledError();
     const request = params ?? {};
     if (typeof request.cilium === 'string') {
       return kernelMatrixModel({

@@ -1,7 +1,8 @@
 /**
  * Custom requests of the effective-policy preview. Each handler finds the
  * document (when a position is given), calls the core and returns its plain
- * data plus the Markdown the client shows as it is:
+ * data plus the Markdown the client shows as it is (a request cancelled
+ * before it runs is answered with RequestCancelled):
  * - `meshlens/workloads` → the workspace's workloads (`namespace/name`, kind, file:line);
  * - `meshlens/effectivePolicy` `{workload}` or `{uri, position}` → `{workload, model, markdown}`,
  *   or `{error}` when no workload is named or under the cursor;
@@ -9,7 +10,8 @@
  *   → the simulate result plus `markdown`, or `{error}`.
  */
 
-import { RequestType, RequestType0 } from 'vscode-languageserver/node';
+import { RequestType, RequestType0, type ResponseError } from 'vscode-languageserver/node';
+import { cancelledError } from '../work';
 import { effectivePolicy, listWorkloads, workloadAt } from '../../../core/src/preview/effectivePolicy';
 import type { EffectivePolicy, WorkloadSummary } from '../../../core/src/preview/model';
 import { renderEffectivePolicy, renderSimulation } from '../../../core/src/preview/render';
@@ -38,9 +40,10 @@ export function registerPolicyHandlers(context: HandlerContext): void {
   const { connection, service } = context;
   const display = () => relativeDisplay(service.workspace.roots);
 
-  connection.onRequest(WORKLOADS_TYPE, () => listWorkloads(service.workspace));
+  connection.onRequest(WORKLOADS_TYPE, (token) => (token.isCancellationRequested ? cancelledError() : listWorkloads(service.workspace)));
 
-  connection.onRequest(EFFECTIVE_POLICY_TYPE, (params): EffectivePolicyResponse => {
+  connection.onRequest(EFFECTIVE_POLICY_TYPE, (params, token): EffectivePolicyResponse | ResponseError<void> => {
+    if (token.isCancellationRequested) return cancelledError();
     const options = context.options();
     let id = typeof params?.workload === 'string' ? params.workload : undefined;
     if (!id && typeof params?.uri === 'string' && params.position) {
@@ -53,7 +56,8 @@ export function registerPolicyHandlers(context: HandlerContext): void {
     return { workload: model.workload.id, model, markdown: renderEffectivePolicy(model, 'markdown', display()) };
   });
 
-  connection.onRequest(SIMULATE_TYPE, (params): SimulateResponse => {
+  connection.onRequest(SIMULATE_TYPE, (params, token): SimulateResponse | ResponseError<void> => {
+    if (token.isCancellationRequested) return cancelledError();
     if (!params || typeof params.from !== 'string' || typeof params.to !== 'string' || typeof params.port !== 'number') {
       return { error: 'simulate needs from, to (namespace/name) and a numeric port' };
     }

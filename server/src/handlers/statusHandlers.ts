@@ -2,10 +2,12 @@
 
 import { statusLine } from '../../../core/src/index';
 import { uriToKey } from '../uris';
+import { cancelledError } from '../work';
 import type { HandlerContext } from './index';
 
 export function registerStatusHandlers(context: HandlerContext): void {
-  context.connection.onRequest('meshlens/status', (params: { uri: string }) => {
+  context.connection.onRequest('meshlens/status', (params: { uri: string }, token) => {
+    if (token.isCancellationRequested) return cancelledError();
     const file = context.syncedFile(params.uri)?.file ?? uriToKey(params.uri);
     const status = context.service.status(file, context.options());
     return { ...status, text: statusLine(status) };
