@@ -38,7 +38,7 @@ const profileFile = argument('--profile', '');
 // Rebuilt every time (esbuild takes well under a second), so the profile is of the current sources.
 const core = loadCoreBundle(await buildCoreBundle(dirname(benchDirectory), join(benchDirectory, '.corpus', '.build')));
 const options = core.defaultAnalysisOptions();
-const files = execFileSync('find', [corpus, '-name', '*.yaml', '-type', 'f'], { encoding: 'utf8' })
+const files = execFileSync('find', [corpus, '-name', '*.yaml', '-type', 'f'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
   .split('\n')
   .filter(Boolean)
   .sort()

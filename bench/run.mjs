@@ -6,25 +6,36 @@
 //
 // Timings run in this process; memory (RSS) is measured in a child process
 // per tool and size, so one tool's heap does not inflate the other's figure.
+// Issue 17 adds: the corpus at ×1/×10/×50 (time in a child process warmed up
+// on ×1, RSS in another; linearity ratios), and every whole repository of
+// ../shared/repos/ (check time, cluster model and Flux build cost, edit
+// latency in the file most clusters deploy, RSS) — see lib/repos.mjs.
 //
-// Usage: node bench/run.mjs [--quick] [--runs N] [--no-x10]
-//   --quick  tiny corpus, one run, no x10, no results.md: checks that the
-//            bench still works (CI). Exits non-zero only when something crashes.
+// Usage: node bench/run.mjs [--quick] [--runs N] [--no-scaling] [--no-repos]
+//   --quick       tiny corpus (×1 = 0.05 of the full one, scaled ×10/×50 from
+//                 there), one run, every repository once, no results.md:
+//                 checks that the bench still works (CI). Exits non-zero only
+//                 when something crashes.
+//   --no-scaling  leave out ×10 and ×50 (--no-x10 is the same)
+//   --no-repos    leave out the whole repositories
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { writeCorpus } from './generateCorpus.mjs';
 import { buildCoreBundle, computeEffectiveModels, loadCoreBundle } from './lib/meshlens.mjs';
 import { measureCodeLensScaling } from './lib/codeLensScaling.mjs';
+import { benchRepository, listRepositories, loadRepository } from './lib/repos.mjs';
 import { createYamlLanguageService } from './lib/yls.mjs';
 import { formatMb, formatMs, formatRatio, median, percentile, timeRuns } from './lib/stats.mjs';
 
 const benchDirectory = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDirectory);
 const corpusDirectory = join(benchDirectory, '.corpus');
+/** Whole GitOps repositories beside the repository (see the project brief); absent on a plain clone. */
+const reposDirectory = join(repoRoot, '..', 'shared', 'repos');
 const resourceSchemas = join(repoRoot, 'schemas', 'resources');
 /** The server's scan/publish work slice (WORK_SLICE_MS in server/src/main.ts). */
 const SERVER_WORK_SLICE_MS = 8;
@@ -37,14 +48,21 @@ const argument = (name, fallback) => {
 };
 
 if (flag('--child')) {
-  await runChild(argument('--child', ''), argument('--corpus', ''));
+  await runChild(argument('--child', ''), argument('--corpus', ''), argument('--warmup', ''), Number(argument('--runs', '1')));
   process.exit(0);
 }
 
 const quick = flag('--quick');
 const runs = Number(argument('--runs', quick ? '1' : '5'));
-const withX10 = !quick && !flag('--no-x10');
+const withScaling = !flag('--no-scaling') && !flag('--no-x10');
+const withRepos = !flag('--no-repos');
 const scale = quick ? 0.05 : 1;
+/** Multiples of the ×1 corpus for the linearity figures, with the runs each (time medians). */
+const MULTIPLES = [
+  { times: 1, runs: quick ? 1 : 5 },
+  { times: 10, runs: quick ? 1 : 3 },
+  { times: 50, runs: 1 },
+];
 
 await main().catch((error) => {
   console.error(error instanceof Error ? error.stack : error);
@@ -56,8 +74,6 @@ async function main() {
   log(`meshlens bench${quick ? ' (quick: tiny corpus, 1 run, no speed targets)' : ''} — Node ${process.version}, ${runs} run(s) per figure`);
   const x1 = writeCorpus(scale, corpusDirectory);
   log(`corpus x${scale}: ${x1.files} files, ${x1.lines} lines, ${(x1.bytes / 1024).toFixed(0)} KiB`);
-  const x10 = withX10 ? writeCorpus(10, corpusDirectory) : undefined;
-  if (x10) log(`corpus x10: ${x10.files} files, ${x10.lines} lines, ${(x10.bytes / 1024).toFixed(0)} KiB`);
 
   const bundle = await buildCoreBundle(repoRoot, join(corpusDirectory, '.build'));
   const core = loadCoreBundle(bundle);
@@ -151,19 +167,6 @@ async function main() {
   results.scan = await completionDuringScan(core, files, oneFile, scenario, options);
   log(`completion during the workspace scan: ${results.scan.requests} requests, median ${formatMs(results.scan.median)}, max ${formatMs(results.scan.max)}`);
 
-  if (x10) {
-    const files10 = readCorpus(x10.tree);
-    results.meshlensWholeX10 = median(
-      await timeRuns(Math.max(1, Math.ceil(runs / 2)), () => {
-        const service = new core.MeshlensService();
-        for (const file of files10) service.setFile(file.path, file.text);
-        checkAll(service, files10.map((file) => file.path));
-      }),
-    );
-    results.floorEventsX10 = median(await timeRuns(3, () => files10.forEach((file) => jsYaml.parseEvents(file.text))));
-    log(`meshlens x10 whole check ${formatMs(results.meshlensWholeX10)} (parseEvents ${formatMs(results.floorEventsX10)})`);
-  }
-
   // yaml-language-server 2, same files, same schemas.
   const yls = await createYamlLanguageService(resourceSchemas);
   let ylsFindings = 0;
@@ -207,11 +210,13 @@ async function main() {
   // Memory, each in its own process.
   results.rssMeshlens = childMemory('meshlens', x1.tree);
   results.rssNode = childMemory('baseline', x1.tree);
-  if (x10) results.rssMeshlensX10 = childMemory('meshlens', x10.tree);
   results.rssYls = childMemory('yls', x1.tree);
-  log(`peak RSS: meshlens ${formatMb(results.rssMeshlens)}${x10 ? `, x10 ${formatMb(results.rssMeshlensX10)}` : ''}, yaml-language-server ${formatMb(results.rssYls)}, empty Node ${formatMb(results.rssNode)}`);
+  log(`peak RSS: meshlens ${formatMb(results.rssMeshlens)}, yaml-language-server ${formatMb(results.rssYls)}, empty Node ${formatMb(results.rssNode)}`);
 
-  const table = renderTable(results, x1, x10);
+  results.scaling = withScaling ? scaling(x1) : undefined;
+  results.repos = withRepos ? await repositories(core, options) : undefined;
+
+  const table = renderTable(results, x1);
   console.log('\n' + table.text);
   if (!quick) {
     writeFileSync(join(benchDirectory, 'results.md'), table.markdown);
@@ -221,7 +226,11 @@ async function main() {
 }
 
 function readCorpus(tree) {
-  const listing = execFileSync('find', [tree, '-name', '*.yaml', '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+  // Sorted by path, as `find … | sort` would (the ×50 listing is too long for a child's output buffer).
+  const listing = readdirSync(tree, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.yaml'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
   return listing.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 }
 
@@ -293,17 +302,92 @@ async function completionDuringScan(core, files, oneFile, scenario, options) {
 }
 
 function childMemory(tool, tree) {
-  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', tool, '--corpus', tree], {
+  return runChildProcess(['--child', tool, '--corpus', tree]).peakRss;
+}
+
+function runChildProcess(childArgs) {
+  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...childArgs], {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
-  if (child.status !== 0) throw new Error(`memory child ${tool} failed: ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop()).peakRss;
+  if (child.status !== 0) throw new Error(`child ${childArgs.join(' ')} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
 }
 
-/** Child process: load one tool with the corpus, check everything, report peak RSS (bytes). */
-async function runChild(tool, tree) {
-  const files = readCorpus(tree);
+/**
+ * ×1, ×10 and ×50 of the corpus: the whole check (as the ×1 figure: parse,
+ * schema, rules, effective-policy models) timed in a child process that first
+ * checks the ×1 corpus once (JIT warm-up, so ×1 is not charged for it alone),
+ * and peak RSS in another child that checks once.
+ */
+function scaling(x1) {
+  const out = [];
+  for (const multiple of MULTIPLES) {
+    const corpus = multiple.times === 1 ? x1 : writeCorpus(scale * multiple.times, corpusDirectory);
+    const timed = runChildProcess(['--child', 'time', '--corpus', corpus.tree, '--warmup', x1.tree, '--runs', String(multiple.runs)]);
+    const rss = childMemory('meshlens', corpus.tree);
+    out.push({ times: multiple.times, runs: multiple.runs, files: corpus.files, lines: corpus.lines, time: timed.median, rss });
+    log(`corpus x${multiple.times} (${corpus.files} files, ${corpus.lines} lines): whole check ${formatMs(timed.median)} (median of ${multiple.runs}), peak RSS ${formatMb(rss)}`);
+  }
+  return out;
+}
+
+/** Every repository of ../shared/repos/: figures in this process, peak RSS in a child per repository. */
+async function repositories(core, options) {
+  const list = listRepositories(reposDirectory);
+  if (!list) {
+    const message = 'whole repositories skipped: ../shared/repos (beside the repository) is not present';
+    log(message);
+    return { skipped: message, list: [] };
+  }
+  const out = [];
+  for (const [index, repo] of list.entries()) {
+    const figures = await benchRepository(core, repo.root, options, runs);
+    // Quick mode (CI): one RSS child is enough to show that the path works.
+    figures.rss = quick && index > 0 ? NaN : runChildProcess(['--child', 'repo', '--corpus', repo.root]).peakRss;
+    out.push({ name: repo.name, ...figures });
+    const edit = figures.edit ? `, edit in ${figures.edit.file} (${figures.edit.clusters} cluster(s)) ${formatMs(figures.edit.own)} own / ${formatMs(figures.edit.all)} all files` : '';
+    log(
+      `${repo.name}: ${figures.files} files, check ${formatMs(figures.check)}, ${figures.clusters} cluster(s), model ${formatMs(figures.model)}, ${figures.builds} Flux builds ${formatMs(figures.build)} (${figures.builtObjects} objects)${edit}, peak RSS ${formatMb(figures.rss)}`,
+    );
+  }
+  return { list: out };
+}
+
+/**
+ * Child process: load one tool with the corpus (or repository), check everything, report peak RSS (bytes);
+ * `time`: check the warm-up corpus once, then time `runs` whole checks of the corpus (fresh service each).
+ */
+async function runChild(tool, tree, warmup, childRuns) {
+  if (tool === 'repo') {
+    const core = loadCoreBundle(join(corpusDirectory, '.build', 'core.cjs'));
+    const options = core.defaultAnalysisOptions();
+    const repo = loadRepository(core, tree, options);
+    const service = repo.createService();
+    for (const file of repo.files) service.diagnostics(file.path, options);
+    globalThis.gc?.();
+  } else if (tool === 'time') {
+    const core = loadCoreBundle(join(corpusDirectory, '.build', 'core.cjs'));
+    const options = core.defaultAnalysisOptions();
+    const check = (files) => {
+      const service = new core.MeshlensService();
+      for (const file of files) service.setFile(file.path, file.text);
+      for (const file of files) service.diagnostics(file.path, options);
+      computeEffectiveModels(core, service, options);
+    };
+    if (warmup) check(readCorpus(warmup));
+    const files = readCorpus(tree);
+    const durations = [];
+    for (let run = 0; run < childRuns; run++) {
+      globalThis.gc?.();
+      const started = performance.now();
+      check(files);
+      durations.push(performance.now() - started);
+    }
+    console.log(JSON.stringify({ tool, median: median(durations), durations }));
+    return;
+  }
+  const files = tool === 'repo' ? [] : readCorpus(tree);
   if (tool === 'meshlens') {
     const core = loadCoreBundle(join(corpusDirectory, '.build', 'core.cjs'));
     const options = core.defaultAnalysisOptions();
@@ -320,16 +404,16 @@ async function runChild(tool, tree) {
   console.log(JSON.stringify({ tool, peakRss: process.resourceUsage().maxRSS * 1024, rss: usage.rss, heapUsed: usage.heapUsed }));
 }
 
-function renderTable(results, x1, x10) {
+function renderTable(results, x1) {
   const target = (met) => (met === undefined ? '—' : met ? 'met' : 'NOT met');
   const speedTargets = !quick;
-  const row = (measure, meshlens, yls, ratio, goal, met) => ({ measure, meshlens, yls, ratio, goal, status: speedTargets ? target(met) : '(quick)' });
-  const rssGrowth = x10 ? (results.rssMeshlensX10 - results.rssNode) / Math.max(1, results.rssMeshlens - results.rssNode) : NaN;
+  const status = (met) => (speedTargets ? target(met) : '(quick)');
+  const row = (measure, meshlens, yls, ratio, goal, met) => ({ measure, meshlens, yls, ratio, goal, status: status(met) });
   const rows = [
     row('Whole corpus, per-file (check vs validation)', formatMs(results.meshlensWhole), formatMs(results.ylsValidate), formatRatio(results.ylsValidate / results.meshlensWhole), '≥ 20× faster', results.ylsValidate / results.meshlensWhole >= 20),
     row('Whole corpus vs js-yaml parseEvents floor', formatMs(results.meshlensWhole), `floor ${formatMs(results.floorEvents)}`, formatRatio(results.meshlensWhole / results.floorEvents), '≤ 3× the floor', results.meshlensWhole / results.floorEvents <= 3),
     row('Same content as one file', formatMs(results.meshlensOneFile), formatMs(results.ylsOneFile), formatRatio(results.ylsOneFile / results.meshlensOneFile), '', undefined),
-    row('One-line edit of the one file → fresh diagnostics', formatMs(results.meshlensEdit), formatMs(results.ylsEdit), formatRatio(results.ylsEdit / results.meshlensEdit), '≥ 50× and < 30 ms', results.ylsEdit / results.meshlensEdit >= 50 && results.meshlensEdit < 30),
+    row('One-line edit of the one file → fresh diagnostics', formatMs(results.meshlensEdit), formatMs(results.ylsEdit), formatRatio(results.ylsEdit / results.meshlensEdit), '≥ 50× and < 20 ms', results.ylsEdit / results.meshlensEdit >= 50 && results.meshlensEdit < 20),
     row('Keystroke + completion in the one file', formatMs(results.meshlensCompletion), formatMs(results.ylsCompletion), formatRatio(results.ylsCompletion / results.meshlensCompletion), '< 20 ms and ≥ 50×', results.meshlensCompletion < 20 && results.ylsCompletion / results.meshlensCompletion >= 50),
     row('Hover in the one file', formatMs(results.meshlensHover), formatMs(results.ylsHover), formatRatio(results.ylsHover / results.meshlensHover), '< 20 ms', results.meshlensHover < 20),
     row('Edit one file of the ×1 workspace → its diagnostics', formatMs(results.meshlensEditWorkspaceFile), '', '', '< 30 ms', results.meshlensEditWorkspaceFile < 30),
@@ -339,17 +423,14 @@ function renderTable(results, x1, x10) {
     row('CLI end to end on ×1 (process start included)', formatMs(results.cli), '', '', '< 1 s', results.cli === undefined ? undefined : results.cli < 1000),
     row('Peak RSS, ×1 workspace checked', formatMb(results.rssMeshlens), formatMb(results.rssYls), '', '< 150 MB', results.rssMeshlens < 150 * 1024 * 1024),
   ];
-  if (x10) {
-    rows.push(row('Whole corpus ×10', formatMs(results.meshlensWholeX10), `floor ${formatMs(results.floorEventsX10)}`, `${formatRatio(results.meshlensWholeX10 / results.meshlensWhole)} the ×1 time`, 'linear (≈ 10×)', undefined));
-    rows.push(row('Peak RSS ×10', formatMb(results.rssMeshlensX10), '', `${formatRatio(rssGrowth)} the ×1 growth over empty Node (${formatMb(results.rssNode)})`, 'linear (≤ 10×)', rssGrowth <= 11));
-  }
-  const header = ['Measure', 'meshlens', 'yaml-language-server 2 / floor', 'Ratio', 'Target', 'Status'];
-  const cells = rows.map((r) => [r.measure, r.meshlens, r.yls, r.ratio, r.goal, r.status]);
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => cell[column].length)));
-  const line = (cell) => cell.map((value, column) => value.padEnd(widths[column])).join(' | ');
-  const text = [line(header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...cells.map(line)].join('\n');
+  const tables = [
+    {
+      header: ['Measure', 'meshlens', 'yaml-language-server 2 / floor', 'Ratio', 'Target', 'Status'],
+      cells: rows.map((r) => [r.measure, r.meshlens, r.yls, r.ratio, r.goal, r.status]),
+    },
+  ];
   const notes = [
-    `Corpus ×1: ${x1.files} files, ${x1.lines} lines${x10 ? `; ×10: ${x10.files} files, ${x10.lines} lines` : ''} (bench/generateCorpus.mjs, seeded).`,
+    `Corpus ×1: ${x1.files} files, ${x1.lines} lines (bench/generateCorpus.mjs, seeded).`,
     `js-yaml 5 floor: parseEvents ${formatMs(results.floorEvents)}, loadAll ${formatMs(results.floorLoadAll)}. yaml-language-server first (cold) validation ${formatMs(results.ylsValidateCold)}; meshlens first check ${formatMs(results.meshlensWholeCold)}.`,
     'yaml-language-server associates schemas by file glob, not by apiVersion/kind: it gets one dispatcher schema for `*.yaml` with an `if apiVersion/kind then $ref` branch per shipped schema (schemas/resources), so each document meets the schema meshlens uses for it.',
     results.effectiveWorkloads === undefined
@@ -360,19 +441,69 @@ function renderTable(results, x1, x10) {
       ? 'CLI not timed (dist/cli.js missing).'
       : `CLI: \`node bin/meshlens.js check\` in a new process each run; median of the runs after the first (${formatMs(results.cliFirst)}), which fills Node's compile cache.`,
   ];
+  if (results.scaling) {
+    const base = results.scaling[0];
+    const growth = (entry) => (entry.rss - results.rssNode) / Math.max(1, base.rss - results.rssNode);
+    tables.push({
+      title: 'Scaling: the corpus ×1, ×10, ×50',
+      header: ['Corpus', 'Files', 'Lines', 'Whole check', 'Time / (× · time ×1)', 'Peak RSS', 'RSS growth / (× · growth ×1)', 'Target', 'Status'],
+      cells: results.scaling.map((entry) => {
+        const timeRatio = entry.time / (entry.times * base.time);
+        const rssRatio = growth(entry) / entry.times;
+        const linear = entry.times === 1 ? undefined : timeRatio <= 1.2 && rssRatio <= 1.2;
+        return [`×${entry.times}`, String(entry.files), String(entry.lines), formatMs(entry.time), formatRatio(timeRatio), formatMb(entry.rss), formatRatio(rssRatio), entry.times === 1 ? 'RSS < 150 MB' : 'within 1.2× of linear', entry.times === 1 ? status(entry.rss < 150 * 1024 * 1024) : status(linear)];
+      }),
+    });
+    notes.push(
+      `Scaling: each whole check (as the ×1 row above, effective-policy models included) runs in a child process that checks the ×1 corpus once first (JIT warm-up), medians of ${results.scaling.map((entry) => `${entry.runs} (×${entry.times})`).join(', ')} run(s); peak RSS from another child that checks once (models not included, as the ×1 RSS row); growth counted over an empty Node process (${formatMb(results.rssNode)}). A ratio of 1.0× is exactly linear.`,
+    );
+  }
+  if (results.repos?.skipped) notes.push(`Whole repositories: ${results.repos.skipped}.`);
+  else if (results.repos) {
+    tables.push({
+      title: 'Whole repositories (../shared/repos)',
+      header: ['Repository', 'Files', 'Lines', 'Check', 'Clusters', 'Cluster model', 'Flux builds', 'Edit in the file most clusters deploy: own / all files', 'Peak RSS', 'Target', 'Status'],
+      cells: results.repos.list.map((repo) => [
+        repo.name,
+        String(repo.files),
+        String(repo.lines),
+        formatMs(repo.check),
+        String(repo.clusters),
+        formatMs(repo.model),
+        `${repo.builds}: ${formatMs(repo.build)}${repo.failedBuilds ? ` (${repo.failedBuilds} failed)` : ''}`,
+        repo.edit ? `${repo.edit.clusters} cl.: ${formatMs(repo.edit.own)} / ${formatMs(repo.edit.all)}` : 'none',
+        formatMb(repo.rss),
+        repo.edit?.clusters >= 3 ? 'check < 1 s; edit < 50 ms' : 'check < 1 s',
+        status(repo.check < 1000 && (repo.edit?.clusters >= 3 ? repo.edit.all < 50 : true)),
+      ]),
+    });
+    const edited = results.repos.list.filter((repo) => repo.edit).map((repo) => `${repo.name}: ${repo.edit.file}:${repo.edit.line}`);
+    notes.push(
+      `Whole repositories: loaded as \`meshlens check DIR\` loads them (texts read first; process start and the directory walk excluded); check = setFile + diagnostics of every file in a fresh service, median of ${runs}. Cluster model = \`gitopsModel\` in a fresh service; Flux builds = \`buildFluxDirectory\` (with the Kustomization's overlay fields, files read from disk) of every Flux Kustomization the model reconciles. Edit = one word typed at the end of a plain scalar in the file most clusters deploy, setFile + that file's diagnostics (own), then every file's diagnostics (all, what the server republishes); median of ${runs * 4}. Edited: ${edited.join('; ')}.`,
+    );
+  }
+  const textTable = (table) => {
+    const widths = table.header.map((title, column) => Math.max(title.length, ...table.cells.map((cell) => cell[column].length)));
+    const line = (cell) => cell.map((value, column) => value.padEnd(widths[column])).join(' | ');
+    return [...(table.title ? [table.title] : []), line(table.header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...table.cells.map(line)].join('\n');
+  };
+  const markdownTable = (table) => [
+    ...(table.title ? [`## ${table.title}`, ''] : []),
+    `| ${table.header.join(' | ')} |`,
+    `| ${table.header.map(() => '---').join(' | ')} |`,
+    ...table.cells.map((cell) => `| ${cell.map((value) => value.replace(/\|/g, '\\|') || ' ').join(' | ')} |`),
+    '',
+  ];
   const markdown = [
     '# meshlens benchmark',
     '',
     `Reproduce: \`npm run bench\` (Node ${process.version}, ${new Date().toISOString().slice(0, 10)}). Numbers are from one machine and one run; compare the ratios.`,
     '',
-    `| ${header.join(' | ')} |`,
-    `| ${header.map(() => '---').join(' | ')} |`,
-    ...cells.map((cell) => `| ${cell.map((value) => value.replace(/\|/g, '\\|') || ' ').join(' | ')} |`),
-    '',
+    ...tables.flatMap(markdownTable),
     ...notes.map((note) => `- ${note}`),
     '',
   ].join('\n');
-  return { text: `${text}\n\n${notes.map((note) => `- ${note}`).join('\n')}`, markdown };
+  return { text: `${tables.map(textTable).join('\n\n')}\n\n${notes.map((note) => `- ${note}`).join('\n')}`, markdown };
 }
 
 function log(message) {
