@@ -16,7 +16,8 @@
  * unknown or free-form key is not reported again.
  */
 
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { chartSchemaValidator } from '../schema/chartSchemaValidator';
 import { mapGet, mapGetPair, type YamlNode } from '../parse/ast';
 import { valueUnknownUntilRender } from '../parse/unknownValue';
 import type { Anchor, RelatedInfo, RuleEdit, RuleFix } from '../rules/types';
@@ -397,24 +398,6 @@ function unknownCiliumKey(release: CiliumRelease, write: ValuesWrite, related: R
 
 // ---------------------------------------------------------------- any chart with files at hand
 
-const validators = new Map<string, ValidateFunction | null>();
-const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateSchema: false });
-
-function validatorFor(schema: Record<string, unknown>): ValidateFunction | undefined {
-  const key = JSON.stringify(schema);
-  if (!validators.has(key)) {
-    let compiled: ValidateFunction | null = null;
-    try {
-      compiled = ajv.compile(schema);
-    } catch {
-      compiled = null;
-    }
-    if (validators.size > 32) validators.clear();
-    validators.set(key, compiled);
-  }
-  return validators.get(key) ?? undefined;
-}
-
 function localChartFindings(document: IndexedDocument, chart: ChartFiles, values: EffectiveValues, add: (finding: HelmFinding) => void): void {
   const chartLabel = `chart ${chart.name ?? chart.dir}${chart.version ? ` ${chart.version}` : ''}`;
   if (chart.valuesYaml) {
@@ -441,7 +424,7 @@ function localChartFindings(document: IndexedDocument, chart: ChartFiles, values
     }
   }
   if (!chart.schema) return;
-  const validate = validatorFor(chart.schema.schema);
+  const validate = chartSchemaValidator(chart.schema.schema);
   if (!validate) return;
   if (validate(values.value)) return;
   for (const error of validate.errors ?? []) {
