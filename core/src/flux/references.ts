@@ -60,17 +60,39 @@ export function resolveReference(
   return { status: 'missing', namespaces };
 }
 
+interface Candidate {
+  document: IndexedDocument;
+  namespaces: ReadonlySet<string> | undefined;
+}
+
+/**
+ * The possible targets of a kind, by name: documents of the kind's group that
+ * are not kustomize patches, with the namespaces they may land in. Computed
+ * once per workspace state (a derived value), so a reference looks at the
+ * documents of its name only, instead of testing every document of the kind.
+ */
+function candidatesByName(model: WorkspaceModel, kind: string): ReadonlyMap<string, readonly Candidate[]> {
+  return model.derive(`flux/reference-candidates:${kind}`, () => {
+    const group = FLUX_KIND_GROUPS[kind];
+    const byName = new Map<string, Candidate[]>();
+    for (const document of model.byKind(kind)) {
+      const name = document.identity.name;
+      if (name === undefined || (group !== undefined && document.identity.group !== group) || isPatchDocument(model, document)) continue;
+      const candidate = { document, namespaces: documentNamespaces(model, document) };
+      const list = byName.get(name);
+      if (list) list.push(candidate);
+      else byName.set(name, [candidate]);
+    }
+    return byName;
+  });
+}
+
 function candidates(model: WorkspaceModel, kind: string, name: string, namespaces: ReadonlySet<string> | undefined): IndexedDocument[] {
-  const group = FLUX_KIND_GROUPS[kind];
-  return model
-    .byKind(kind)
-    .filter(
-      (document) =>
-        (group === undefined || document.identity.group === group) &&
-        document.identity.name === name &&
-        !isPatchDocument(model, document) &&
-        namespacesOverlap(namespaces, documentNamespaces(model, document)),
-    );
+  const out: IndexedDocument[] = [];
+  for (const candidate of candidatesByName(model, kind).get(name) ?? []) {
+    if (namespacesOverlap(namespaces, candidate.namespaces)) out.push(candidate.document);
+  }
+  return out;
 }
 
 /** ArtifactGenerators (source-watcher) publish ExternalArtifacts named by `spec.artifacts[].name`. */

@@ -101,20 +101,28 @@ export function createParsedDocument(text: string): ParsedDocument {
   };
 }
 
+/**
+ * @param previous the file's previous version, when there is one: documents
+ *   that lie wholly in the text the edit left alone (before its first changed
+ *   character, or after its last) take the previous parse without a cache
+ *   lookup, which would hash every document's text again.
+ */
 export function parseYamlFile(
   text: string,
   cache: DocumentParseCache = new DocumentParseCache(),
   options: ParseOptions = { maxFileBytes: DEFAULT_MAX_FILE_BYTES },
+  previous?: YamlFile,
 ): YamlFile {
   const lineIndex = new LineIndex(text);
   const suppressions = parseSuppressions(text);
   const skipped = skipReason(text, options);
   if (skipped) return { text, lineIndex, documents: [], suppressions, skipped };
+  const unchanged = previous && previous.documents.length > 0 ? unchangedDocuments(previous, text) : undefined;
   const documents = splitDocuments(text).map((chunk) => ({
     start: chunk.start,
     end: chunk.end,
     index: chunk.index,
-    parsed: cache.get(chunk.text),
+    parsed: unchanged?.(chunk.start, chunk.end) ?? cache.get(chunk.text),
   }));
   if (isTemplatePath(options.path) && looksLikeGoTemplate(text, documents)) {
     return {
@@ -126,6 +134,51 @@ export function parseYamlFile(
     };
   }
   return { text, lineIndex, documents, suppressions };
+}
+
+/**
+ * Finds the previous parse of a chunk [start, end) of `text` that lies wholly
+ * in the common prefix or the common suffix of the old and new texts: such a
+ * chunk has the same text as the old document at the same (or the shifted)
+ * place, so the old parse is the parse of this chunk.
+ */
+function unchangedDocuments(previous: YamlFile, text: string): (start: number, end: number) => ParsedDocument | undefined {
+  const old = previous.text;
+  const prefix = commonPrefixLength(old, text);
+  const suffix = commonSuffixLength(old, text, Math.min(old.length, text.length) - prefix);
+  const shift = old.length - text.length;
+  const byStart = new Map<number, YamlDocument>();
+  for (const document of previous.documents) byStart.set(document.start, document);
+  return (start, end) => {
+    if (end <= prefix) {
+      const match = byStart.get(start);
+      return match && match.end === end ? match.parsed : undefined;
+    }
+    if (start >= text.length - suffix) {
+      const match = byStart.get(start + shift);
+      return match && match.end === end + shift ? match.parsed : undefined;
+    }
+    return undefined;
+  };
+}
+
+/** Compared in blocks first: substring equality is a native comparison, far faster than a loop over characters. */
+const COMPARE_BLOCK = 1024;
+
+function commonPrefixLength(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let index = 0;
+  while (index + COMPARE_BLOCK <= limit && a.slice(index, index + COMPARE_BLOCK) === b.slice(index, index + COMPARE_BLOCK)) index += COMPARE_BLOCK;
+  while (index < limit && a.charCodeAt(index) === b.charCodeAt(index)) index++;
+  return index;
+}
+
+/** Length of the common suffix, at most `limit` (so prefix and suffix never overlap in either text). */
+function commonSuffixLength(a: string, b: string, limit: number): number {
+  let length = 0;
+  while (length + COMPARE_BLOCK <= limit && a.slice(a.length - length - COMPARE_BLOCK, a.length - length) === b.slice(b.length - length - COMPARE_BLOCK, b.length - length)) length += COMPARE_BLOCK;
+  while (length < limit && a.charCodeAt(a.length - length - 1) === b.charCodeAt(b.length - length - 1)) length++;
+  return length;
 }
 
 function skipReason(text: string, options: ParseOptions): YamlFile['skipped'] {

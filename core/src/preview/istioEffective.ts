@@ -51,8 +51,40 @@ interface WaypointChoice {
   services: string[];
 }
 
+/**
+ * Per-namespace views of the policy and service lists, built once per list
+ * (the lists are immutable values of their derived indexes), so a workload
+ * looks only at its own namespace's entries instead of every entry in the
+ * workspace. Each group keeps the list order.
+ */
+const byNamespaceCache = new WeakMap<readonly object[], Map<string, readonly { position: number; entry: unknown }[]>>();
+
+function groupByNamespace<T extends { namespace: string }>(list: readonly T[]): Map<string, readonly { position: number; entry: T }[]> {
+  let groups = byNamespaceCache.get(list) as Map<string, { position: number; entry: T }[]> | undefined;
+  if (!groups) {
+    groups = new Map();
+    list.forEach((entry, position) => {
+      const group = groups!.get(entry.namespace);
+      if (group) group.push({ position, entry });
+      else groups!.set(entry.namespace, [{ position, entry }]);
+    });
+    byNamespaceCache.set(list, groups);
+  }
+  return groups;
+}
+
+/** The entries of `list` in any of `namespaces`, in list order. */
+function inNamespaces<T extends { namespace: string }>(list: readonly T[], namespaces: readonly string[]): T[] {
+  const groups = groupByNamespace(list);
+  const distinct = [...new Set(namespaces)];
+  if (distinct.length === 1) return (groups.get(distinct[0]) ?? []).map((item) => item.entry);
+  const picked = distinct.flatMap((namespace) => groups.get(namespace) ?? []);
+  picked.sort((a, b) => a.position - b.position);
+  return picked.map((item) => item.entry);
+}
+
 function waypointOf(workload: WorkloadInfo, index: K8sIndex): WaypointChoice | undefined {
-  const services = index.services.filter((service) => service.namespace === workload.namespace && service.selector && Object.keys(service.selector).length > 0 && Object.entries(service.selector).every(([key, value]) => workload.podLabels[key] === value));
+  const services = inNamespaces(index.services, [workload.namespace]).filter((service) => service.selector && Object.keys(service.selector).length > 0 && Object.entries(service.selector).every(([key, value]) => workload.podLabels[key] === value));
   const pod = workload.podLabels['istio.io/use-waypoint'];
   if (pod === 'none') return undefined;
   const serviceNames = services.map((service) => service.name);
@@ -122,13 +154,15 @@ function pointView(point: IstioPoint, policies: IstioPolicyEntry[], sourceIdenti
 export function istioViewFor(workload: WorkloadInfo, policies: IstioPolicyIndex, index: K8sIndex, makeWaypointSource?: (choice: { name: string; namespace: string }) => SourceRef | undefined): IstioView {
   const { mode, reason } = istioModeOf(workload, index);
   const root = policies.rootNamespace;
-  const workloadPolicies = policies.policies.filter((policy) => appliesToWorkload(policy, workload, root));
+  // Only the root namespace's and the workload's own policies can apply (`appliesToWorkload`).
+  const workloadPolicies = inNamespaces(policies.policies, [root, workload.namespace]).filter((policy) => appliesToWorkload(policy, workload, root));
   if (mode === 'sidecar') return { mode, modeReason: reason, points: [pointView('sidecar', workloadPolicies, 'client')] };
   if (mode === 'gateway') return { mode, modeReason: reason, points: [pointView('gateway', workloadPolicies, 'client')] };
   if (mode !== 'ambient') return { mode, modeReason: reason, points: [] };
   const waypoint = waypointOf(workload, index);
   if (!waypoint) return { mode, modeReason: reason, points: [pointView('ztunnel', workloadPolicies, 'client')] };
-  const waypointPolicies = policies.policies.filter((policy) => appliesAtWaypoint(policy, waypoint, workload, root));
+  // `appliesAtWaypoint` accepts only policies of the waypoint's, the workload's or the root namespace.
+  const waypointPolicies = inNamespaces(policies.policies, [waypoint.namespace, workload.namespace, root]).filter((policy) => appliesAtWaypoint(policy, waypoint, workload, root));
   const source = makeWaypointSource?.(waypoint);
   const ztunnel = pointView('ztunnel', workloadPolicies, 'waypoint');
   ztunnel.notes.push({ kind: 'info', message: `traffic arrives from waypoint ${waypoint.namespace}/${waypoint.name}: ztunnel sees the waypoint's identity, not the client's` });

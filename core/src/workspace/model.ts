@@ -55,7 +55,12 @@ export function joinPath(base: string, relative: string): string {
   return normalizePath(`${base}/${relative}`);
 }
 
+/** A path with an empty, `.` or `..` segment, or a trailing slash: one `normalizePath` must rewrite. */
+const NOT_NORMAL = /\/\/|(^|\/)\.\.?(\/|$)|.\/$/;
+
 export function normalizePath(path: string): string {
+  // Most paths (workspace keys) are already normal: return them as they are.
+  if (path !== '' && !NOT_NORMAL.test(path)) return path;
   const absolute = path.startsWith('/');
   const parts: string[] = [];
   for (const part of path.split('/')) {

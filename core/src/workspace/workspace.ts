@@ -70,6 +70,8 @@ interface DerivedEntry {
   dependencies: Dependencies;
   /** The generation in which `dependencies` were last found current. */
   checkedGeneration: number;
+  /** The dependency key a read of this value records (`DERIVED` + its key), made once. */
+  readKey: string;
 }
 
 interface Tracker {
@@ -125,7 +127,7 @@ export class Workspace implements WorkspaceModel {
   setFile(path: string, text: string): boolean {
     const existing = this.fileMap.get(path);
     if (existing && existing.text === text) return false;
-    const yaml = parseYamlFile(text, this.parseCache, { maxFileBytes: this.parseOptionsSource().maxFileBytes, path });
+    const yaml = parseYamlFile(text, this.parseCache, { maxFileBytes: this.parseOptionsSource().maxFileBytes, path }, existing?.yaml);
     // Documents whose text and place did not change keep their identity and
     // index entry (same objects), so unchanged documents compare equal cheaply.
     // Index entries are matched by place: a file may repeat a document's text.
@@ -145,7 +147,9 @@ export class Workspace implements WorkspaceModel {
       resources.push(kept && kept.parsed === document.parsed ? kept : { file: path, index, parsed: document.parsed, identity });
     });
     this.fileMap.set(path, { path, text, version: ++this.versionCounter, yaml, resources, identities });
+    const kindIndex = existing ? this.patchedKindIndex(path, existing.resources, resources) : undefined;
     this.invalidate();
+    this.kindIndex = kindIndex;
     this.stampChanges(path, existing?.resources ?? [], resources, !existing);
     return true;
   }
@@ -229,6 +233,11 @@ export class Workspace implements WorkspaceModel {
    */
   derive<T>(key: string, compute: (model: WorkspaceModel) => T): T {
     let entry = this.derivedEntries.get(key);
+    // Hot path (rules ask for the same indexes per document): already checked in this generation.
+    if (entry && entry.checkedGeneration === this.generationCounter) {
+      this.record(entry.readKey, entry.version);
+      return entry.value as T;
+    }
     if (!entry || !this.entryCurrent(entry, new Set([key]))) {
       // `compute` may hold objects its caller read from the model (or the
       // caller's own document): the value depends on those reads as well as
@@ -242,11 +251,11 @@ export class Workspace implements WorkspaceModel {
         entry.checkedGeneration = this.generationCounter;
       } else {
         if (!entry && this.derivedEntries.size >= MAX_DERIVED_ENTRIES) this.pruneDerived();
-        entry = { value, version: ++this.stampCounter, dependencies: inherited, checkedGeneration: this.generationCounter };
+        entry = { value, version: ++this.stampCounter, dependencies: inherited, checkedGeneration: this.generationCounter, readKey: DERIVED + key };
         this.derivedEntries.set(key, entry);
       }
     }
-    this.record(DERIVED + key, entry.version);
+    this.record(entry.readKey, entry.version);
     return entry.value as T;
   }
 
@@ -358,6 +367,38 @@ export class Workspace implements WorkspaceModel {
   private pruneDerived(): void {
     const keys = [...this.derivedEntries.keys()];
     for (const key of keys.slice(0, keys.length >> 1)) this.derivedEntries.delete(key);
+  }
+
+  /**
+   * The kind index after a file's resources changed from `before` to `after`,
+   * made from the current one without walking every resource again — when the
+   * file keeps the same kinds in the same order (an edit inside documents):
+   * each list that holds a replaced entry is copied with the file's entries
+   * swapped in place (lists already handed out are never modified). Undefined
+   * (rebuilt on the next lookup) otherwise.
+   */
+  private patchedKindIndex(path: string, before: readonly IndexedDocument[], after: readonly IndexedDocument[]): Map<string, IndexedDocument[]> | undefined {
+    if (!this.kindIndex || before.length !== after.length) return undefined;
+    const changedKinds = new Set<string>();
+    for (let index = 0; index < before.length; index++) {
+      if (before[index].identity.kind !== after[index].identity.kind) return undefined;
+      if (before[index] !== after[index]) changedKinds.add(after[index].identity.kind);
+    }
+    if (changedKinds.size === 0) return this.kindIndex;
+    const patched = new Map(this.kindIndex);
+    for (const kind of changedKinds) {
+      const list = patched.get(kind);
+      if (!list) return undefined;
+      const replacements = after.filter((resource) => resource.identity.kind === kind);
+      const copy = list.slice();
+      let next = 0;
+      for (let index = 0; index < copy.length && next < replacements.length; index++) {
+        if (copy[index].file === path) copy[index] = replacements[next++];
+      }
+      if (next !== replacements.length) return undefined;
+      patched.set(kind, copy);
+    }
+    return patched;
   }
 
   private invalidate(): void {
