@@ -7,12 +7,14 @@
  * - `meshlens.simulateRequest` asks for source and destination workloads,
  *   port, and optionally an HTTP method and path, and shows the server's
  *   verdict with the deciding rules of each layer.
- * Everything shown is computed by the server.
+ * Everything shown is computed by the server. Both open beside the editor,
+ * in the column a meshlens document already uses (not one more column each
+ * time), and their `file:line` references are links (`SourceLinks`).
  */
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { EFFECTIVE_SCHEME, EffectiveDocuments } from './effectiveDocuments';
+import { EFFECTIVE_SCHEME, EffectiveDocuments, SourceLinks } from './effectiveDocuments';
 
 interface WorkloadItem {
   id: string;
@@ -30,6 +32,7 @@ export function registerPreviewCommands(context: vscode.ExtensionContext, client
   context.subscriptions.push(
     documents,
     vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_SCHEME, documents),
+    vscode.languages.registerDocumentLinkProvider({ scheme: EFFECTIVE_SCHEME }, new SourceLinks()),
     vscode.commands.registerCommand('meshlens.showEffectivePolicy', (argument?: { workload?: string }) => showEffectivePolicy(client, documents, argument)),
     vscode.commands.registerCommand('meshlens.simulateRequest', () => simulate(client, documents)),
   );
@@ -55,7 +58,12 @@ async function showEffectivePolicy(client: () => LanguageClient | undefined, doc
   const uri = EffectiveDocuments.workloadUri(workload);
   documents.refresh(uri);
   const document = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  await vscode.window.showTextDocument(document, { preview: true, viewColumn: previewColumn() });
+}
+
+/** The column of a meshlens document already on screen, else beside the active editor. */
+function previewColumn(): vscode.ViewColumn {
+  return vscode.window.visibleTextEditors.find((editor) => editor.document.uri.scheme === EFFECTIVE_SCHEME)?.viewColumn ?? vscode.ViewColumn.Beside;
 }
 
 async function pickWorkload(languageClient: LanguageClient, placeHolder: string): Promise<string | undefined> {
@@ -105,8 +113,8 @@ async function simulate(client: () => LanguageClient | undefined, documents: Eff
     void vscode.window.showErrorMessage(`meshlens: ${answer.error}`);
     return;
   }
-  const uri = documents.addSimulation(answer.markdown);
+  const uri = documents.addSimulation(answer.markdown, `${from} → ${to} ${portText.trim()}${path ? ` ${method} ${path}` : ''}`);
   const document = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  await vscode.window.showTextDocument(document, { preview: true, viewColumn: previewColumn() });
   void vscode.window.showInformationMessage(`meshlens: ${answer.verdict === 'allow' ? 'allowed' : 'denied'} — ${from} → ${to} :${portText.trim()}${path ? ` ${method} ${path}` : ''}`);
 }

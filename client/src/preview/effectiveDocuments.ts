@@ -2,12 +2,15 @@
  * Read-only virtual documents of the `meshlens-effective:` scheme: the
  * effective policy of a workload (`meshlens-effective:/<ns>/<name>.md`,
  * fetched from the server each time it is opened or refreshed) and simulated
- * requests (`meshlens-effective:/simulate/<n>.md`, kept in memory). The
- * Markdown comes from the server; the client renders nothing itself.
+ * requests (`meshlens-effective:/simulate/<n>/<from> → <to> <port>.md`, kept
+ * in memory). The Markdown comes from the server; the client renders nothing
+ * itself, but makes every `file:line` reference a link (`SourceLinks`) that
+ * opens the file at that line.
  */
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { candidatePaths, findSourceReferences } from './sourceLinks';
 
 export const EFFECTIVE_SCHEME = 'meshlens-effective';
 
@@ -25,9 +28,10 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
     return vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path: `/${workload}.md` });
   }
 
-  /** Stores a simulation's Markdown and returns the URI that shows it. */
-  addSimulation(markdown: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path: `/simulate/${++this.simulationCount}.md` });
+  /** Stores a simulation's Markdown and returns the URI that shows it; `title` names the tab. */
+  addSimulation(markdown: string, title: string): vscode.Uri {
+    const name = title.replace(/[\\/]/g, '.').replace(/\s+/g, ' ').trim() || 'simulation';
+    const uri = vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path: `/simulate/${++this.simulationCount}/${name}.md` });
     this.simulations.set(uri.path, markdown);
     return uri;
   }
@@ -53,4 +57,42 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+/**
+ * Links in the effective-policy and simulation documents: each `file:line`
+ * reference opens the file at that line (`#L<line>`). A relative path is
+ * looked up under the workspace folders (the first that has the file).
+ */
+export class SourceLinks implements vscode.DocumentLinkProvider {
+  async provideDocumentLinks(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.DocumentLink[]> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+    const resolved = new Map<string, vscode.Uri | undefined>();
+    const links: vscode.DocumentLink[] = [];
+    for (const reference of findSourceReferences(document.getText())) {
+      if (token.isCancellationRequested) break;
+      if (!resolved.has(reference.path)) resolved.set(reference.path, await existingFile(candidatePaths(reference.path, folders)));
+      const target = resolved.get(reference.path);
+      if (!target) continue;
+      const link = new vscode.DocumentLink(new vscode.Range(document.positionAt(reference.start), document.positionAt(reference.end)), target.with({ fragment: `L${reference.line}` }));
+      link.tooltip = `Open ${reference.path} at line ${reference.line}`;
+      links.push(link);
+    }
+    return links;
+  }
+}
+
+/** The first candidate that exists (one candidate is taken as it is: the server named it). */
+async function existingFile(candidates: readonly string[]): Promise<vscode.Uri | undefined> {
+  if (candidates.length === 1) return vscode.Uri.file(candidates[0]);
+  for (const candidate of candidates) {
+    const uri = vscode.Uri.file(candidate);
+    try {
+      await vscode.workspace.fs.stat(uri);
+      return uri;
+    } catch {
+      // Not under this folder; try the next.
+    }
+  }
+  return undefined;
 }
