@@ -25,6 +25,7 @@ run(process.argv.slice(2), {
   stdout: write(process.stdout),
   stderr: write(process.stderr),
   isTty: Boolean(process.stdout.isTTY),
+  stderrIsTty: Boolean(process.stderr.isTTY),
 }).then(
   (code) => {
     process.exitCode = code;

@@ -25,6 +25,7 @@ import { formatSarif } from './formats/sarif';
 import { formatText } from './formats/text';
 import { escapeControl } from './formats/escape';
 import { EXTRA_COMMANDS } from './commands';
+import { TerminalProgress } from './progress';
 import { ChartDownloader } from '../../server/src/charts/chartDownloader';
 import { defaultChartCacheDir } from '../../server/src/charts/cacheDir';
 import type { ChartFetcher } from '../../core/src/helm/chartFiles';
@@ -93,7 +94,12 @@ const CHECK_FLAGS = [
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** stdout is a terminal (colors). */
   isTty: boolean;
+  /** stderr is a terminal: `check` draws a progress bar there. */
+  stderrIsTty?: boolean;
+  /** When the progress bar starts and how often it redraws (default 250/100 ms; tests draw at once). */
+  progressTiming?: { delayMs: number; intervalMs: number };
 }
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -193,7 +199,7 @@ function versionFlag(args: ParsedArgs, name: string, pattern: RegExp, example: s
  * Loads the given paths into a fresh service. Shared by check and the other commands.
  * `overlay` holds texts that replace files on disk for referenced-file reads (fixes not yet written).
  */
-export function loadWorkspace(paths: readonly string[], options: AnalysisOptions, exclude: readonly PathMatcher[] = [], chartFetcher?: ChartFetcher) {
+export function loadWorkspace(paths: readonly string[], options: AnalysisOptions, exclude: readonly PathMatcher[] = [], chartFetcher?: ChartFetcher, progress?: TerminalProgress) {
   const { files, roots, missing, skipped } = collectFiles(paths.length > 0 ? paths : ['.'], exclude);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${escapeControl(missing.join(', '))}`);
   const overlay = new Map<string, string>();
@@ -206,7 +212,8 @@ export function loadWorkspace(paths: readonly string[], options: AnalysisOptions
   });
   const displayByKey = new Map<string, string>();
   const loaded = [];
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
+    progress?.update('reading', index, files.length);
     // A larger file is read only up to the limit: the core then reports it as too large.
     const read = access.readSync(file.key, { oversized: 'prefix' });
     if (!read.ok) {
@@ -252,14 +259,22 @@ async function check(args: ParsedArgs, io: CliIo): Promise<number> {
         ...(budget ? { limits: { runBudgetMs: Number(budget) * 1000 } } : {}),
       })
     : undefined;
-  const { service, files, displayByKey, overlay, skipped } = loadWorkspace(args.positionals, options, exclude, downloader);
+  // A progress bar on stderr when it is a terminal; cleared before anything else is printed.
+  const progress = new TerminalProgress({ enabled: io.stderrIsTty === true, write: io.stderr, ...io.progressTiming });
+  const { service, files, displayByKey, overlay, skipped } = loadWorkspace(args.positionals, options, exclude, downloader, progress);
+  progress.clear();
   if (downloader) await downloadCharts(downloader, service, files.map((file) => file.key), options, io);
   const displayOf = (key: string) => displayByKey.get(key) ?? key;
   if (args.flags.has('fix')) {
     runFixes(service, files.map((file) => file.key), options, overlay, displayOf, io, args.flags.has('dry-run'));
   }
   const keyByDisplay = new Map([...displayByKey].map(([key, display]) => [display, key]));
-  const diagnostics = files.flatMap((file) => service.diagnostics(file.key, options).map((diagnostic) => toReported(diagnostic, file.display, displayOf)));
+  const diagnostics: ReturnType<typeof toReported>[] = [];
+  for (const [index, file] of files.entries()) {
+    progress.update('checking', index, files.length);
+    for (const diagnostic of service.diagnostics(file.key, options)) diagnostics.push(toReported(diagnostic, file.display, displayOf));
+  }
+  progress.clear();
   const report: Report = { diagnostics, summary: summarize(diagnostics, files.length, performance.now() - started), skipped: toSkippedPaths(skipped) };
   const output =
     format === 'json'
