@@ -45,7 +45,8 @@ export {
   type ReviewFinding,
 } from './review/index';
 export { suppressionFixes } from './features/suppressionFixes';
-export { clusterSummaries, deployedDocuments, type ClusterSummary, type DeployedDocument } from './gitops/placement';
+export { clusterSummaries, type ClusterSummary } from './gitops/placement';
+export { builtDocuments, type BuiltDocument } from './gitops/builtDocuments';
 export { generatePolicyTests, renderGeneratedTests, runPolicyTests, type PolicyTestResult } from './preview/policyTests';
 export { POLICY_TEST_CASE_FAILS } from './rules/policytest/caseFails';
 export { createFlowReplay, REPLAY_OUTCOMES, type FlowReplay, type ReplayClass, type ReplayOutcome, type ReplayReport } from './preview/replay';

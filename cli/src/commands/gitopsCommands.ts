@@ -5,15 +5,18 @@
  * - `clusters` lists each cluster with its roots, the Flux release it pins
  *   (and what pins it), and how many Flux Kustomizations and files it deploys;
  *   `--format json` prints the same as data.
- * - `build` prints the objects each cluster deploys, document by document,
- *   each preceded by a `# from file:line` comment (and the cluster, namespace
- *   and Kustomization that place it); `--cluster` keeps one cluster.
+ * - `build` prints the objects each cluster applies as its Flux builds them
+ *   (kustomize overlays, components, patches, generators, Flux's overlay
+ *   fields, post-build substitution): each object with a header naming the
+ *   cluster, Flux Kustomization and the `file:line` of its source, and a
+ *   `# from file:line` comment on every field written elsewhere; `--cluster`
+ *   keeps one cluster; `--format json` prints the objects as data.
  *
  * Files are shown as the CLI was given them. Exit codes: 0 on success, 2 on
  * usage errors (unknown cluster).
  */
 
-import { clusterSummaries, deployedDocuments } from '../../../core/src/index';
+import { builtDocuments, clusterSummaries } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
 import type { ExtraCommand } from '../commands';
 import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';
@@ -26,7 +29,9 @@ const CLUSTERS_HELP = `Usage:
 
 const BUILD_HELP = `Usage:
   meshlens build <path> [--cluster NAME] [--format yaml|json]
-      the objects each cluster deploys, each with a "# from file:line" comment
+      the objects each cluster applies, built as Flux builds them (overlays,
+      components, patches, generators, substitution), with a "# from
+      file:line" comment on every field written outside its source document
 `;
 
 export const GITOPS_COMMANDS: ExtraCommand[] = [
@@ -95,17 +100,19 @@ function buildCommand(args: ParsedArgs, io: CliIo): number {
   if (clusterName !== undefined && !names.includes(clusterName)) {
     throw new UsageError(`unknown cluster "${clusterName}"; clusters: ${names.join(', ') || '(none)'}`);
   }
-  const documents = deployedDocuments(service.workspace, clusterName);
+  const documents = builtDocuments(service.workspace, clusterName);
+  const shownFile = (text: string) => text.replace(/# from (\S+?):(\d+)/g, (_, file: string, line: string) => `# from ${display(file)}:${line}`);
   if (format === 'json') {
-    io.stdout(`${JSON.stringify(documents.map((document) => ({ ...document, file: display(document.file) })), null, 2)}\n`);
+    const shown = documents.map(({ text: _text, ...document }) => ({ ...document, file: display(document.file) }));
+    io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
     return 0;
   }
   const out: string[] = [];
   for (const document of documents) {
     out.push('---');
     out.push(`# from ${display(document.file)}:${document.line}`);
-    out.push(`# cluster ${document.cluster}${document.namespace ? `, namespace ${document.namespace}` : ''}${document.kustomization ? `, via Flux Kustomization ${document.kustomization}` : ''}`);
-    out.push(document.text.replace(/\s+$/, ''));
+    out.push(`# cluster ${document.cluster}${document.namespace ? `, namespace ${document.namespace}` : ''}${document.kustomization ? `, via Flux Kustomization ${document.kustomization}` : ''}${document.incomplete ? ' (build incomplete: some inputs are not known offline)' : ''}`);
+    out.push(shownFile(document.text));
   }
   io.stdout(out.length > 0 ? `${out.join('\n')}\n` : '# no objects\n');
   return 0;

@@ -20,11 +20,13 @@
 import { deref, mapGet, type YamlNode } from '../parse/ast';
 import type { Anchor } from '../rules/types';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
-import { builtFieldAnchor, originAnchor, type BuiltInstance } from '../gitops/clusterBuild';
+import { builtFieldAnchor, builtInstances, originAnchor, type BuiltInstance } from '../gitops/clusterBuild';
 import { fieldOrigin, fieldPathKey } from '../build/index';
+import { placementsOf } from '../gitops/placement';
 import {
   composeValues,
   configMapData,
+  effectiveValues,
   treeWrites,
   valuesFileData,
   type EffectiveValues,
@@ -44,6 +46,26 @@ export function builtEffectiveValues(model: WorkspaceModel, release: IndexedDocu
       inline: inlineSources(workspace, release, instance),
     }),
   );
+}
+
+/**
+ * The values of a release in each build that deploys it (the document's own
+ * values where a build changes nothing, or where no cluster builds it),
+ * without repeats.
+ */
+export function valuesPerBuild(model: WorkspaceModel, release: IndexedDocument): EffectiveValues[] {
+  const instances = builtInstances(model, release).filter((instance) => !instance.build.result.failed);
+  const out: EffectiveValues[] = [];
+  const seen = new Set<string>();
+  let raw: EffectiveValues | undefined;
+  for (const instance of instances.length > 0 ? instances : [undefined]) {
+    const values = !instance || valuesUnchangedByBuild(release, instance) ? (raw ??= effectiveValues(model, release)) : builtEffectiveValues(model, release, instance);
+    const key = JSON.stringify(values.value);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(values);
+  }
+  return out;
 }
 
 /** True when the build changed nothing the values depend on (the document's own values can be used as they are). */
@@ -103,6 +125,13 @@ function builtConfigMapData(model: WorkspaceModel, instance: BuiltInstance, name
       const generator = originAnchor(model, object.source) ?? anchor;
       return valuesFileData(model, anchor.file, generator, anchor.file.slice(anchor.file.lastIndexOf('/') + 1));
     }
+  }
+  // Another build of the same cluster (a ConfigMap applied by another Flux Kustomization): the one this cluster deploys,
+  // not the first of that name in the workspace.
+  for (const configMap of model.byKind('ConfigMap')) {
+    if (configMap.identity.name !== name || !placementsOf(model, configMap.file).some((placement) => placement.cluster === instance.cluster)) continue;
+    const found = configMapData(configMap, key);
+    if (found) return found;
   }
   return undefined;
 }

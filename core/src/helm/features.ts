@@ -29,10 +29,10 @@ import {
 } from '../cilium/valuesCatalog';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { chartChildKeys, chartDefault, chartDocComment, chartFilesFor, chartKeyStatus, localChartFiles, remoteChartStatus, type ChartFiles } from './chartFiles';
-import { ciliumReleaseOf, ciliumReleases, type CiliumRelease } from './ciliumReleases';
-import { effectiveValues, valuesInputFiles, type EffectiveValues, type ValuesWrite } from './effectiveValues';
+import { ciliumReleaseOf, ciliumReleases, ciliumReleasesOf, type CiliumRelease } from './ciliumReleases';
+import { effectiveValues, valueAtPath, valuesInputFiles, type EffectiveValues, type ValuesWrite } from './effectiveValues';
 import { embeddedValuesText } from './valuesText';
-import { deref, mapGet, type YamlScalar } from '../parse/ast';
+import { deref, mapGet, type YamlNode, type YamlScalar } from '../parse/ast';
 import type { ParsedDocument } from '../parse/yamlFile';
 import { LineIndex } from '../text/lineIndex';
 import { yamlPathAtLine, type LinePathContext } from '../features/yamlPathAtLine';
@@ -60,7 +60,15 @@ function hoverAt({ workspace, file, cursor, options }: HoverRequest): HoverResul
   });
   for (const release of ciliumReleases(workspace)) {
     const write = release.values.entries().find(contains);
-    if (write) return toResult(write, ciliumHover(workspace, release, write, options));
+    if (write) return toResult(write, [ciliumHover(workspace, release, write, options), ...perClusterLines(workspace, release, write.path)].join('\n'));
+  }
+  // A key of the release's own values that every cluster's build rewrites (a substitution variable, a patch): the builds
+  // locate it elsewhere, the hover still belongs here.
+  const ownKey = keyAtCursor(file.path, cursor.documentIndex, cursor.document.parsed.root, offset);
+  const variant = ownKey ? ciliumReleasesOf(workspace, file.path, cursor.documentIndex)[0] : undefined;
+  if (ownKey && variant) {
+    const write: ValuesWrite = { path: ownKey.path, value: valueAtPath(variant.values.value, ownKey.path), location: { key: ownKey.anchor, value: ownKey.anchor }, sourceIndex: -1 };
+    return toResult(write, [ciliumHover(workspace, variant, write, options), ...perClusterLines(workspace, variant, ownKey.path)].join('\n'));
   }
   for (const document of workspace.byKind('HelmRelease')) {
     const chart = chartFilesFor(workspace, document);
@@ -100,6 +108,55 @@ function ciliumHover(workspace: WorkspaceModel, release: CiliumRelease, write: V
   if (winner && winner !== write.location) lines.push('', `Overridden by a later source: ${sourceLabelOf(release, winner)}.`);
   if (release.values.unknownSources.length > 0) lines.push('', `Values not known to meshlens: ${release.values.unknownSources.join('; ')}.`);
   return lines.join('\n');
+}
+
+/** The `spec.values` key under the cursor in a HelmRelease document, with its path. */
+function keyAtCursor(file: string, document: number, root: YamlNode | undefined, offset: number): { path: string[]; anchor: ValuesWrite['location']['key'] } | undefined {
+  const walk = (node: YamlNode | undefined, path: string[], depth: number): { path: string[]; anchor: ValuesWrite['location']['key'] } | undefined => {
+    const map = deref(node);
+    if (!map || map.type !== 'map' || depth > 64 || offset < map.start || offset > map.end) return undefined;
+    for (const pair of map.pairs) {
+      if (pair.key.type !== 'scalar') continue;
+      const childPath = [...path, pair.key.text];
+      if (offset >= pair.key.start && offset <= pair.key.end) return { path: childPath, anchor: { file, document, start: pair.key.start, end: pair.key.end } };
+      const inside = walk(pair.value, childPath, depth + 1);
+      if (inside) return inside;
+    }
+    return undefined;
+  };
+  return walk(mapGet(deref(mapGet(deref(root), 'spec')), 'values'), [], 0);
+}
+
+/**
+ * The effective value of a key in each cluster that deploys the release, and
+ * where it is last set, when clusters build it differently (overlays,
+ * substitution); nothing when one build serves every cluster.
+ */
+function perClusterLines(workspace: WorkspaceModel, release: CiliumRelease, path: readonly string[]): string[] {
+  const variants = ciliumReleasesOf(workspace, release.document.file, release.document.index).filter((variant) => variant.clusterNames && variant.clusterNames.length > 0);
+  if (variants.length < 2) return [];
+  const lines = ['', 'Per cluster:'];
+  for (const variant of variants) {
+    const value = valueAtPath(variant.values.value, path);
+    const at = variant.values.provenance(path);
+    const where = at ? ` — set in ${shortFile(at.value.file)}:${lineOf(workspace, at.value)}` : '';
+    lines.push(`- ${variant.clusterNames!.map((name) => `\`${name}\``).join(', ')}: ${value === undefined ? 'not set (chart default)' : `\`${shortJson(value)}\``}${where} (chart ${variant.version.chartVersion})`);
+  }
+  return lines;
+}
+
+function shortFile(file: string): string {
+  return file.split('/').slice(-3).join('/');
+}
+
+interface WorkspaceWithLines {
+  getFile?(path: string): { yaml: { documents: Array<{ start: number; index: number }>; lineIndex: LineIndex } } | undefined;
+}
+
+function lineOf(workspace: WorkspaceModel, anchor: { file: string; document: number; start: number }): number {
+  const file = (workspace as WorkspaceWithLines).getFile?.(anchor.file);
+  const document = file?.yaml.documents.find((candidate) => candidate.index === anchor.document);
+  return file && document ? file.yaml.lineIndex.positionAt(document.start + anchor.start).line + 1 : 1;
 }
 
 function sourceLabelOf(release: CiliumRelease, location: ValuesWrite['location']): string {

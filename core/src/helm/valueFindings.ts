@@ -45,7 +45,8 @@ import { configurationConflicts } from '../kernel/kernelMatrix';
 import { closestMatches } from '../util/editDistance';
 import { chartChildKeys, chartFilesFor, chartKeyStatus, type ChartFiles } from './chartFiles';
 import { ciliumReleases, type CiliumRelease } from './ciliumReleases';
-import { effectiveValues, type EffectiveValues, type ValuesWrite } from './effectiveValues';
+import { type EffectiveValues, type ValuesWrite } from './effectiveValues';
+import { valuesPerBuild } from './builtValues';
 import { renderScalar, renderValueEdits } from './valueEdits';
 
 export type HelmFindingKind = 'unknown-key' | 'type' | 'enum' | 'obsolete' | 'combination' | 'version' | 'chart-schema';
@@ -90,7 +91,8 @@ function computeAll(workspace: WorkspaceModel): Map<string, HelmFinding[]> {
     try {
       if (!isFluxDocument(document, 'HelmRelease') || isPatchDocument(workspace, document)) continue;
       const chart = chartFilesFor(workspace, document);
-      if (chart) localChartFindings(document, chart, effectiveValues(workspace, document), add);
+      // As each cluster's build makes the values (overlays, substitution); findings repeated across builds are merged by `add`.
+      if (chart) for (const values of valuesPerBuild(workspace, document)) localChartFindings(document, chart, values, add);
     } catch {
       // Same containment as above.
     }

@@ -55,11 +55,14 @@ export interface ClusterCiliumContext {
  * The context of the Cilium that reads the policies of `file`: the Cilium
  * HelmRelease of a cluster that deploys the file (`helm/ciliumReleases`
  * `ciliumReleaseFor`); without `file`, or when no cluster says, the
- * workspace's (kube-system first). One memoized value per release.
+ * workspace's (kube-system first). One memoized value per release as a
+ * cluster builds it.
  */
 export function clusterCiliumContext(workspace: WorkspaceModel, options: AnalysisOptions, file?: string): ClusterCiliumContext {
-  const release = ciliumReleaseFor(workspace, file)?.document;
-  const releaseKey = release ? `${release.file}#${release.index}` : '';
+  const found = ciliumReleaseFor(workspace, file);
+  const release = found?.document;
+  // One value per release and per cluster variant of it (clusters may build the release differently).
+  const releaseKey = release ? `${release.file}#${release.index}@${found?.clusters?.join(',') ?? ''}` : '';
   return workspace.derive(`cilium-context:${options.ciliumVersion ?? ''}:${releaseKey}`, (model) => computeContext(model, options, file));
 }
 

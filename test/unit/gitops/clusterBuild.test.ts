@@ -1,0 +1,93 @@
+/**
+ * Analysis reads each cluster's build: one Cilium HelmRelease in a shared
+ * folder, deployed by two clusters whose Flux Kustomizations substitute
+ * different values into it. Each cluster's policies are judged by that
+ * cluster's values; hover shows the value per cluster and where each is set;
+ * `builtDocuments` prints the substituted value with its writer.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { MeshlensService } from '../../../core/src/service';
+import { defaultAnalysisOptions } from '../../../core/src/options';
+import { ciliumReleases } from '../../../core/src/helm/ciliumReleases';
+import { builtDocuments } from '../../../core/src/gitops/builtDocuments';
+import { builtInstances } from '../../../core/src/gitops/clusterBuild';
+import { ciliumHelmRelease } from '../../support/manifests';
+
+const ks = (name: string, path: string, extra = '') =>
+  `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  prune: true\n  path: ${path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${extra}`;
+const substitute = (value: string) => `  postBuild:\n    substitute:\n      L7_PROXY: "${value}"\n`;
+
+const l7Policy = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: api
+  namespace: shop
+spec:
+  endpointSelector:
+    matchLabels: {app: api}
+  ingress:
+    - toPorts:
+        - ports: [{port: "80", protocol: TCP}]
+          rules:
+            http: [{method: GET}]
+`;
+
+const RELEASE = '/repo/infra/cilium/helmrelease.yaml';
+
+function service(): MeshlensService {
+  const meshlens = new MeshlensService({ roots: ['/repo'] });
+  const files: Record<string, string> = {
+    '/repo/clusters/prod/flux-system/gotk-components.yaml': '# placeholder\n',
+    '/repo/clusters/prod/cilium.yaml': ks('cilium', './infra/cilium', substitute('true')),
+    '/repo/clusters/prod/apps.yaml': ks('apps', './apps/prod'),
+    '/repo/clusters/lab/flux-system/gotk-components.yaml': '# placeholder\n',
+    '/repo/clusters/lab/cilium.yaml': ks('cilium', './infra/cilium', substitute('false')),
+    '/repo/clusters/lab/apps.yaml': ks('apps', './apps/lab'),
+    [RELEASE]: ciliumHelmRelease('1.16.5', '  values:\n    l7Proxy: ${L7_PROXY}\n    kubeProxyReplacement: true\n'),
+    '/repo/apps/prod/policy.yaml': l7Policy,
+    '/repo/apps/lab/policy.yaml': l7Policy,
+  };
+  for (const [path, text] of Object.entries(files)) meshlens.setFile(path, text);
+  return meshlens;
+}
+
+describe('analysis of per-cluster builds', () => {
+  it('composes one Cilium release per cluster, with the substituted values re-read as YAML', () => {
+    const workspace = service().workspace;
+    const releases = ciliumReleases(workspace);
+    expect(releases.map((release) => [release.clusterNames, release.values.value.l7Proxy])).toEqual([
+      [['prod'], true],
+      [['lab'], false],
+    ]);
+    const lab = releases.find((release) => release.clusterNames?.includes('lab'))!;
+    expect(lab.values.provenance(['l7Proxy'])?.value.file).toBe('/repo/clusters/lab/cilium.yaml');
+    expect(builtInstances(workspace, { file: RELEASE, index: 0 }).map((instance) => instance.clusterName)).toEqual(['prod', 'lab']);
+  });
+
+  it("judges each cluster's policy by that cluster's values", () => {
+    const meshlens = service();
+    const options = defaultAnalysisOptions();
+    const rule = (file: string) => meshlens.diagnostics(file, options).filter((diagnostic) => diagnostic.rule === 'cnp/l7-proxy-disabled');
+    expect(rule('/repo/apps/prod/policy.yaml')).toHaveLength(0);
+    expect(rule('/repo/apps/lab/policy.yaml')).toHaveLength(1);
+  });
+
+  it('hovers a value with its effective value per cluster and the line that sets it', () => {
+    const meshlens = service();
+    const text = meshlens.workspace.getFile(RELEASE)!.text;
+    const hover = meshlens.hover(RELEASE, text.indexOf('l7Proxy') + 2, defaultAnalysisOptions());
+    expect(hover?.contents).toContain('**l7Proxy** — Cilium chart 1.16.5 value');
+    expect(hover?.contents).toContain('Per cluster:');
+    expect(hover?.contents).toContain('- `prod`: `true` — set in clusters/prod/cilium.yaml:15');
+    expect(hover?.contents).toContain('- `lab`: `false` — set in clusters/lab/cilium.yaml:15');
+  });
+
+  it('prints the built release of one cluster with the substitution as the writer', () => {
+    const documents = builtDocuments(service().workspace, 'lab');
+    const release = documents.find((document) => document.value.kind === 'HelmRelease')!;
+    expect(release.kustomization).toBe('cilium');
+    expect(release.text).toContain('l7Proxy: false  # from /repo/clusters/lab/cilium.yaml:15 (${L7_PROXY})');
+    expect(documents.every((document) => document.cluster === 'lab')).toBe(true);
+  });
+});
