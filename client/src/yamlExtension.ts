@@ -18,7 +18,7 @@ export const YAML_EXTENSION_CHANGED = 'meshlens/yamlExtension';
 /**
  * The report for the server, or null when the extension is not installed or
  * not enabled (a disabled extension validates nothing). Settings the user has
- * not set read as the extension's defaults (validation, completion and the
+ * not set read as the extension's defaults (validation, completion, hover and the
  * CRD store on, no associations).
  */
 export function yamlExtensionReport(installed: boolean, setting: (key: string) => unknown): YamlExtensionReport | null {
@@ -28,6 +28,7 @@ export function yamlExtensionReport(installed: boolean, setting: (key: string) =
   return {
     validate: setting('validate') !== false,
     completion: setting('completion') !== false,
+    hover: setting('hover') !== false,
     crdStore: setting('kubernetesCRDStore.enable') !== false,
     schemas: entries.flatMap(([schema, globs]) => {
       const list = typeof globs === 'string' ? [globs] : Array.isArray(globs) ? globs.filter((glob): glob is string => typeof glob === 'string') : [];

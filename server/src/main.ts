@@ -34,7 +34,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { MeshlensService, suppressionFixes, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
 import { fixesToCodeActions, fixToWorkspaceEdit, toLspCompletion, toLspDiagnostic, toLspHover } from './convert';
 import { chartDownloadSettings, excludePatterns, optionsFromSettings, schemaValidationMode, SettingIds, type MeshlensSettings } from './settings';
-import { YAML_EXTENSION_CHANGED, YamlExtensionCoverage } from './yamlExtension';
+import { YAML_EXTENSION_CHANGED, YamlExtensionCoverage, type CoveragePurpose } from './yamlExtension';
 import { ChartDownloader } from './charts/chartDownloader';
 import { defaultChartCacheDir } from './charts/cacheDir';
 import { keyToUri, uriToKey } from './uris';
@@ -76,7 +76,7 @@ let options: AnalysisOptions = withDocs(optionsFromSettings(null));
 const yamlExtension = new YamlExtensionCoverage();
 
 /** `options` for one file: with `meshlens.schemaValidation: auto`, the kinds the YAML extension covers there are left to it. */
-function optionsFor(file: string, purpose: 'diagnostics' | 'completion'): AnalysisOptions {
+function optionsFor(file: string, purpose: CoveragePurpose): AnalysisOptions {
   if (!yamlExtension.active || schemaValidationMode(settings) !== 'auto') return options;
   const kinds = yamlExtension.deferredKinds(file, service.workspace.getFile(file)?.text, purpose);
   return kinds.length > 0 ? { ...options, schemaDeferredKinds: kinds } : options;
@@ -366,7 +366,7 @@ connection.onHover((params, token) => {
   const synced = syncedFile(params.textDocument.uri);
   if (!synced) return null;
   const offset = synced.document.offsetAt(params.position);
-  const result = service.hover(synced.file, offset, options);
+  const result = service.hover(synced.file, offset, optionsFor(synced.file, 'hover'));
   const lines = service.workspace.getFile(synced.file)?.yaml.lineIndex;
   return result && lines ? toLspHover(result, lines) : null;
 });

@@ -4,7 +4,7 @@
  * meshlens can leave that to it (`AnalysisOptions.schemaDeferredKinds`).
  *
  * The client reports what it sees of the extension (`YamlExtensionReport`:
- * installed and active, `yaml.validate`, `yaml.completion`,
+ * installed and active, `yaml.validate`, `yaml.completion`, `yaml.hover`,
  * `yaml.kubernetesCRDStore.enable`, `yaml.schemas`) at start and whenever it
  * changes (`meshlens/yamlExtension`). A file's kinds then come from:
  * - a `yaml.schemas` entry whose globs match the file (the extension's glob
@@ -33,6 +33,8 @@ export interface YamlExtensionReport {
   validate: boolean;
   /** `yaml.completion` */
   completion: boolean;
+  /** `yaml.hover` */
+  hover: boolean;
   /** `yaml.kubernetesCRDStore.enable` */
   crdStore: boolean;
   /** `yaml.schemas`: schema URL or path (or `kubernetes`) → globs. */
@@ -47,6 +49,8 @@ const BUILT_IN_KINDS = ['networkpolicy'];
 
 const KUBERNETES_SCHEMA = /^https:\/\/raw\.githubusercontent\.com\/yannh\/kubernetes-json-schema\//i;
 const MODELINE = /^#\s*yaml-language-server\s*:.*\$schema=(\S+)/m;
+
+export type CoveragePurpose = 'diagnostics' | 'completion' | 'hover';
 
 interface CompiledAssociation {
   kinds: string[];
@@ -70,11 +74,11 @@ export class YamlExtensionCoverage {
 
   /**
    * Lower-case kinds (or `*`) whose schema the extension applies to `file`,
-   * for `purpose`: diagnostics need `yaml.validate`, completion `yaml.completion`.
+   * for `purpose`: diagnostics need `yaml.validate`, completion `yaml.completion`, hover `yaml.hover`.
    */
-  deferredKinds(file: string, text: string | undefined, purpose: 'diagnostics' | 'completion'): string[] {
+  deferredKinds(file: string, text: string | undefined, purpose: CoveragePurpose): string[] {
     const report = this.report;
-    if (!report || !(purpose === 'diagnostics' ? report.validate : report.completion)) return [];
+    if (!report || !{ diagnostics: report.validate, completion: report.completion, hover: report.hover }[purpose]) return [];
     const path = file.split('\\').join('/');
     const kinds = new Set<string>();
     for (const association of this.associations) {
@@ -94,6 +98,7 @@ function parseReport(value: unknown): YamlExtensionReport | undefined {
   return {
     validate: record.validate !== false,
     completion: record.completion !== false,
+    hover: record.hover !== false,
     crdStore: record.crdStore !== false,
     schemas: schemas.flatMap((entry) => {
       if (!entry || typeof entry !== 'object') return [];

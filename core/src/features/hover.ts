@@ -2,9 +2,12 @@
  * Hover: explains the field under the cursor from the resource schema (type,
  * allowed values, default, versions) and our own short description. The
  * providers of specific areas (`features/providers.ts`) are asked first.
+ * Where another tool hovers the kind from the same CRD schema
+ * (`defersSchema`), only what the schema does not say is shown (the Cilium
+ * versions a field exists in).
  */
 
-import type { AnalysisOptions } from '../options';
+import { defersSchema, type AnalysisOptions } from '../options';
 import { bundledSchemas } from '../schema/bundledSchemas';
 import type { JsonSchema } from '../schema/schemaRegistry';
 import type { Workspace, WorkspaceFile } from '../workspace/workspace';
@@ -42,7 +45,7 @@ export function hover(workspace: Workspace, path: string, offset: number, option
   return schemaHover({ workspace, file, cursor, options });
 }
 
-function schemaHover({ file, cursor }: HoverRequest): HoverResult | undefined {
+function schemaHover({ file, cursor, options }: HoverRequest): HoverResult | undefined {
   if (!cursor.onKey) return undefined;
   const identity = file.identities[cursor.documentIndex];
   if (!identity) return undefined;
@@ -50,12 +53,16 @@ function schemaHover({ file, cursor }: HoverRequest): HoverResult | undefined {
   const schema = registry.schemaAt(identity, cursor.path);
   if (!schema) return undefined;
   const dotted = cursor.path.filter((segment) => typeof segment === 'string').join('.');
+  const key = cursor.onKey.key;
+  if (defersSchema(options, identity)) {
+    const versions = schemaFacts({ 'x-meshlens-versions': schema['x-meshlens-versions'] } as JsonSchema);
+    return versions.length > 0 ? { contents: [`**${dotted}**`, '', ...versions].join('\n'), start: cursor.document.start + key.start, end: cursor.document.start + key.end } : undefined;
+  }
   const kindDescriptions = (descriptions as unknown as Record<string, Record<string, string>>)[identity.kind] ?? {};
   const lines = [`**${dotted}** — ${identity.kind} (\`${identity.apiVersion}\`)`];
   const description = kindDescriptions[dotted];
   if (description) lines.push('', description);
   lines.push('', ...schemaFacts(schema));
-  const key = cursor.onKey.key;
   return { contents: lines.join('\n'), start: cursor.document.start + key.start, end: cursor.document.start + key.end };
 }
 

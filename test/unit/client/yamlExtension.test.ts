@@ -18,7 +18,7 @@ describe('client: report of the YAML extension', () => {
   });
 
   it("reads the extension's defaults when nothing is set", () => {
-    expect(yamlExtensionReport(true, settingsReader({}))).toEqual({ validate: true, completion: true, crdStore: true, schemas: [] });
+    expect(yamlExtensionReport(true, settingsReader({}))).toEqual({ validate: true, completion: true, hover: true, crdStore: true, schemas: [] });
   });
 
   it('normalises yaml.schemas (string or list of globs) and the switches', () => {
@@ -27,6 +27,7 @@ describe('client: report of the YAML extension', () => {
       settingsReader({
         validate: false,
         completion: true,
+        hover: false,
         'kubernetesCRDStore.enable': false,
         schemas: { kubernetes: 'k8s/*.yaml', 'https://example.com/ciliumnetworkpolicy_v2.json': ['a/**', 7, 'b/*.yml'], empty: [] },
       }),
@@ -34,6 +35,7 @@ describe('client: report of the YAML extension', () => {
     expect(report).toEqual({
       validate: false,
       completion: true,
+      hover: false,
       crdStore: false,
       schemas: [
         { schema: 'kubernetes', globs: ['k8s/*.yaml'] },
@@ -101,9 +103,10 @@ describe('server: kinds the extension validates in a file', () => {
     expect(value.deferredKinds('/repo/a.yaml', text, 'diagnostics')).toEqual(['ciliumclusterwidenetworkpolicy']);
   });
 
-  it('needs yaml.validate for diagnostics and yaml.completion for completion', () => {
-    const value = coverage({ validate: false, schemas: [{ schema: 'kubernetes', globs: ['*.yaml'] }] });
+  it('needs yaml.validate for diagnostics, yaml.completion for completion and yaml.hover for hover', () => {
+    const value = coverage({ validate: false, hover: false, schemas: [{ schema: 'kubernetes', globs: ['*.yaml'] }] });
     expect(value.deferredKinds('/repo/a.yaml', '', 'diagnostics')).toEqual([]);
+    expect(value.deferredKinds('/repo/a.yaml', '', 'hover')).toEqual([]);
     expect(value.deferredKinds('/repo/a.yaml', '', 'completion')).toEqual(['*']);
   });
 
