@@ -66,6 +66,8 @@ Options:
   --rule ID=SEVERITY                set a rule's severity or 'off' (repeatable; ID may be family/*)
   --exclude REGEX                   skip files whose path matches (RE2 syntax; repeatable; not empty)
   --no-schema                       do not report CRD schema findings
+  --undeployed info|keep            findings in files no cluster deploys: lowered to info with a note
+                                    (default), or kept at their severity
   --max-file-size KIB               skip larger files (default: 2048)
   --fix                             apply safe quick-fixes in place and report each one on stderr
                                     (each file verified, written atomically, only if unchanged since read)
@@ -88,7 +90,7 @@ ${EXIT_CODES}`;
 const BOOLEAN_FLAGS = new Set(['help', 'no-schema', 'fix', 'dry-run', 'no-color', 'version', 'download-charts', 'generate', 'allow-private-networks']);
 const CHECK_FLAGS = [
   'format', 'fail-on', 'output', 'cilium-version', 'flux-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'exclude',
-  'no-schema', 'max-file-size', 'fix', 'dry-run', 'no-color', 'help', 'download-charts', 'download-budget', 'allow-private-networks',
+  'no-schema', 'undeployed', 'max-file-size', 'fix', 'dry-run', 'no-color', 'help', 'download-charts', 'download-budget', 'allow-private-networks',
 ];
 
 export interface CliIo {
@@ -173,6 +175,8 @@ export function optionsFromFlags(args: ParsedArgs): AnalysisOptions {
     }
     rules[id] = severity as SeveritySetting;
   }
+  const undeployed = flag(args, 'undeployed') ?? 'info';
+  if (undeployed !== 'info' && undeployed !== 'keep') throw new UsageError(`--undeployed expects info or keep, not "${escapeControl(undeployed)}"`);
   const maxKib = flag(args, 'max-file-size');
   if (maxKib !== undefined && !/^[1-9][0-9]{0,7}$/.test(maxKib)) throw new UsageError('--max-file-size expects a number of KiB');
   return defaultAnalysisOptions({
@@ -183,6 +187,7 @@ export function optionsFromFlags(args: ParsedArgs): AnalysisOptions {
     istioVersion: versionFlag(args, 'istio-version', /^v?1\.\d{1,3}(\.\d{1,3})?$/, '1.24'),
     istioRootNamespace: versionFlag(args, 'istio-root-namespace', /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'istio-system') ?? 'istio-system',
     schemaValidation: !args.flags.has('no-schema'),
+    undeployedFiles: undeployed,
     maxFileBytes: maxKib ? Number(maxKib) * 1024 : 2 * 1024 * 1024,
   });
 }

@@ -5,6 +5,8 @@
  * source document. Uses the repository's own fixtures; reads nothing else.
  */
 
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { meshlens } from '../support/cli';
@@ -56,5 +58,37 @@ describe('meshlens clusters', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^cilium: 1 Flux Kustomizations, \d+ files; /m);
     expect(result.stdout).toContain('root Kustomization: flux-spec-patches/clusters/prod/cilium.yaml');
+  });
+});
+
+describe('meshlens check --undeployed', () => {
+  it('lowers findings of a file no cluster deploys to info by default, and keeps them with --undeployed keep', () => {
+    const workdir = mkdtempSync(join(tmpdir(), 'meshlens-undeployed-'));
+    try {
+      mkdirSync(join(workdir, 'clusters', 'prod', 'flux-system'), { recursive: true });
+      mkdirSync(join(workdir, 'apps'), { recursive: true });
+      mkdirSync(join(workdir, 'attic'), { recursive: true });
+      writeFileSync(join(workdir, 'clusters', 'prod', 'flux-system', 'gotk-components.yaml'), '# placeholder\n');
+      writeFileSync(
+        join(workdir, 'clusters', 'prod', 'apps.yaml'),
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 1h\n  prune: true\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+      );
+      const policy = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  endpointSelector: {}\n  ingress:\n    - fromEntities: [wrold]\n';
+      writeFileSync(join(workdir, 'apps', 'policy.yaml'), policy);
+      writeFileSync(join(workdir, 'attic', 'policy.yaml'), policy);
+      const lowered = JSON.parse(meshlens(['check', '.', '--format', 'json', '--fail-on', 'none'], workdir).stdout) as { diagnostics: Array<{ file: string; rule: string; severity: string; message: string }> };
+      const entity = (file: string, list: typeof lowered.diagnostics) => list.filter((d) => d.file === file && d.rule === 'cnp/unknown-entity');
+      expect(entity('apps/policy.yaml', lowered.diagnostics).map((d) => d.severity)).toEqual(['error']);
+      const attic = entity('attic/policy.yaml', lowered.diagnostics);
+      expect(attic.map((d) => d.severity)).toEqual(['info']);
+      expect(attic[0].message).toMatch(/\[not deployed: no cluster \(prod\) builds this file/);
+      const kept = JSON.parse(meshlens(['check', '.', '--format', 'json', '--fail-on', 'none', '--undeployed', 'keep'], workdir).stdout) as typeof lowered;
+      expect(entity('attic/policy.yaml', kept.diagnostics).map((d) => d.severity)).toEqual(['error']);
+      const bad = meshlens(['check', '.', '--undeployed', 'drop'], workdir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--undeployed expects info or keep, not "drop"');
+    } finally {
+      rmSync(workdir, { recursive: true, force: true });
+    }
   });
 });
