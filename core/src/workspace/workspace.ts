@@ -7,7 +7,10 @@
  * - per-document findings of document-local rules, keyed by document text and
  *   options (so an edit re-checks only the document it touched);
  * - per-file diagnostics, keyed by the file's text, the workspace generation
- *   and the options.
+ *   and the options;
+ * - derived values (`derive`), bounded by estimated bytes (`estimateBytes`:
+ *   what the files and the parse cache hold is not counted again) and by
+ *   count; the oldest are dropped first and recomputed when asked again.
  * The generation increases whenever any file changes.
  *
  * Dependency tracking (for incremental cross-file analysis): every read of
@@ -36,6 +39,7 @@ import { DocumentParseCache, parseYamlFile, type ParsedDocument, type YamlFile }
 import { identifyResource, type ResourceIdentity } from '../resources/identify';
 import type { ChartFetcher } from '../helm/chartFiles';
 import { isInside, joinPath, parentDirectory, type IndexedDocument, type WorkspaceModel } from './model';
+import { estimateBytes } from './estimateBytes';
 
 /** Why a referenced file was not read, for every reason alike. */
 export const REFERENCED_FILE_REFUSED = 'was not read (missing, outside the workspace, not a regular file, or over the size limit)';
@@ -72,6 +76,14 @@ interface DerivedEntry {
   checkedGeneration: number;
   /** The dependency key a read of this value records (`DERIVED` + its key), made once. */
   readKey: string;
+  /** Estimated bytes the value holds beyond what the workspace's files and the parse cache hold. */
+  bytes: number;
+}
+
+/** Bounds of the workspace's caches (defaults suit an editor session; tests use small ones). */
+export interface WorkspaceCacheLimits {
+  /** Most estimated bytes of derived values kept. */
+  derivedBytes?: number;
 }
 
 interface Tracker {
@@ -90,6 +102,11 @@ const CHARTS = 'c';
 const DERIVED = 'd:';
 /** Derived values kept across generations (for early cutoff); beyond this the oldest half is dropped. */
 const MAX_DERIVED_ENTRIES = 4096;
+/**
+ * Estimated bytes of derived values kept (see `estimateBytes`); beyond this the oldest entries are dropped
+ * until half is left, so a long session over big builds plateaus however many entries there are.
+ */
+const MAX_DERIVED_BYTES = 256 * 1024 * 1024;
 /** Structural comparison gives up (values count as different) beyond this many visited nodes. */
 const MAX_COMPARED_NODES = 500_000;
 
@@ -98,6 +115,10 @@ export class Workspace implements WorkspaceModel {
   private readonly parseCache = new DocumentParseCache();
   private generationCounter = 0;
   private derivedEntries = new Map<string, DerivedEntry>();
+  private derivedBytes = 0;
+  /** Objects of the files themselves (files, parsed documents, index entries): a derived value only refers to them. */
+  private readonly fileObjects = new WeakSet<object>();
+  private readonly isFileObject = (candidate: object) => this.fileObjects.has(candidate);
   private resourceList: IndexedDocument[] | undefined;
   private kindIndex: Map<string, IndexedDocument[]> | undefined;
   private versionCounter = 0;
@@ -116,7 +137,13 @@ export class Workspace implements WorkspaceModel {
     /** Folders the workspace may read from; referenced files outside them are refused. */
     public roots: string[] = [],
     private readonly parseOptionsSource: () => Pick<AnalysisOptions, 'maxFileBytes'> = () => defaultAnalysisOptions(),
+    private readonly cacheLimits: WorkspaceCacheLimits = {},
   ) {}
+
+  /** Entries and estimated bytes of the derived-value cache (for tests and diagnostics). */
+  derivedCacheSize(): { entries: number; bytes: number } {
+    return { entries: this.derivedEntries.size, bytes: this.derivedBytes };
+  }
 
   get generation(): number {
     this.record(ALL, this.generationCounter);
@@ -146,7 +173,9 @@ export class Workspace implements WorkspaceModel {
       const kept = previousAt.get(index);
       resources.push(kept && kept.parsed === document.parsed ? kept : { file: path, index, parsed: document.parsed, identity });
     });
-    this.fileMap.set(path, { path, text, version: ++this.versionCounter, yaml, resources, identities });
+    const file: WorkspaceFile = { path, text, version: ++this.versionCounter, yaml, resources, identities };
+    this.fileMap.set(path, file);
+    for (const owned of [file, yaml, ...yaml.documents, ...yaml.documents.map((document) => document.parsed), ...resources]) this.fileObjects.add(owned);
     const kindIndex = existing ? this.patchedKindIndex(path, existing.resources, resources) : undefined;
     this.invalidate();
     this.kindIndex = kindIndex;
@@ -251,8 +280,12 @@ export class Workspace implements WorkspaceModel {
         entry.checkedGeneration = this.generationCounter;
       } else {
         if (!entry && this.derivedEntries.size >= MAX_DERIVED_ENTRIES) this.pruneDerived();
-        entry = { value, version: ++this.stampCounter, dependencies: inherited, checkedGeneration: this.generationCounter, readKey: DERIVED + key };
+        if (entry) this.derivedBytes -= entry.bytes;
+        const bytes = estimateBytes(value, this.isFileObject);
+        entry = { value, version: ++this.stampCounter, dependencies: inherited, checkedGeneration: this.generationCounter, readKey: DERIVED + key, bytes };
         this.derivedEntries.set(key, entry);
+        this.derivedBytes += bytes;
+        if (this.derivedBytes > (this.cacheLimits.derivedBytes ?? MAX_DERIVED_BYTES)) this.pruneDerivedBytes(key);
       }
     }
     this.record(entry.readKey, entry.version);
@@ -366,7 +399,23 @@ export class Workspace implements WorkspaceModel {
 
   private pruneDerived(): void {
     const keys = [...this.derivedEntries.keys()];
-    for (const key of keys.slice(0, keys.length >> 1)) this.derivedEntries.delete(key);
+    for (const key of keys.slice(0, keys.length >> 1)) this.dropDerived(key);
+  }
+
+  /** Drops the oldest derived values (never `keep`, the one just computed) until half the byte budget is left. */
+  private pruneDerivedBytes(keep: string): void {
+    const target = (this.cacheLimits.derivedBytes ?? MAX_DERIVED_BYTES) / 2;
+    for (const key of [...this.derivedEntries.keys()]) {
+      if (this.derivedBytes <= target) break;
+      if (key !== keep) this.dropDerived(key);
+    }
+  }
+
+  private dropDerived(key: string): void {
+    const entry = this.derivedEntries.get(key);
+    if (!entry) return;
+    this.derivedBytes -= entry.bytes;
+    this.derivedEntries.delete(key);
   }
 
   /**
