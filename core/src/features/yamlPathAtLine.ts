@@ -5,6 +5,8 @@
  *
  * Handles block mappings and block sequences (`- key: value` items count as a
  * sequence index 0; the exact index does not matter for schema lookups).
+ * Sibling keys are read above and below the cursor, so a key typed above
+ * existing ones is not offered again.
  */
 
 import type { LineIndex } from '../text/lineIndex';
@@ -100,6 +102,7 @@ export function yamlPathAtLine(text: string, lines: LineIndex, offset: number): 
     inNewItem = false;
     if (currentIndent === 0 && !isItem) break;
   }
+  if (kind === 'key') siblingKeys.push(...siblingKeysBelow(lines, position.line, cursorColumn));
   return {
     parentPath,
     position: kind,
@@ -109,6 +112,26 @@ export function yamlPathAtLine(text: string, lines: LineIndex, offset: number): 
     wordEnd: lineStart + wordEndColumn,
     siblingKeys,
   };
+}
+
+/**
+ * Keys at the cursor's column below it, until the mapping ends (a line less
+ * indented, or a document marker). Deeper lines are nested values; a `- `
+ * item at the cursor's column is the value of a key above, not a sibling.
+ */
+function siblingKeysBelow(lines: LineIndex, cursorLine: number, column: number): string[] {
+  const keys: string[] = [];
+  for (let line = cursorLine + 1; line < lines.lineCount; line++) {
+    const candidate = lines.lineText(line);
+    if (/^(---|\.\.\.)(\s|$)/.test(candidate)) break;
+    if (/^\s*(#.*)?$/.test(candidate)) continue;
+    const indentation = candidate.length - candidate.trimStart().length;
+    if (indentation < column) break;
+    if (indentation > column || /^\s*-(\s|$)/.test(candidate)) continue;
+    const match = KEY_LINE.exec(candidate);
+    if (match) keys.push(unquote(match[3].trim()));
+  }
+  return keys;
 }
 
 function unquote(text: string): string {

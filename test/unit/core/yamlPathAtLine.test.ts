@@ -23,6 +23,9 @@ describe('yamlPathAtLine', () => {
     ['keys with a colon inside', 'spec:\n  endpointSelector:\n    matchLabels:\n      k8s:io.kubernetes.pod.namespace: shop\n      $0', ['spec', 'endpointSelector', 'matchLabels'], 'key', ['k8s:io.kubernetes.pod.namespace']],
     ['value of a key with a colon', 'spec:\n  matchLabels:\n    k8s:app: $0', ['spec', 'matchLabels'], 'value'],
     ['works when the document is broken', 'spec:\n  a: [\n  values:\n    $0', ['spec', 'values'], 'key'],
+    ['siblings below the cursor count, nested keys and other maps do not', 'spec:\n  a: 1\n  $0\n  b:\n    c: 2\n  d:\n  - e: 1\nother:\n  f: 1\n', ['spec'], 'key', ['a', 'b', 'd']],
+    ['a new list item does not take keys of the next item', 'spec:\n  ingress:\n    - $0\n    - fromEndpoints: []\n', ['spec', 'ingress', 0], 'key', []],
+    ['keys of the same list item below the cursor', 'spec:\n  ingress:\n    - $0\n      toPorts: []\n', ['spec', 'ingress', 0], 'key', ['toPorts']],
   ];
   for (const [name, source, path, position, siblings] of cases) {
     it(name, () => {
