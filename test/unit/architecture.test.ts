@@ -37,12 +37,6 @@ const LAYERS: readonly (readonly string[])[] = [
 
 /** `from → to` folder pairs that break the order today, each with why it is still there. */
 const KNOWN_VIOLATIONS: Record<string, string> = {
-  // The finding vocabulary (DocRange, Anchor, RuleFix, RelatedInfo) lives in rules/types.ts; it belongs in base.
-  'flux → rules': 'DocRange from rules/types.ts',
-  'helm → rules': 'Anchor, RuleFix, RelatedInfo from rules/types.ts',
-  'kernel → rules': 'Anchor, RuleFix, RelatedInfo from rules/types.ts',
-  'policy → rules': 'Anchor from rules/types.ts',
-  'workspace → rules': 'Anchor from rules/types.ts (k8sIndex)',
   // Editor providers (hover, completion, code lens) live in their domain folders; they belong in features/.
   'gitops → features': 'gitops/features.ts (deployment code lens)',
   'helm → features': 'helm/features.ts (values hover and completion)',
@@ -50,9 +44,7 @@ const KNOWN_VIOLATIONS: Record<string, string> = {
   'policy → features': 'policy/features.ts, selectorHover.ts',
   'preview → features': 'preview/features.ts, inline.ts',
   // Placed too low or too high.
-  'preview → rules': 'preview/endpoints.ts uses the DNS pattern matcher of rules/cilium/dnsPatterns.ts; it belongs in policy/',
   'workspace → gitops': 'workspace/k8sIndex.ts reads namespaces from the GitOps model; the Kubernetes index belongs above gitops (a k8s layer)',
-  'workspace → helm': 'the ChartFetcher type of helm/chartFiles.ts is part of the workspace host; it belongs in workspace/',
 };
 
 const coreRoot = join(repoRoot, 'core', 'src');

@@ -16,7 +16,7 @@
 
 import { deref, mapGet, mapGetPair, scalarString, type YamlMap, type YamlNode, type YamlPair, type YamlScalar } from '../parse/ast';
 import type { ResourceIdentity } from '../resources/identify';
-import type { DocRange } from '../rules/types';
+import type { DocRange } from '../findings';
 import { apiVersionLifecycle, fluxServes, type ApiVersionLifecycle } from './fluxVersions';
 import { columnOf, indentAll, lineEndOf, pairRemovalRange, reindentBlock, startsItsLine } from './textEdits';
 

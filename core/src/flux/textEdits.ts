@@ -8,7 +8,7 @@
  */
 
 import type { YamlPair } from '../parse/ast';
-import type { DocRange } from '../rules/types';
+import type { DocRange } from '../findings';
 
 export function lineStartOf(text: string, offset: number): number {
   const clamped = Math.max(0, Math.min(offset, text.length));

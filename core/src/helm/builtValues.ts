@@ -18,7 +18,7 @@
  */
 
 import { deref, mapGet, type YamlNode } from '../parse/ast';
-import type { Anchor } from '../rules/types';
+import type { Anchor } from '../findings';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { builtFieldAnchor, builtInstances, originAnchor, type BuiltInstance } from '../gitops/clusterBuild';
 import { fieldOrigin, fieldPathKey } from '../build/index';

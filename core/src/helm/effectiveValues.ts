@@ -22,7 +22,7 @@
 import { deref, mapGet, scalarString, type YamlNode, type YamlPair } from '../parse/ast';
 import { toValue } from '../parse/toValue';
 import { textUnknownUntilRender } from '../parse/unknownValue';
-import type { Anchor } from '../rules/types';
+import type { Anchor } from '../findings';
 import { parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
 import { resolveReference } from '../flux/references';
 import { inferSetValue, parseSetPath } from './setPath';

@@ -22,7 +22,7 @@
 
 import { deref, type YamlMap, type YamlNode, type YamlPair } from '../parse/ast';
 import type { ValueEdit } from '../cilium/valuesCatalog';
-import type { Anchor } from '../rules/types';
+import type { Anchor } from '../findings';
 import type { ValuesText } from './valuesText';
 
 export interface AnchoredEdit {

@@ -20,7 +20,7 @@ import type { ErrorObject } from 'ajv';
 import { chartSchemaValidator } from '../schema/chartSchemaValidator';
 import { mapGet, mapGetPair, type YamlNode } from '../parse/ast';
 import { valueUnknownUntilRender } from '../parse/unknownValue';
-import type { Anchor, RelatedInfo, RuleEdit, RuleFix } from '../rules/types';
+import type { Anchor, RelatedInfo, RuleEdit, RuleFix } from '../findings';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import {
   chartFailures,

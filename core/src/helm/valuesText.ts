@@ -15,7 +15,7 @@
 
 import type { YamlNode, YamlScalar } from '../parse/ast';
 import { createParsedDocument, type ParsedDocument } from '../parse/yamlFile';
-import type { Anchor, DocRange } from '../rules/types';
+import type { Anchor, DocRange } from '../findings';
 
 export interface ValuesText {
   /** Workspace file and document index where the text is written. */

@@ -17,7 +17,7 @@
  */
 
 import type { AnalysisOptions, Severity } from '../options';
-import type { Anchor, RelatedInfo, RuleFix } from '../rules/types';
+import type { Anchor, RelatedInfo, RuleFix } from '../findings';
 import type { ValuesLocation } from '../helm/effectiveValues';
 import type { WorkspaceModel } from '../workspace/model';
 import { ciliumInRange } from './ciliumRange';

@@ -15,7 +15,7 @@
 
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
 import type { AnalysisOptions } from '../options';
-import type { Anchor, DocRange } from '../rules/types';
+import type { Anchor, DocRange } from '../findings';
 import { parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
 import { isProbeParseError, parseBpftoolProbe } from './bpftoolProbe';
 import { parseKernelRelease } from './kernelVersion';

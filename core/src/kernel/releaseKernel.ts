@@ -11,7 +11,7 @@
 
 import { deref, mapGet, nodeAtPath, type YamlNode } from '../parse/ast';
 import type { AnalysisOptions } from '../options';
-import type { Anchor } from '../rules/types';
+import type { Anchor } from '../findings';
 import { ciliumReleases, type CiliumRelease } from '../helm/ciliumReleases';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from './ciliumRange';

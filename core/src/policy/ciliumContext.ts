@@ -28,7 +28,7 @@ import type { AnalysisOptions } from '../options';
 import { deref, mapGetPair, nodeAtPath, type YamlNode, type YamlPair } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { ciliumReleaseFor } from '../helm/ciliumReleases';
-import type { Anchor } from '../rules/types';
+import type { Anchor } from '../findings';
 
 /** The newest Cilium minor meshlens knows; assumed when nothing says otherwise. */
 export const NEWEST_CILIUM_MINOR = '1.20';

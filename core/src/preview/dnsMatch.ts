@@ -6,7 +6,7 @@
  * (a rule with neither field matches nothing).
  */
 
-import { dnsNameMatcher, dnsPatternMatcher } from '../rules/cilium/dnsPatterns';
+import { dnsNameMatcher, dnsPatternMatcher } from '../policy/dnsPatterns';
 import { minorAtLeast } from '../policy/ciliumContext';
 import type { DnsRuleView } from './model';
 

@@ -16,7 +16,7 @@
  * why nothing matched. Pure; never throws.
  */
 
-import { dnsNameMatcher, dnsPatternMatcher } from '../rules/cilium/dnsPatterns';
+import { dnsNameMatcher, dnsPatternMatcher } from '../policy/dnsPatterns';
 import type { K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
 import type { WorkspaceModel } from '../workspace/model';
 import { minorAtLeast } from '../policy/ciliumContext';

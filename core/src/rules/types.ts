@@ -14,35 +14,8 @@ import type { ParsedDocument } from '../parse/yamlFile';
 import type { ResourceIdentity } from '../resources/identify';
 import type { WorkspaceModel } from '../workspace/model';
 
-export interface DocRange {
-  start: number;
-  end: number;
-}
-
-/** A place in some document of the workspace: offsets relative to that document. */
-export interface Anchor extends DocRange {
-  file: string;
-  document: number;
-}
-
-export interface RuleEdit {
-  /** Where to edit; without `file`, the document being checked. */
-  range: DocRange | Anchor;
-  newText: string;
-}
-
-export interface RuleFix {
-  title: string;
-  /** Safe fixes keep behaviour intended by the author and may be applied by `--fix`. */
-  safe: boolean;
-  preferred?: boolean;
-  edits: RuleEdit[];
-}
-
-export interface RelatedInfo {
-  at: Anchor;
-  message: string;
-}
+export type { Anchor, DocRange, RelatedInfo, RuleEdit, RuleFix } from '../findings';
+import type { DocRange, RelatedInfo, RuleFix } from '../findings';
 
 export interface RuleDocs {
   /** One sentence: what the rule finds. */

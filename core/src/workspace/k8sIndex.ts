@@ -25,7 +25,7 @@
  */
 
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
-import type { Anchor } from '../rules/types';
+import type { Anchor } from '../findings';
 import { forcedNamespacesByFile } from '../gitops/placement';
 import { normalizePath, type IndexedDocument, type WorkspaceModel } from './model';
 

@@ -5,7 +5,7 @@
  * generation (the generation changes whenever any document changes).
  */
 
-import type { ChartFetcher } from '../helm/chartFiles';
+import type { ChartFetcher } from './chartHost';
 import type { ParsedDocument } from '../parse/yamlFile';
 import type { ResourceIdentity } from '../resources/identify';
 

@@ -37,7 +37,7 @@ import type { AnalysisOptions } from '../options';
 import { defaultAnalysisOptions } from '../options';
 import { DocumentParseCache, parseYamlFile, type ParsedDocument, type YamlFile } from '../parse/yamlFile';
 import { identifyResource, type ResourceIdentity } from '../resources/identify';
-import type { ChartFetcher } from '../helm/chartFiles';
+import type { ChartFetcher } from './chartHost';
 import { isInside, joinPath, parentDirectory, type IndexedDocument, type WorkspaceModel } from './model';
 import { estimateBytes } from './estimateBytes';
 

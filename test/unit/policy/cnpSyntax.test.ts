@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cidrContains, parseCidr, parseIp } from '../../../core/src/rules/cilium/cidrSyntax';
-import { dnsNameMatcher, dnsPatternMatcher, sampleNameOfPattern } from '../../../core/src/rules/cilium/dnsPatterns';
+import { dnsNameMatcher, dnsPatternMatcher, sampleNameOfPattern } from '../../../core/src/policy/dnsPatterns';
 import { isServiceName, parsePort } from '../../../core/src/rules/cilium/portSyntax';
 import { re2Error } from '../../../core/src/rules/cilium/invalidHttpRegex';
 

@@ -13,7 +13,7 @@
 import { deref, mapGet, type YamlNode } from '../../parse/ast';
 import { minorAtLeast } from '../../policy/ciliumContext';
 import { allowPortRules, type CnpSpec } from '../../policy/cnpModel';
-import { dnsNameMatcher, dnsPatternMatcher, sampleNameOfPattern, type DnsMatcher } from './dnsPatterns';
+import { dnsNameMatcher, dnsPatternMatcher, sampleNameOfPattern, type DnsMatcher } from '../../policy/dnsPatterns';
 import type { WorkspaceModel } from '../../workspace/model';
 import type { ParsedDocument } from '../../parse/yamlFile';
 import type { Rule } from '../types';

@@ -14,7 +14,7 @@
  * state.
  */
 
-import { BoundedCache } from '../../util/boundedCache';
+import { BoundedCache } from '../util/boundedCache';
 
 export interface DnsMatcher {
   /** Does the matcher accept this DNS name? */
