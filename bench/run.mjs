@@ -37,7 +37,7 @@ const corpusDirectory = join(benchDirectory, '.corpus');
 /** Whole GitOps repositories beside the repository (see the project brief); absent on a plain clone. */
 const reposDirectory = join(repoRoot, '..', 'shared', 'repos');
 const resourceSchemas = join(repoRoot, 'schemas', 'resources');
-/** The server's scan/publish work slice (WORK_SLICE_MS in server/src/main.ts). */
+/** The server's scan/publish work slice (WORK_SLICE_MS in server/src/work.ts). */
 const SERVER_WORK_SLICE_MS = 8;
 
 const args = process.argv.slice(2);

@@ -392,7 +392,10 @@ connection.onCodeLens(async (params, token) => {
   const analysed = service.workspace.getFile(file);
   const lines = analysed?.yaml.lineIndex;
   if (!lines) return [];
-  const lenses = await runInSlices(service.codeLensSteps(file, options), token, () => service.workspace.getFile(file) === analysed);
+  // An edit in the editor (a new version) or in the workspace (a new file object) makes the lenses stale.
+  const version = synced?.document.version;
+  const current = () => service.workspace.getFile(file) === analysed && documents.get(params.textDocument.uri)?.version === version;
+  const lenses = await runInSlices(service.codeLensSteps(file, options), token, current);
   if (!Array.isArray(lenses)) return lenses;
   return lenses.map((lens) => ({
     range: { start: lines.positionAt(lens.start), end: lines.positionAt(lens.end) },

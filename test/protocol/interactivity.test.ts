@@ -3,8 +3,8 @@
  * 17): a hover is answered during the workspace scan, before the scan ends,
  * and the scan shows a `window/workDoneProgress` bar; a hover is answered
  * while the code lenses of a big policy are computed; `$/cancelRequest` stops
- * a code-lens computation with RequestCancelled. Only the order of messages
- * is asserted, never a duration.
+ * a code-lens computation with RequestCancelled, and an edit meanwhile with
+ * ContentModified. Only the order of messages is asserted, never a duration.
  */
 
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { keyToUri } from '../../server/src/uris';
 import { startLanguageServer, type LspSession } from '../support/lspClient';
 
 const REQUEST_CANCELLED = -32800;
+const CONTENT_MODIFIED = -32801;
 const sessions: LspSession[] = [];
 
 afterEach(async () => {
@@ -151,5 +152,12 @@ describe('an interactive server while it works', () => {
     await expect(cancelled).rejects.toMatchObject({ code: REQUEST_CANCELLED });
     // The server keeps working: the next request is answered in full.
     expect(((await session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as unknown[]).length).toBe((await lenses).length);
+
+    // An edit while the lenses are computed makes them stale: the answer is ContentModified, and the next request sees the edit.
+    const stale = session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+    await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 3, character: 8 }, end: { line: 3, character: 11 } }, text: 'huge' }] });
+    await expect(stale).rejects.toMatchObject({ code: CONTENT_MODIFIED });
+    const fresh = (await session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as unknown[];
+    expect(fresh.length).toBe((await lenses).length);
   });
 });
