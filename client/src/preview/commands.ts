@@ -6,7 +6,9 @@
  *   document;
  * - `meshlens.simulateRequest` asks for source and destination workloads,
  *   port, and optionally an HTTP method and path, and shows the server's
- *   verdict with the deciding rules of each layer.
+ *   verdict with the deciding rules of each layer;
+ * - `meshlens.refreshPreview` (the editor title's refresh button on these
+ *   documents) runs the document's question again against the current files.
  * Everything shown is computed by the server. Both open beside the editor,
  * in the column a meshlens document already uses (not one more column each
  * time), and their `file:line` references are links (`SourceLinks`).
@@ -14,7 +16,8 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { EFFECTIVE_SCHEME, EffectiveDocuments, SourceLinks } from './effectiveDocuments';
+import { EFFECTIVE_SCHEME, EffectiveDocuments, SourceLinks, type SimulateResponse } from './effectiveDocuments';
+import type { SimulationQuery } from './simulations';
 
 interface WorkloadItem {
   id: string;
@@ -23,7 +26,6 @@ interface WorkloadItem {
 }
 
 type EffectivePolicyResponse = { workload: string; markdown: string } | { error: string };
-type SimulateResponse = { verdict: 'allow' | 'deny'; markdown: string } | { error: string };
 
 const HTTP_METHODS = ['(not HTTP)', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -35,6 +37,11 @@ export function registerPreviewCommands(context: vscode.ExtensionContext, client
     vscode.languages.registerDocumentLinkProvider({ scheme: EFFECTIVE_SCHEME }, new SourceLinks()),
     vscode.commands.registerCommand('meshlens.showEffectivePolicy', (argument?: { workload?: string }) => showEffectivePolicy(client, documents, argument)),
     vscode.commands.registerCommand('meshlens.simulateRequest', () => simulate(client, documents)),
+    vscode.commands.registerCommand('meshlens.refreshPreview', (resource?: vscode.Uri) => {
+      const uri = resource instanceof vscode.Uri ? resource : vscode.window.activeTextEditor?.document.uri;
+      if (uri?.scheme === EFFECTIVE_SCHEME) return documents.rerun(uri);
+      return undefined;
+    }),
   );
 }
 
@@ -102,18 +109,13 @@ async function simulate(client: () => LanguageClient | undefined, documents: Eff
     path = await vscode.window.showInputBox({ prompt: 'HTTP path (with query string, as the proxy sees it)', value: '/' });
     if (path === undefined) return;
   }
-  const answer = await languageClient.sendRequest<SimulateResponse>('meshlens/simulate', {
-    from,
-    to,
-    port: Number(portText.trim()),
-    protocol: 'TCP',
-    ...(method !== HTTP_METHODS[0] ? { method, path } : {}),
-  });
+  const query: SimulationQuery = { from, to, port: Number(portText.trim()), protocol: 'TCP', ...(method !== HTTP_METHODS[0] ? { method, path } : {}) };
+  const answer = await languageClient.sendRequest<SimulateResponse>('meshlens/simulate', query);
   if ('error' in answer) {
     void vscode.window.showErrorMessage(`meshlens: ${answer.error}`);
     return;
   }
-  const uri = documents.addSimulation(answer.markdown, `${from} → ${to} ${portText.trim()}${path ? ` ${method} ${path}` : ''}`);
+  const uri = documents.addSimulation(query, answer.markdown);
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document, { preview: true, viewColumn: previewColumn() });
   void vscode.window.showInformationMessage(`meshlens: ${answer.verdict === 'allow' ? 'allowed' : 'denied'} — ${from} → ${to} :${portText.trim()}${path ? ` ${method} ${path}` : ''}`);

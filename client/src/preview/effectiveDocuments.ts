@@ -3,23 +3,26 @@
  * effective policy of a workload (`meshlens-effective:/<ns>/<name>.md`,
  * fetched from the server each time it is opened or refreshed) and simulated
  * requests (`meshlens-effective:/simulate/<n>/<from> → <to> <port>.md`, kept
- * in memory). The Markdown comes from the server; the client renders nothing
- * itself, but makes every `file:line` reference a link (`SourceLinks`) that
- * opens the file at that line.
+ * in memory with their query, `Simulations`). The Markdown comes from the
+ * server; the client renders nothing itself, but makes every `file:line`
+ * reference a link (`SourceLinks`) that opens the file at that line.
+ * `rerun` asks the server again: the effective policy, or the same simulated
+ * request, against the files as they are now.
  */
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { candidatePaths, findSourceReferences } from './sourceLinks';
+import { Simulations, type SimulationQuery } from './simulations';
 
 export const EFFECTIVE_SCHEME = 'meshlens-effective';
 
 type EffectivePolicyResponse = { workload: string; markdown: string } | { error: string };
+export type SimulateResponse = { verdict: 'allow' | 'deny'; markdown: string } | { error: string };
 
 export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  private readonly simulations = new Map<string, string>();
-  private simulationCount = 0;
+  private readonly simulations = new Simulations();
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly client: () => LanguageClient | undefined) {}
@@ -28,20 +31,34 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
     return vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path: `/${workload}.md` });
   }
 
-  /** Stores a simulation's Markdown and returns the URI that shows it; `title` names the tab. */
-  addSimulation(markdown: string, title: string): vscode.Uri {
-    const name = title.replace(/[\\/]/g, '.').replace(/\s+/g, ' ').trim() || 'simulation';
-    const uri = vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path: `/simulate/${++this.simulationCount}/${name}.md` });
-    this.simulations.set(uri.path, markdown);
-    return uri;
+  /** Stores a simulation (its query and Markdown) and returns the URI that shows it. */
+  addSimulation(query: SimulationQuery, markdown: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path: this.simulations.add(query, markdown) });
   }
 
   refresh(uri: vscode.Uri): void {
     this.changed.fire(uri);
   }
 
+  /** Runs the document's question again (effective policy, or the stored simulated request) and shows the new answer. */
+  async rerun(uri: vscode.Uri): Promise<void> {
+    const query = this.simulations.query(uri.path);
+    if (query) {
+      const client = this.client();
+      let markdown: string;
+      try {
+        const answer = client ? await client.sendRequest<SimulateResponse>('meshlens/simulate', query) : { error: 'the language server is not running' };
+        markdown = 'error' in answer ? `# Simulation\n\n${answer.error}\n` : answer.markdown;
+      } catch (error) {
+        markdown = `# Simulation\n\nThe server could not simulate the request: ${error instanceof Error ? error.message : String(error)}\n`;
+      }
+      this.simulations.update(uri.path, markdown);
+    }
+    this.changed.fire(uri);
+  }
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const stored = this.simulations.get(uri.path);
+    const stored = this.simulations.markdown(uri.path);
     if (stored !== undefined) return stored;
     const workload = uri.path.replace(/^\//, '').replace(/\.md$/, '');
     const client = this.client();
