@@ -5,6 +5,7 @@
  * the host reads referenced files on request.
  */
 
+import { policyRefusalSource } from './analysis/policyRefusals';
 import { Analyzer, type AnalyzerHooks } from './analysis/analyzer';
 import type { Diagnostic } from './diagnostics';
 import { codeActions, type CodeAction } from './features/codeActions';
@@ -29,6 +30,8 @@ export class MeshlensService {
   constructor(options: ServiceOptions = {}) {
     const maxFileBytes = options.maxFileBytes ?? (() => 2 * 1024 * 1024);
     this.workspace = new Workspace(options.host, options.roots ?? [], () => ({ maxFileBytes: maxFileBytes() }));
+    // The effective-policy model leaves out policies the agent or the API server refuses; the rules say which.
+    this.workspace.setPolicyRefusalSource(policyRefusalSource(this.workspace));
     this.analyzer = new Analyzer(this.workspace, options.hooks);
   }
 

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { meshlens } from '../support/cli';
 import { repoRoot } from '../support/repo';
 
-const fixture = join(repoRoot, 'test', 'fixtures', 'replay', 'shop');
+const fixture = join(repoRoot, 'test', 'replay-fixtures', 'shop');
 let workdir: string;
 
 beforeAll(() => {

@@ -60,6 +60,7 @@ export function runRules(input: RunRulesInput): RawFinding[] {
         range: { start: target.start, end: Math.max(target.start, target.end) },
         fixes: extra.fixes,
         related: extra.related,
+        ...(extra.refused ? { refused: extra.refused } : {}),
         ...(extra.explains?.length
           ? { explains: extra.explains.filter((claim) => rule.meta.supersedes?.includes(claim.rule)).map((claim) => ({ rule: claim.rule, at: { start: claim.at.start, end: claim.at.end } })) }
           : {}),

@@ -49,6 +49,11 @@ export function ciliumViewFor(workload: WorkloadInfo, policies: CiliumPolicyInde
     for (const spec of selecting) {
       const sections = spec.sections.filter((section) => section.direction === name);
       if (sections.length === 0) continue;
+      if (spec.notInForce) {
+        // A refused policy selects the workload on paper only: it allows and denies nothing.
+        view.notes.push({ kind: 'not-in-force', message: `${spec.label} is not in force: ${spec.notInForce.reason}`, at: spec.source, because: spec.notInForce.at });
+        continue;
+      }
       view.selectedBy.push(spec.source);
       if (spec.enableDefaultDeny[name] === false) appendAll(view.defaultDenyDisabledBy, sections.map((section) => section.source));
       else appendAll(view.defaultDenyBy, sections.map((section) => section.source));

@@ -65,6 +65,11 @@ export interface CiliumSpecEntry {
   denies: { direction: 'ingress' | 'egress'; entry: CiliumDenyEntry }[];
   /** Rules that contribute nothing (`{}` without peers or ports, `toPorts` without ports). */
   inert: { direction: 'ingress' | 'egress'; source: SourceRef; reason: string }[];
+  /**
+   * The policy is refused as a whole (by the agent or the API server): it
+   * allows and denies nothing; `reason` says why and `at` where.
+   */
+  notInForce?: { by: 'agent' | 'api-server'; rule: string; reason: string; at: SourceRef };
 }
 
 export interface CiliumPolicyIndex {
@@ -89,10 +94,21 @@ function buildIndex(workspace: Workspace, options: AnalysisOptions): CiliumPolic
       const namespace = policy.clusterwide ? undefined : index.effectiveNamespace(document.file, document.identity.namespace).namespace;
       const name = document.identity.name ?? '?';
       const base = policy.clusterwide ? `ccnp ${name}` : `cnp ${namespace}/${name}`;
+      const refusal = workspace.policyRefusals(document.file, document.index, options)[0];
+      const notInForce = refusal
+        ? {
+            by: refusal.by,
+            rule: refusal.rule,
+            reason: `${refusal.by === 'agent' ? 'the Cilium agent' : 'the API server'} refuses the whole policy (${refusal.rule}: ${refusal.message.replace(/; every agent rejects the whole policy\.?/, '')})`,
+            at: makeSource(document.file, document.index, refusal, `${base} (${refusal.rule})`),
+          }
+        : undefined;
       policy.specs.forEach((spec) => {
         const prefix = specPrefix(document.parsed.root, spec);
         const reader = new SpecReader({ file: document.file, document: document.index, label: base, prefix, namespace, clusterwide: policy.clusterwide, minor, index, makeSource });
-        specs.push(reader.read(spec));
+        const entry = reader.read(spec);
+        if (notInForce) entry.notInForce = notInForce;
+        specs.push(entry);
       });
     }
   }

@@ -187,6 +187,11 @@ function* ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: Analy
     const workloads = selectedWorkloads(spec, index);
     const first = workloads[0];
     const head = spec.source.rule.includes('specs[') ? fileStart(file, spec.source) : fileStart(file, { document: spec.document, start: file.yaml.documents[spec.document]?.parsed.root?.start ?? 0 });
+    if (spec.notInForce) {
+      // A refused policy is not enforced anywhere: say so instead of describing rules that do nothing.
+      items.push({ start: head, end: head, title: truncate(`⚠ not in force: ${spec.notInForce.reason}`), command: command(workloads[0] && workloadId(workloads[0])) });
+      continue;
+    }
     const model = first ? effectivePolicy(workspace, workloadId(first), options) : undefined;
     const directions = model ? (['ingress', 'egress'] as const).filter((direction) => spec.sections.some((section) => section.direction === direction)).map((direction) => `${direction} ${model.cilium[direction].defaultDeny ? 'default-deny' : 'not default-deny'}`) : [];
     const selects = workloads.length > 0 ? `selects ${listNames(workloads.map((workload) => shortName(workloadId(workload), spec.policyNamespace)), 3)}${inferredNote(workloads)}` : `selects ${noSubjectMatch(spec, index)}`;

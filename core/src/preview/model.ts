@@ -116,7 +116,7 @@ export interface CiliumDenyEntry {
 }
 
 export interface EffectiveNote {
-  kind: 'l7-widened' | 'deny-overrides' | 'not-default-deny' | 'ztunnel-drops-rule' | 'ztunnel-deny-noop' | 'ztunnel-deny-broader' | 'info';
+  kind: 'l7-widened' | 'deny-overrides' | 'not-default-deny' | 'not-in-force' | 'ztunnel-drops-rule' | 'ztunnel-deny-noop' | 'ztunnel-deny-broader' | 'info';
   message: string;
   /** The element the note is about (an L7 rule, an allow). */
   at?: SourceRef;

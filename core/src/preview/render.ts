@@ -71,6 +71,7 @@ function renderCiliumDirection(out: Lines, view: CiliumDirectionView, arrow: str
   if (view.selectedBy.length === 0) {
     out.heading(3, `${title}: not restricted`);
     out.item(0, `no policy with an ${view.direction} section selects this workload; everything is allowed`);
+    for (const note of view.notes.filter((candidate) => candidate.kind === 'not-in-force')) out.item(0, `⚠ ${note.message}`, note.because);
     return;
   }
   out.heading(3, `${title}: ${view.defaultDeny ? 'default-deny' : 'not default-deny'}`);

@@ -23,7 +23,7 @@ import { containerPorts, effectivePolicyOf } from './effectivePolicy';
 import { peerCoversExternal, resolveEnd, type ExternalEnd } from './endpoints';
 import { ciliumHttpRuleMatches, type HttpRequest } from './httpMatch';
 import { decideAtPoint, istioModeOf, TRUST_DOMAIN, type IstioRequest } from './istioEffective';
-import type { CiliumPeer, SourceRef } from './model';
+import type { CiliumDirectionView, CiliumPeer, SourceRef } from './model';
 import { shortLocation } from './sources';
 import { dnsRuleMatches } from './dnsMatch';
 
@@ -84,8 +84,8 @@ export function simulateRequest(workspace: Workspace, query: SimulateQuery, opti
   const covers = (end: typeof client) => (end.kind === 'workload' ? workloadCovers(end.workload, index) : (peer: CiliumPeer) => peerCoversExternal(peer, (end as { external: ExternalEnd }).external, minor));
 
   const layers: SimulateLayer[] = [];
-  const egress = clientModel ? decidePort(clientModel.cilium.egress, covers(server), query.port, protocol, named) : outsideDecision(`${client.text} is not a Cilium endpoint: no egress policy of the repository applies to it`);
-  const ingress = serverModel ? decidePort(serverModel.cilium.ingress, covers(client), query.port, protocol, named) : outsideDecision(`${server.text} is outside the pod network: no ingress policy of the repository applies there`);
+  const egress = clientModel ? withRefusedPolicies(decidePort(clientModel.cilium.egress, covers(server), query.port, protocol, named), clientModel.cilium.egress) : outsideDecision(`${client.text} is not a Cilium endpoint: no egress policy of the repository applies to it`);
+  const ingress = serverModel ? withRefusedPolicies(decidePort(serverModel.cilium.ingress, covers(client), query.port, protocol, named), serverModel.cilium.ingress) : outsideDecision(`${server.text} is outside the pod network: no ingress policy of the repository applies there`);
   layers.push(l3l4Layer(egress, ingress, { from: client.text, to: server.text }));
   if (egress.allowed && ingress.allowed && (egress.l7 !== 'none' || ingress.l7 !== 'none')) layers.push(l7Layer(egress, ingress, http, isHttp, query.port));
 
@@ -168,13 +168,13 @@ export function judgeCilium(workspace: Workspace, client: ConnectionEnd, server:
     scope === 'ingress'
       ? outsideDecision(`recorded at the ingress of ${server.text}: the egress of ${client.text} is judged by its own record`)
       : clientModel
-        ? decidePort(clientModel.cilium.egress, covers(server), request.port, request.protocol, named)
+        ? withRefusedPolicies(decidePort(clientModel.cilium.egress, covers(server), request.port, request.protocol, named), clientModel.cilium.egress)
         : outsideDecision(`${client.text} is not a Cilium endpoint: no egress policy of the repository applies to it`);
   const ingress =
     scope === 'egress'
       ? outsideDecision(`recorded at the egress of ${client.text}: the ingress of ${server.text} is judged by its own record`)
       : serverModel
-        ? decidePort(serverModel.cilium.ingress, covers(client), request.port, request.protocol, named)
+        ? withRefusedPolicies(decidePort(serverModel.cilium.ingress, covers(client), request.port, request.protocol, named), serverModel.cilium.ingress)
         : outsideDecision(`${server.text} is outside the pod network: no ingress policy of the repository applies there`);
   const layers: SimulateLayer[] = [l3l4Layer(egress, ingress, { from: client.text, to: server.text }, scope)];
   const l7Judged = request.http !== undefined || request.dnsQuery !== undefined;
@@ -189,6 +189,22 @@ export function judgeCilium(workspace: Workspace, client: ConnectionEnd, server:
     layers,
     decidedBy: uniqueSources((denied.length > 0 ? denied : layers).flatMap((layer) => layer.decidedBy)),
     ...(clientModel && scope !== 'ingress' ? { egress } : {}),
+  };
+}
+
+/**
+ * When no rule in force decided (nothing allowed or denied the peer), the
+ * policies of the direction that are not in force are part of the answer:
+ * they would have, had the agent accepted them.
+ */
+function withRefusedPolicies(decision: CiliumPortDecision, view: CiliumDirectionView): CiliumPortDecision {
+  if (decision.deniedBy || decision.allowedBy.length > 0) return decision;
+  const refused = view.notes.filter((note) => note.kind === 'not-in-force');
+  if (refused.length === 0) return decision;
+  return {
+    ...decision,
+    reason: `${decision.reason}; ${refused.map((note) => note.message).join('; ')}`,
+    decidedBy: [...decision.decidedBy, ...refused.flatMap((note) => (note.because ? [note.because] : []))],
   };
 }
 

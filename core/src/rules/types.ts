@@ -83,6 +83,12 @@ export interface RuleMeta {
    * that tool (see `defersSchema` in `options.ts`).
    */
   crdSchema?: true;
+  /**
+   * Some findings of this rule mean the policy is refused as a whole (they
+   * carry `ReportExtra.refused`): the effective-policy model then treats the
+   * policy as not in force. Only such rules are run to decide that.
+   */
+  mayRefusePolicy?: boolean;
 }
 
 export interface ReportExtra {
@@ -96,6 +102,12 @@ export interface ReportExtra {
    * where `at` starts is dropped (one mistake, one finding).
    */
   explains?: { rule: string; at: DocRange }[];
+  /**
+   * Who refuses the whole policy because of this finding: the Cilium agent
+   * (it never imports part of a policy) or the API server (the object is not
+   * stored). The effective-policy model treats such a policy as not in force.
+   */
+  refused?: 'agent' | 'api-server';
 }
 
 export interface RuleContext {
@@ -124,4 +136,6 @@ export interface RawFinding {
   related?: RelatedInfo[];
   /** Other findings this one explains (see `ReportExtra.explains`). */
   explains?: { rule: string; at: DocRange }[];
+  /** See `ReportExtra.refused`. */
+  refused?: 'agent' | 'api-server';
 }

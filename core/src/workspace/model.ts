@@ -6,6 +6,7 @@
  */
 
 import type { ChartFetcher } from './chartHost';
+import type { AnalysisOptions } from '../options';
 import type { ParsedDocument } from '../parse/yamlFile';
 import type { ResourceIdentity } from '../resources/identify';
 
@@ -16,6 +17,19 @@ export interface IndexedDocument {
   readonly parsed: ParsedDocument;
   readonly identity: ResourceIdentity;
 }
+
+/** A finding that makes the Cilium agent or the API server refuse a whole policy document (see `Workspace.policyRefusals`). */
+export interface PolicyRefusal {
+  rule: string;
+  by: 'agent' | 'api-server';
+  message: string;
+  /** Document-relative range of the finding. */
+  start: number;
+  end: number;
+}
+
+/** Answers "does anything refuse this policy document?"; provided by the analysis layer (it runs the rules). */
+export type PolicyRefusalSource = (file: string, documentIndex: number, options: AnalysisOptions) => readonly PolicyRefusal[];
 
 export interface WorkspaceModel {
   readonly generation: number;

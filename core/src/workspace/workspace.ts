@@ -38,7 +38,7 @@ import { defaultAnalysisOptions } from '../options';
 import { DocumentParseCache, parseYamlFile, type ParsedDocument, type YamlFile } from '../parse/yamlFile';
 import { identifyResource, type ResourceIdentity } from '../resources/identify';
 import type { ChartFetcher } from './chartHost';
-import { isInside, joinPath, parentDirectory, type IndexedDocument, type WorkspaceModel } from './model';
+import { isInside, joinPath, parentDirectory, type IndexedDocument, type PolicyRefusal, type PolicyRefusalSource, type WorkspaceModel } from './model';
 import { estimateBytes } from './estimateBytes';
 
 /** Why a referenced file was not read, for every reason alike. */
@@ -143,6 +143,22 @@ export class Workspace implements WorkspaceModel {
   /** Entries and estimated bytes of the derived-value cache (for tests and diagnostics). */
   derivedCacheSize(): { entries: number; bytes: number } {
     return { entries: this.derivedEntries.size, bytes: this.derivedBytes };
+  }
+
+  private refusalSource: PolicyRefusalSource | undefined;
+
+  /**
+   * The analysis layer tells the workspace how to find the findings that make
+   * a policy refused as a whole (it runs the rules, which sit above the
+   * effective-policy model); without it no policy counts as refused.
+   */
+  setPolicyRefusalSource(source: PolicyRefusalSource | undefined): void {
+    this.refusalSource = source;
+  }
+
+  /** Findings for which the agent or the API server refuses this policy document (empty when none, or when no source is set). */
+  policyRefusals(file: string, documentIndex: number, options: AnalysisOptions): readonly PolicyRefusal[] {
+    return this.refusalSource?.(file, documentIndex, options) ?? [];
   }
 
   get generation(): number {

@@ -65,7 +65,7 @@ describe('effective-policy code lenses', () => {
 
   it('truncates long lists and never throws on broken policies', () => {
     const many = Array.from({ length: 6 }, (_, index) => deployment('shop', `w${index}`, { tier: 'x' })).join('---\n');
-    const service = serviceWith({ 'workloads.yaml': many, 'p.yaml': cnp('shop', 'p', '  endpointSelector:\n    matchLabels: {tier: x}\n  ingress: "oops"\n') });
+    const service = serviceWith({ 'workloads.yaml': many, 'p.yaml': cnp('shop', 'p', '  endpointSelector:\n    matchLabels: {tier: x}\n  ingress:\n    - {}\n') });
     expect(lensLines(service, '/repo/p.yaml')).toEqual(['1: selects w0, w1, w2 … +3 · ingress default-deny']);
     const broken = serviceWith({ 'p.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p}\nspec:\n  endpointSelector: 3\n  ingress: [{toPorts: [{ports: 7, rules: {http: [1]}}]}]\n' });
     expect(() => broken.codeLenses('/repo/p.yaml', options)).not.toThrow();

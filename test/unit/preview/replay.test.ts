@@ -1,5 +1,5 @@
 /**
- * Flow replay fixtures: each directory under `test/fixtures/replay/` holds
+ * Flow replay fixtures: each directory under `test/replay-fixtures/` holds
  * the policies of a repository (`policies/`), a recorded Hubble export
  * (`flows.jsonl`, JSON lines as Hubble writes them, written by us from the
  * documented `flow.Flow` format) and `expected.json`: the counts and every
@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { createFlowReplay, defaultAnalysisOptions, MeshlensService, type ReplayReport } from '../../../core/src/index';
 import { repoRoot } from '../../support/repo';
 
-const fixtures = join(repoRoot, 'test', 'fixtures', 'replay');
+const fixtures = join(repoRoot, 'test', 'replay-fixtures');
 const options = defaultAnalysisOptions({ ciliumVersion: '1.18' });
 
 function filesUnder(directory: string): string[] {

@@ -28,7 +28,9 @@ const EXPECTED: Record<string, { heads: number; noWorkload: number }> = {
   'bjw-s-labs__home-ops': { heads: 19, noWorkload: 2 },
   'onedr0p__home-ops': { heads: 1, noWorkload: 0 },
   'buroa__k8s-gitops': { heads: 0, noWorkload: 0 },
-  'jfroy__flatops': { heads: 15, noWorkload: 5 },
+  // One of its 15 policies (jellyfin) uses a lookahead `(?!` in an HTTP path, which RE2 refuses: the agent
+  // rejects that policy, so its lens says "not in force" instead of what it selects.
+  'jfroy__flatops': { heads: 14, noWorkload: 5 },
   'sholdee__home-ops': { heads: 27, noWorkload: 19 },
   'joryirving__home-ops': { heads: 1, noWorkload: 1 },
 };

@@ -13,6 +13,7 @@ export const bothSubjectSelectors: Rule = {
     severity: 'error',
     title: 'Both endpointSelector and nodeSelector',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A rule with both `endpointSelector` and `nodeSelector`.',
       why: 'A rule applies either to pods or to nodes (host firewall). The agent refuses the policy ("rule cannot have both EndpointSelector and NodeSelector"). Write two rules (`specs`) instead.',
@@ -27,6 +28,7 @@ export const bothSubjectSelectors: Rule = {
     for (const spec of policy.specs) {
       if (!spec.endpointSelector || !spec.nodeSelector) continue;
       context.report(spec.nodeSelector.key, `A rule selects pods (endpointSelector) or nodes (nodeSelector), not both: "rule cannot have both EndpointSelector and NodeSelector"; ${AGENT_REJECTS}.`, {
+        refused: 'agent',
         related: [
           {
             at: { file: context.file, document: context.documentIndex, start: spec.endpointSelector.key.start, end: spec.endpointSelector.key.end },

@@ -12,6 +12,7 @@ export const cidrExceptOutside: Rule = {
     severity: 'error',
     title: 'except prefix outside its CIDR',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'An `except` entry of a `fromCIDRSet`/`toCIDRSet` that is not inside the set\'s `cidr` (or is of the other IP family).',
       why: 'An exception can only carve out part of the allowed prefix. The agent refuses the policy ("allow CIDR prefix 10.0.0.0/16 does not contain exclude CIDR prefix 10.1.0.0/24").',
@@ -36,7 +37,7 @@ export const cidrExceptOutside: Rule = {
               const text = plainText(entry);
               const inner = text === undefined ? undefined : parseCidr(text);
               if (!inner || cidrContains(outer, inner)) continue;
-              context.report(entry, `${text} is not inside ${cidrText}: "allow CIDR prefix ${cidrText} does not contain exclude CIDR prefix ${text}"; ${AGENT_REJECTS}.`);
+              context.report(entry, `${text} is not inside ${cidrText}: "allow CIDR prefix ${cidrText} does not contain exclude CIDR prefix ${text}"; ${AGENT_REJECTS}.`, { refused: 'agent' });
             }
           }
         }

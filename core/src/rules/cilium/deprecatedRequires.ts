@@ -9,6 +9,7 @@ export const deprecatedRequires: Rule = {
     severity: 'warning',
     title: 'fromRequires / toRequires are deprecated',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     crossFile: true,
     tags: ['deprecated'],
     docs: {
@@ -32,7 +33,7 @@ export const deprecatedRequires: Rule = {
             context.report(
               peer.pair.key,
               `${peer.field} was removed in Cilium 1.19; on ${versionPhrase(context)} the API server rejects the policy. Add these labels to the ${counterpart} selectors of the rules instead.`,
-              { severity: 'error' },
+              { severity: 'error', refused: 'api-server' },
             );
           } else {
             context.report(peer.pair.key, `${peer.field} is deprecated since Cilium 1.17 and removed in 1.19; add these labels to the ${counterpart} selectors of the rules instead.`);

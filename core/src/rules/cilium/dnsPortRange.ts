@@ -12,6 +12,7 @@ export const dnsPortRange: Rule = {
     severity: 'error',
     title: 'DNS rules with a port range',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     crossFile: true,
     docs: {
       summary: 'A `toPorts` entry with `rules.dns` and a port with `endPort` (Cilium 1.17+).',
@@ -30,7 +31,7 @@ export const dnsPortRange: Rule = {
         const end = plainText(port.endPortPair?.value);
         const start = port.port === undefined ? undefined : parsePortNumber(port.port);
         if (!port.endPortPair || end === undefined || start === undefined || !(Number(end) > start)) continue;
-        context.report(port.endPortPair.key, `DNS rules need single ports on ${versionPhrase(context)}: "DNS rules do not support port ranges"; ${AGENT_REJECTS}.`);
+        context.report(port.endPortPair.key, `DNS rules need single ports on ${versionPhrase(context)}: "DNS rules do not support port ranges"; ${AGENT_REJECTS}.`, { refused: 'agent' });
       }
     }
   },

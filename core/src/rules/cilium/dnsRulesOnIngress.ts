@@ -10,6 +10,7 @@ export const dnsRulesOnIngress: Rule = {
     severity: 'error',
     title: 'DNS rules on ingress',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: '`rules.dns` inside an `ingress` rule.',
       why: 'The DNS proxy only filters the lookups a pod sends, so the agent refuses DNS rules on ingress ("L7 protocol DNS is not supported on ingress yet") and with them the whole policy.',
@@ -25,7 +26,7 @@ export const dnsRulesOnIngress: Rule = {
       if (!rule.ingress) continue;
       for (const entry of portRule.l7) {
         if (entry.type !== 'dns') continue;
-        context.report(entry.pair.key, `DNS rules only work on egress (the DNS proxy filters a pod's own lookups): "L7 protocol DNS is not supported on ingress yet"; ${AGENT_REJECTS}.`);
+        context.report(entry.pair.key, `DNS rules only work on egress (the DNS proxy filters a pod's own lookups): "L7 protocol DNS is not supported on ingress yet"; ${AGENT_REJECTS}.`, { refused: 'agent' });
       }
     }
   },

@@ -10,6 +10,7 @@ export const dnsRulesWithoutPort: Rule = {
     severity: 'error',
     title: 'DNS rules without a port',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A `toPorts` entry with `rules.dns` but no `ports`.',
       why: 'The DNS proxy needs to know which port to intercept. The agent refuses the policy ("port 53 must be specified for DNS rules").',
@@ -24,7 +25,7 @@ export const dnsRulesWithoutPort: Rule = {
     for (const { portRule } of allowPortRules(policy)) {
       const dns = portRule.l7.find((entry) => entry.type === 'dns');
       if (!dns || portRule.ports.length > 0) continue;
-      context.report(portRule.portsPair?.key ?? dns.pair.key, `DNS rules need the DNS port listed (usually 53): "port 53 must be specified for DNS rules"; ${AGENT_REJECTS}.`);
+      context.report(portRule.portsPair?.key ?? dns.pair.key, `DNS rules need the DNS port listed (usually 53): "port 53 must be specified for DNS rules"; ${AGENT_REJECTS}.`, { refused: 'agent' });
     }
   },
 };

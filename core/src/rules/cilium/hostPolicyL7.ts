@@ -12,6 +12,7 @@ export const hostPolicyL7: Rule = {
     severity: 'error',
     title: 'L7 rules in a host policy',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     crossFile: true,
     docs: {
       summary: 'A rule with `nodeSelector` (host firewall) that has L7 `rules`: any up to Cilium 1.16; anything but egress DNS from 1.17.',
@@ -36,7 +37,7 @@ export const hostPolicyL7: Rule = {
             else if (rule.ingress) error = 'L7 policy is not supported on host ingress yet';
             else if (entry.type !== 'dns') error = `L7 protocol ${entry.type === 'http' ? 'HTTP' : entry.type === 'kafka' ? 'Kafka' : entry.type} is not supported on host egress yet`;
             if (!error) continue;
-            context.report(entry.pair.key, `Host policies (nodeSelector) cannot use these L7 rules on ${versionPhrase(context)}: "${error}"; ${AGENT_REJECTS}.`);
+            context.report(entry.pair.key, `Host policies (nodeSelector) cannot use these L7 rules on ${versionPhrase(context)}: "${error}"; ${AGENT_REJECTS}.`, { refused: 'agent' });
           }
         }
       }

@@ -9,6 +9,7 @@ export const icmpsWithToPorts: Rule = {
     severity: 'error',
     title: 'icmps and toPorts in one rule',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'An ingress/egress rule (allow or deny) with both `icmps` and `toPorts`.',
       why: 'The agent refuses it ("the ICMPs block may only be present without ToPorts. Define a separate rule to use ToPorts"). Put the ICMP types and the ports in two rules with the same peers.',
@@ -27,6 +28,7 @@ export const icmpsWithToPorts: Rule = {
         const ports = rule.toPorts.value;
         if (icmps.type !== 'seq' || icmps.items.length === 0 || ports.type !== 'seq' || ports.items.length === 0) continue;
         context.report(rule.icmps.key, `icmps and toPorts must be in separate rules: "the ICMPs block may only be present without ToPorts"; ${AGENT_REJECTS}.`, {
+          refused: 'agent',
           related: [{ at: { file: context.file, document: context.documentIndex, start: rule.toPorts.key.start, end: rule.toPorts.key.end }, message: 'toPorts of the same rule' }],
         });
       }

@@ -15,6 +15,7 @@ export const invalidCidr: Rule = {
     severity: 'error',
     title: 'Invalid CIDR',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A `fromCIDR`/`toCIDR` entry that is neither an IP nor a prefix, or a `cidr`/`except` in a CIDR set that is not a prefix.',
       why: 'The agent refuses the policy ("unable to parse CIDR: …", "unable to parse CIDRRule …"). In `fromCIDR`/`toCIDR` a bare IP is fine; in `fromCIDRSet`/`toCIDRSet` write `addr/len` (e.g. `10.0.0.1/32`).',
@@ -26,7 +27,7 @@ export const invalidCidr: Rule = {
   check(context) {
     const policy = policyOf(context);
     if (!policy) return;
-    const report = (node: YamlNode, message: string) => context.report(node, `${message}; ${AGENT_REJECTS}.`);
+    const report = (node: YamlNode, message: string) => context.report(node, `${message}; ${AGENT_REJECTS}.`, { refused: 'agent' });
     for (const spec of policy.specs) {
       for (const rule of spec.rules) {
         for (const peer of rule.peers) {

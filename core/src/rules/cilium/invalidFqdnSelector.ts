@@ -20,6 +20,7 @@ export const invalidFqdnSelector: Rule = {
     severity: 'error',
     title: 'Invalid matchName / matchPattern',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     supersedes: ['schema/invalid-value'],
     crossFile: true,
     docs: {
@@ -40,22 +41,22 @@ export const invalidFqdnSelector: Rule = {
       const nameText = plainText(name?.value);
       const patternText = plainText(pattern?.value);
       if (isToFqdns && nameText && patternText && pattern) {
-        context.report(pattern.key, `A toFQDNs entry takes matchName or matchPattern, not both: "only one of MatchName or MatchPattern is allowed in an FQDNSelector"; ${AGENT_REJECTS}.`);
+        context.report(pattern.key, `A toFQDNs entry takes matchName or matchPattern, not both: "only one of MatchName or MatchPattern is allowed in an FQDNSelector"; ${AGENT_REJECTS}.`, { refused: 'agent' });
       }
       if (name && nameText) {
         if (!NAME_CHARS.test(nameText)) {
           const hint = /[*]/.test(nameText) ? ' Use matchPattern for wildcards.' : '';
-          context.report(name.value, `matchName may only hold letters, digits, "-", "_" and ".": "Invalid characters in MatchName: \\"${nameText}\\""; ${AGENT_REJECTS}.${hint}`);
+          context.report(name.value, `matchName may only hold letters, digits, "-", "_" and ".": "Invalid characters in MatchName: \\"${nameText}\\""; ${AGENT_REJECTS}.${hint}`, { refused: 'agent' });
         } else if (since119 && nameText.length > MAX_LENGTH) {
-          context.report(name.value, `matchName is longer than ${MAX_LENGTH} characters; ${AGENT_REJECTS}.`);
+          context.report(name.value, `matchName is longer than ${MAX_LENGTH} characters; ${AGENT_REJECTS}.`, { refused: 'agent' });
         }
       }
       if (pattern && patternText) {
         if (!PATTERN_CHARS.test(patternText)) {
           const hint = /[\\[\]()+?^$|{}]/.test(patternText) ? ' It is a DNS name with "*" wildcards, not a regular expression.' : '';
-          context.report(pattern.value, `matchPattern may only hold letters, digits, "-", "_", "." and "*": "Invalid characters in MatchPattern: \\"${patternText}\\""; ${AGENT_REJECTS}.${hint}`);
+          context.report(pattern.value, `matchPattern may only hold letters, digits, "-", "_", "." and "*": "Invalid characters in MatchPattern: \\"${patternText}\\""; ${AGENT_REJECTS}.${hint}`, { refused: 'agent' });
         } else if (since119 && patternText.trim().length > MAX_LENGTH) {
-          context.report(pattern.value, `matchPattern is longer than ${MAX_LENGTH} characters ("Invalid MatchPattern: … Must be <= 255 characters long."); ${AGENT_REJECTS}.`);
+          context.report(pattern.value, `matchPattern is longer than ${MAX_LENGTH} characters ("Invalid MatchPattern: … Must be <= 255 characters long."); ${AGENT_REJECTS}.`, { refused: 'agent' });
         }
       }
     };

@@ -14,6 +14,7 @@ export const invalidHeaderMatch: Rule = {
     severity: 'error',
     title: 'Invalid HTTP header match',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     supersedes: ['schema/invalid-value', 'schema/missing-required'],
     docs: {
       summary: 'An HTTP `headerMatches` entry with an empty `name`, a `mismatch` other than LOG/ADD/DELETE/REPLACE, or a `secret` without a name.',
@@ -40,7 +41,7 @@ export const invalidHeaderMatch: Rule = {
             const nameNode = deref(namePair?.value);
             const nameMissing = !nameNode || (nameNode.type === 'scalar' && (nameNode.value === null || nameNode.text === ''));
             if (nameMissing) {
-              context.report(namePair?.key ?? match.pairs[0]?.key ?? match, `A header match needs a header name ("Header name missing"); ${AGENT_REJECTS}.`);
+              context.report(namePair?.key ?? match.pairs[0]?.key ?? match, `A header match needs a header name ("Header name missing"); ${AGENT_REJECTS}.`, { refused: 'agent' });
             }
             const mismatch = mapGetPair(match, 'mismatch');
             const action = plainText(mismatch?.value);
@@ -48,13 +49,14 @@ export const invalidHeaderMatch: Rule = {
               const upper = action.toUpperCase();
               const edit = ACTIONS.includes(upper) ? replaceScalarEdit(mismatch.value, upper) : undefined;
               context.report(mismatch.value, `mismatch must be one of ${ACTIONS.join(', ')} (or left out to deny): "Invalid header action: ${action}"; ${AGENT_REJECTS}.`, {
+                refused: 'agent',
                 fixes: edit ? [{ title: `Use ${upper}`, safe: true, preferred: true, edits: [edit] }] : [],
               });
             }
             const secret = deref(mapGet(match, 'secret'));
             if (secret?.type === 'map') {
               const secretName = plainText(mapGet(secret, 'name'));
-              if (!secretName) context.report(mapGetPair(match, 'secret')!.key, `The secret reference needs a name ("Secret name missing"); ${AGENT_REJECTS}.`);
+              if (!secretName) context.report(mapGetPair(match, 'secret')!.key, `The secret reference needs a name ("Secret name missing"); ${AGENT_REJECTS}.`, { refused: 'agent' });
             }
           }
         }

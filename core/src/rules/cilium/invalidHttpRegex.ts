@@ -38,6 +38,7 @@ export const invalidHttpRegex: Rule = {
     severity: 'error',
     title: 'HTTP path, method or host is not a valid RE2 regex',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'An HTTP rule whose `path`, `method` or `host` does not compile as an RE2 regular expression (no look-around, no back-references).',
       why: 'The agent compiles `path` and `method` with Go\'s RE2 engine and refuses the policy on an error ("error parsing regexp: …"). `host` is not checked by the agent, but Envoy uses the same syntax and rejects the L7 configuration for that port.',
@@ -65,7 +66,7 @@ export const invalidHttpRegex: Rule = {
                 severity: 'warning',
               });
             } else {
-              context.report(pair.value, `${field} is an RE2 regex and this one does not compile: "${error}"; ${AGENT_REJECTS}.`);
+              context.report(pair.value, `${field} is an RE2 regex and this one does not compile: "${error}"; ${AGENT_REJECTS}.`, { refused: 'agent' });
             }
           }
         }

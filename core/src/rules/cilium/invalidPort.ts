@@ -16,6 +16,7 @@ export const invalidPort: Rule = {
     severity: 'error',
     title: 'Invalid or missing port',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     supersedes: ['schema/invalid-value'],
     crossFile: true,
     docs: {
@@ -40,14 +41,14 @@ export const invalidPort: Rule = {
         if (text === '') {
           if (extended) continue;
           const error = since119 ? 'port must be specified' : 'Port must be specified';
-          context.report(port.portPair?.value ?? port.node.pairs[0]?.key ?? port.node, `This entry has no port: "${error}"; ${AGENT_REJECTS}.`);
+          context.report(port.portPair?.value ?? port.node.pairs[0]?.key ?? port.node, `This entry has no port: "${error}"; ${AGENT_REJECTS}.`, { refused: 'agent' });
           continue;
         }
         const parsed = parsePort(text);
         if (parsed.kind === 'invalid') {
-          context.report(port.portPair!.value, `"${text}" is not a valid port (${parsed.reason}): "${lower ? 'unable' : 'Unable'} to parse port"; ${AGENT_REJECTS}.`);
+          context.report(port.portPair!.value, `"${text}" is not a valid port (${parsed.reason}): "${lower ? 'unable' : 'Unable'} to parse port"; ${AGENT_REJECTS}.`, { refused: 'agent' });
         } else if (extended && !(parsed.kind === 'number' && parsed.value === 0)) {
-          context.report(port.portPair!.value, `${protocol} carries no ports; leave port out or set it to 0: "port must be empty or 0"; ${AGENT_REJECTS}.`);
+          context.report(port.portPair!.value, `${protocol} carries no ports; leave port out or set it to 0: "port must be empty or 0"; ${AGENT_REJECTS}.`, { refused: 'agent' });
         }
       }
     }

@@ -12,6 +12,7 @@ export const invalidProtocol: Rule = {
     severity: 'error',
     title: 'Protocol not supported by this Cilium version',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     supersedes: ['schema/invalid-value'],
     crossFile: true,
     docs: {
@@ -39,6 +40,7 @@ export const invalidProtocol: Rule = {
         context.report(
           port.protocolPair.value,
           `${why}: "invalid protocol ${JSON.stringify(text)}, must be { ${known.map((name) => name.toLowerCase()).join(' | ')} }"; ${AGENT_REJECTS}.`,
+          { refused: 'agent' },
         );
       }
     }

@@ -10,6 +10,7 @@ export const l7MultipleTypes: Rule = {
     severity: 'error',
     title: 'Several L7 protocols in one rules block',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A `rules` block that sets more than one of `http`, `dns`, `kafka`, `l7proto`.',
       why: 'A port is handed to exactly one L7 parser. The agent refuses the policy ("multiple L7 protocol rule types specified in single rule"); from Cilium 1.16 the API server rejects it as well. Use a separate `toPorts` entry per protocol.',
@@ -28,6 +29,7 @@ export const l7MultipleTypes: Rule = {
         context.report(
           extra.pair.key,
           `This rules block already has ${portRule.l7[0].type} rules; one block may hold only one L7 protocol (here: ${names}): "multiple L7 protocol rule types specified in single rule"; ${AGENT_REJECTS}.`,
+          { refused: 'agent' },
         );
       }
     }

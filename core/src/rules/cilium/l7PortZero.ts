@@ -11,6 +11,7 @@ export const l7PortZero: Rule = {
     severity: 'error',
     title: 'L7 rules with port 0',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A `toPorts` entry with L7 rules lists port `0` (all ports).',
       why: 'The proxy needs one listener port per redirected port. The agent refuses the policy ("L7 rules can not be used when a port is 0").',
@@ -26,7 +27,7 @@ export const l7PortZero: Rule = {
       if (portRule.l7.length === 0) continue;
       for (const port of portRule.ports) {
         if (port.port === undefined || parsePortNumber(port.port) !== 0 || !port.portPair) continue;
-        context.report(port.portPair.value, `Port 0 means every port, but L7 rules need a concrete port to redirect to the proxy: "L7 rules can not be used when a port is 0"; ${AGENT_REJECTS}.`);
+        context.report(port.portPair.value, `Port 0 means every port, but L7 rules need a concrete port to redirect to the proxy: "L7 rules can not be used when a port is 0"; ${AGENT_REJECTS}.`, { refused: 'agent' });
       }
     }
   },

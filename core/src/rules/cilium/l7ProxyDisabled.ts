@@ -10,6 +10,7 @@ export const l7ProxyDisabled: Rule = {
     severity: 'error',
     title: 'L7 rules with the L7 proxy disabled',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     crossFile: true,
     docs: {
       summary: 'HTTP, DNS, Kafka or generic L7 rules while the workspace\'s Cilium HelmRelease sets `l7Proxy: false`.',
@@ -33,7 +34,7 @@ export const l7ProxyDisabled: Rule = {
     ];
     for (const { portRule } of allowPortRules(policy)) {
       for (const entry of portRule.l7) {
-        context.report(entry.pair.key, `The Cilium HelmRelease sets l7Proxy: false, so L7 rules cannot be enforced: "L7 policy is not supported since L7 proxy is not enabled"; ${AGENT_REJECTS}.`, { related });
+        context.report(entry.pair.key, `The Cilium HelmRelease sets l7Proxy: false, so L7 rules cannot be enforced: "L7 policy is not supported since L7 proxy is not enabled"; ${AGENT_REJECTS}.`, { refused: 'agent', related });
       }
     }
   },

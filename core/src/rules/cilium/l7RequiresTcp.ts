@@ -14,6 +14,7 @@ export const l7RequiresTcp: Rule = {
     severity: 'error',
     title: 'L7 rules on a port that is not TCP',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A `toPorts` entry with HTTP, Kafka or generic L7 rules lists a port whose protocol is not TCP — including a port with no `protocol`, which means ANY.',
       why: 'The agent only redirects TCP to its L7 proxy. It refuses the policy with "L7 rules can only apply to TCP (not ANY) except for DNS rules", and since Cilium never imports part of a policy, every rule of it is missing on every node.',
@@ -49,7 +50,7 @@ export const l7RequiresTcp: Rule = {
         context.report(
           target,
           `${kinds} rules need a TCP port, but this port is ${shown}${omitted}: "L7 rules can only apply to TCP (not ${shown}) except for DNS rules"; ${AGENT_REJECTS}.`,
-          { fixes },
+          { refused: 'agent', fixes },
         );
       }
     }

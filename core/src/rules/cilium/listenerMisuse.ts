@@ -16,6 +16,7 @@ export const listenerMisuse: Rule = {
     severity: 'error',
     title: 'listener on ingress, with L7 rules, or to a namespaced config from a CCNP',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A `toPorts[].listener` in an ingress rule, next to `rules`, or (in a CCNP) naming a namespaced CiliumEnvoyConfig.',
       why: 'The agent refuses listeners on ingress ("Listener is not allowed on ingress") and listeners together with L7 rules ("Listener is not allowed with L7 rules") — the whole policy is dropped. A CCNP cannot reach a namespaced CiliumEnvoyConfig; that fails when the endpoint policy is computed, so traffic of the selected pods is not redirected.',
@@ -32,9 +33,9 @@ export const listenerMisuse: Rule = {
       if (!listener || deref(listener.value)?.type !== 'map') continue;
       const name = plainText(mapGet(listener.value, 'name')) ?? '';
       if (rule.ingress) {
-        context.report(listener.key, `Listeners can only redirect egress traffic: "Listener is not allowed on ingress (${name})"; ${AGENT_REJECTS}.`);
+        context.report(listener.key, `Listeners can only redirect egress traffic: "Listener is not allowed on ingress (${name})"; ${AGENT_REJECTS}.`, { refused: 'agent' });
       } else if (portRule.l7.length > 0 && portRule.rulesPair) {
-        context.report(listener.key, `A listener takes over the port, so it cannot be combined with L7 rules: "Listener is not allowed with L7 rules (${name})"; ${AGENT_REJECTS}.`);
+        context.report(listener.key, `A listener takes over the port, so it cannot be combined with L7 rules: "Listener is not allowed with L7 rules (${name})"; ${AGENT_REJECTS}.`, { refused: 'agent' });
       }
       const envoyConfig = deref(mapGet(listener.value, 'envoyConfig'));
       const kindPair = mapGetPair(envoyConfig, 'kind');

@@ -13,6 +13,7 @@ export const missingSubjectSelector: Rule = {
     severity: 'error',
     title: 'Rule selects no subject',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A `spec` (or `specs` entry) with neither `endpointSelector` nor `nodeSelector`.',
       why: 'Cilium needs to know which pods (or, for a CCNP, which nodes) the rule applies to and refuses the policy without it ("rule must have one of EndpointSelector or NodeSelector"). `endpointSelector: {}` selects every pod of the namespace.',
@@ -31,7 +32,7 @@ export const missingSubjectSelector: Rule = {
       const where = isSpecKey ? spec.keyNode : spec.node.pairs[0]?.key ?? spec.node;
       const choice = policy.clusterwide ? 'endpointSelector (pods) or nodeSelector (nodes)' : 'endpointSelector ({} for every pod of the namespace)';
       // The CRD's "exactly one of" error on a `specs` entry sits on the entry, not its first key: one mistake, one finding.
-      context.report(where, `This rule has no ${choice}: "rule must have one of EndpointSelector or NodeSelector"; ${AGENT_REJECTS}.`, { explains: subjectClaims(spec) });
+      context.report(where, `This rule has no ${choice}: "rule must have one of EndpointSelector or NodeSelector"; ${AGENT_REJECTS}.`, { refused: 'agent', explains: subjectClaims(spec) });
     }
   },
 };

@@ -12,6 +12,7 @@ export const noRuleSections: Rule = {
     severity: 'error',
     title: 'Rule without ingress or egress sections',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     crossFile: true,
     docs: {
       summary: 'A `spec`/`specs` entry with none of `ingress`, `ingressDeny`, `egress`, `egressDeny`.',
@@ -31,7 +32,7 @@ export const noRuleSections: Rule = {
       const isSpecKey = spec.keyNode.type === 'scalar' && spec.keyNode.text === 'spec';
       const where = isSpecKey ? spec.keyNode : spec.node.pairs[0]?.key ?? spec.node;
       if (since117) {
-        context.report(where, `This rule has no ingress, ingressDeny, egress or egressDeny section: "rule must have at least one of Ingress, IngressDeny, Egress, EgressDeny"; every agent rejects the whole policy.`);
+        context.report(where, `This rule has no ingress, ingressDeny, egress or egressDeny section: "rule must have at least one of Ingress, IngressDeny, Egress, EgressDeny"; every agent rejects the whole policy.`, { refused: 'agent' });
       } else {
         context.report(where, `This rule has no ingress, ingressDeny, egress or egressDeny section, so it has no effect on ${versionPhrase(context)} (Cilium 1.17 rejects it).`, { severity: 'warning' });
       }

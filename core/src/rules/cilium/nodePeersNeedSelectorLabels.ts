@@ -14,6 +14,7 @@ export const nodePeersNeedSelectorLabels: Rule = {
     severity: 'error',
     title: 'fromNodes/toNodes without node selector labels',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     crossFile: true,
     docs: {
       summary: '`fromNodes`/`toNodes` while the Cilium HelmRelease does not set `nodeSelectorLabels: true`, or on Cilium before 1.16.',
@@ -43,9 +44,10 @@ export const nodePeersNeedSelectorLabels: Rule = {
             const related = cilium.nodeSelectorLabelsPair
               ? [{ at: { file: release.file, document: release.index, ...pairRange(cilium.nodeSelectorLabelsPair) }, message: 'nodeSelectorLabels is not true here' }]
               : [{ at: { file: release.file, document: release.index, ...releaseNameRange(release.parsed.root) }, message: 'Cilium HelmRelease without nodeSelectorLabels: true' }];
-            context.report(peer.pair.key, `The Cilium HelmRelease does not set nodeSelectorLabels: true (default false): ${error}; ${AGENT_REJECTS}.`, { related });
+            context.report(peer.pair.key, `The Cilium HelmRelease does not set nodeSelectorLabels: true (default false): ${error}; ${AGENT_REJECTS}.`, { refused: 'agent', related });
           } else {
             context.report(peer.pair.key, `${peer.field} only works when the agent runs with enable-node-selector-labels (Helm nodeSelectorLabels: true, default false); otherwise ${AGENT_REJECTS}.`, {
+              refused: 'agent',
               severity: 'warning',
             });
           }

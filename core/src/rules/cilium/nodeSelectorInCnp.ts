@@ -9,6 +9,7 @@ export const nodeSelectorInCnp: Rule = {
     severity: 'error',
     title: 'nodeSelector in a namespaced policy',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A CiliumNetworkPolicy (namespaced) with `nodeSelector`.',
       why: 'Nodes belong to no namespace, so only a CiliumClusterwideNetworkPolicy may select them. The agent refuses the policy ("Invalid CiliumNetworkPolicy spec: rule cannot have NodeSelector").',
@@ -25,6 +26,7 @@ export const nodeSelectorInCnp: Rule = {
       context.report(
         spec.nodeSelector.key,
         'Only a CiliumClusterwideNetworkPolicy may select nodes: "Invalid CiliumNetworkPolicy spec: rule cannot have NodeSelector"; every agent rejects the whole policy. Move this rule to a CCNP.',
+        { refused: 'agent' },
       );
     }
   },

@@ -14,6 +14,7 @@ export const peerKindsCombined: Rule = {
     severity: 'error',
     title: 'Two peer kinds in one rule',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     crossFile: true,
     docs: {
       summary: 'An ingress or egress rule that names two kinds of peers, e.g. `toEndpoints` and `toCIDR`.',
@@ -36,6 +37,7 @@ export const peerKindsCombined: Rule = {
         for (const other of counted.slice(1)) {
           const error = `${lower ? 'combining' : 'Combining'} ${goName(first.field)} and ${goName(other.field)} is not supported yet`;
           context.report(other.pair.key, `${other.field} cannot sit in the same rule as ${first.field}; put each peer kind in its own rule: "${error}"; ${AGENT_REJECTS}.`, {
+            refused: 'agent',
             related: [{ at: { file: context.file, document: context.documentIndex, start: first.pair.key.start, end: first.pair.key.end }, message: `${first.field} is set here` }],
           });
         }

@@ -14,6 +14,7 @@ export const removedL7Protocol: Rule = {
     severity: 'warning',
     title: 'Kafka or generic L7 rules on Cilium 1.20',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     crossFile: true,
     docs: {
       summary: '`rules.kafka` or `rules.l7proto`/`rules.l7` on Cilium 1.20 or later, or `l7` without `l7proto` on any version.',
@@ -40,7 +41,7 @@ export const removedL7Protocol: Rule = {
       const l7 = mapGetPair(rules, 'l7');
       const l7Value = deref(l7?.value);
       if (l7 && l7Value && !(l7Value.type === 'scalar' && l7Value.value === null) && !portRule.l7.some((entry) => entry.type === 'l7proto')) {
-        context.report(l7.key, `l7 rules need l7proto (the parser name): "'l7' may only be specified when a 'l7proto' is also specified"; ${AGENT_REJECTS}.`, { severity: 'error' });
+        context.report(l7.key, `l7 rules need l7proto (the parser name): "'l7' may only be specified when a 'l7proto' is also specified"; ${AGENT_REJECTS}.`, { refused: 'agent', severity: 'error' });
       }
     }
   },

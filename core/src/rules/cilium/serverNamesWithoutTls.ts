@@ -15,6 +15,7 @@ export const serverNamesWithoutTls: Rule = {
     severity: 'error',
     title: 'serverNames with L7 rules but no TLS termination',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A `toPorts` entry with `serverNames` and L7 `rules` but no `terminatingTLS`, or with an empty server name.',
       why: 'Without terminating TLS the proxy sees only encrypted bytes and cannot apply HTTP rules next to the SNI check. The agent refuses the policy ("ServerNames are not allowed with L7 rules without TLS termination", "empty server name is not allowed").',
@@ -31,10 +32,10 @@ export const serverNamesWithoutTls: Rule = {
       const list = deref(serverNames?.value);
       if (!serverNames || list?.type !== 'seq' || list.items.length === 0) continue;
       for (const item of list.items) {
-        if (plainText(item) === '') context.report(item, `Empty server name: "empty server name is not allowed"; ${AGENT_REJECTS}.`);
+        if (plainText(item) === '') context.report(item, `Empty server name: "empty server name is not allowed"; ${AGENT_REJECTS}.`, { refused: 'agent' });
       }
       if (portRule.l7.length > 0 && portRule.rulesPair && !portRule.terminatingTLS) {
-        context.report(serverNames.key, `With L7 rules the proxy must terminate TLS to see requests; add terminatingTLS or drop the L7 rules: "ServerNames are not allowed with L7 rules without TLS termination"; ${AGENT_REJECTS}.`);
+        context.report(serverNames.key, `With L7 rules the proxy must terminate TLS to see requests; add terminatingTLS or drop the L7 rules: "ServerNames are not allowed with L7 rules without TLS termination"; ${AGENT_REJECTS}.`, { refused: 'agent' });
       }
     }
   },

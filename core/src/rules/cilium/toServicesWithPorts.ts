@@ -9,6 +9,7 @@ export const toServicesWithPorts: Rule = {
     severity: 'error',
     title: 'toServices with toPorts (Cilium 1.14–1.16)',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     crossFile: true,
     docs: {
       summary: 'An egress rule with both `toServices` and `toPorts`, on Cilium 1.14, 1.15 or 1.16.',
@@ -29,6 +30,7 @@ export const toServicesWithPorts: Rule = {
         context.report(
           rule.toPorts.key,
           `${versionPhrase(context)} does not allow toPorts next to toServices ("Combining ToServices and ToPorts is not supported yet"); ${AGENT_REJECTS}. Cilium 1.17 accepts it.`,
+          { refused: 'agent' },
         );
       }
     }

@@ -12,6 +12,7 @@ export const tooManyPorts: Rule = {
     severity: 'error',
     title: 'More than 40 ports in one toPorts entry',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     docs: {
       summary: 'A `ports` list with more than 40 entries.',
       why: 'The agent caps each `ports` list at 40 ("too many ports, the max is 40") and refuses the policy; from Cilium 1.16 the API server rejects it too. Split the ports over several `toPorts` entries, or use `endPort` ranges (1.16+).',
@@ -26,7 +27,7 @@ export const tooManyPorts: Rule = {
     for (const { portRule } of allPortRules(policy)) {
       const list = portRule.portsPair?.value;
       if (!portRule.portsPair || list?.type !== 'seq' || list.items.length <= MAX_PORTS_PER_ENTRY) continue;
-      context.report(portRule.portsPair.key, `${list.items.length} ports in one entry; the limit is ${MAX_PORTS_PER_ENTRY} ("too many ports, the max is 40"); ${AGENT_REJECTS}. Split them over several toPorts entries.`);
+      context.report(portRule.portsPair.key, `${list.items.length} ports in one entry; the limit is ${MAX_PORTS_PER_ENTRY} ("too many ports, the max is 40"); ${AGENT_REJECTS}. Split them over several toPorts entries.`, { refused: 'agent' });
     }
   },
 };

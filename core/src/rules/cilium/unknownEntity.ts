@@ -19,6 +19,7 @@ export const unknownEntity: Rule = {
     severity: 'error',
     title: 'Unknown entity',
     kinds: CNP_KINDS,
+    mayRefusePolicy: true,
     supersedes: ['schema/invalid-value'],
     crossFile: true,
     docs: {
@@ -46,10 +47,11 @@ export const unknownEntity: Rule = {
             if (AGENT_ONLY_ENTITIES.includes(name)) {
               if (atLeast(context, '1.15')) {
                 context.report(node, `The agent knows "${name}" (Cilium 1.15+), but the CRD's entity list does not, so the API server rejects the policy; use "world".`, {
+                  refused: 'api-server',
                   fixes: fixesFor(item, ['world'], false),
                 });
               } else {
-                context.report(node, `"${name}" is not an entity in ${versionPhrase(context)} ("unsupported entity: ${name}"); ${AGENT_REJECTS}.`, { fixes: fixesFor(item, ['world'], false) });
+                context.report(node, `"${name}" is not an entity in ${versionPhrase(context)} ("unsupported entity: ${name}"); ${AGENT_REJECTS}.`, { refused: 'agent', fixes: fixesFor(item, ['world'], false) });
               }
               continue;
             }
@@ -58,6 +60,7 @@ export const unknownEntity: Rule = {
             const suggestions = exact.length > 0 ? exact : closestMatches(name, KNOWN_ENTITIES);
             const hint = suggestions.length > 0 ? ` Did you mean "${suggestions[0]}"?` : ` Known entities: ${KNOWN_ENTITIES.join(', ')}.`;
             context.report(node, `"${name}" is not an entity ("unsupported entity: ${name}"); ${AGENT_REJECTS}.${hint}`, {
+              refused: 'agent',
               fixes: fixesFor(item, suggestions, exact.length > 0),
             });
           }

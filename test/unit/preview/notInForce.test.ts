@@ -1,0 +1,93 @@
+/**
+ * Policies the agent or the API server refuses are not in force: the
+ * effective-policy model leaves them out of the workload's view (they allow
+ * and deny nothing), says why in a `not-in-force` note, the rendering and
+ * the code lens show it, and `simulate` names the refused policy and the
+ * finding that refuses it. Turning the refusing rule off in the settings does
+ * not make the agent accept the policy.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { defaultAnalysisOptions, MeshlensService } from '../../../core/src/index';
+import { effectivePolicy } from '../../../core/src/preview/effectivePolicy';
+import { renderEffectivePolicy } from '../../../core/src/preview/render';
+import { isSimulateError, simulateRequest, type SimulateResult } from '../../../core/src/preview/simulate';
+import { cnp, deployment, namespace } from './support';
+
+const options = defaultAnalysisOptions({ ciliumVersion: '1.18' });
+
+function service(files: Record<string, string>): MeshlensService {
+  const result = new MeshlensService({ roots: ['/repo'] });
+  for (const [name, text] of Object.entries(files)) result.setFile(`/repo/${name}.yaml`, text);
+  return result;
+}
+
+function simulate(target: MeshlensService, from: string, to: string, port: number, analysisOptions = options): SimulateResult {
+  const result = simulateRequest(target.workspace, { from, to, port }, analysisOptions);
+  if (isSimulateError(result)) throw new Error(result.error);
+  return result;
+}
+
+const workloads = [namespace('shop'), deployment('shop', 'web', { app: 'web' }), deployment('shop', 'api', { app: 'api' })].join('---\n');
+const validPolicy = cnp('shop', 'api', '  endpointSelector:\n    matchLabels: {app: api}\n  ingress:\n    - fromEndpoints:\n        - matchLabels: {app: web}\n      toPorts:\n        - ports: [{port: "8080", protocol: TCP}]\n');
+const refusedPolicy = cnp(
+  'shop',
+  'api',
+  '  endpointSelector:\n    matchLabels: {app: api}\n  ingress:\n    - fromEndpoints:\n        - matchLabels: {app: web}\n      toPorts:\n        - ports: [{port: "8080", protocol: TCP}]\n          rules:\n            http:\n              - method: GET\n                path: "/orders/(unclosed"\n',
+);
+
+describe('policies that are not in force', () => {
+  it('a valid policy is in force: default-deny for other ports', () => {
+    const target = service({ workloads, policy: validPolicy });
+    expect(simulate(target, 'shop/web', 'shop/api', 9090).verdict).toBe('deny');
+    const model = effectivePolicy(target.workspace, 'shop/api', options)!;
+    expect(model.cilium.ingress.notes.filter((note) => note.kind === 'not-in-force')).toEqual([]);
+  });
+
+  it('a policy the agent refuses (an HTTP path that does not compile) allows and denies nothing, and says why', () => {
+    const target = service({ workloads, policy: refusedPolicy });
+    const model = effectivePolicy(target.workspace, 'shop/api', options)!;
+    expect(model.cilium.ingress.selectedBy).toEqual([]);
+    expect(model.cilium.ingress.defaultDeny).toBe(false);
+    expect(model.cilium.ingress.allows).toEqual([]);
+    const notes = model.cilium.ingress.notes.filter((note) => note.kind === 'not-in-force');
+    expect(notes).toHaveLength(1);
+    expect(notes[0].message).toContain('cnp shop/api is not in force: the Cilium agent refuses the whole policy (cnp/invalid-http-regex: path is an RE2 regex and this one does not compile');
+    expect(notes[0].because).toMatchObject({ file: '/repo/policy.yaml', line: 17 });
+
+    const result = simulate(target, 'shop/web', 'shop/api', 9090);
+    expect(result.verdict).toBe('allow');
+    expect(result.layers[0].reason).toContain('cnp shop/api is not in force');
+    expect(result.decidedBy.map((source) => source.line)).toContain(17);
+
+    const text = renderEffectivePolicy(model, 'text');
+    expect(text).toContain('Ingress: not restricted');
+    expect(text).toContain('⚠ cnp shop/api is not in force: the Cilium agent refuses the whole policy');
+
+    const lenses = target.codeLenses('/repo/policy.yaml', options).map((lens) => lens.title);
+    expect(lenses.some((title) => title.startsWith('⚠ not in force: the Cilium agent refuses the whole policy (cnp/invalid-http-regex'))).toBe(true);
+  });
+
+  it('turning the refusing rule off does not put the policy in force', () => {
+    const target = service({ workloads, policy: refusedPolicy });
+    const silenced = defaultAnalysisOptions({ ciliumVersion: '1.18', rules: { 'cnp/invalid-http-regex': 'off' } });
+    expect(target.diagnostics('/repo/policy.yaml', silenced).some((diagnostic) => diagnostic.rule === 'cnp/invalid-http-regex')).toBe(false);
+    expect(effectivePolicy(target.workspace, 'shop/api', silenced)!.cilium.ingress.notes.some((note) => note.kind === 'not-in-force')).toBe(true);
+  });
+
+  it('a finding that does not refuse the policy (an invalid host regex: Envoy, not the agent) leaves it in force', () => {
+    const hostOnly = refusedPolicy.replace('path: "/orders/(unclosed"', 'host: "api(.shop"');
+    const target = service({ workloads, policy: hostOnly });
+    expect(target.diagnostics('/repo/policy.yaml', options).some((diagnostic) => diagnostic.rule === 'cnp/invalid-http-regex')).toBe(true);
+    const model = effectivePolicy(target.workspace, 'shop/api', options)!;
+    expect(model.cilium.ingress.defaultDeny).toBe(true);
+    expect(model.cilium.ingress.notes.some((note) => note.kind === 'not-in-force')).toBe(false);
+  });
+
+  it('is recomputed when the refusing mistake is fixed', () => {
+    const target = service({ workloads, policy: refusedPolicy });
+    expect(simulate(target, 'shop/web', 'shop/api', 9090).verdict).toBe('allow');
+    target.setFile('/repo/policy.yaml', validPolicy);
+    expect(simulate(target, 'shop/web', 'shop/api', 9090).verdict).toBe('deny');
+  });
+});
