@@ -132,7 +132,9 @@ describe('action.yml', () => {
     expect(outputs.check.code).toBe('1');
     expect(summary).toContain('### meshlens check');
     expect(summary).toContain('### meshlens: ');
-    expect(summary).toContain('**Policy:** 2 widened, 0 narrowed');
+    // "World" is no entity: the agent refuses the whole policy, so it is not in force and shop/api's ingress opens up.
+    expect(summary).toContain('**Policy:** 1 widened, 0 narrowed');
+    expect(summary).toContain('**no longer default-deny** `shop/api` cilium ingress');
     expect(summary).toContain('```mermaid');
     const result = log.find((entry) => entry.step === 'Result')!;
     expect(result.code).toBe(1);

@@ -125,7 +125,8 @@ const CASES: Case[] = [
       'infra/cilium.yaml': CILIUM_RELEASE('    l7Proxy: true\n'),
     },
     head: { 'infra/cilium.yaml': CILIUM_RELEASE('    l7Proxy: false\n') },
-    changes: [],
+    // The agent refuses the policy (L7 rules without the proxy): it is not in force, so the API's ingress opens up.
+    changes: [{ workload: 'shop/api', layer: 'cilium', direction: 'ingress', effect: 'widened', kind: 'opened', at: 'apps/api.yaml:9 (base)', allowAll: true }],
     introduced: ['apps/api.yaml cnp/l7-proxy-disabled'],
   },
   {
