@@ -9,6 +9,7 @@
  */
 
 import { maxSatisfying, valid, validRange } from 'semver';
+import { compareMinor, minorText } from '../util/minorVersion';
 
 export interface ResolvedChartVersion {
   /** Known minor line whose catalog applies, e.g. "1.16". */
@@ -21,14 +22,11 @@ export interface ResolvedChartVersion {
 }
 
 export function compareMinors(a: string, b: string): number {
-  const [aMajor, aMinor] = a.split('.').map(Number);
-  const [bMajor, bMinor] = b.split('.').map(Number);
-  return aMajor - bMajor || aMinor - bMinor;
+  return compareMinor(a, b);
 }
 
 export function minorOfVersion(version: string): string | undefined {
-  const match = /^v?(\d+)\.(\d+)/.exec(version.trim());
-  return match ? `${Number(match[1])}.${Number(match[2])}` : undefined;
+  return minorText(version);
 }
 
 /**

@@ -12,6 +12,8 @@
  * Invariant: Flux releases are compared as `major.minor` strings.
  */
 
+import { compareMinor, minorText } from '../util/minorVersion';
+
 export const HELM_GROUP = 'helm.toolkit.fluxcd.io';
 export const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 export const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
@@ -95,19 +97,12 @@ export function apiVersionLifecycle(group: string, kind: string, version: string
 
 /** Compares `2.7` / `2.7.1` / `v2.7` style versions by major and minor. */
 export function compareFluxReleases(a: string, b: string): number {
-  const parse = (text: string) => {
-    const match = /^v?(\d+)\.(\d+)/.exec(text.trim());
-    return match ? [Number(match[1]), Number(match[2])] : [0, 0];
-  };
-  const [aMajor, aMinor] = parse(a);
-  const [bMajor, bMinor] = parse(b);
-  return aMajor - bMajor || aMinor - bMinor;
+  return compareMinor(a, b);
 }
 
 /** `v2.3.0` → `2.3`; undefined when the text names no major.minor. */
 export function fluxMinorOf(text: string | undefined): string | undefined {
-  const match = text ? /^v?(\d+)\.(\d+)/.exec(text.trim()) : null;
-  return match ? `${Number(match[1])}.${Number(match[2])}` : undefined;
+  return minorText(text);
 }
 
 export type LifecycleStatus = 'current' | 'deprecated' | 'removed';

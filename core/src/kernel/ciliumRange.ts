@@ -6,6 +6,8 @@
  * Invariants: never throws; an unreadable version or range matches nothing.
  */
 
+import { compareMinor, parseMinor } from '../util/minorVersion';
+
 export interface CiliumMinor {
   major: number;
   minor: number;
@@ -13,9 +15,7 @@ export interface CiliumMinor {
 
 /** Reads `1.17`, `1.17.3`, `v1.17.3` or `1.20.0-pre.3` as a minor version. */
 export function parseCiliumMinor(version: string): CiliumMinor | undefined {
-  if (typeof version !== 'string') return undefined;
-  const match = /^\s*v?(\d+)\.(\d+)/.exec(version);
-  return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
+  return parseMinor(version);
 }
 
 export function formatCiliumMinor(version: CiliumMinor): string {
@@ -23,7 +23,7 @@ export function formatCiliumMinor(version: CiliumMinor): string {
 }
 
 export function compareCiliumMinor(a: CiliumMinor, b: CiliumMinor): number {
-  return Math.sign(a.major - b.major || a.minor - b.minor);
+  return compareMinor(a, b);
 }
 
 /** Whether `version` satisfies every comparator of `range`. */

@@ -29,6 +29,7 @@ import { deref, mapGetPair, nodeAtPath, type YamlNode, type YamlPair } from '../
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { ciliumReleaseFor } from '../helm/ciliumReleases';
 import type { Anchor } from '../findings';
+import { compareMinor } from '../util/minorVersion';
 
 /** The newest Cilium minor meshlens knows; assumed when nothing says otherwise. */
 export const NEWEST_CILIUM_MINOR = '1.20';
@@ -75,9 +76,7 @@ export function minorAtLeast(minor: string, than: string): boolean {
   const key = `${minor}\u0000${than}`;
   let answer = minorAnswers.get(key);
   if (answer === undefined) {
-    const [aMajor, aMinor] = minor.split('.').map(Number);
-    const [bMajor, bMinor] = than.split('.').map(Number);
-    answer = aMajor !== bMajor ? aMajor > bMajor : aMinor >= bMinor;
+    answer = compareMinor(minor, than) >= 0;
     if (minorAnswers.size >= MAX_MINOR_ANSWERS) minorAnswers.clear();
     minorAnswers.set(key, answer);
   }

@@ -13,8 +13,9 @@
  * `undefined` (no findings rather than a crash).
  */
 
-import Ajv, { type ValidateFunction } from 'ajv';
-import re2Pattern from './re2Pattern.cjs';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { AJV_OPTIONS, createAjv } from './ajv';
 
 /** Schemas kept compiled; beyond this the cache starts over (charts in one workspace are few). */
 const MAX_CACHED_SCHEMAS = 32;
@@ -23,14 +24,15 @@ const validators = new Map<string, ValidateFunction | null>();
 let ajv: Ajv | undefined;
 
 /** The ajv options of chart schemas: all errors, lenient about unknown keywords, RE2 patterns. */
-export const CHART_SCHEMA_AJV_OPTIONS = { allErrors: true, strict: false, validateSchema: false, code: { regExp: re2Pattern } } as const;
+/** The options chart schemas are compiled with (the core's shared Ajv options). */
+export const CHART_SCHEMA_AJV_OPTIONS = AJV_OPTIONS;
 
 export function chartSchemaValidator(schema: Record<string, unknown>): ValidateFunction | undefined {
   const key = JSON.stringify(schema);
   if (!validators.has(key)) {
     let compiled: ValidateFunction | null = null;
     try {
-      ajv ??= new Ajv(CHART_SCHEMA_AJV_OPTIONS);
+      ajv ??= createAjv();
       compiled = ajv.compile(schema);
     } catch {
       compiled = null;

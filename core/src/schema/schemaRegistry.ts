@@ -9,9 +9,10 @@
  * failed `anyOf`/`oneOf` branches is folded into one issue per place.
  */
 
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createAjv } from './ajv';
 import type { ParsedDocument } from '../parse/yamlFile';
-import re2Pattern from './re2Pattern.cjs';
 import type { ResourceIdentity } from '../resources/identify';
 import { resourceKey } from '../resources/identify';
 
@@ -137,7 +138,7 @@ export class SchemaRegistry {
       }
       if (entry && !compiled) {
         try {
-          this.ajvInstance ??= new Ajv({ allErrors: true, strict: false, validateSchema: false, code: { optimize: false, regExp: re2Pattern } });
+          this.ajvInstance ??= createAjv({ optimize: false });
           compiled = this.ajvInstance.compile(entry.schema);
         } catch {
           compiled = null;
