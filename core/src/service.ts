@@ -48,6 +48,11 @@ export class MeshlensService {
     return this.analyzer.diagnostics(path, options);
   }
 
+  /** The same diagnostics as work in steps (one document per step); see `Analyzer.diagnosticsSteps`. */
+  diagnosticsSteps(path: string, options: AnalysisOptions): Generator<void, Diagnostic[], void> {
+    return this.analyzer.diagnosticsSteps(path, options);
+  }
+
   hover(path: string, offset: number, options: AnalysisOptions): HoverResult | undefined {
     return hover(this.workspace, path, offset, options);
   }

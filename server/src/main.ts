@@ -12,7 +12,7 @@
 
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -42,7 +42,7 @@ import { registerExtraHandlers } from './handlers/index';
 import { Lifecycle, stdioTransport } from './lifecycle';
 import { ConfinedFiles } from '../../host/src/fileAccess';
 import { walkYamlFiles, type WalkResult } from '../../host/src/yamlFiles';
-import { cancelledError, connectionStrategy, runInSlices, ServerProgress, sliceUsed, yieldToEventLoop } from './work';
+import { cancelledError, connectionStrategy, runInSlices, runStepsInSlices, ServerProgress, sliceUsed, yieldToEventLoop } from './work';
 
 const lifecycle = new Lifecycle();
 const connectionOptions = { messageStrategy: lifecycle.strategy, connectionStrategy };
@@ -82,6 +82,8 @@ function optionsFor(file: string, purpose: CoveragePurpose): AnalysisOptions {
   return kinds.length > 0 ? { ...options, schemaDeferredKinds: kinds } : options;
 }
 let scanGeneration = 0;
+/** Counts changes of what analysis options depend on (settings, the YAML extension's coverage): work begun before one is stale. */
+let settingsVersion = 0;
 
 /** Chart downloads for values checks of any chart: only with `meshlens.charts.download` on in a trusted workspace. */
 const chartDownloader = new ChartDownloader({ userAgent: 'meshlens/0.1.0' });
@@ -159,6 +161,7 @@ connection.onInitialized(async () => {
 });
 
 function applySettings(value: MeshlensSettings | null): void {
+  settingsVersion++;
   settings = value;
   options = withDocs(optionsFromSettings(value));
   applyChartDownloadPolicy();
@@ -180,6 +183,7 @@ connection.onNotification('meshlens/trustChanged', (params: { trusted?: unknown 
 // The YAML extension was installed, enabled, removed or reconfigured: what meshlens leaves to it changed.
 connection.onNotification(YAML_EXTENSION_CHANGED, (report: unknown) => {
   yamlExtension.update(report);
+  settingsVersion++;
   void publishAll();
 });
 
@@ -269,7 +273,11 @@ async function publishAll(reason: 'scan' | 'change' = 'change', progress?: Serve
   for (let index = 0; index < files.length; index++) {
     // A newer scan started (settings changed): it re-checks everything, so this one stops.
     if (generation !== undefined && generation !== scanGeneration) return;
-    const diagnostics = safeDiagnostics(files[index]);
+    const diagnostics = await slicedDiagnostics(files[index], (documentsDone, documents) =>
+      progress?.report(50 + (50 * (index + documentsDone / documents)) / files.length, `checking ${index + 1}/${files.length} files (document ${documentsDone}/${documents} of ${basename(files[index])})`),
+    );
+    // The file or the workspace changed while it was checked: the re-check that change scheduled publishes it.
+    if (diagnostics === undefined) continue;
     for (const diagnostic of diagnostics) {
       if (diagnostic.severity === 'error') counts.errors++;
       else if (diagnostic.severity === 'warning') counts.warnings++;
@@ -288,6 +296,25 @@ async function publishAll(reason: 'scan' | 'change' = 'change', progress?: Serve
   else connection.console.log(line);
   void connection.sendNotification(MODEL_CHANGED, summary);
   if (supportsCodeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
+}
+
+/** A file's diagnostics, one document per step with the event loop given back between slices (big multi-document files). */
+async function slicedDiagnostics(file: string, onSlice?: (documentsDone: number, documents: number) => void): Promise<Diagnostic[] | undefined> {
+  const analysed = service.workspace.getFile(file);
+  const generation = service.workspace.generation;
+  const settingsAtStart = settingsVersion;
+  const documents = analysed?.yaml.documents.length ?? 0;
+  try {
+    const result = await runStepsInSlices(
+      service.diagnosticsSteps(file, optionsFor(file, 'diagnostics')),
+      () => service.workspace.getFile(file) === analysed && service.workspace.generation === generation && settingsVersion === settingsAtStart,
+      (done) => onSlice?.(done, documents),
+    );
+    return result?.value;
+  } catch (error) {
+    connection.console.error(`analysis of ${file} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    return [];
+  }
 }
 
 function safeDiagnostics(file: string): Diagnostic[] {
@@ -313,7 +340,10 @@ function scheduleCheck(uri: string): void {
       pendingFile.delete(file);
       const document = documents.get(uri);
       if (document) service.setFile(file, document.getText());
-      publish(file, safeDiagnostics(file));
+      void slicedDiagnostics(file).then((diagnostics) => {
+        // Undefined: edited again meanwhile, and that edit scheduled its own check.
+        if (diagnostics) publish(file, diagnostics);
+      });
       clearTimeout(pendingWorkspace);
       pendingWorkspace = setTimeout(() => void publishAll(), 400);
     }, 120),

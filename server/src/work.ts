@@ -76,6 +76,28 @@ export async function runInSlices<T>(steps: Generator<void, T, void>, token: Can
 }
 
 /**
+ * Runs work in steps for the server itself (no request, no token): gives the
+ * event loop back whenever a slice is used (after telling `onSlice` how many
+ * steps are done); undefined when `stillCurrent` says the input changed
+ * between steps (the result would be stale).
+ */
+export async function runStepsInSlices<T>(steps: Generator<void, T, void>, stillCurrent: () => boolean, onSlice?: (stepsDone: number) => void): Promise<{ value: T } | undefined> {
+  try {
+    for (let done = 1; ; done++) {
+      const next = steps.next();
+      if (next.done) return { value: next.value };
+      if (sliceUsed()) {
+        onSlice?.(done);
+        await yieldToEventLoop();
+        if (!stillCurrent()) return undefined;
+      }
+    }
+  } finally {
+    steps.return(undefined as T);
+  }
+}
+
+/**
  * A `window/workDoneProgress` bar for server-started work (the workspace
  * scan). Creating it asks the client, which may answer late or not at all:
  * the work never waits for that answer, reports made before it are folded

@@ -121,6 +121,41 @@ describe('an interactive server while it works', () => {
     expect(progress[progress.length - 1].kind).toBe('end');
   });
 
+  it('answers a hover between the documents of one big file while the scan checks it', async () => {
+    // The last document has a typo (`toPort`): its finding shows every document was checked, at the right line.
+    const documents = Array.from({ length: 600 }, (_, index) => smallPolicy(`app-${index}`));
+    documents[599] = documents[599].replace('toPorts:', 'toPort:');
+    const files = { 'all.yaml': documents.join('---\n'), 'open/policy.yaml': smallPolicy('api') };
+    const typoLine = files['all.yaml'].slice(0, files['all.yaml'].lastIndexOf('toPort:')).split('\n').length - 1;
+    const root = workspace(files);
+    const seen = recorder();
+    let sessionStarted: (session: LspSession) => void = () => undefined;
+    const sessionReady = new Promise<LspSession>((resolve) => (sessionStarted = resolve));
+    let asked = false;
+    const session = await start(root, (connection) => {
+      connection.onRequest('window/workDoneProgress/create', () => null);
+      connection.onUnhandledProgress((params: { value: { kind: string; message?: string } }) => {
+        seen.record(`progress ${params.value.kind}`);
+        // A report from inside the big file (its documents are checked in slices): ask now.
+        if (!asked && params.value.kind === 'report' && /document \d+\/600 of all\.yaml/.test(params.value.message ?? '')) {
+          asked = true;
+          void (async () => {
+            const current = await sessionReady;
+            const uri = await open(current, join(root, 'open/policy.yaml'), files['open/policy.yaml']);
+            await current.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 9, character: 4 } });
+            seen.record('hover answered');
+          })();
+        }
+      });
+    });
+    sessionStarted(session);
+    await seen.when('progress end');
+    await seen.when('hover answered');
+    expect(seen.events.indexOf('hover answered')).toBeLessThan(seen.events.indexOf('progress end'));
+    const diagnostics = await session.waitFor(keyToUri(join(root, 'all.yaml')), (list) => list.length > 0);
+    expect(diagnostics.filter((diagnostic) => diagnostic.code === 'schema/unknown-field').map((diagnostic) => diagnostic.range.start.line)).toEqual([typoLine]);
+  });
+
   it('answers a hover while the code lenses of a big policy are computed, and stops the lenses on $/cancelRequest', async () => {
     const text = bigPolicy(3000);
     const peers = Array.from({ length: 8 }, (_, index) => deployment(`peer-${index}`));

@@ -104,6 +104,21 @@ export class Analyzer {
 
   /** Diagnostics for one file, computed at most once per (file version, generation, options). */
   diagnostics(path: string, options: AnalysisOptions): Diagnostic[] {
+    const steps = this.diagnosticsSteps(path, options);
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+    }
+  }
+
+  /**
+   * The same diagnostics as work in steps, one document per step, so a host
+   * can answer other requests between the documents of a big file. No
+   * dependency tracker is open across a step. A host that lets the workspace
+   * change between steps must drop the result (the cache entry it leaves is
+   * stamped with the state it started from, so it is never reused).
+   */
+  *diagnosticsSteps(path: string, options: AnalysisOptions): Generator<void, Diagnostic[], void> {
     const file = this.workspace.getFile(path);
     if (!file) return [];
     const optionsKey = optionsCacheKey(options);
@@ -113,8 +128,9 @@ export class Analyzer {
     if (cached && cached.version === file.version && cached.generation === this.workspace.generation && cached.optionsKey === fileKey) {
       return cached.diagnostics;
     }
-    const diagnostics = this.computeDiagnostics(file, options, optionsKey);
-    this.fileCache.set(path, { version: file.version, generation: this.workspace.generation, optionsKey: fileKey, diagnostics });
+    const generation = this.workspace.generation;
+    const diagnostics = yield* this.computeDiagnostics(file, options, optionsKey);
+    this.fileCache.set(path, { version: file.version, generation, optionsKey: fileKey, diagnostics });
     return diagnostics;
   }
 
@@ -174,7 +190,7 @@ export class Analyzer {
     return findings;
   }
 
-  private computeDiagnostics(file: WorkspaceFile, options: AnalysisOptions, optionsKey: string): Diagnostic[] {
+  private *computeDiagnostics(file: WorkspaceFile, options: AnalysisOptions, optionsKey: string): Generator<void, Diagnostic[], void> {
     const diagnostics: Diagnostic[] = [];
     if (file.yaml.skipped) {
       const rule = ruleById('yaml/file-skipped');
@@ -195,7 +211,8 @@ export class Analyzer {
     let resolvedPerFile = this.resolvedCache.get(file.path);
     if (!resolvedPerFile) this.resolvedCache.set(file.path, (resolvedPerFile = new Map()));
     for (const index of resolvedPerFile.keys()) if (index >= file.yaml.documents.length) resolvedPerFile.delete(index);
-    file.yaml.documents.forEach((document, index) => {
+    for (const [index, document] of file.yaml.documents.entries()) {
+      if (index > 0) yield;
       const resource = file.identities[index];
       const local = this.localFindings(file.path, index, document.parsed, resource, options, optionsKey);
       const crossFile = this.crossFileFindings(file.path, index, document.parsed, resource, options, optionsKey);
@@ -206,7 +223,7 @@ export class Analyzer {
         if (isSuppressed(file.yaml.suppressions, diagnostic.rule, diagnostic.range.start.line)) continue;
         diagnostics.push(diagnostic);
       }
-    });
+    }
     diagnostics.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
     return options.undeployedFiles === 'info' ? lowerUndeployed(this.workspace, file.path, diagnostics) : diagnostics;
   }
