@@ -1,6 +1,6 @@
 /**
  * Hover and completion for Helm values: keys under a HelmRelease's
- * `spec.values`, inside a ConfigMap values block (`data: values.yaml: |`) and
+ * `spec.values` (also in a kustomize patch of a Cilium release), inside a ConfigMap values block (`data: values.yaml: |`) and
  * in a generated values file (`configMapGenerator`) that feeds a release
  * through `valuesFrom`, answered from the Cilium value catalog of the
  * release's resolved chart version, or from the chart folder in the
@@ -37,6 +37,7 @@ import type { ParsedDocument } from '../parse/yamlFile';
 import { LineIndex } from '../text/lineIndex';
 import { yamlPathAtLine, type LinePathContext } from '../features/yamlPathAtLine';
 import { kernelHoverLinesForRelease } from '../kernel/hover';
+import { isPatchDocument } from '../gitops/placement';
 import { renderScalar } from './valueEdits';
 
 // ---------------------------------------------------------------- hover
@@ -224,13 +225,31 @@ function completeAt(request: CompletionRequest): CompletionItem[] {
   const found = documentAt(request.file, request.offset);
   if (!found) return [];
   const release = ciliumReleaseOf(request.workspace, request.file.path, found.index);
-  const version = release?.version ?? versionFromText(found.document.parsed.text);
+  const version = release?.version ?? versionFromText(found.document.parsed.text) ?? patchedReleaseVersion(request, found.index, found.document.parsed.text);
   if (version) return ciliumCompletions(request, path, version);
   const identity = request.file.identities[found.index];
   if (!identity || identity.kind !== 'HelmRelease') return [];
   const document = request.workspace.fileResources(request.file.path).find((candidate) => candidate.index === found.index);
   const chart = document ? chartFilesFor(request.workspace, document) : undefined;
   return chart ? localChartCompletions(request, path, chart) : [];
+}
+
+/**
+ * A kustomize patch of a HelmRelease (a file a kustomization uses as a patch):
+ * the Cilium release it patches, by name (and namespace when the patch says),
+ * answers with its version, or with the version the patch itself pins.
+ */
+function patchedReleaseVersion(request: CompletionRequest, index: number, text: string): ResolvedChartVersion | undefined {
+  const identity = request.file.identities[index];
+  const kind = identity?.kind ?? /^kind:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
+  if (kind !== 'HelmRelease' || !isPatchDocument(request.workspace, { file: request.file.path })) return undefined;
+  const name = identity?.name ?? /^\s+name:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
+  if (!name) return undefined;
+  const namespace = identity?.namespace;
+  const target = ciliumReleases(request.workspace).find((candidate) => candidate.document.identity.name === name && (!namespace || candidate.document.identity.namespace === namespace));
+  if (!target) return undefined;
+  const pinned = /^\s+version:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
+  return pinned ? resolveCiliumChartVersion(pinned) : target.version;
 }
 
 /** While a document does not parse, recognise a Cilium release from its text. */
