@@ -84,8 +84,12 @@ function syntaxProblemFrom(error: unknown, source: string, chunkStart: number): 
 interface OpenMap {
   node: YamlMap;
   pendingKey: YamlNode | undefined;
-  seenKeys: Map<string, YamlNode>;
+  /** First definition of each scalar key, made only once the map is large (small maps are scanned). */
+  seenKeys: Map<string, YamlNode> | undefined;
 }
+
+/** Up to this many pairs a duplicate key is found by scanning the pairs: no Map per small mapping. */
+const SCANNED_PAIRS = 16;
 
 class TreeBuilder {
   nodeCount = 0;
@@ -114,7 +118,7 @@ class TreeBuilder {
           this.decorate(node, event.anchorStart, event.anchorEnd, event.tagStart, event.tagEnd);
           this.lastEnd = event.start;
           root = this.attach(node) ?? root;
-          this.stack.push(node.type === 'map' ? { node, pendingKey: undefined, seenKeys: new Map() } : node);
+          this.stack.push(node.type === 'map' ? { node, pendingKey: undefined, seenKeys: undefined } : node);
           break;
         }
         case EVENT_ID.SCALAR:
@@ -219,9 +223,8 @@ class TreeBuilder {
       } else {
         const key = parent.pendingKey;
         parent.pendingKey = undefined;
-        parent.node.pairs.push({ key, value: node });
         if (key.type === 'scalar') {
-          const previous = parent.seenKeys.get(key.text);
+          const previous = this.firstDefinition(parent, key.text);
           if (previous && key.text !== '<<') {
             this.problems.push({
               code: 'yaml/duplicate-key',
@@ -230,14 +233,27 @@ class TreeBuilder {
               message: `Duplicate key "${key.text}": Kubernetes keeps only the last value`,
               related: { start: previous.start, end: previous.end, message: 'first defined here' },
             });
-          } else {
+          } else if (parent.seenKeys && !previous) {
             parent.seenKeys.set(key.text, key);
           }
         }
+        parent.node.pairs.push({ key, value: node });
       }
     } else {
       parent.items.push(node);
     }
+    return undefined;
+  }
+
+  /** The first scalar key `text` among the pairs so far (merged pairs are added only when the map closes). */
+  private firstDefinition(open: OpenMap, text: string): YamlNode | undefined {
+    const pairs = open.node.pairs;
+    if (!open.seenKeys && pairs.length >= SCANNED_PAIRS) {
+      open.seenKeys = new Map();
+      for (const pair of pairs) if (pair.key.type === 'scalar' && !open.seenKeys.has(pair.key.text)) open.seenKeys.set(pair.key.text, pair.key);
+    }
+    if (open.seenKeys) return open.seenKeys.get(text);
+    for (const pair of pairs) if (pair.key.type === 'scalar' && pair.key.text === text) return pair.key;
     return undefined;
   }
 

@@ -48,7 +48,7 @@ function convert(node: YamlNode, state: { remaining: number }, depth: number): u
           mergeInto(result, convert(pair.value, state, depth + 1));
           continue;
         }
-        Object.defineProperty(result, key, { value: convert(pair.value, state, depth + 1), enumerable: true, writable: true, configurable: true });
+        setOwn(result, key, convert(pair.value, state, depth + 1));
       }
       return result;
     }
@@ -60,11 +60,19 @@ function mergeInto(target: Record<string, unknown>, source: unknown): void {
   for (const item of sources) {
     if (!item || typeof item !== 'object' || Array.isArray(item)) continue;
     for (const [key, value] of Object.entries(item)) {
-      if (!Object.prototype.hasOwnProperty.call(target, key)) {
-        Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-      }
+      if (!Object.prototype.hasOwnProperty.call(target, key)) setOwn(target, key, value);
     }
   }
+}
+
+/**
+ * Sets an own, enumerable property. Plain assignment except for `__proto__`,
+ * whose assignment would replace the prototype instead (a document may use
+ * it as a key); assignment is much cheaper than a property definition.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function keyString(node: YamlNode): string {

@@ -125,3 +125,31 @@ describe('kind index after an edit', () => {
     expect(workspace.byKind('Secret').map((document) => document.identity.name)).toEqual(['one']);
   });
 });
+
+describe('tree building without a key map per small mapping', () => {
+  it('reports duplicate keys against the first definition, in small and large maps', () => {
+    for (const size of [3, 15, 16, 17, 40]) {
+      const keys = Array.from({ length: size }, (_, index) => `k${index}: ${index}`);
+      const text = [...keys, 'k1: again', `k${size - 1}: last`, 'k1: third'].join('\n') + '\n';
+      const parsed = parseYamlFile(text).documents[0].parsed;
+      const duplicates = parsed.problems.filter((problem) => problem.code === 'yaml/duplicate-key');
+      const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+      expect(duplicates.map((problem) => [lineOf(problem.start), lineOf(problem.related!.start)])).toEqual([
+        [size + 1, 2],
+        [size + 2, size],
+        [size + 3, 2],
+      ]);
+    }
+  });
+
+  it('keeps __proto__ and constructor as ordinary keys of the plain value', () => {
+    const parsed = parseYamlFile('__proto__: {polluted: true}\nconstructor: x\nbase: &b {a: 1}\nmerged:\n  <<: *b\n  __proto__: 2\n').documents[0].parsed;
+    const value = parsed.value().value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['__proto__', 'constructor', 'base', 'merged']);
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ polluted: true });
+    expect(value.constructor).toBe('x');
+    expect(JSON.stringify(value.merged)).toBe('{"a":1,"__proto__":2}');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
