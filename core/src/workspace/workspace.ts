@@ -124,12 +124,16 @@ export class Workspace implements WorkspaceModel {
   private versionCounter = 0;
   /** Source of stamps for kinds, files, the file list and derived versions. */
   private stampCounter = 0;
-  private readonly kindStamps = new Map<string, number>();
-  private readonly fileStamps = new Map<string, number>();
-  private readonly fileTextStamps = new Map<string, number>();
+  /**
+   * Stamps of kinds, files, file texts and documents, keyed by their full
+   * dependency key (`KIND + kind`, …), so checking a recorded read is one
+   * lookup, with no substring made.
+   */
+  private readonly stamps = new Map<string, number>();
   private fileListStamp = 0;
   private chartsStamp = 0;
-  private readonly documentStamps = new Map<string, number>();
+  /** `derivedEntries` by their dependency key (`DERIVED + key`). */
+  private readonly derivedByReadKey = new Map<string, DerivedEntry>();
   private readonly trackers: Tracker[] = [];
 
   constructor(
@@ -225,8 +229,8 @@ export class Workspace implements WorkspaceModel {
 
   /** The dependency on the resource document at (file, index) itself, for `track`'s context. */
   documentDependency(file: string, index: number): Dependencies {
-    const key = `${file}#${index}`;
-    return new Map([[DOCUMENT + key, this.documentStamps.get(key) ?? 0]]);
+    const key = `${DOCUMENT}${file}#${index}`;
+    return new Map([[key, this.stamps.get(key) ?? 0]]);
   }
 
   /** True when every read recorded in `dependencies` would return what it returned then. */
@@ -236,7 +240,7 @@ export class Workspace implements WorkspaceModel {
 
   getFile(path: string): WorkspaceFile | undefined {
     // Values files and kustomizations are read this way: results built from them depend on their text.
-    this.record(FILE_TEXT + path, this.fileTextStamps.get(path) ?? 0);
+    this.recordStamped(FILE_TEXT + path);
     return this.fileMap.get(path);
   }
 
@@ -251,7 +255,7 @@ export class Workspace implements WorkspaceModel {
   }
 
   byKind(kind: string): readonly IndexedDocument[] {
-    this.record(KIND + kind, this.kindStamps.get(kind) ?? 0);
+    this.recordStamped(KIND + kind);
     return this.resourcesOfKind(kind);
   }
 
@@ -262,12 +266,12 @@ export class Workspace implements WorkspaceModel {
   }
 
   fileResources(file: string): readonly IndexedDocument[] {
-    this.record(FILE + file, this.fileStamps.get(file) ?? 0);
+    this.recordStamped(FILE + file);
     return this.fileMap.get(file)?.resources ?? [];
   }
 
   fileDocuments(file: string): readonly ParsedDocument[] {
-    this.record(FILE_TEXT + file, this.fileTextStamps.get(file) ?? 0);
+    this.recordStamped(FILE_TEXT + file);
     return this.fileMap.get(file)?.yaml.documents.map((document) => document.parsed) ?? [];
   }
 
@@ -283,7 +287,7 @@ export class Workspace implements WorkspaceModel {
       this.record(entry.readKey, entry.version);
       return entry.value as T;
     }
-    if (!entry || !this.entryCurrent(entry, new Set([key]))) {
+    if (!entry || !this.entryCurrent(entry, new Set([entry.readKey]))) {
       // `compute` may hold objects its caller read from the model (or the
       // caller's own document): the value depends on those reads as well as
       // on its own.
@@ -300,6 +304,7 @@ export class Workspace implements WorkspaceModel {
         const bytes = estimateBytes(value, this.isFileObject);
         entry = { value, version: ++this.stampCounter, dependencies: inherited, checkedGeneration: this.generationCounter, readKey: DERIVED + key, bytes };
         this.derivedEntries.set(key, entry);
+        this.derivedByReadKey.set(entry.readKey, entry);
         this.derivedBytes += bytes;
         if (this.derivedBytes > (this.cacheLimits.derivedBytes ?? MAX_DERIVED_BYTES)) this.pruneDerivedBytes(key);
       }
@@ -371,25 +376,28 @@ export class Workspace implements WorkspaceModel {
     return true;
   }
 
+  private recordStamped(key: string): void {
+    this.record(key, this.stamps.get(key) ?? 0);
+  }
+
   private currentStamp(key: string, visiting: Set<string>): number | undefined {
+    const stamp = this.stamps.get(key);
+    if (stamp !== undefined) return stamp;
     if (key === ALL) return this.generationCounter;
     if (key === FILE_LIST) return this.fileListStamp;
     if (key === CHARTS) return this.chartsStamp;
-    if (key.startsWith(KIND)) return this.kindStamps.get(key.slice(KIND.length)) ?? 0;
-    if (key.startsWith(FILE)) return this.fileStamps.get(key.slice(FILE.length)) ?? 0;
-    if (key.startsWith(FILE_TEXT)) return this.fileTextStamps.get(key.slice(FILE_TEXT.length)) ?? 0;
-    if (key.startsWith(DOCUMENT)) return this.documentStamps.get(key.slice(DOCUMENT.length)) ?? 0;
     if (key.startsWith(DERIVED)) {
       // Current when what it was computed from is; otherwise it is recomputed
       // (with the caller's fresh closure) when a dependent re-runs.
-      const name = key.slice(DERIVED.length);
-      const entry = this.derivedEntries.get(name);
-      if (!entry || visiting.has(name)) return undefined;
-      visiting.add(name);
+      const entry = this.derivedByReadKey.get(key);
+      if (!entry || visiting.has(key)) return undefined;
+      visiting.add(key);
       const current = this.entryCurrent(entry, visiting);
-      visiting.delete(name);
+      visiting.delete(key);
       return current ? entry.version : undefined;
     }
+    // A kind, file, file text or document never stamped: as it was at the start.
+    if (key.startsWith(KIND) || key.startsWith(FILE) || key.startsWith(FILE_TEXT) || key.startsWith(DOCUMENT)) return 0;
     return undefined;
   }
 
@@ -400,17 +408,17 @@ export class Workspace implements WorkspaceModel {
    */
   private stampChanges(path: string, before: readonly IndexedDocument[], after: readonly IndexedDocument[], fileListChanged: boolean): void {
     const stamp = ++this.stampCounter;
-    this.fileTextStamps.set(path, stamp);
+    this.stamps.set(FILE_TEXT + path, stamp);
     if (fileListChanged) this.fileListStamp = stamp;
     const kept = new Set(after);
     const changedKinds = new Set<string>();
     for (const resource of before) if (!kept.has(resource)) changedKinds.add(resource.identity.kind);
     const old = new Set(before);
     for (const resource of after) if (!old.has(resource)) changedKinds.add(resource.identity.kind);
-    if (changedKinds.size > 0 || fileListChanged || before.length !== after.length) this.fileStamps.set(path, stamp);
-    for (const kind of changedKinds) this.kindStamps.set(kind, stamp);
-    for (const resource of before) if (!kept.has(resource)) this.documentStamps.set(`${path}#${resource.index}`, stamp);
-    for (const resource of after) if (!old.has(resource)) this.documentStamps.set(`${path}#${resource.index}`, stamp);
+    if (changedKinds.size > 0 || fileListChanged || before.length !== after.length) this.stamps.set(FILE + path, stamp);
+    for (const kind of changedKinds) this.stamps.set(KIND + kind, stamp);
+    for (const resource of before) if (!kept.has(resource)) this.stamps.set(`${DOCUMENT}${path}#${resource.index}`, stamp);
+    for (const resource of after) if (!old.has(resource)) this.stamps.set(`${DOCUMENT}${path}#${resource.index}`, stamp);
   }
 
   private pruneDerived(): void {
@@ -432,6 +440,7 @@ export class Workspace implements WorkspaceModel {
     if (!entry) return;
     this.derivedBytes -= entry.bytes;
     this.derivedEntries.delete(key);
+    this.derivedByReadKey.delete(entry.readKey);
   }
 
   /**
