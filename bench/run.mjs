@@ -348,7 +348,7 @@ async function repositories(core, options) {
     out.push({ name: repo.name, ...figures });
     const edit = figures.edit ? `, edit in ${figures.edit.file} (${figures.edit.clusters} cluster(s)) ${formatMs(figures.edit.own)} own / ${formatMs(figures.edit.all)} all files` : '';
     log(
-      `${repo.name}: ${figures.files} files, check ${formatMs(figures.check)}, ${figures.clusters} cluster(s), model ${formatMs(figures.model)}, ${figures.builds} Flux builds ${formatMs(figures.build)} (${figures.builtObjects} objects)${edit}, peak RSS ${formatMb(figures.rss)}`,
+      `${repo.name}: ${figures.files} files, check ${formatMs(figures.check)}, ${figures.clusters} cluster(s), model ${formatMs(figures.model)}, ${figures.builds} cluster builds ${formatMs(figures.build)} (${figures.builtObjects} objects)${edit}, peak RSS ${formatMb(figures.rss)}`,
     );
   }
   return { list: out };
@@ -462,7 +462,7 @@ function renderTable(results, x1) {
   else if (results.repos) {
     tables.push({
       title: 'Whole repositories (../shared/repos)',
-      header: ['Repository', 'Files', 'Lines', 'Check', 'Clusters', 'Cluster model', 'Flux builds', 'Edit in the file most clusters deploy: own / all files', 'Peak RSS', 'Target', 'Status'],
+      header: ['Repository', 'Files', 'Lines', 'Check', 'Clusters', 'Cluster model', 'Cluster builds', 'Edit in the file most clusters deploy: own / all files', 'Peak RSS', 'Target', 'Status'],
       cells: results.repos.list.map((repo) => [
         repo.name,
         String(repo.files),
@@ -479,7 +479,7 @@ function renderTable(results, x1) {
     });
     const edited = results.repos.list.filter((repo) => repo.edit).map((repo) => `${repo.name}: ${repo.edit.file}:${repo.edit.line}`);
     notes.push(
-      `Whole repositories: loaded as \`meshlens check DIR\` loads them (texts read first; process start and the directory walk excluded); check = setFile + diagnostics of every file in a fresh service, median of ${runs}. Cluster model = \`gitopsModel\` in a fresh service; Flux builds = \`buildFluxDirectory\` (with the Kustomization's overlay fields, files read from disk) of every Flux Kustomization the model reconciles. Edit = one word typed at the end of a plain scalar in the file most clusters deploy, setFile + that file's diagnostics (own), then every file's diagnostics (all, what the server republishes); median of ${runs * 4}. Edited: ${edited.join('; ')}.`,
+      `Whole repositories: loaded as \`meshlens check DIR\` loads them (texts read first; process start and the directory walk excluded); check = setFile + diagnostics of every file in a fresh service, median of ${runs}. Cluster model = \`gitopsModel\` in a fresh service; cluster builds = \`clusterBuild\` of every build the model lists (Flux Kustomization folders and root folders: \`buildFluxDirectory\` with the overlay fields and post-build substitution, over the workspace's parsed files), timed after the model, in a fresh service per run. Edit = one word typed at the end of a plain scalar in the file most clusters deploy, setFile + that file's diagnostics (own), then every file's diagnostics (all, what the server republishes); median of ${runs * 4}. Edited: ${edited.join('; ')}.`,
     );
   }
   const textTable = (table) => {

@@ -6,9 +6,10 @@
 //   excluded; files referenced by manifests are read through the host, as
 //   the CLI does);
 // - the GitOps build cost: the cluster model (`gitopsModel`, which every
-//   check computes) in a fresh service, then a Flux build
-//   (`buildFluxDirectory` with the Kustomization's overlay fields) of every
-//   Flux Kustomization the model reconciles;
+//   check computes) in a fresh service, then every cluster build the model
+//   lists (`clusterBuild`: `buildFluxDirectory` with the Flux
+//   Kustomization's overlay fields and post-build substitution, over the
+//   workspace's parsed files), as the analysis computes them;
 // - the edit latency in a base file: the file that the most clusters deploy
 //   (ties: the most placements, then the path), one word appended to a plain
 //   scalar value per edit, timed as setFile + the file's own diagnostics,
@@ -18,8 +19,8 @@
 // Invariant: nothing here writes into the repositories; every path printed is
 // relative to the repository.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { median, timeRuns } from './stats.mjs';
 
@@ -76,19 +77,23 @@ export async function benchRepository(core, root, options, runs) {
     modelRuns.push(performance.now() - started);
   }
   const clusters = core.clusterSummaries(service.workspace);
-  const builds = fluxBuildTasks(core, service.workspace, gitops, repo.rootKey);
-  const fs = diskBuildFs(root);
+  const buildKeys = [...(gitops.builds?.keys() ?? [])];
   let builtObjects = 0;
   let failedBuilds = 0;
-  const buildRuns = await timeRuns(runs, () => {
+  const buildRuns = [];
+  for (let run = 0; run < runs; run++) {
+    const fresh = repo.createService();
+    core.gitopsModel(fresh.workspace);
     builtObjects = 0;
     failedBuilds = 0;
-    for (const task of builds) {
-      const result = core.buildFluxDirectory(fs, task.directory, task.overlay);
-      builtObjects += result.objects.length;
-      if (result.failed) failedBuilds++;
+    const started = performance.now();
+    for (const key of buildKeys) {
+      const build = core.clusterBuild(fresh.workspace, key);
+      builtObjects += build?.result.objects.length ?? 0;
+      if (!build || build.result.failed) failedBuilds++;
     }
-  });
+    buildRuns.push(performance.now() - started);
+  }
 
   const edit = editLatency(core, repo, options, runs * 4);
   return {
@@ -100,29 +105,12 @@ export async function benchRepository(core, root, options, runs) {
     clusters: clusters.length,
     kustomizations: gitops.kustomizations.size,
     model: median(modelRuns),
-    builds: builds.length,
+    builds: buildKeys.length,
     builtObjects,
     failedBuilds,
     build: median(buildRuns),
     edit,
   };
-}
-
-/** The Flux builds the cluster model implies: one per reconciled Kustomization with a folder in the repository. */
-function fluxBuildTasks(core, workspace, gitops, rootKey) {
-  const tasks = [];
-  for (const [key, node] of gitops.kustomizations) {
-    if (node.cluster < 0 || node.directory === undefined) continue;
-    const hash = key.lastIndexOf('#');
-    const file = key.slice(0, hash);
-    const index = Number(key.slice(hash + 1));
-    const document = workspace.fileResources(file).find((candidate) => candidate.index === index);
-    const value = document?.parsed.value().value;
-    const relativeFile = relative(rootKey, file).split('\\').join('/');
-    const overlay = value === undefined ? undefined : core.fluxOverlayFromObject(value, relativeFile, index);
-    tasks.push({ directory: relative(rootKey, node.directory).split('\\').join('/'), overlay });
-  }
-  return tasks;
 }
 
 /**
@@ -181,35 +169,4 @@ function lineCount(text) {
   let lines = 1;
   for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
   return lines;
-}
-
-/** A read-only view of `root` on disk for the build engine (repository-relative POSIX paths). */
-function diskBuildFs(root) {
-  const full = (path) => (path === '' ? root : join(root, path));
-  const stat = (path) => {
-    try {
-      return statSync(full(path));
-    } catch {
-      return undefined;
-    }
-  };
-  return {
-    readFile(path) {
-      if (!stat(path)?.isFile()) return undefined;
-      try {
-        return readFileSync(full(path), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    listDir(path) {
-      try {
-        const entries = readdirSync(full(path), { withFileTypes: true });
-        return { files: entries.filter((entry) => entry.isFile()).map((entry) => entry.name), dirs: entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name) };
-      } catch {
-        return undefined;
-      }
-    },
-    isDir: (path) => stat(path)?.isDirectory() ?? false,
-  };
 }
