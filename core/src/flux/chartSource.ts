@@ -16,7 +16,7 @@
 import { mapGet, scalarString, type YamlNode } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { readReference, referenceIsTemplated } from './fluxObjects';
-import { closestFirst, describeNamespaces, resolveReference } from './references';
+import { closest, describeNamespaces, resolveReference } from './references';
 
 export type ChartSourceKind = 'HelmRepository' | 'GitRepository' | 'Bucket' | 'OCIRepository' | 'HelmChart' | 'ExternalArtifact';
 
@@ -159,8 +159,7 @@ function lookupSource(
   }
   const resolution = resolveReference(workspace, from, reference, [...alternatives, ...CHART_SPEC_SOURCE_KINDS, 'OCIRepository', 'HelmChart']);
   if (resolution.status === 'found') {
-    const [best] = closestFirst(from, resolution.targets);
-    return best;
+    return closest(from, resolution.targets);
   }
   if (resolution.status === 'wrong-kind') {
     const kinds = [...new Set(resolution.others.map((other) => other.identity.kind))].join(' or ');

@@ -15,7 +15,7 @@
 import { mapGet, scalarString } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { FLUX_KIND_GROUPS, hasSubstitution, type ObjectReference } from './fluxObjects';
-import { createdSources, documentNamespaces, isPatchDocument, namespacesOverlap, referenceNamespaces, shareCluster } from '../gitops/placement';
+import { clustersOf, createdSources, documentNamespaces, isPatchDocument, namespacesOverlap, referenceNamespaces, shareCluster } from '../gitops/placement';
 
 export type ReferenceResolution =
   | { status: 'found'; targets: IndexedDocument[] }
@@ -50,12 +50,16 @@ export function resolveReference(
       ? { status: 'found', targets: [] }
       : { status: 'unknown', reason: 'ExternalArtifacts may come from controllers outside the workspace' };
   }
-  const targets = candidates(model, kind, name, namespaces).filter((target) => shareCluster(model, from, target));
+  // `shareCluster` is true for every target when no cluster deploys the referring file: skip the test then
+  // (asked at the first target, so a reference without targets reads no more than before).
+  let undeployed: boolean | undefined;
+  const inCluster = (target: IndexedDocument) => (undeployed ??= clustersOf(model, from.file).length === 0) || shareCluster(model, from, target);
+  const targets = candidates(model, kind, name, namespaces).filter(inCluster);
   if (targets.length > 0) return { status: 'found', targets };
   if (createdSources(model, from.file).some((source) => source.kind === kind && source.name === name && (!namespaces || namespaces.has(source.namespace)))) {
     return { status: 'found', targets: [] };
   }
-  const others = alternatives.filter((other) => other !== kind).flatMap((other) => candidates(model, other, name, namespaces).filter((target) => shareCluster(model, from, target)));
+  const others = alternatives.filter((other) => other !== kind).flatMap((other) => candidates(model, other, name, namespaces).filter(inCluster));
   if (others.length > 0) return { status: 'wrong-kind', others };
   return { status: 'missing', namespaces };
 }
@@ -104,11 +108,35 @@ function externalArtifactExists(model: WorkspaceModel, name: string, namespaces:
   });
 }
 
+/** How near `document` is to `from`: same file 0, same folder or below 1, elsewhere 2. */
+function distance(from: { file: string }, folder: string, document: IndexedDocument): number {
+  return document.file === from.file ? 0 : document.file.startsWith(folder) ? 1 : 2;
+}
+
 /** Orders candidates: same file first, then same folder, then the rest (stable otherwise). */
 export function closestFirst(from: { file: string }, documents: readonly IndexedDocument[]): IndexedDocument[] {
   const folder = from.file.slice(0, from.file.lastIndexOf('/') + 1);
-  const score = (document: IndexedDocument) => (document.file === from.file ? 0 : document.file.startsWith(folder) ? 1 : 2);
-  return [...documents].sort((a, b) => score(a) - score(b));
+  // Each document's distance is worked out once (not per comparison); the sort is stable.
+  return documents
+    .map((document) => ({ document, score: distance(from, folder, document) }))
+    .sort((a, b) => a.score - b.score)
+    .map((entry) => entry.document);
+}
+
+/** The first document of `closestFirst(from, documents)`, in one pass. */
+export function closest(from: { file: string }, documents: readonly IndexedDocument[]): IndexedDocument | undefined {
+  const folder = from.file.slice(0, from.file.lastIndexOf('/') + 1);
+  let best: IndexedDocument | undefined;
+  let bestScore = Infinity;
+  for (const document of documents) {
+    const score = distance(from, folder, document);
+    if (score < bestScore) {
+      best = document;
+      bestScore = score;
+      if (score === 0) break;
+    }
+  }
+  return best;
 }
 
 export function describeNamespaces(namespaces: ReadonlySet<string> | undefined): string {
