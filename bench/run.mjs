@@ -22,7 +22,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { writeCorpus } from './generateCorpus.mjs';
 import { buildCoreBundle, computeEffectiveModels, loadCoreBundle } from './lib/meshlens.mjs';
@@ -326,8 +326,8 @@ function scaling(x1) {
     const corpus = multiple.times === 1 ? x1 : writeCorpus(scale * multiple.times, corpusDirectory);
     const timed = runChildProcess(['--child', 'time', '--corpus', corpus.tree, '--warmup', x1.tree, '--runs', String(multiple.runs)]);
     const rss = childMemory('meshlens', corpus.tree);
-    out.push({ times: multiple.times, runs: multiple.runs, files: corpus.files, lines: corpus.lines, time: timed.median, gc: timed.gc, cpu: timed.cpu, rss });
-    log(`corpus x${multiple.times} (${corpus.files} files, ${corpus.lines} lines): whole check ${formatMs(timed.median)} (median of ${multiple.runs}; CPU ${formatMs(timed.cpu)}; garbage collection ${formatMs(timed.gc)}), peak RSS ${formatMb(rss)}`);
+    out.push({ times: multiple.times, runs: multiple.runs, files: corpus.files, lines: corpus.lines, time: timed.median, cpu: timed.cpu, rss });
+    log(`corpus x${multiple.times} (${corpus.files} files, ${corpus.lines} lines): whole check ${formatMs(timed.median)} (median of ${multiple.runs}; CPU ${formatMs(timed.cpu)}), peak RSS ${formatMb(rss)}`);
   }
   return out;
 }
@@ -378,29 +378,17 @@ async function runChild(tool, tree, warmup, childRuns) {
     if (warmup) check(readCorpus(warmup));
     const files = readCorpus(tree);
     const durations = [];
-    const collections = [];
     const cpuTimes = [];
-    // Time the main thread spends in garbage collection during each run (the share that grows with the heap).
-    let collecting = 0;
-    const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) collecting += entry.duration;
-    });
-    observer.observe({ entryTypes: ['gc'] });
     for (let run = 0; run < childRuns; run++) {
       globalThis.gc?.();
-      await new Promise((resolve) => setImmediate(resolve));
-      collecting = 0;
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
       check(files);
       durations.push(performance.now() - started);
       const cpu = process.cpuUsage(cpuBefore);
       cpuTimes.push((cpu.user + cpu.system) / 1000);
-      await new Promise((resolve) => setImmediate(resolve));
-      collections.push(collecting);
     }
-    observer.disconnect();
-    console.log(JSON.stringify({ tool, median: median(durations), durations, gc: median(collections), cpu: median(cpuTimes) }));
+    console.log(JSON.stringify({ tool, median: median(durations), durations, cpu: median(cpuTimes) }));
     return;
   }
   const files = tool === 'repo' ? [] : readCorpus(tree);
@@ -462,16 +450,16 @@ function renderTable(results, x1) {
     const growth = (entry) => (entry.rss - results.rssNode) / Math.max(1, base.rss - results.rssNode);
     tables.push({
       title: 'Scaling: the corpus ×1, ×10, ×50',
-      header: ['Corpus', 'Files', 'Lines', 'Whole check', 'CPU time', 'CPU / (× · CPU ×1)', 'Of which GC', 'Peak RSS', 'RSS growth / (× · growth ×1)', 'Target', 'Status'],
+      header: ['Corpus', 'Files', 'Lines', 'Whole check', 'CPU time', 'CPU / (× · CPU ×1)', 'Peak RSS', 'RSS growth / (× · growth ×1)', 'Target', 'Status'],
       cells: results.scaling.map((entry) => {
         const timeRatio = entry.cpu / (entry.times * base.cpu);
         const rssRatio = growth(entry) / entry.times;
         const linear = entry.times === 1 ? undefined : timeRatio <= 1.2 && rssRatio <= 1.2;
-        return [`×${entry.times}`, String(entry.files), String(entry.lines), formatMs(entry.time), formatMs(entry.cpu), formatRatio(timeRatio), `${formatMs(entry.gc)} (${Math.round((100 * entry.gc) / entry.time)}%)`, formatMb(entry.rss), formatRatio(rssRatio), entry.times === 1 ? 'RSS < 150 MB' : 'within 1.2× of linear', entry.times === 1 ? status(entry.rss < 150 * 1024 * 1024) : status(linear)];
+        return [`×${entry.times}`, String(entry.files), String(entry.lines), formatMs(entry.time), formatMs(entry.cpu), `${timeRatio.toFixed(2)}×`, formatMb(entry.rss), `${rssRatio.toFixed(2)}×`, entry.times === 1 ? 'RSS < 150 MB' : 'within 1.2× of linear', entry.times === 1 ? status(entry.rss < 150 * 1024 * 1024) : status(linear)];
       }),
     });
     notes.push(
-      `Scaling: each whole check (as the ×1 row above, effective-policy models included) runs in a child process that checks the ×1 corpus once first (JIT warm-up); the linearity ratio uses the child's CPU time (user + system, garbage-collector threads included), far less disturbed than wall time by other work on a shared machine; "of which GC" is the main thread's garbage-collection pauses; medians of ${results.scaling.map((entry) => `${entry.runs} (×${entry.times})`).join(', ')} run(s); peak RSS from another child that checks once (models not included, as the ×1 RSS row); growth counted over an empty Node process (${formatMb(results.rssNode)}). A ratio of 1.0× is exactly linear.`,
+      `Scaling: each whole check (as the ×1 row above, effective-policy models included) runs in a child process that checks the ×1 corpus once first (JIT warm-up); the linearity ratio uses the child's CPU time (user + system, garbage-collector threads included), far less disturbed than wall time by other work on a shared machine; medians of ${results.scaling.map((entry) => `${entry.runs} (×${entry.times})`).join(', ')} run(s); peak RSS from another child that checks once (models not included, as the ×1 RSS row); growth counted over an empty Node process (${formatMb(results.rssNode)}). A ratio of 1.0× is exactly linear.`,
     );
   }
   if (results.repos?.skipped) notes.push(`Whole repositories: ${results.repos.skipped}.`);
