@@ -26,6 +26,7 @@ import { textUnknownUntilRender } from '../parse/unknownValue';
 import { parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
 import { resolveChartSource } from '../flux/chartSource';
 import { readText } from './workspaceFiles';
+import { BoundedCache } from '../util/boundedCache';
 
 export type { ChartFetcher, ChartFiles, ChartRequest } from '../workspace/chartHost';
 import type { ChartFiles, ChartRequest } from '../workspace/chartHost';
@@ -172,7 +173,16 @@ export function chartChildKeys(chart: ChartFiles, path: readonly string[]): stri
   return current.pairs.flatMap((pair) => (pair.key.type === 'scalar' ? [pair.key.text] : []));
 }
 
-const docCommentCache = new Map<string, Map<string, string>>();
+/** helm-docs comments by values text: keyed by whole values files, so bounded by bytes (text and comments), not only by count. */
+const docCommentCache = new BoundedCache<string, Map<string, string>>({
+  capacity: 32,
+  maxBytes: 32 * 1024 * 1024,
+  weigh: (text, comments) => {
+    let bytes = text.length * 2;
+    for (const [key, comment] of comments) bytes += (key.length + comment.length) * 2 + 32;
+    return bytes;
+  },
+});
 
 /**
  * helm-docs comments of a values.yaml: a `# -- text` comment (and the comment
@@ -182,13 +192,7 @@ const docCommentCache = new Map<string, Map<string, string>>();
 export function chartDocComment(chart: ChartFiles, path: readonly string[]): string | undefined {
   const values = chart.valuesYaml;
   if (!values) return undefined;
-  let comments = docCommentCache.get(values.text);
-  if (!comments) {
-    comments = helmDocsComments(values.text, values.root);
-    if (docCommentCache.size > 32) docCommentCache.clear();
-    docCommentCache.set(values.text, comments);
-  }
-  return comments.get(path.join('.'));
+  return docCommentCache.get(values.text, (text) => helmDocsComments(text, values.root)).get(path.join('.'));
 }
 
 function helmDocsComments(text: string, root: YamlNode | undefined): Map<string, string> {

@@ -9,28 +9,29 @@
  *   paths may be templates (`{*}` one segment, `{**}` any number of segments,
  *   Istio 1.22+).
  *
- * Compiled patterns are cached (bounded); nothing here throws.
+ * Compiled patterns are cached (bounded by count and bytes); nothing here throws.
  */
 
 import { RE2JS } from 're2js';
 import { containsPathTemplate, patternMatches } from '../policy/authzAttributes';
 import type { HttpRuleView } from './model';
+import { BoundedCache } from '../util/boundedCache';
 
-const MAX_CACHED = 2000;
-const compiled = new Map<string, RE2JS | null>();
+/**
+ * Compiled patterns by pattern text, bounded by count and by estimated bytes
+ * (a compiled program grows with its pattern; policies can hold long ones).
+ */
+const COMPILED_PROGRAM_BYTES_PER_CHAR = 64;
+const compiled = new BoundedCache<string, RE2JS | null>({ capacity: 2000, maxBytes: 16 * 1024 * 1024, weigh: (pattern) => pattern.length * (2 + COMPILED_PROGRAM_BYTES_PER_CHAR) });
 
 function compile(pattern: string): RE2JS | null {
-  let entry = compiled.get(pattern);
-  if (entry === undefined) {
+  return compiled.get(pattern, () => {
     try {
-      entry = RE2JS.compile(pattern);
+      return RE2JS.compile(pattern);
     } catch {
-      entry = null;
+      return null;
     }
-    if (compiled.size >= MAX_CACHED) compiled.clear();
-    compiled.set(pattern, entry);
-  }
-  return entry;
+  });
 }
 
 /** Whole-value RE2 match; false when the pattern does not compile. */
