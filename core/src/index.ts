@@ -50,3 +50,4 @@ export { builtDocuments, type BuiltDocument } from './gitops/builtDocuments';
 export { generatePolicyTests, renderGeneratedTests, runPolicyTests, type PolicyTestResult } from './preview/policyTests';
 export { POLICY_TEST_CASE_FAILS } from './rules/policytest/caseFails';
 export { createFlowReplay, REPLAY_OUTCOMES, type FlowReplay, type ReplayClass, type ReplayOutcome, type ReplayReport } from './preview/replay';
+export { resolveCluster, type ClusterScope } from './preview/clusterScope';

@@ -25,6 +25,42 @@ beforeAll(() => {
   writeFileSync(join(workdir, 'allowed-only.jsonl'), readFileSync(join(fixture, 'flows.jsonl'), 'utf8').split('\n').slice(0, 3).join('\n'));
 });
 
+describe('meshlens replay and simulate --cluster', () => {
+  // Two Flux clusters; the database policy is deployed to prod only (the PolicyTest fixture's repository).
+  const clusters = join(repoRoot, 'test', 'fixtures', 'policytest', 'case-fails', 'cluster-scoped');
+  const flow = JSON.stringify({
+    flow: {
+      verdict: 'FORWARDED',
+      traffic_direction: 'INGRESS',
+      source: { namespace: 'shop', labels: ['k8s:app=web', 'k8s:io.kubernetes.pod.namespace=shop'], pod_name: 'web-6d4b8c7f9-abcde' },
+      destination: { namespace: 'shop', labels: ['k8s:app=db', 'k8s:io.kubernetes.pod.namespace=shop'], pod_name: 'db-5c8d7b6f4-klmno' },
+      l4: { TCP: { source_port: 40000, destination_port: 5432 } },
+    },
+  });
+
+  it('judges with the policies the named cluster deploys', () => {
+    const file = join(workdir, 'web-db.jsonl');
+    writeFileSync(file, `${flow}\n`);
+    const prod = meshlens(['replay', file, '.', '--cluster', 'prod', '--format', 'json'], clusters);
+    expect(prod.code).toBe(1);
+    expect(JSON.parse(prod.stdout).classes[0]).toMatchObject({ outcome: 'newly-dropped', decidedBy: [{ file: 'apps/prod/db.yaml', line: 10 }] });
+    const staging = meshlens(['replay', file, '.', '--cluster', 'staging', '--format', 'json'], clusters);
+    expect(staging.code).toBe(0);
+    expect(JSON.parse(staging.stdout).classes[0].outcome).toBe('still-allowed');
+    const unknown = meshlens(['replay', file, '.', '--cluster', 'prd'], clusters);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('cluster "prd" is not a cluster of this repository (clusters: prod, staging); did you mean "prod"?');
+  });
+
+  it('simulate --cluster says which cluster judged', () => {
+    const prod = JSON.parse(meshlens(['simulate', '.', '--from', 'shop/web', '--to', 'shop/db', '--port', '5432', '--cluster', 'prod', '--format', 'json'], clusters).stdout);
+    expect(prod).toMatchObject({ verdict: 'deny', cluster: { name: 'prod', scoped: true } });
+    const staging = meshlens(['simulate', '.', '--from', 'shop/web', '--to', 'shop/db', '--port', '5432', '--cluster', 'staging'], clusters);
+    expect(staging.stdout).toContain('ALLOW: shop/web → shop/db :5432/TCP');
+    expect(staging.stdout).toContain('- cluster staging: the policies it deploys');
+  });
+});
+
 describe('meshlens replay', () => {
   it('reports newly dropped, newly allowed and undecided classes in text and exits 1 by default', () => {
     const result = meshlens(['replay', 'flows.jsonl', 'policies'], fixture);

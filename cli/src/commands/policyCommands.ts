@@ -39,11 +39,12 @@ const EFFECTIVE_HELP = `Usage:
 const SIMULATE_HELP = `Usage:
   meshlens simulate [paths...] --from END --to END --port N
                     [--protocol TCP|UDP|SCTP] [--method M --path P] [--host H]
-                    [--header 'Name: value']... [--format text|json]
+                    [--header 'Name: value']... [--cluster NAME] [--format text|json]
       would this request pass? allow/deny per layer (Cilium L3/L4, Cilium L7,
       Istio sidecar / waypoint / ztunnel / gateway) with the deciding rules; exits 0 either way
   END is NAMESPACE/NAME, a label set 'NAMESPACE/key=value,…', an entity (world, host,
   cluster, remote-node, kube-apiserver, …), an IP or CIDR, or a DNS name
+  --cluster NAME judges with the policies that cluster deploys (see meshlens clusters)
   Options: --cilium-version X.Y  --istio-root-namespace NS (default: istio-system)
 `;
 
@@ -102,7 +103,7 @@ function effectiveCommand(args: ParsedArgs, io: CliIo): number {
 }
 
 function simulateCommand(args: ParsedArgs, io: CliIo): number {
-  checkKnownFlags(args, [...COMMON_FLAGS, 'from', 'to', 'port', 'protocol', 'method', 'path', 'host', 'header']);
+  checkKnownFlags(args, [...COMMON_FLAGS, 'from', 'to', 'port', 'protocol', 'method', 'path', 'host', 'header', 'cluster']);
   const format = formatOf(args);
   const from = workloadFlag(args, 'from');
   const to = workloadFlag(args, 'to');
@@ -130,6 +131,7 @@ function simulateCommand(args: ParsedArgs, io: CliIo): number {
     ...(path !== undefined ? { path } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    ...(flag(args, 'cluster') !== undefined ? { cluster: flag(args, 'cluster')! } : {}),
   };
   const options = optionsFromFlags(args);
   const { service, displayByKey } = loadWorkspace(args.positionals, options);
@@ -145,6 +147,7 @@ function simulateCommand(args: ParsedArgs, io: CliIo): number {
       request: result.request,
       layers: result.layers.map((layer) => ({ layer: layer.layer, verdict: layer.verdict, reason: layer.reason, decidedBy: brief(layer.decidedBy) })),
       decidedBy: brief(result.decidedBy),
+      ...(result.cluster ? { cluster: result.cluster } : {}),
     };
     io.stdout(`${JSON.stringify(output, null, 2)}\n`);
   } else {

@@ -1,6 +1,6 @@
 /**
- * `meshlens replay FLOWS [paths] [--format text|json|sarif|markdown]
- * [--fail-on LIST]`: replays a recorded Hubble flow export (`hubble observe
+ * `meshlens replay FLOWS [paths] [--cluster NAME] [--format
+ * text|json|sarif|markdown] [--fail-on LIST]`: replays a recorded Hubble flow export (`hubble observe
  * -o json`, `-o jsonpb`, the Hubble exporter's files; gzip detected by its
  * magic bytes; `-` reads standard input) against the policies in the paths.
  *
@@ -20,7 +20,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { createFlowReplay, type ReplayOutcome, type ReplayReport } from '../../../core/src/index';
+import { createFlowReplay, resolveCluster, type ReplayOutcome, type ReplayReport } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
 import type { ExtraCommand } from '../commands';
 import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';
@@ -31,7 +31,7 @@ import { renderReplay, type ReplayFormat } from '../formats/replay';
 const MAX_LINE_CHARS = 256 * 1024;
 
 const REPLAY_HELP = `Usage:
-  meshlens replay FLOWS [paths...] [--format text|json|sarif|markdown] [--fail-on LIST]
+  meshlens replay FLOWS [paths...] [--cluster NAME] [--format text|json|sarif|markdown] [--fail-on LIST]
       replays recorded Hubble flows against the Cilium policies in the paths (default: .)
       and reports each distinct flow class: recorded as passing but now DROPPED (traffic
       that breaks), DROPPED by policy but now allowed, and what the model cannot decide,
@@ -41,6 +41,7 @@ const REPLAY_HELP = `Usage:
   Options:
     --fail-on LIST   exit 1 when a class has one of these outcomes, comma-separated:
                      dropped (default), allowed, undecided, or none
+    --cluster NAME   judge with the policies this cluster deploys (see meshlens clusters)
     --cilium-version X.Y
 `;
 
@@ -54,7 +55,7 @@ export const REPLAY_COMMAND: ExtraCommand = {
 };
 
 async function replayCommand(args: ParsedArgs, io: CliIo): Promise<number> {
-  checkKnownFlags(args, ['format', 'fail-on', 'cilium-version', 'istio-root-namespace', 'help']);
+  checkKnownFlags(args, ['format', 'fail-on', 'cluster', 'cilium-version', 'istio-root-namespace', 'help']);
   const format = (flag(args, 'format') ?? 'text') as ReplayFormat;
   if (!['text', 'json', 'sarif', 'markdown'].includes(format)) throw new UsageError(`--format must be text, json, sarif or markdown, not "${format}"`);
   const failOn = failOnOf(flag(args, 'fail-on') ?? 'dropped');
@@ -64,7 +65,11 @@ async function replayCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const options = optionsFromFlags(args);
   const { service, displayByKey } = loadWorkspace(paths, options);
   const display = (file: string) => displayByKey.get(file) ?? file;
-  const replay = createFlowReplay(service.workspace, options);
+  const clusterName = flag(args, 'cluster');
+  const cluster = clusterName !== undefined ? resolveCluster(service.workspace, clusterName) : undefined;
+  if (cluster?.kind === 'error') throw new UsageError(cluster.error);
+  if (cluster?.kind === 'unmodelled') io.stderr(`meshlens: the paths define no cluster (no Flux roots or kustomization folders): --cluster ${clusterName} is ignored, every policy is judged\n`);
+  const replay = createFlowReplay(service.workspace, options, cluster?.kind === 'cluster' ? { cluster: cluster.scope } : {});
   const progress = process.stderr.isTTY && !process.env.CI ? progressLine() : undefined;
   await readLines(input, (line) => {
     replay.addLine(line);

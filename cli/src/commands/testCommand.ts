@@ -60,7 +60,7 @@ type LineOf = (result: PolicyTestResult) => number;
 function text(results: PolicyTestResult[], display: Display, lineOf: LineOf): string {
   const lines = results.map((result) => {
     const mark = result.outcome === 'pass' ? 'PASS' : result.outcome === 'fail' ? 'FAIL' : 'ERROR';
-    const cluster = result.testCase.cluster ? ` [cluster ${result.testCase.cluster}: judged on the whole workspace]` : '';
+    const cluster = result.testCase.cluster ? ` [cluster ${result.testCase.cluster}${result.result?.cluster?.scoped === false ? ': no cluster model, judged on the whole workspace' : ''}]` : '';
     return `${mark}  ${display(result.testCase.file)}:${lineOf(result)}  ${result.testCase.suite} / ${result.testCase.name}${cluster}\n      ${result.message}`;
   });
   const passed = results.filter((result) => result.outcome === 'pass').length;

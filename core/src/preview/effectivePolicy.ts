@@ -22,6 +22,7 @@ import { istioViewFor } from './istioEffective';
 import type { EffectivePolicy, WorkloadSummary } from './model';
 import { sourceMaker } from './sources';
 import { resolveEnd } from './endpoints';
+import { ciliumPolicyIndexIn, istioPolicyIndexIn, type ClusterScope } from './clusterScope';
 import { originOf } from './workloads/inferredWorkloads';
 
 export { workloadId };
@@ -79,19 +80,20 @@ export function effectivePolicy(workspace: Workspace, id: string, options: Analy
   return effectivePolicyOf(workspace, workload, options);
 }
 
-/** The model of one workload object (also a label-set pod that no document declares). */
-export function effectivePolicyOf(workspace: Workspace, workload: WorkloadInfo, options: AnalysisOptions): EffectivePolicy {
+/** The model of one workload object (also a label-set pod that no document declares); with a cluster, only that cluster's policies count. */
+export function effectivePolicyOf(workspace: Workspace, workload: WorkloadInfo, options: AnalysisOptions, cluster?: ClusterScope): EffectivePolicy {
   const labels = workload.source.file === '' ? `:${JSON.stringify(workload.podLabels)}:${workload.serviceAccountName}` : '';
-  return workspace.derive(`preview-effective:${workloadId(workload)}${labels}:${options.ciliumVersion ?? ''}:${options.istioRootNamespace}`, () => compute(workspace, workload, options));
+  const scoped = cluster ? `@${cluster.index}:${cluster.name}` : '';
+  return workspace.derive(`preview-effective:${workloadId(workload)}${labels}:${options.ciliumVersion ?? ''}:${options.istioRootNamespace}${scoped}`, () => compute(workspace, workload, options, cluster));
 }
 
-function compute(workspace: Workspace, workload: WorkloadInfo, options: AnalysisOptions): EffectivePolicy {
+function compute(workspace: Workspace, workload: WorkloadInfo, options: AnalysisOptions, cluster: ClusterScope | undefined): EffectivePolicy {
   const index = previewIndex(workspace);
   const makeSource = sourceMaker(workspace);
   return {
     workload: summary(workload, makeSource),
-    cilium: ciliumViewFor(workload, ciliumPolicyIndex(workspace, options), index),
-    istio: istioViewFor(workload, istioPolicyIndex(workspace, options), index, (choice) => {
+    cilium: ciliumViewFor(workload, ciliumPolicyIndexIn(workspace, options, cluster), index),
+    istio: istioViewFor(workload, istioPolicyIndexIn(workspace, options, cluster), index, (choice) => {
       const gateway = index.gateway(choice.namespace, choice.name);
       return gateway ? makeSource(gateway.source.file, gateway.source.document, gateway.source, `Gateway ${choice.namespace}/${choice.name}`) : undefined;
     }),

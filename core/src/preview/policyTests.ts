@@ -6,9 +6,12 @@
  * Problems panel) and a CodeLens per case (✓/✗ with the deciding rules); and
  * `generatePolicyTests` writes a starting file from the current policy.
  *
- * A case's `cluster` (or `spec.cluster`) is recorded and shown; until the
- * analysis builds one model per cluster, every case is judged on the whole
- * workspace, and the result says so. Pure; never throws.
+ * A case's `cluster` (or `spec.cluster`) scopes it to that cluster: only the
+ * policies the cluster deploys count, judged by its Cilium (see
+ * `clusterScope.ts`); a name that is no cluster of the repository makes the
+ * case an error (and a `policytest/unknown-cluster` finding). When the
+ * repository models no cluster, the case is judged on the whole workspace and
+ * the result says so. Pure; never throws.
  */
 
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
@@ -19,6 +22,7 @@ import { ciliumPolicyIndex, workloadId } from './ciliumIndex';
 import type { SourceRef } from './model';
 import { isSimulateError, simulateRequest, type SimulateQuery, type SimulateResult } from './simulate';
 import { shortLocation } from './sources';
+import { resolveCluster } from './clusterScope';
 import { previewIndex } from './workloads/previewIndex';
 import { subjectMatches } from './ciliumIndex';
 
@@ -49,6 +53,8 @@ export interface PolicyTestResult {
   actual?: 'allow' | 'deny';
   /** One line: what happened and which rules decided. */
   message: string;
+  /** The case names a cluster the repository does not define (reported by `policytest/unknown-cluster`). */
+  unknownCluster?: true;
   decidedBy: SourceRef[];
   result?: SimulateResult;
 }
@@ -106,6 +112,7 @@ function readCase(node: YamlNode, at: { file: string; document: number; index: n
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
   };
   const cluster = text('cluster') ?? at.suiteCluster;
+  if (cluster) query.cluster = cluster;
   const http = method || path ? ` ${method ?? '*'} ${path ?? '*'}` : '';
   return {
     file: at.file,
@@ -124,6 +131,8 @@ function readCase(node: YamlNode, at: { file: string; document: number; index: n
 
 export function runPolicyTest(workspace: Workspace, testCase: PolicyTestCase, options: AnalysisOptions): PolicyTestResult {
   if (testCase.invalid) return { testCase, outcome: 'error', message: testCase.invalid, decidedBy: [] };
+  const cluster = testCase.cluster !== undefined ? resolveCluster(workspace, testCase.cluster) : undefined;
+  if (cluster?.kind === 'error') return { testCase, outcome: 'error', message: cluster.error, decidedBy: [], unknownCluster: true };
   const outcome = simulateRequest(workspace, testCase.query, options);
   if (isSimulateError(outcome)) return { testCase, outcome: 'error', message: outcome.error, decidedBy: [] };
   const deciding = outcome.decidedBy.slice(0, 3).map((source) => `${source.rule} (${shortLocation(source)})`);

@@ -136,6 +136,7 @@ export function renderSimulation(result: SimulateResult, format: RenderFormat, d
   const request = result.request;
   const http = request.method || request.path ? ` ${request.method ?? '*'} ${request.path ?? '*'}` : '';
   out.heading(1, `${result.verdict.toUpperCase()}: ${result.from} → ${result.to} :${request.port}/${request.protocol}${http}`);
+  if (result.cluster) out.item(0, result.cluster.scoped ? `cluster ${result.cluster.name}: the policies it deploys` : `cluster ${result.cluster.name}: the paths define no cluster, every policy is judged`);
   for (const layer of result.layers) {
     out.item(0, `${layer.layer}: ${layer.verdict} — ${layer.reason}`);
     for (const source of layer.decidedBy) out.item(1, source.rule, source);

@@ -33,6 +33,7 @@ import { portsCover } from './ciliumEffective';
 import { labelSetWorkload, type ExternalEnd, ENTITIES } from './endpoints';
 import type { CiliumAllowEntry, SourceRef } from './model';
 import { effectivePolicyOf } from './effectivePolicy';
+import type { ClusterScope } from './clusterScope';
 import { judgeCilium, type CiliumJudgement, type ConnectionEnd, type ObservationScope, type SimulateLayer } from './simulate';
 import { readFlowLine, type FlowEndpointRecord, type FlowRecord } from './replayFlows';
 import { nearWorkloadNames } from './workloads/nearMatches';
@@ -84,6 +85,8 @@ export interface ReplayReport {
 }
 
 export interface ReplayLimits {
+  /** Judge with the policies this cluster deploys (see `clusterScope.ts`). */
+  cluster?: ClusterScope;
   /** Classes kept and listed (default 20,000). */
   maxClasses?: number;
   /** Malformed lines kept as samples (default 20). */
@@ -172,7 +175,7 @@ export function createFlowReplay(workspace: Workspace, options: AnalysisOptions,
       report.unlisted.flows++;
       return;
     }
-    const result = judgeFlow(workspace, options, flow, http, dnsQuery, resolve, report.lines);
+    const result = judgeFlow(workspace, options, flow, http, dnsQuery, resolve, report.lines, limits.cluster);
     report.outcomes[result.outcome].flows++;
     if (classes.size < maxClasses) {
       classes.set(key, { result });
@@ -341,6 +344,7 @@ function judgeFlow(
   dnsQuery: string | undefined,
   resolve: (endpoint: FlowEndpointRecord) => EndResolution,
   line: number,
+  cluster: ClusterScope | undefined,
 ): ReplayClass {
   const source = resolve(flow.source);
   const destination = resolve(flow.destination);
@@ -366,12 +370,12 @@ function judgeFlow(
   if (flow.protocol === 'ICMPv4' || flow.protocol === 'ICMPv6') return undecided(`${flow.protocol}: the model judges ports, not ICMP types`);
   if (flow.protocol === undefined || flow.port === undefined) return undecided('the record has no destination port');
   const scope: ObservationScope = flow.direction === 'unknown' ? 'both' : flow.direction;
-  const judgement = judgeCilium(workspace, source.end, destination.end, { port: flow.port, protocol: flow.protocol, ...(http ? { http } : {}), ...(dnsQuery !== undefined ? { dnsQuery } : {}) }, options, scope);
+  const judgement = judgeCilium(workspace, source.end, destination.end, { port: flow.port, protocol: flow.protocol, ...(http ? { http } : {}), ...(dnsQuery !== undefined ? { dnsQuery } : {}) }, options, scope, cluster);
   const reason = judgement.layers
     .filter((layer) => judgement.verdict === 'allow' || layer.verdict === 'deny')
     .map((layer) => `${layer.layer}: ${layer.reason}`)
     .join('; ');
-  const fqdn = judgement.verdict === 'deny' ? fqdnAllowsFor(workspace, options, judgement, source.end, destination.end, flow) : [];
+  const fqdn = judgement.verdict === 'deny' ? fqdnAllowsFor(workspace, options, judgement, source.end, destination.end, flow, cluster) : [];
   if (fqdn.length > 0) {
     return { ...undecided(`the destination address ${flow.destination.ip ?? ''} has no recorded DNS name, and only the egress FQDN rules (${fqdn.slice(0, 3).map((allow) => allow.peer.text).join(', ')}) could allow it: which names resolve to it cannot be known offline`), layers: judgement.layers, decidedBy: fqdn.map((allow) => allow.source) };
   }
@@ -380,11 +384,11 @@ function judgeFlow(
 }
 
 /** A world destination without DNS names that the client's egress denies at L3/L4 (no explicit deny) while FQDN rules cover the port: those rules. */
-function fqdnAllowsFor(workspace: Workspace, options: AnalysisOptions, judgement: CiliumJudgement, client: ConnectionEnd, destination: ConnectionEnd, flow: FlowRecord): CiliumAllowEntry[] {
+function fqdnAllowsFor(workspace: Workspace, options: AnalysisOptions, judgement: CiliumJudgement, client: ConnectionEnd, destination: ConnectionEnd, flow: FlowRecord, cluster: ClusterScope | undefined): CiliumAllowEntry[] {
   if (client.kind !== 'workload' || destination.kind !== 'external' || flow.destination.names.length > 0 || flow.port === undefined) return [];
   const egress = judgement.egress;
   if (!egress || egress.allowed || egress.deniedBy) return [];
-  const model = effectivePolicyOf(workspace, client.workload, options);
+  const model = effectivePolicyOf(workspace, client.workload, options, cluster);
   return model.cilium.egress.allows.filter((allow) => allow.peer.kind === 'fqdn' && portsCover(allow.ports, flow.port!, flow.protocol ?? 'TCP'));
 }
 

@@ -26,6 +26,7 @@ import { decideAtPoint, istioModeOf, TRUST_DOMAIN, type IstioRequest } from './i
 import type { CiliumDirectionView, CiliumPeer, SourceRef } from './model';
 import { shortLocation } from './sources';
 import { dnsRuleMatches } from './dnsMatch';
+import { resolveCluster, type ClusterScope } from './clusterScope';
 
 export interface SimulateQuery {
   /** Client: `namespace/name`, a label set `namespace/key=value,…`, an entity, an IP/CIDR or a DNS name (see `endpoints.ts`). */
@@ -39,6 +40,8 @@ export interface SimulateQuery {
   path?: string;
   host?: string;
   headers?: Record<string, string>;
+  /** Judge with the policies this cluster deploys (see `clusterScope.ts`); the whole workspace when omitted. */
+  cluster?: string;
 }
 
 export type SimulateLayerName = 'cilium-l3l4' | 'cilium-l7' | 'istio-ztunnel' | 'istio-waypoint' | 'istio-sidecar' | 'istio-gateway';
@@ -58,6 +61,8 @@ export interface SimulateResult {
   request: { port: number; protocol: string; method?: string; path?: string; host?: string };
   layers: SimulateLayer[];
   decidedBy: SourceRef[];
+  /** The cluster asked for, and whether its policies alone were judged (false: the repository models no cluster). */
+  cluster?: { name: string; scoped: boolean };
 }
 
 export type SimulateOutcome = SimulateResult | { error: string };
@@ -73,8 +78,11 @@ export function simulateRequest(workspace: Workspace, query: SimulateQuery, opti
   if (server.kind === 'error') return { error: server.error };
   if (client.kind === 'external' && server.kind === 'external') return { error: `"${query.from}" and "${query.to}" are both outside the pod network: no Cilium or Istio policy of the repository sits between them` };
   if (!Number.isInteger(query.port) || query.port < 1 || query.port > 65535) return { error: `port must be 1–65535, not ${query.port}` };
-  const clientModel = client.kind === 'workload' ? effectivePolicyOf(workspace, client.workload, options) : undefined;
-  const serverModel = server.kind === 'workload' ? effectivePolicyOf(workspace, server.workload, options) : undefined;
+  const cluster = query.cluster !== undefined ? resolveCluster(workspace, query.cluster) : undefined;
+  if (cluster?.kind === 'error') return { error: cluster.error };
+  const scope = cluster?.kind === 'cluster' ? cluster.scope : undefined;
+  const clientModel = client.kind === 'workload' ? effectivePolicyOf(workspace, client.workload, options, scope) : undefined;
+  const serverModel = server.kind === 'workload' ? effectivePolicyOf(workspace, server.workload, options, scope) : undefined;
   const index = previewIndex(workspace);
   const minor = (clientModel ?? serverModel)!.cilium.minor;
   const protocol = (query.protocol ?? 'TCP').toUpperCase();
@@ -123,6 +131,7 @@ export function simulateRequest(workspace: Workspace, query: SimulateQuery, opti
     request: { port: query.port, protocol, ...(query.method !== undefined ? { method: query.method } : {}), ...(query.path !== undefined ? { path: query.path } : {}), ...(query.host !== undefined ? { host: query.host } : {}) },
     layers,
     decidedBy: uniqueSources(deciding),
+    ...(query.cluster !== undefined ? { cluster: { name: query.cluster, scoped: scope !== undefined } } : {}),
   };
 }
 
@@ -157,9 +166,17 @@ export interface CiliumJudgement {
  * a connection the proxy accepts; its requests are judged by their own
  * records). Used by flow replay.
  */
-export function judgeCilium(workspace: Workspace, client: ConnectionEnd, server: ConnectionEnd, request: CiliumRequest, options: AnalysisOptions, scope: ObservationScope): CiliumJudgement {
-  const clientModel = client.kind === 'workload' ? effectivePolicyOf(workspace, client.workload, options) : undefined;
-  const serverModel = server.kind === 'workload' ? effectivePolicyOf(workspace, server.workload, options) : undefined;
+export function judgeCilium(
+  workspace: Workspace,
+  client: ConnectionEnd,
+  server: ConnectionEnd,
+  request: CiliumRequest,
+  options: AnalysisOptions,
+  scope: ObservationScope,
+  cluster?: ClusterScope,
+): CiliumJudgement {
+  const clientModel = client.kind === 'workload' ? effectivePolicyOf(workspace, client.workload, options, cluster) : undefined;
+  const serverModel = server.kind === 'workload' ? effectivePolicyOf(workspace, server.workload, options, cluster) : undefined;
   const index = previewIndex(workspace);
   const minor = (clientModel ?? serverModel)?.cilium.minor ?? '';
   const named = server.kind === 'workload' && server.workload.source.file !== '' ? containerPorts(workspace, server.workload) : {};

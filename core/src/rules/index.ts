@@ -22,6 +22,7 @@ import { HELM_RULES } from './helm/index';
 import { ISTIO_RULES } from './istio/index';
 import { KERNEL_RULES } from './kernel/index';
 import { policyTestCaseFails } from './policytest/caseFails';
+import { policyTestUnknownCluster } from './policytest/unknownCluster';
 import type { Rule } from './types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -44,6 +45,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...HELM_RULES,
   ...KERNEL_RULES,
   policyTestCaseFails,
+  policyTestUnknownCluster,
 ];
 
 const BY_ID = new Map(ALL_RULES.map((rule) => [rule.meta.id, rule]));
