@@ -1,6 +1,7 @@
 /**
  * Hover and completion for Helm values: keys under a HelmRelease's
- * `spec.values` (also in a kustomize patch of a Cilium release), inside a ConfigMap values block (`data: values.yaml: |`) and
+ * `spec.values` (also in a kustomize patch file or a Flux Kustomization's
+ * inline patch of a Cilium release), inside a ConfigMap values block (`data: values.yaml: |`) and
  * in a generated values file (`configMapGenerator`) that feeds a release
  * through `valuesFrom`, answered from the Cilium value catalog of the
  * release's resolved chart version, or from the chart folder in the
@@ -32,7 +33,7 @@ import { chartChildKeys, chartDefault, chartDocComment, chartFilesFor, chartKeyS
 import { ciliumReleaseOf, ciliumReleases, ciliumReleasesOf, type CiliumRelease } from './ciliumReleases';
 import { effectiveValues, valueAtPath, valuesInputFiles, type EffectiveValues, type ValuesWrite } from './effectiveValues';
 import { embeddedValuesText } from './valuesText';
-import { deref, mapGet, type YamlNode, type YamlScalar } from '../parse/ast';
+import { deref, mapGet, scalarString, type YamlNode, type YamlPair, type YamlScalar } from '../parse/ast';
 import type { ParsedDocument } from '../parse/yamlFile';
 import { LineIndex } from '../text/lineIndex';
 import { yamlPathAtLine, type LinePathContext } from '../features/yamlPathAtLine';
@@ -348,18 +349,7 @@ function completeInValuesSource(request: CompletionRequest): CompletionItem[] {
     const reader = valuesReader(workspace, (values) => readsBlock(values, file.path, found.index, block));
     if (!reader) return [];
     const mapped = lineInBlock(found.document.parsed.text, found.index, file.path, block, relative);
-    if (!mapped) return [];
-    const shift = (local: number) => (mapped.shortfall > 0 ? offset : found.document.start + mapped.toDocument(local));
-    const line: LinePathContext = {
-      ...mapped.line,
-      indent: mapped.line.indent + mapped.blockIndent,
-      wordStart: shift(mapped.line.wordStart),
-      wordEnd: shift(mapped.line.wordEnd),
-    };
-    const items = readerCompletions({ ...request, line }, reader);
-    // The cursor sits left of the block's indentation (a fresh, short line): the item brings the rest.
-    const pad = ' '.repeat(mapped.shortfall);
-    return pad && line.position === 'key' ? items.map((item) => ({ ...item, insertText: pad + item.insertText })) : items;
+    return mapped ? completeInBlock(request, found.document.start, mapped, (blockRequest) => readerCompletions(blockRequest, reader)) : [];
   }
   if (found.index !== 0) return [];
   const reader = valuesReader(workspace, (values) => readsFile(values, file.path));
@@ -397,6 +387,55 @@ function readsFile(values: EffectiveValues, file: string): boolean {
   return values.unreadableSources.some((source) => source.at?.file === file && source.at.document === 0 && source.at.start === 0);
 }
 
+// ---------------------------------------------------------------- completion in Flux inline patches
+
+const fluxPatchCompletion: CompletionProvider = (request) => {
+  try {
+    return completeInFluxPatch(request).slice(0, MAX_ITEMS);
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * Completion inside an inline patch of a Flux Kustomization
+ * (`spec.patches[].patch: |`) that patches a Cilium HelmRelease: under the
+ * patch's `spec.values`, the keys of the patched release's chart version (or
+ * of the version the patch pins). The release is the one named by the patch
+ * (`metadata.name`, else `target.name`, with `target.namespace` when set).
+ */
+function completeInFluxPatch(request: CompletionRequest): CompletionItem[] {
+  const { file, offset, workspace } = request;
+  const found = documentAt(file, offset);
+  const identity = found ? file.identities[found.index] : undefined;
+  if (!found || identity?.kind !== 'Kustomization' || !identity.group.startsWith('kustomize.toolkit.fluxcd.io')) return [];
+  const parsed = found.document.parsed;
+  const patches = deref(mapGet(mapGet(parsed.root, 'spec'), 'patches'));
+  if (patches?.type !== 'seq') return [];
+  const relative = offset - found.document.start;
+  for (const entry of patches.items) {
+    const item = deref(entry);
+    if (item?.type !== 'map') continue;
+    const patch = item.pairs.find((pair) => pair.key.type === 'scalar' && pair.key.text === 'patch');
+    const block = patch ? literalBlockAt(parsed.text, patch, relative) : undefined;
+    if (!block) continue;
+    const mapped = lineInBlock(parsed.text, found.index, file.path, block, relative);
+    const path = mapped?.line.parentPath ?? [];
+    if (!mapped || path[0] !== 'spec' || path[1] !== 'values' || path.slice(2).some((segment) => typeof segment !== 'string')) return [];
+    const target = mapGet(item, 'target');
+    const kind = /^kind:\s*["']?([^\s"'#]+)/m.exec(mapped.text)?.[1] ?? scalarString(mapGet(target, 'kind'));
+    const name = /^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*["']?([^\s"'#]+)/m.exec(mapped.text)?.[1] ?? scalarString(mapGet(target, 'name'));
+    if (kind !== 'HelmRelease' || !name) return [];
+    const namespace = scalarString(mapGet(target, 'namespace'));
+    const release = ciliumReleases(workspace).find((candidate) => candidate.document.identity.name === name && (!namespace || candidate.document.identity.namespace === namespace));
+    if (!release) return [];
+    const pinned = /^\s+version:\s*["']?([^"'\s#]+)/m.exec(mapped.text)?.[1];
+    const version = pinned ? resolveCiliumChartVersion(pinned) : release.version;
+    return completeInBlock(request, found.document.start, mapped, (blockRequest) => ciliumCompletions(blockRequest, path.slice(2) as string[], version));
+  }
+  return [];
+}
+
 interface ValuesBlock {
   scalar: YamlScalar;
   /** Document offset where the block ends, including trailing blank lines the user is typing in. */
@@ -407,31 +446,57 @@ interface ValuesBlock {
 function valuesBlockAt(parsed: ParsedDocument, offset: number): ValuesBlock | undefined {
   const data = deref(mapGet(parsed.root, 'data'));
   if (!data || data.type !== 'map') return undefined;
-  const text = parsed.text;
   for (const pair of data.pairs) {
-    const scalar = deref(pair.value);
-    if (!scalar || scalar.type !== 'scalar' || scalar.style !== 'literal') continue;
-    const headerEnd = text.indexOf('\n', scalar.start);
-    if (headerEnd === -1 || offset <= headerEnd) continue;
-    // A parser ends the block at its last content line; blank lines after it still belong to it while typing.
-    const keyColumn = pair.key.start - (text.lastIndexOf('\n', pair.key.start - 1) + 1);
-    let end = Math.max(scalar.end, headerEnd + 1);
-    let lineStart = text.lastIndexOf('\n', end - 1) + 1;
-    for (;;) {
-      const lineEnd = text.indexOf('\n', lineStart) === -1 ? text.length : text.indexOf('\n', lineStart);
-      const line = text.slice(lineStart, lineEnd);
-      const indentation = line.length - line.trimStart().length;
-      if (line.trim() !== '' && indentation <= keyColumn) break;
-      end = Math.max(end, lineEnd);
-      if (lineEnd >= text.length) break;
-      lineStart = lineEnd + 1;
-    }
-    if (offset <= end) return { scalar, end };
+    const block = literalBlockAt(parsed.text, pair, offset);
+    if (block) return block;
   }
   return undefined;
 }
 
+/** The literal block value of `pair` when it holds the cursor (document offsets), below its `|` header line. */
+function literalBlockAt(text: string, pair: YamlPair, offset: number): ValuesBlock | undefined {
+  const scalar = deref(pair.value);
+  if (!scalar || scalar.type !== 'scalar' || scalar.style !== 'literal') return undefined;
+  const headerEnd = text.indexOf('\n', scalar.start);
+  if (headerEnd === -1 || offset <= headerEnd) return undefined;
+  // A parser ends the block at its last content line; blank lines after it still belong to it while typing.
+  const keyColumn = pair.key.start - (text.lastIndexOf('\n', pair.key.start - 1) + 1);
+  let end = Math.max(scalar.end, headerEnd + 1);
+  let lineStart = text.lastIndexOf('\n', end - 1) + 1;
+  for (;;) {
+    const lineEnd = text.indexOf('\n', lineStart) === -1 ? text.length : text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd);
+    const indentation = line.length - line.trimStart().length;
+    if (line.trim() !== '' && indentation <= keyColumn) break;
+    end = Math.max(end, lineEnd);
+    if (lineEnd >= text.length) break;
+    lineStart = lineEnd + 1;
+  }
+  return offset <= end ? { scalar, end } : undefined;
+}
+
+/**
+ * Runs `complete` with the cursor's line context inside a block (path from the
+ * block's own root), then maps the items back: ranges to file offsets, nested
+ * indentation plus the block's, and the missing indentation when the cursor
+ * sits left of it on a blank line.
+ */
+function completeInBlock(request: CompletionRequest, documentStart: number, mapped: LineInBlock, complete: (request: CompletionRequest) => CompletionItem[]): CompletionItem[] {
+  const shift = (local: number) => (mapped.shortfall > 0 ? request.offset : documentStart + mapped.toDocument(local));
+  const line: LinePathContext = {
+    ...mapped.line,
+    indent: mapped.line.indent + mapped.blockIndent,
+    wordStart: shift(mapped.line.wordStart),
+    wordEnd: shift(mapped.line.wordEnd),
+  };
+  const items = complete({ ...request, line });
+  const pad = ' '.repeat(mapped.shortfall);
+  return pad && line.position === 'key' ? items.map((item) => ({ ...item, insertText: pad + item.insertText })) : items;
+}
+
 interface LineInBlock {
+  /** The block's text (block indentation cut). */
+  text: string;
   /** The cursor's line context in the values text (offsets of that text). */
   line: LinePathContext;
   toDocument(offset: number): number;
@@ -460,7 +525,7 @@ function lineInBlock(documentText: string, document: number, file: string, block
   if (column < blockIndent && shortfall === 0) return undefined;
   if (rawLineEnd !== -1 && offset > rawLineEnd) return undefined;
   const local = lines.offsetAt({ line: lineNumber, character: Math.max(0, column - blockIndent) });
-  return { line: yamlPathAtLine(values.text, lines, local), toDocument: values.toDocument, blockIndent, shortfall };
+  return { text: values.text, line: yamlPathAtLine(values.text, lines, local), toDocument: values.toDocument, blockIndent, shortfall };
 }
 
 function typeIs(type: string | string[], wanted: string): boolean {
@@ -469,4 +534,4 @@ function typeIs(type: string | string[], wanted: string): boolean {
 
 
 export const HELM_VALUES_HOVER: HoverProvider[] = [helmValuesHover];
-export const HELM_VALUES_COMPLETION: CompletionProvider[] = [helmValuesCompletion, valuesSourceCompletion];
+export const HELM_VALUES_COMPLETION: CompletionProvider[] = [helmValuesCompletion, valuesSourceCompletion, fluxPatchCompletion];
