@@ -6,41 +6,59 @@
  * hands this to the effective-policy model, which treats such a policy as
  * not in force.
  *
- * Memoized for the whole workspace through `Workspace.derive` (recomputed when what the
- * rules read changes, e.g. the Cilium HelmRelease's `l7Proxy`). Never throws:
- * a rule that throws is left out.
+ * Cached per document with the reads the rules made (`Workspace.track`), so
+ * an edit elsewhere does not run them again; the answer is recomputed when
+ * the document or what the rules read changes (e.g. the Cilium HelmRelease's
+ * `l7Proxy`), and the caller records those reads too. Never throws: a rule
+ * that throws is left out.
  */
 
 import type { AnalysisOptions } from '../options';
 import { ALL_RULES } from '../rules/index';
 import type { PolicyRefusal, PolicyRefusalSource } from '../workspace/model';
-import type { Workspace } from '../workspace/workspace';
+import type { Dependencies, Workspace } from '../workspace/workspace';
+import type { ParsedDocument } from '../parse/yamlFile';
 import { ruleApplies, runRules, type PlannedRule } from './runRules';
 
 const REFUSING_RULES = ALL_RULES.filter((rule) => rule.meta.mayRefusePolicy);
 
 export function policyRefusalSource(workspace: Workspace): PolicyRefusalSource {
-  return (file: string, documentIndex: number, options: AnalysisOptions) => refusalsByDocument(workspace, options).get(`${file}#${documentIndex}`) ?? NONE;
+  const cache = new Map<string, CachedRefusals>();
+  return (file: string, documentIndex: number, options: AnalysisOptions) => {
+    const yamlFile = workspace.getFile(file);
+    const document = yamlFile?.yaml.documents[documentIndex];
+    if (!yamlFile || !document) return NONE;
+    const key = `${file}#${documentIndex}`;
+    const optionsKey = options.ciliumVersion ?? '';
+    const cached = cache.get(key);
+    if (cached && cached.parsed === document.parsed && cached.optionsKey === optionsKey && workspace.isCurrent(cached.dependencies)) {
+      // The caller (the policy index) must still be invalidated by what the rules read, e.g. the Cilium HelmRelease.
+      workspace.recordDependencies(cached.dependencies);
+      return cached.refusals;
+    }
+    const resource = yamlFile.identities[documentIndex];
+    const rules: PlannedRule[] = REFUSING_RULES.filter((rule) => ruleApplies(rule, resource)).map((rule) => ({ rule, configured: rule.meta.severity, exact: false }));
+    const { value: refusals, dependencies } = workspace.track(() => {
+      if (rules.length === 0) return NONE;
+      const findings = runRules({ file, documentIndex, document: document.parsed, resource, workspace, options, rules });
+      const refused = findings.flatMap((finding) => (finding.refused ? [{ rule: finding.rule, by: finding.refused, message: finding.message, start: finding.range.start, end: finding.range.end }] : []));
+      return refused.length > 0 ? refused : NONE;
+    }, workspace.documentDependency(file, documentIndex));
+    if (cache.size >= MAX_CACHED_DOCUMENTS) cache.clear();
+    cache.set(key, { parsed: document.parsed, optionsKey, dependencies, refusals });
+    workspace.recordDependencies(dependencies);
+    return refusals;
+  };
 }
+
+interface CachedRefusals {
+  parsed: ParsedDocument;
+  optionsKey: string;
+  dependencies: Dependencies;
+  refusals: readonly PolicyRefusal[];
+}
+
+/** Documents whose answers are kept (far above the policies of any repository; cleared when reached). */
+const MAX_CACHED_DOCUMENTS = 20_000;
 
 const NONE: readonly PolicyRefusal[] = [];
-
-/** Every refused policy document of the workspace (one derived value, so a large repository costs one cache entry). */
-function refusalsByDocument(workspace: Workspace, options: AnalysisOptions): ReadonlyMap<string, readonly PolicyRefusal[]> {
-  return workspace.derive(`policy-refusals:${options.ciliumVersion ?? ''}`, () => {
-    const refused = new Map<string, readonly PolicyRefusal[]>();
-    const kinds = new Set(REFUSING_RULES.flatMap((rule) => rule.meta.kinds ?? []));
-    for (const kind of kinds) {
-      for (const resource of workspace.byKind(kind)) {
-        const document = workspace.getFile(resource.file)?.yaml.documents[resource.index];
-        if (!document) continue;
-        const identity = resource.identity;
-        const rules: PlannedRule[] = REFUSING_RULES.filter((rule) => ruleApplies(rule, identity)).map((rule) => ({ rule, configured: rule.meta.severity, exact: false }));
-        const findings = runRules({ file: resource.file, documentIndex: resource.index, document: document.parsed, resource: identity, workspace, options, rules });
-        const refusals = findings.flatMap((finding) => (finding.refused ? [{ rule: finding.rule, by: finding.refused, message: finding.message, start: finding.range.start, end: finding.range.end }] : []));
-        if (refusals.length > 0) refused.set(`${resource.file}#${resource.index}`, refusals);
-      }
-    }
-    return refused;
-  });
-}

@@ -233,6 +233,15 @@ export class Workspace implements WorkspaceModel {
     return new Map([[key, this.stamps.get(key) ?? 0]]);
   }
 
+  /**
+   * Records, in the computation under way, reads a cached result was made
+   * from (its `track` dependencies), so that computation is invalidated
+   * with it even when the cache answered without reading again.
+   */
+  recordDependencies(dependencies: Dependencies): void {
+    for (const [key, stamp] of dependencies) this.record(key, stamp);
+  }
+
   /** True when every read recorded in `dependencies` would return what it returned then. */
   isCurrent(dependencies: Dependencies): boolean {
     return this.dependenciesCurrent(dependencies, new Set());

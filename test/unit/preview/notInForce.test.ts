@@ -84,6 +84,25 @@ describe('policies that are not in force', () => {
     expect(model.cilium.ingress.notes.some((note) => note.kind === 'not-in-force')).toBe(false);
   });
 
+  it('follows the Cilium HelmRelease: L7 rules are refused while l7Proxy is off, accepted again when it is on', () => {
+    const release = (l7Proxy: boolean) =>
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  url: https://helm.cilium.io\n---\n' +
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: cilium\n      version: "1.17.4"\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n' +
+      `    l7Proxy: ${l7Proxy}\n`;
+    const l7Policy = refusedPolicy.replace('"/orders/(unclosed"', '"/orders/.*"');
+    const target = service({ workloads, policy: l7Policy, cilium: release(true) });
+    expect(simulate(target, 'shop/web', 'shop/api', 9090, defaultAnalysisOptions({})).verdict).toBe('deny');
+    target.setFile('/repo/cilium.yaml', release(false));
+    const refused = simulate(target, 'shop/web', 'shop/api', 9090, defaultAnalysisOptions({}));
+    expect(refused.verdict).toBe('allow');
+    expect(refused.layers[0].reason).toContain('(cnp/l7-proxy-disabled: The Cilium HelmRelease sets l7Proxy: false');
+    // An unrelated edit keeps the answer (the cached refusal still stands).
+    target.setFile('/repo/other.yaml', deployment('shop', 'batch', { app: 'batch' }));
+    expect(simulate(target, 'shop/web', 'shop/api', 9090, defaultAnalysisOptions({})).verdict).toBe('allow');
+    target.setFile('/repo/cilium.yaml', release(true));
+    expect(simulate(target, 'shop/web', 'shop/api', 9090, defaultAnalysisOptions({})).verdict).toBe('deny');
+  });
+
   it('is recomputed when the refusing mistake is fixed', () => {
     const target = service({ workloads, policy: refusedPolicy });
     expect(simulate(target, 'shop/web', 'shop/api', 9090).verdict).toBe('allow');
