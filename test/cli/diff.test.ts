@@ -130,6 +130,23 @@ const CASES: Case[] = [
     introduced: ['apps/api.yaml cnp/l7-proxy-disabled'],
   },
   {
+    name: 'an overlay-only change: a kustomize patch in the prod overlay turns off l7Proxy, the base release is untouched',
+    base: {
+      'apps/workloads.yaml': WORKLOADS,
+      'apps/api.yaml': API_L7('          rules:\n            http:\n              - method: GET\n'),
+      'infra/base/cilium.yaml': CILIUM_RELEASE('    l7Proxy: true\n'),
+      'infra/base/kustomization.yaml': 'resources:\n  - cilium.yaml\n',
+      'infra/prod/kustomization.yaml': 'resources:\n  - ../base\n',
+    },
+    head: {
+      'infra/prod/kustomization.yaml': 'resources:\n  - ../base\npatches:\n  - path: no-l7-proxy.yaml\n',
+      'infra/prod/no-l7-proxy.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  values:\n    l7Proxy: false\n',
+    },
+    // The build of the overlay is what the cluster runs: the same impact as editing the values inline.
+    changes: [{ workload: 'shop/api', layer: 'cilium', direction: 'ingress', effect: 'widened', kind: 'opened', at: 'apps/api.yaml:9 (base)', allowAll: true }],
+    introduced: ['apps/api.yaml cnp/l7-proxy-disabled'],
+  },
+  {
     name: 'pods no manifest declares (an operator makes them) are compared by the label set the policy selects; world access is called out',
     base: { 'apps/db.yaml': DB_POLICY('') },
     head: { 'apps/db.yaml': DB_POLICY('    - fromEntities: [world]\n      toPorts:\n        - ports: [{port: "27017", protocol: TCP}]\n') },
