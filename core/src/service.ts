@@ -14,6 +14,7 @@ import { complete, type CompletionItem } from './features/completion';
 import { hover, type HoverResult } from './features/hover';
 import { fileStatus, type FileStatus } from './features/status';
 import type { AnalysisOptions } from './options';
+import { effectiveModels, type ReviewFinding } from './review/index';
 import { Workspace, type WorkspaceHost } from './workspace/workspace';
 
 export interface ServiceOptions {
@@ -72,6 +73,31 @@ export class MeshlensService {
   /** The same lenses as work in steps, for hosts that answer other requests or stop between steps. */
   codeLensSteps(path: string, options: AnalysisOptions): CodeLensSteps {
     return codeLensSteps(this.workspace, path, options);
+  }
+
+  /**
+   * One revision as a review compares it (`meshlens diff`, the editor's
+   * compare command): the findings of `files` with paths shown through
+   * `display` (repository-relative), and the effective policy of every
+   * workload.
+   */
+  reviewSnapshot(files: readonly string[], display: (file: string) => string, options: AnalysisOptions): { findings: ReviewFinding[]; models: ReturnType<typeof effectiveModels> } {
+    const findings: ReviewFinding[] = [];
+    for (const file of files) {
+      const shown = display(file);
+      for (const diagnostic of this.diagnostics(file, options)) {
+        findings.push({
+          file: shown,
+          rule: diagnostic.rule,
+          message: diagnostic.message,
+          severity: diagnostic.severity,
+          line: diagnostic.range.start.line + 1,
+          column: diagnostic.range.start.character + 1,
+          ...(diagnostic.fixes?.length ? { fix: diagnostic.fixes[0].title } : {}),
+        });
+      }
+    }
+    return { findings, models: effectiveModels(this.workspace, options) };
   }
 
   codeActions(path: string, start: number, end: number, options: AnalysisOptions): CodeAction[] {

@@ -18,8 +18,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   ALL_RULES,
@@ -38,6 +37,7 @@ import {
   type ReviewFinding,
 } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
+import { git as runGit, gitTopLevel as findTopLevel, GitError, materializeRevision as writeRevision } from '../../../host/src/gitRevision';
 import type { ExtraCommand } from '../commands';
 import { formatSarif } from '../formats/sarif';
 import { loadWorkspace, optionsFromFlags, VERSION, type CliIo } from '../main';
@@ -45,8 +45,6 @@ import { loadWorkspace, optionsFromFlags, VERSION, type CliIo } from '../main';
 const DIFF_FLAGS = ['base', 'base-dir', 'format', 'fail-on', 'output', 'cilium-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'no-schema', 'max-file-size', 'help'];
 const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
 const FAIL_ON = ['widened', 'narrowed', 'allow-all', 'dns', 'error', 'warning', 'findings', 'none'] as const;
-/** Base files larger than this are left out, like the workspace scan does. */
-const MAX_BASE_FILE_BYTES = 4 * 1024 * 1024;
 
 const DIFF_HELP = `Usage:
   meshlens diff [paths...] (--base REF | --base-dir DIR) [--format text|json|markdown|sarif]
@@ -195,22 +193,11 @@ function analyse(revision: Revision, options: AnalysisOptions): Analysis {
 }
 
 function analyseService(service: MeshlensService, files: readonly { key: string }[], root: string, options: AnalysisOptions): Analysis {
-  const findings: ReviewFinding[] = [];
-  for (const file of files) {
-    const path = toPosix(relative(root, file.key));
-    for (const diagnostic of service.diagnostics(file.key, options)) {
-      findings.push({
-        file: path,
-        rule: diagnostic.rule,
-        message: diagnostic.message,
-        severity: diagnostic.severity,
-        line: diagnostic.range.start.line + 1,
-        column: diagnostic.range.start.character + 1,
-        ...(diagnostic.fixes?.length ? { fix: diagnostic.fixes[0].title } : {}),
-      });
-    }
-  }
-  return { findings, models: effectiveModels(service.workspace, options) };
+  return service.reviewSnapshot(
+    files.map((file) => file.key),
+    (file) => toPosix(relative(root, file)),
+    options,
+  );
 }
 
 function render(review: Review, format: (typeof FORMATS)[number], changed: Map<string, Set<number> | 'all'>, options: AnalysisOptions): string {
@@ -269,69 +256,28 @@ function failed(review: Review, failOn: string[]): boolean {
 
 // ---------------------------------------------------------------- git
 
-function git(cwd: string, args: string[], input?: string): Buffer {
+/** Git failures are usage errors of the command (unknown revision, not a repository). */
+function asUsage<T>(run: () => T): T {
   try {
-    return execFileSync('git', args, { cwd, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+    return run();
   } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new UsageError(`git ${args[0]} failed${stderr ? `: ${stderr.split('\n')[0]}` : ''}`);
+    if (error instanceof GitError) throw new UsageError(error.message);
+    throw error;
   }
+}
+
+function git(cwd: string, args: string[], input?: string): Buffer {
+  return asUsage(() => runGit(cwd, args, input));
 }
 
 function gitTopLevel(path: string): string {
-  const start = statSync(path).isDirectory() ? path : dirname(path);
-  return realpathSync(git(start, ['rev-parse', '--show-toplevel']).toString().trim());
+  return asUsage(() => findTopLevel(path));
 }
 
-/** Writes the regular files of `ref` below `paths` into a temporary directory. */
 function materializeRevision(top: string, ref: string, paths: string[]): { root: string; cleanup: () => void } {
-  git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-  const listing = git(top, ['ls-tree', '-r', '-z', '-l', '--full-tree', ref, '--', ...paths.map((path) => path || '.')]).toString();
-  const wanted: { object: string; path: string }[] = [];
-  for (const entry of listing.split('\0')) {
-    if (!entry) continue;
-    const tab = entry.indexOf('\t');
-    const [mode, type, object, size] = entry.slice(0, tab).split(/\s+/);
-    const path = entry.slice(tab + 1);
-    // Regular files only: symlinks (120000) and submodules are not followed.
-    if (type !== 'blob' || (mode !== '100644' && mode !== '100755')) continue;
-    if (Number(size) > MAX_BASE_FILE_BYTES) continue;
-    if (path.split('/').some((part) => part === '..' || part === '')) continue;
-    wanted.push({ object, path });
-  }
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'meshlens-base-')));
-  const cleanup = () => rmSync(root, { recursive: true, force: true });
-  try {
-    const contents = readBlobs(top, wanted.map((item) => item.object));
-    wanted.forEach((item, index) => {
-      const target = join(root, ...item.path.split('/'));
-      if (!target.startsWith(root + sep)) return;
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, contents[index]);
-    });
-  } catch (error) {
-    cleanup();
-    throw error;
-  }
-  return { root, cleanup };
+  return asUsage(() => writeRevision(top, ref, paths));
 }
 
-/** `git cat-file --batch`: every object in one process. */
-function readBlobs(top: string, objects: string[]): Buffer[] {
-  if (!objects.length) return [];
-  const output = git(top, ['cat-file', '--batch'], `${objects.join('\n')}\n`);
-  const result: Buffer[] = [];
-  let offset = 0;
-  for (let index = 0; index < objects.length; index++) {
-    const newline = output.indexOf(10, offset);
-    const header = output.subarray(offset, newline).toString();
-    const size = Number(header.split(' ')[2]);
-    if (!Number.isFinite(size)) throw new UsageError(`git cat-file: unexpected answer "${header}"`);
-    result.push(output.subarray(newline + 1, newline + 1 + size));
-    offset = newline + 1 + size + 1;
-  }
-  return result;
-}
 
 /** Lines of the head revision that a unified diff (`-U0`) marks as added or changed, by repository-relative file. */
 function gitChangedLines(cwd: string, args: string[], stripPrefix?: string): Map<string, Set<number> | 'all'> {

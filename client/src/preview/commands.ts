@@ -7,6 +7,9 @@
  * - `meshlens.simulateRequest` asks for source and destination workloads,
  *   port, and optionally an HTTP method and path, and shows the server's
  *   verdict with the deciding rules of each layer;
+ * - `meshlens.compareWithBranch` asks for a git revision (default
+ *   `origin/main`) and shows what the workspace changes against it: findings
+ *   introduced and fixed, and who may now talk to whom (`meshlens diff`);
  * - `meshlens.refreshPreview` (the editor title's refresh button on these
  *   documents) runs the document's question again against the current files.
  * Everything shown is computed by the server. Both open beside the editor,
@@ -37,6 +40,7 @@ export function registerPreviewCommands(context: vscode.ExtensionContext, client
     vscode.languages.registerDocumentLinkProvider({ scheme: EFFECTIVE_SCHEME }, new SourceLinks()),
     vscode.commands.registerCommand('meshlens.showEffectivePolicy', (argument?: { workload?: string }) => showEffectivePolicy(client, documents, argument)),
     vscode.commands.registerCommand('meshlens.simulateRequest', () => simulate(client, documents)),
+    vscode.commands.registerCommand('meshlens.compareWithBranch', (ref?: unknown) => compareWithBranch(client, documents, context, typeof ref === 'string' ? ref : undefined)),
     vscode.commands.registerCommand('meshlens.refreshPreview', (resource?: vscode.Uri) => {
       const uri = resource instanceof vscode.Uri ? resource : vscode.window.activeTextEditor?.document.uri;
       if (uri?.scheme === EFFECTIVE_SCHEME) return documents.rerun(uri);
@@ -64,6 +68,42 @@ async function showEffectivePolicy(client: () => LanguageClient | undefined, doc
   if (!workload) return;
   const uri = EffectiveDocuments.workloadUri(workload);
   documents.refresh(uri);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: true, viewColumn: previewColumn() });
+}
+
+type CompareResponse = { markdown: string } | { error: string };
+
+const LAST_REF_KEY = 'meshlens.compareWithBranch.lastRef';
+
+async function compareWithBranch(client: () => LanguageClient | undefined, documents: EffectiveDocuments, context: vscode.ExtensionContext, given?: string): Promise<void> {
+  const languageClient = client();
+  if (!languageClient) {
+    void vscode.window.showWarningMessage('meshlens: the language server is not running.');
+    return;
+  }
+  const ref =
+    given ??
+    (await vscode.window.showInputBox({
+      title: 'meshlens: Compare Effective Policy with Branch',
+      prompt: 'Git revision to compare the workspace with (branch, tag or commit)',
+      value: context.workspaceState.get<string>(LAST_REF_KEY) ?? 'origin/main',
+      validateInput: (value) => (/^[A-Za-z0-9._/@{}^~+-]{1,200}$/.test(value.trim()) && !value.trim().startsWith('-') ? undefined : 'not a git revision name'),
+    }));
+  if (!ref) return;
+  await context.workspaceState.update(LAST_REF_KEY, ref.trim());
+  const run = async (): Promise<string> => {
+    const current = client();
+    if (!current) return '# meshlens\n\nThe language server is not running.\n';
+    try {
+      const answer = await current.sendRequest<CompareResponse>('meshlens/compareWithRevision', { ref: ref.trim() });
+      return 'error' in answer ? `# Compared with ${ref.trim()}\n\n${answer.error}\n` : answer.markdown;
+    } catch (error) {
+      return `# Compared with ${ref.trim()}\n\nThe server could not compare: ${error instanceof Error ? error.message : String(error)}\n`;
+    }
+  };
+  const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `meshlens: comparing with ${ref.trim()}…` }, run);
+  const uri = documents.addReport(`compare ${ref.trim()}`, markdown, run);
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document, { preview: true, viewColumn: previewColumn() });
 }

@@ -23,6 +23,9 @@ export type SimulateResponse = { verdict: 'allow' | 'deny'; markdown: string } |
 export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly simulations = new Simulations();
+  /** Reports computed once and re-run on refresh (a comparison with a branch): path → Markdown and how to compute it again. */
+  private readonly reports = new Map<string, { markdown: string; run: () => Promise<string> }>();
+  private reportCount = 0;
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly client: () => LanguageClient | undefined) {}
@@ -36,12 +39,22 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
     return vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path: this.simulations.add(query, markdown) });
   }
 
+  /** Stores a report (its Markdown and how to compute it again) and returns the URI that shows it. */
+  addReport(title: string, markdown: string, run: () => Promise<string>): vscode.Uri {
+    const path = `/review/${++this.reportCount}/${title.replace(/[\\/?#%]/g, '_')}.md`;
+    this.reports.set(path, { markdown, run });
+    if (this.reports.size > 20) this.reports.delete(this.reports.keys().next().value as string);
+    return vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path });
+  }
+
   refresh(uri: vscode.Uri): void {
     this.changed.fire(uri);
   }
 
   /** Runs the document's question again (effective policy, or the stored simulated request) and shows the new answer. */
   async rerun(uri: vscode.Uri): Promise<void> {
+    const report = this.reports.get(uri.path);
+    if (report) report.markdown = await report.run();
     const query = this.simulations.query(uri.path);
     if (query) {
       const client = this.client();
@@ -58,6 +71,8 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const report = this.reports.get(uri.path);
+    if (report) return report.markdown;
     const stored = this.simulations.markdown(uri.path);
     if (stored !== undefined) return stored;
     const workload = uri.path.replace(/^\//, '').replace(/\.md$/, '');

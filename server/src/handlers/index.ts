@@ -18,10 +18,12 @@ export interface HandlerContext {
 
 import { registerKernelHandlers } from './kernelHandlers';
 import { registerPolicyHandlers } from './policyHandlers';
+import { registerReviewHandlers } from './reviewHandlers';
 import { registerStatusHandlers } from './statusHandlers';
 
 export function registerExtraHandlers(context: HandlerContext): void {
   registerKernelHandlers(context);
   registerPolicyHandlers(context);
+  registerReviewHandlers(context);
   registerStatusHandlers(context);
 }
