@@ -57,12 +57,15 @@ export const connectionStrategy: ConnectionStrategy = {
 
 /**
  * Runs work in steps (a generator that yields between units of work), giving
- * the event loop back whenever a slice is used. Between slices it stops with
+ * the event loop back before the first step and whenever a slice is used. Between slices it stops with
  * `RequestCancelled` when the token is cancelled, or with `ContentModified`
  * when `stillCurrent` says the input changed.
  */
 export async function runInSlices<T>(steps: Generator<void, T, void>, token: CancellationToken, stillCurrent: () => boolean = () => true): Promise<T | ResponseError<void>> {
   try {
+    // One turn of the event loop first: a `$/cancelRequest` (or an edit) that arrived with the request is seen before
+    // any work, however fast the work would be.
+    await yieldToEventLoop();
     for (;;) {
       if (token.isCancellationRequested) return cancelledError();
       if (!stillCurrent()) return contentModifiedError();
