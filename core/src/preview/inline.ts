@@ -378,6 +378,10 @@ function ciliumRuleHover(workspace: Workspace, file: WorkspaceFile, documentInde
       (candidate) => candidate.entry.source.start >= rule.start && candidate.entry.source.end <= rule.end,
     );
     if (ruleEntries.length === 0) continue;
+    if (spec.notInForce) {
+      lines.push(`**Not in force** (${spec.label}): ${spec.notInForce.reason}. The rule allows and denies nothing until the policy is fixed.`);
+      continue;
+    }
     const workloads = selectedWorkloads(spec, index);
     if (workloads.length === 0) {
       lines.push(`**Selects no workload** the repository declares or implies (${noSubjectMatch(spec, index)}); add the pods to a \`Workloads\` document if they come from elsewhere.`);

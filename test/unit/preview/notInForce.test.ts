@@ -64,6 +64,9 @@ describe('policies that are not in force', () => {
     expect(text).toContain('Ingress: not restricted');
     expect(text).toContain('⚠ cnp shop/api is not in force: the Cilium agent refuses the whole policy');
 
+    const text17 = target.workspace.getFile('/repo/policy.yaml')!.text;
+    const hover = target.hover('/repo/policy.yaml', text17.indexOf('fromEndpoints'), options);
+    expect(JSON.stringify(hover)).toContain('**Not in force** (cnp shop/api): the Cilium agent refuses the whole policy');
     const lenses = target.codeLenses('/repo/policy.yaml', options).map((lens) => lens.title);
     expect(lenses.some((title) => title.startsWith('⚠ not in force: the Cilium agent refuses the whole policy (cnp/invalid-http-regex'))).toBe(true);
   });
