@@ -25,7 +25,7 @@
  * the workspace (and files the host's confined reader allows) is read.
  */
 
-import { fieldOrigin, fieldPathKey, buildFluxDirectory, fluxOverlayFromObject, type BuildResult, type BuiltObject, type Origin, type PathSegment } from '../build/index';
+import { fieldOrigin, fieldPathKey, buildFluxDirectory, fluxOverlayFromObject, type BuildFileSystem, type BuildResult, type BuiltObject, type Origin, type PathSegment } from '../build/index';
 import { deref } from '../parse/ast';
 import { resolvePlainScalar } from '../parse/resolveScalar';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
@@ -56,7 +56,7 @@ const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 /** The build of `GitopsModel.builds.get(key)` (memoized). */
 export function clusterBuild(model: WorkspaceModel, key: string): ClusterBuild | undefined {
   return model.derive(`gitops/build:${key}`, (workspace) => {
-    const task = gitopsModel(workspace).builds.get(key);
+    const task = buildTask(workspace, key);
     if (!task) return undefined;
     try {
       return computeBuild(workspace, task);
@@ -78,22 +78,61 @@ function computeBuild(model: WorkspaceModel, task: BuildTask): ClusterBuild {
 
 /**
  * The overlay fields of the task's Flux Kustomization as Flux sees them: the
- * object its parent's build produced (the parent's `spec.patches` and
- * substitution applied), else the document as written.
+ * object after its parent's `spec.patches` and post-build substitution (what
+ * the parent's build applies), else the document as written.
  */
 function overlayOf(model: WorkspaceModel, fs: WorkspaceBuildFs, task: BuildTask) {
-  const key = task.kustomization!;
+  const found = kustomizationDocument(model, task.kustomization!);
+  const relative = found ? fs.fromWorkspace(found.document.file) : undefined;
+  if (!found || relative === undefined) return undefined;
+  const start = documentStart(model, found.document.file, found.document.index);
+  const value = effectiveKustomization(model, task) ?? found.document.parsed.value().value;
+  return fluxOverlayFromObject(value as never, relative, found.document.index, deref(found.document.parsed.root), start ?? 0);
+}
+
+function kustomizationDocument(model: WorkspaceModel, key: string): { document: IndexedDocument } | undefined {
   const hash = key.lastIndexOf('#');
-  const file = key.slice(0, hash);
-  const index = Number(key.slice(hash + 1));
-  const document = model.fileResources(file).find((candidate) => candidate.index === index);
-  const relative = fs.fromWorkspace(file);
-  if (!document || relative === undefined) return undefined;
-  const start = documentStart(model, file, index);
-  const parent = task.parent && task.parent !== task.key ? clusterBuild(model, task.parent) : undefined;
-  const built = parent?.result.objects.find((object) => object.source.file === relative && object.source.document === index);
-  const value = built ? built.value : document.parsed.value().value;
-  return fluxOverlayFromObject(value as never, relative, index, deref(document.parsed.root), start ?? 0);
+  const document = model.fileResources(key.slice(0, hash)).find((candidate) => candidate.index === Number(key.slice(hash + 1)));
+  return document ? { document } : undefined;
+}
+
+const VIRTUAL_DIRECTORY = '.meshlens-kustomization';
+
+/**
+ * A Flux Kustomization object as its parent's build makes it, computed
+ * without the rest of that build: only the parent's `spec.patches` and its
+ * post-build substitution change a child's overlay fields, so the child's
+ * document alone is built with the parent's patches (in a one-file view of
+ * the workspace) and substituted with the parent's variables. The parent's own
+ * object is found the same way, up the chain. Undefined when the parent
+ * changes nothing (the document as written is the object).
+ */
+function effectiveKustomization(model: WorkspaceModel, task: BuildTask): Record<string, unknown> | undefined {
+  return model.derive(`gitops/kustomization-object:${task.key}`, (workspace) => {
+    const parent = task.parent && task.parent !== task.key ? buildTask(workspace, task.parent) : undefined;
+    if (!parent?.kustomization) return undefined;
+    const found = kustomizationDocument(workspace, task.kustomization!);
+    const parentFound = kustomizationDocument(workspace, parent.kustomization);
+    if (!found || !parentFound) return undefined;
+    const parentValue = effectiveKustomization(workspace, parent) ?? parentFound.document.parsed.value().value;
+    const patches = fluxOverlayFromObject(parentValue as never, parentFound.document.file).patches ?? [];
+    if (patches.length === 0 && !parent.substitutes) return undefined;
+    const fs = workspaceBuildFs(workspace);
+    const file = found.document.file;
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    const real = fs.fromWorkspace(file);
+    if (real === undefined) return undefined;
+    const single: BuildFileSystem = {
+      readFile: (path) => (path === `${VIRTUAL_DIRECTORY}/${name}` ? fs.readFile(real) : undefined),
+      readYaml: (path) => (path === `${VIRTUAL_DIRECTORY}/${name}` ? fs.readYaml?.(real) : undefined),
+      listDir: (path) => (path === VIRTUAL_DIRECTORY ? { files: [name], dirs: [] } : undefined),
+      isDir: (path) => path === VIRTUAL_DIRECTORY,
+    };
+    const built = buildFluxDirectory(single, VIRTUAL_DIRECTORY, { file: parentFound.document.file, patches }).objects.find((object) => object.source.document === found.document.index);
+    if (!built) return undefined;
+    if (parent.substitutes) substituteObject(built, parent);
+    return built.value;
+  });
 }
 
 /** Applies post-build substitution to every string of the object, recording which fields a variable wrote. */
@@ -124,10 +163,30 @@ function substituteObject(object: BuiltObject, task: BuildTask): Map<string, { v
   return written;
 }
 
+/**
+ * Small views of the GitOps model, each memoized on its own: the model is
+ * rebuilt after many edits and is too big to compare, so a build that read it
+ * whole would be redone after every edit; these views compare equal when the
+ * part a build reads did not change.
+ */
+function buildTask(model: WorkspaceModel, key: string): BuildTask | undefined {
+  return model.derive(`gitops/build-task:${key}`, (workspace) => gitopsModel(workspace).builds.get(key));
+}
+
+function filePlacements(model: WorkspaceModel, file: string): Array<{ cluster: number; clusterName: string; build?: string }> {
+  return model.derive(`gitops/file-builds:${file}`, (workspace) => {
+    const gitops = gitopsModel(workspace);
+    return (gitops.placements.get(file) ?? []).map((placement) => ({
+      cluster: placement.cluster,
+      clusterName: gitops.clusters[placement.cluster]?.name ?? '?',
+      ...(placement.build ? { build: placement.build } : {}),
+    }));
+  });
+}
+
 /** The built objects a resource document becomes: one per build that deploys its file. */
 export function builtInstances(model: WorkspaceModel, document: Pick<IndexedDocument, 'file' | 'index'>): BuiltInstance[] {
-  const gitops = gitopsModel(model);
-  const placements = gitops.placements.get(document.file) ?? [];
+  const placements = filePlacements(model, document.file);
   const fs = workspaceBuildFs(model);
   const relative = fs.fromWorkspace(document.file);
   if (relative === undefined) return [];
@@ -140,7 +199,7 @@ export function builtInstances(model: WorkspaceModel, document: Pick<IndexedDocu
     if (!build) continue;
     build.result.objects.forEach((object, index) => {
       if (object.source.file !== relative || object.source.document !== document.index) return;
-      out.push({ cluster: placement.cluster, clusterName: gitops.clusters[placement.cluster]?.name ?? '?', build, object, index });
+      out.push({ cluster: placement.cluster, clusterName: placement.clusterName, build, object, index });
     });
   }
   return out;

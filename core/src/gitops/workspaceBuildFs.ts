@@ -35,6 +35,8 @@ export interface WorkspaceBuildFs extends BuildFileSystem {
   fromWorkspace(path: string): string | undefined;
 }
 
+const WORKSPACE_HELD = /(\.(ya?ml|json)|(^|\/)Kustomization)$/;
+
 /** The build view of the current workspace. */
 export function workspaceBuildFs(model: WorkspaceModel): WorkspaceBuildFs {
   const root = model.derive('gitops/build-root', (workspace) => commonFolder(workspace.files()));
@@ -57,6 +59,10 @@ export function workspaceBuildFs(model: WorkspaceModel): WorkspaceBuildFs {
         const file = toWorkspace(path);
         const live = (model as WorkspaceWithText).getFile?.(file);
         if (live && typeof live.text === 'string') return live.text;
+        // The workspace holds every YAML file and kustomization file it checks: one it does not hold is absent (or
+        // excluded). Asking the host would make the build depend on every edit (host reads are valid for one
+        // generation only), and kustomize probes several kustomization file names per folder.
+        if (WORKSPACE_HELD.test(file)) return undefined;
         const read = model.readReferencedFile(file, childName(file));
         return 'text' in read ? read.text : undefined;
       } catch {

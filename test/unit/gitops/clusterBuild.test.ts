@@ -90,4 +90,19 @@ describe('analysis of per-cluster builds', () => {
     expect(release.text).toContain('l7Proxy: false  # from /repo/clusters/lab/cilium.yaml:15 (${L7_PROXY})');
     expect(documents.every((document) => document.cluster === 'lab')).toBe(true);
   });
+
+  it('rebuilds only what an edit touches: an edit elsewhere keeps the builds, an edit of the release redoes them', () => {
+    const meshlens = service();
+    const workspace = meshlens.workspace;
+    const before = builtInstances(workspace, { file: RELEASE, index: 0 }).map((instance) => instance.build);
+    meshlens.setFile('/repo/apps/lab/policy.yaml', l7Policy.replace('name: api', 'name: api-2'));
+    meshlens.setFile('/repo/clusters/prod/apps.yaml', ks('apps', './apps/prod', '  wait: true\n'));
+    const unrelated = builtInstances(workspace, { file: RELEASE, index: 0 }).map((instance) => instance.build);
+    expect(unrelated[0]).toBe(before[0]);
+    expect(unrelated[1]).toBe(before[1]);
+    meshlens.setFile(RELEASE, ciliumHelmRelease('1.16.5', '  values:\n    l7Proxy: ${L7_PROXY}\n    kubeProxyReplacement: false\n'));
+    const edited = builtInstances(workspace, { file: RELEASE, index: 0 });
+    expect(edited[0].build).not.toBe(before[0]);
+    expect(edited.map((instance) => (instance.object.value.spec as { values: Record<string, unknown> }).values.kubeProxyReplacement)).toEqual([false, false]);
+  });
 });
