@@ -273,9 +273,8 @@ async function publishAll(reason: 'scan' | 'change' = 'change', progress?: Serve
   for (let index = 0; index < files.length; index++) {
     // A newer scan started (settings changed): it re-checks everything, so this one stops.
     if (generation !== undefined && generation !== scanGeneration) return;
-    const diagnostics = await slicedDiagnostics(files[index], (documentsDone, documents) =>
-      progress?.report(50 + (50 * (index + documentsDone / documents)) / files.length, `checking ${index + 1}/${files.length} files (document ${documentsDone}/${documents} of ${basename(files[index])})`),
-    );
+    // A big file takes several slices: the bar names it meanwhile.
+    const diagnostics = await slicedDiagnostics(files[index], () => progress?.report(50 + (50 * index) / files.length, `checking ${index + 1}/${files.length} files (${basename(files[index])})`));
     // The file or the workspace changed while it was checked: the re-check that change scheduled publishes it.
     if (diagnostics === undefined) continue;
     for (const diagnostic of diagnostics) {
@@ -298,17 +297,16 @@ async function publishAll(reason: 'scan' | 'change' = 'change', progress?: Serve
   if (supportsCodeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
 }
 
-/** A file's diagnostics, one document per step with the event loop given back between slices (big multi-document files). */
-async function slicedDiagnostics(file: string, onSlice?: (documentsDone: number, documents: number) => void): Promise<Diagnostic[] | undefined> {
+/** A file's diagnostics in steps (documents, and the rules of each document), the event loop given back between slices. */
+async function slicedDiagnostics(file: string, onSlice?: () => void): Promise<Diagnostic[] | undefined> {
   const analysed = service.workspace.getFile(file);
   const generation = service.workspace.generation;
   const settingsAtStart = settingsVersion;
-  const documents = analysed?.yaml.documents.length ?? 0;
   try {
     const result = await runStepsInSlices(
       service.diagnosticsSteps(file, optionsFor(file, 'diagnostics')),
       () => service.workspace.getFile(file) === analysed && service.workspace.generation === generation && settingsVersion === settingsAtStart,
-      (done) => onSlice?.(done, documents),
+      onSlice,
     );
     return result?.value;
   } catch (error) {

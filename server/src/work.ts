@@ -80,17 +80,17 @@ export async function runInSlices<T>(steps: Generator<void, T, void>, token: Can
 
 /**
  * Runs work in steps for the server itself (no request, no token): gives the
- * event loop back whenever a slice is used (after telling `onSlice` how many
- * steps are done); undefined when `stillCurrent` says the input changed
+ * event loop back whenever a slice is used (after calling `onSlice`);
+ * undefined when `stillCurrent` says the input changed
  * between steps (the result would be stale).
  */
-export async function runStepsInSlices<T>(steps: Generator<void, T, void>, stillCurrent: () => boolean, onSlice?: (stepsDone: number) => void): Promise<{ value: T } | undefined> {
+export async function runStepsInSlices<T>(steps: Generator<void, T, void>, stillCurrent: () => boolean, onSlice?: () => void): Promise<{ value: T } | undefined> {
   try {
-    for (let done = 1; ; done++) {
+    for (;;) {
       const next = steps.next();
       if (next.done) return { value: next.value };
       if (sliceUsed()) {
-        onSlice?.(done);
+        onSlice?.();
         await yieldToEventLoop();
         if (!stillCurrent()) return undefined;
       }

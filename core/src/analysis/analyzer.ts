@@ -30,7 +30,7 @@ import type { ResourceIdentity } from '../resources/identify';
 import type { Dependencies, Workspace, WorkspaceFile } from '../workspace/workspace';
 import { isPartialDocument } from '../workspace/kustomizePatches';
 import { undeployedNote } from '../gitops/placement';
-import { planRules, ruleApplies, runRules, type PlannedRule } from './runRules';
+import { planRules, ruleApplies, runRules, runRulesSteps, type PlannedRule } from './runRules';
 
 export interface AnalyzerHooks {
   /** Called when a rule throws; the analysis goes on without that rule's findings. */
@@ -214,7 +214,7 @@ export class Analyzer {
     for (const [index, document] of file.yaml.documents.entries()) {
       if (index > 0) yield;
       const resource = file.identities[index];
-      const local = this.localFindings(file.path, index, document.parsed, resource, options, optionsKey);
+      const local = yield* this.localFindings(file.path, index, document.parsed, resource, options, optionsKey);
       const crossFile = this.crossFileFindings(file.path, index, document.parsed, resource, options, optionsKey);
       const partial = isPartialDocument(this.workspace, file.path, document.parsed);
       const all = this.resolvedDocument(file, document.start, resolvedPerFile!, index, local, crossFile, options, optionsKey, partial);
@@ -287,17 +287,18 @@ export class Analyzer {
     };
   }
 
-  private localFindings(
+  /** One rule per step (document-local rules run without a tracker, so a host may yield between them). */
+  private *localFindings(
     path: string,
     index: number,
     parsed: ParsedDocument,
     resource: WorkspaceFile['identities'][number],
     options: AnalysisOptions,
     optionsKey: string,
-  ): RawFinding[] {
+  ): Generator<void, RawFinding[], void> {
     const cached = this.localCache.get(parsed);
     if (cached && cached.optionsKey === optionsKey) return cached.findings;
-    const findings = runRules({
+    const findings = yield* runRulesSteps({
       file: path,
       documentIndex: index,
       document: parsed,

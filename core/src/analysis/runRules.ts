@@ -1,5 +1,6 @@
 /**
- * Runs the registered rules over one document and collects raw findings.
+ * Runs the registered rules over one document and collects raw findings
+ * (`runRulesSteps`: the same, one rule per step).
  *
  * Containment: a rule that throws never takes the others down. Its failure is
  * handed to `onRuleError` (the server logs it once per rule id) and the
@@ -46,8 +47,23 @@ export function planRules(rules: readonly Rule[], options: AnalysisOptions): Pla
 }
 
 export function runRules(input: RunRulesInput): RawFinding[] {
+  const steps = runRulesSteps(input);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The same as work in steps, one rule per step, so a host can answer other
+ * requests between the rules of a very big document. Only for rules that run
+ * without a dependency tracker open (document-local rules): a step must not
+ * leave one open.
+ */
+export function* runRulesSteps(input: RunRulesInput): Generator<void, RawFinding[], void> {
   const findings: RawFinding[] = [];
-  for (const entry of input.rules) {
+  for (const [position, entry] of input.rules.entries()) {
+    if (position > 0) yield;
     const planned = 'rule' in entry ? entry : planRules([entry], input.options)[0];
     if (!planned) continue;
     const { rule, configured, exact } = planned;
