@@ -49,5 +49,5 @@ export { clusterSummaries, type ClusterSummary } from './gitops/placement';
 export { builtDocuments, type BuiltDocument } from './gitops/builtDocuments';
 export { generatePolicyTests, renderGeneratedTests, runPolicyTests, type PolicyTestResult } from './preview/policyTests';
 export { POLICY_TEST_CASE_FAILS } from './rules/policytest/caseFails';
-export { createFlowReplay, REPLAY_OUTCOMES, type FlowReplay, type ReplayClass, type ReplayOutcome, type ReplayReport } from './preview/replay';
+export { createFlowReplay, REPLAY_CHANGES, REPLAY_OUTCOMES, type FlowReplay, type ReplayChange, type ReplayClass, type ReplayOutcome, type ReplayReport } from './preview/replay';
 export { resolveCluster, type ClusterScope } from './preview/clusterScope';

@@ -5,7 +5,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -58,6 +58,45 @@ describe('meshlens replay and simulate --cluster', () => {
     const staging = meshlens(['simulate', '.', '--from', 'shop/web', '--to', 'shop/db', '--port', '5432', '--cluster', 'staging'], clusters);
     expect(staging.stdout).toContain('ALLOW: shop/web → shop/db :5432/TCP');
     expect(staging.stdout).toContain('- cluster staging: the policies it deploys');
+  });
+});
+
+describe('meshlens replay --base', () => {
+  it('judges every class by the base revision too and lists what this revision newly denies (--base-dir)', () => {
+    const base = join(workdir, 'base');
+    mkdirSync(join(base, 'policies'), { recursive: true });
+    for (const file of ['workloads.yaml', 'api.yaml']) copyFileSync(join(fixture, 'policies', file), join(base, 'policies', file));
+    const result = meshlens(['replay', 'flows.jsonl', 'policies', '--base-dir', base, '--format', 'json', '--fail-on', 'changed'], fixture);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.changes).toEqual({ 'now-denied': { classes: 3, flows: 3 }, 'now-allowed': { classes: 0, flows: 0 } });
+    const db = report.classes.find((item: { change?: string; to: string; direction: string }) => item.change === 'now-denied' && item.to === 'shop/db' && item.direction === 'ingress');
+    expect(db.base).toMatchObject({ verdict: 'allow' });
+    // The HTTP rule is in both revisions: its denial is not a change.
+    const post = report.classes.find((item: { http?: { method?: string } }) => item.http?.method === 'POST');
+    expect(post).toMatchObject({ outcome: 'newly-dropped', base: { verdict: 'deny', decidedBy: [{ file: 'policies/api.yaml', line: 17 }] } });
+    expect(post.change).toBeUndefined();
+    const text = meshlens(['replay', 'flows.jsonl', 'policies', '--base-dir', base], fixture).stdout;
+    expect(text).toContain('Allowed by the base, denied by this revision: 3 flows in 3 classes');
+  });
+
+  it('reads the base from a git revision (--base) and refuses --fail-on changed without a base', () => {
+    const repo = join(workdir, 'repo');
+    mkdirSync(join(repo, 'policies'), { recursive: true });
+    for (const file of ['workloads.yaml', 'api.yaml']) copyFileSync(join(fixture, 'policies', file), join(repo, 'policies', file));
+    copyFileSync(join(fixture, 'flows.jsonl'), join(repo, 'flows.jsonl'));
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    for (const file of ['db.yaml', 'web-egress.yaml']) copyFileSync(join(fixture, 'policies', file), join(repo, 'policies', file));
+    const result = meshlens(['replay', 'flows.jsonl', 'policies', '--base', 'HEAD', '--format', 'json', '--fail-on', 'none'], repo);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.base).toBe('HEAD');
+    expect(report.changes['now-denied']).toEqual({ classes: 3, flows: 3 });
+    expect(meshlens(['replay', 'flows.jsonl', 'policies', '--base', 'no-such-ref'], repo).code).toBe(2);
+    expect(meshlens(['replay', 'flows.jsonl', 'policies', '--fail-on', 'changed'], repo).stderr).toContain('--fail-on changed needs --base REF or --base-dir DIR');
   });
 });
 

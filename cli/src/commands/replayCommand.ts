@@ -16,7 +16,8 @@
  * does; 2 on usage errors and unreadable exports.
  */
 
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
@@ -24,6 +25,8 @@ import { createFlowReplay, resolveCluster, type ReplayOutcome, type ReplayReport
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
 import type { ExtraCommand } from '../commands';
 import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';
+import type { AnalysisOptions } from '../../../core/src/index';
+import { gitTopLevel, GitError, materializeRevision } from '../../../host/src/gitRevision';
 import { escapeControl } from '../formats/escape';
 import { renderReplay, type ReplayFormat } from '../formats/replay';
 
@@ -31,7 +34,8 @@ import { renderReplay, type ReplayFormat } from '../formats/replay';
 const MAX_LINE_CHARS = 256 * 1024;
 
 const REPLAY_HELP = `Usage:
-  meshlens replay FLOWS [paths...] [--cluster NAME] [--format text|json|sarif|markdown] [--fail-on LIST]
+  meshlens replay FLOWS [paths...] [--cluster NAME] [--base REF | --base-dir DIR]
+                 [--format text|json|sarif|markdown] [--fail-on LIST]
       replays recorded Hubble flows against the Cilium policies in the paths (default: .)
       and reports each distinct flow class: recorded as passing but now DROPPED (traffic
       that breaks), DROPPED by policy but now allowed, and what the model cannot decide,
@@ -40,12 +44,16 @@ const REPLAY_HELP = `Usage:
   (gzip is detected), or - for standard input
   Options:
     --fail-on LIST   exit 1 when a class has one of these outcomes, comma-separated:
-                     dropped (default), allowed, undecided, or none
+                     dropped (default), allowed, undecided, changed, or none
     --cluster NAME   judge with the policies this cluster deploys (see meshlens clusters)
+    --base REF | --base-dir DIR
+                     also judge every flow with the base revision's policies (a git revision,
+                     or a checked-out copy with the same layout) and list what this revision
+                     newly denies or allows; --fail-on changed exits 1 on a newly denied flow
     --cilium-version X.Y
 `;
 
-const FAIL_ON: Record<string, ReplayOutcome> = { dropped: 'newly-dropped', allowed: 'newly-allowed', undecided: 'undecided' };
+const FAIL_ON: Record<string, ReplayOutcome | 'changed'> = { dropped: 'newly-dropped', allowed: 'newly-allowed', undecided: 'undecided', changed: 'changed' };
 
 export const REPLAY_COMMAND: ExtraCommand = {
   name: 'replay',
@@ -55,43 +63,103 @@ export const REPLAY_COMMAND: ExtraCommand = {
 };
 
 async function replayCommand(args: ParsedArgs, io: CliIo): Promise<number> {
-  checkKnownFlags(args, ['format', 'fail-on', 'cluster', 'cilium-version', 'istio-root-namespace', 'help']);
+  checkKnownFlags(args, ['format', 'fail-on', 'cluster', 'base', 'base-dir', 'cilium-version', 'istio-root-namespace', 'help']);
   const format = (flag(args, 'format') ?? 'text') as ReplayFormat;
   if (!['text', 'json', 'sarif', 'markdown'].includes(format)) throw new UsageError(`--format must be text, json, sarif or markdown, not "${format}"`);
   const failOn = failOnOf(flag(args, 'fail-on') ?? 'dropped');
+  const baseRef = flag(args, 'base');
+  const baseDir = flag(args, 'base-dir');
+  if (baseRef !== undefined && baseDir !== undefined) throw new UsageError('give at most one of --base REF and --base-dir DIR');
+  if (failOn.includes('changed') && baseRef === undefined && baseDir === undefined) throw new UsageError('--fail-on changed needs --base REF or --base-dir DIR');
   const [flows, ...paths] = args.positionals;
   if (flows === undefined) throw new UsageError('replay needs FLOWS: a Hubble flow export (JSON lines, optionally gzip) or - for standard input');
   const input = openFlows(flows);
   const options = optionsFromFlags(args);
   const { service, displayByKey } = loadWorkspace(paths, options);
-  const display = (file: string) => displayByKey.get(file) ?? file;
   const clusterName = flag(args, 'cluster');
   const cluster = clusterName !== undefined ? resolveCluster(service.workspace, clusterName) : undefined;
   if (cluster?.kind === 'error') throw new UsageError(cluster.error);
   if (cluster?.kind === 'unmodelled') io.stderr(`meshlens: the paths define no cluster (no Flux roots or kustomization folders): --cluster ${clusterName} is ignored, every policy is judged\n`);
-  const replay = createFlowReplay(service.workspace, options, cluster?.kind === 'cluster' ? { cluster: cluster.scope } : {});
   const progress = process.stderr.isTTY && !process.env.CI ? progressLine() : undefined;
-  await readLines(input, (line) => {
-    replay.addLine(line);
-    progress?.tick();
-  }, (reason) => replay.addMalformed(reason));
+  const scope = cluster?.kind === 'cluster' ? { cluster: cluster.scope } : {};
+  const base = baseRef !== undefined || baseDir !== undefined ? loadBase(paths, baseRef, baseDir, options, clusterName) : undefined;
+  let replay;
+  try {
+    replay = createFlowReplay(service.workspace, options, { ...scope, ...(base ? { base: base.revision } : {}) });
+    await readLines(input, (line) => {
+      replay!.addLine(line);
+      progress?.tick();
+    }, (reason) => replay!.addMalformed(reason));
+  } finally {
+    base?.cleanup();
+  }
   progress?.done();
   const report = replay.report();
-  io.stdout(renderReplay(report, format, display, flows === '-' ? 'stdin' : flows));
+  const shown = (file: string) => displayByKey.get(file) ?? base?.display(file) ?? file;
+  io.stdout(renderReplay(report, format, shown, flows === '-' ? 'stdin' : flows, base?.label));
   return failed(report, failOn) ? 1 : 0;
 }
 
-function failOnOf(text: string): ReplayOutcome[] {
+/**
+ * The base revision's policies: a checked-out directory (`--base-dir`, the
+ * same layout as the paths), or a git revision written to a temporary
+ * directory (`--base`, removed afterwards).
+ */
+function loadBase(paths: string[], baseRef: string | undefined, baseDir: string | undefined, options: AnalysisOptions, clusterName: string | undefined) {
+  const headPaths = (paths.length > 0 ? paths : ['.']).map((path) => resolve(path));
+  let root: string;
+  let basePaths: string[];
+  let cleanup = () => {};
+  if (baseRef !== undefined) {
+    let top: string;
+    try {
+      top = gitTopLevel(headPaths[0]);
+    } catch (error) {
+      throw new UsageError(`--base needs the paths inside a git repository (${error instanceof Error ? error.message : 'git failed'})`);
+    }
+    const relativePaths = headPaths.map((path) => relative(top, realpathSync(path)).split(sep).join('/'));
+    if (relativePaths.some((path) => path.startsWith('..'))) throw new UsageError('every path must be inside the same git repository');
+    try {
+      const materialized = materializeRevision(top, baseRef, relativePaths);
+      root = materialized.root;
+      cleanup = materialized.cleanup;
+    } catch (error) {
+      throw new UsageError(`--base ${escapeControl(baseRef)}: ${error instanceof GitError || error instanceof Error ? error.message : 'git failed'}`);
+    }
+    basePaths = relativePaths.map((path) => join(root, path || '.'));
+  } else {
+    root = resolve(baseDir!);
+    try {
+      if (!statSync(root).isDirectory()) throw new Error('not a directory');
+    } catch {
+      throw new UsageError(`--base-dir: not a directory: ${escapeControl(baseDir!)}`);
+    }
+    const headRoot = headPaths.length === 1 ? headPaths[0] : resolve('.');
+    basePaths = headPaths.map((path) => join(root, relative(headRoot, path) || '.'));
+  }
+  try {
+    const { service } = loadWorkspace(basePaths, options);
+    const cluster = clusterName !== undefined ? resolveCluster(service.workspace, clusterName) : undefined;
+    // Base sources are shown relative to the base root (a temporary directory for --base).
+    const display = (file: string) => (file.startsWith(`${root}${sep}`) ? relative(root, file).split(sep).join('/') : undefined);
+    return { revision: { workspace: service.workspace, ...(cluster?.kind === 'cluster' ? { cluster: cluster.scope } : {}) }, cleanup, label: baseRef ?? baseDir!, display };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+function failOnOf(text: string): (ReplayOutcome | 'changed')[] {
   if (text === 'none') return [];
   return text.split(',').map((word) => {
     const outcome = FAIL_ON[word.trim()];
-    if (!outcome) throw new UsageError(`--fail-on takes dropped, allowed, undecided (comma-separated) or none, not "${escapeControl(text)}"`);
+    if (!outcome) throw new UsageError(`--fail-on takes dropped, allowed, undecided, changed (comma-separated) or none, not "${escapeControl(text)}"`);
     return outcome;
   });
 }
 
-function failed(report: ReplayReport, failOn: ReplayOutcome[]): boolean {
-  return failOn.some((outcome) => report.outcomes[outcome].flows > 0);
+function failed(report: ReplayReport, failOn: (ReplayOutcome | 'changed')[]): boolean {
+  return failOn.some((outcome) => (outcome === 'changed' ? (report.changes?.['now-denied'].flows ?? 0) > 0 : report.outcomes[outcome].flows > 0));
 }
 
 /** The export as a byte stream: standard input, or a regular file (no directory, device or FIFO). */

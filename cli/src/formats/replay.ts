@@ -9,7 +9,7 @@
  * JSON lists every class kept. Pure functions of the report.
  */
 
-import type { ReplayClass, ReplayOutcome, ReplayReport } from '../../../core/src/index';
+import { REPLAY_CHANGES, type ReplayChange, type ReplayClass, type ReplayOutcome, type ReplayReport } from '../../../core/src/index';
 import { VERSION } from '../main';
 
 export type ReplayFormat = 'text' | 'json' | 'sarif' | 'markdown';
@@ -28,18 +28,23 @@ const TITLES: Record<ReplayOutcome, string> = {
 
 const LISTED: ReplayOutcome[] = ['newly-dropped', 'newly-allowed', 'undecided'];
 
-export function renderReplay(report: ReplayReport, format: ReplayFormat, display: Display, exportName: string): string {
+export function renderReplay(report: ReplayReport, format: ReplayFormat, display: Display, exportName: string, baseLabel?: string): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(jsonReport(report, display), null, 2)}\n`;
+      return `${JSON.stringify({ ...(baseLabel !== undefined ? { base: baseLabel } : {}), ...(jsonReport(report, display) as object) }, null, 2)}\n`;
     case 'markdown':
-      return markdown(report, display, exportName);
+      return markdown(report, display, exportName, baseLabel);
     case 'sarif':
       return sarif(report, display);
     default:
-      return text(report, display, exportName);
+      return text(report, display, exportName, baseLabel);
   }
 }
+
+const CHANGE_TITLES: Record<ReplayChange, string> = {
+  'now-denied': 'Allowed by the base, denied by this revision',
+  'now-allowed': 'Denied by the base, allowed by this revision',
+};
 
 /** `shop/web → shop/api :8080/TCP GET /orders` */
 export function classLabel(flowClass: ReplayClass): string {
@@ -70,8 +75,21 @@ function counts(report: ReplayReport): string[] {
   return lines;
 }
 
-function text(report: ReplayReport, display: Display, exportName: string): string {
-  const out = [`Replay of ${exportName}`, ...counts(report)];
+function text(report: ReplayReport, display: Display, exportName: string, baseLabel?: string): string {
+  const out = [`Replay of ${exportName}${baseLabel !== undefined ? ` (base: ${baseLabel})` : ''}`, ...counts(report)];
+  if (report.changes) {
+    for (const change of REPLAY_CHANGES) {
+      const listed = report.classes.filter((flowClass) => flowClass.change === change);
+      out.push('', `${CHANGE_TITLES[change]}: ${report.changes[change].flows} flows in ${report.changes[change].classes} classes`);
+      for (const flowClass of listed.slice(0, SHOWN)) {
+        out.push(`- ${flowClass.count}× ${flowClass.recorded} ${flowClass.direction} ${classLabel(flowClass)}  (line ${flowClass.firstLine})`);
+        out.push(`    ${flowClass.reason}`);
+        const deciding = rules(flowClass, display);
+        if (deciding) out.push(`    decided by ${deciding}`);
+      }
+      if (listed.length > SHOWN) out.push(`  … ${listed.length - SHOWN} more classes (see --format json)`);
+    }
+  }
   for (const outcome of LISTED) {
     const listed = report.classes.filter((flowClass) => flowClass.outcome === outcome);
     if (listed.length === 0) continue;
@@ -91,10 +109,19 @@ function markdownCell(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/[<>]/g, (character) => (character === '<' ? '&lt;' : '&gt;'));
 }
 
-function markdown(report: ReplayReport, display: Display, exportName: string): string {
-  const out = [`## meshlens replay: ${markdownCell(exportName)}`, '', '| outcome | flows | classes |', '|---|---:|---:|'];
+function markdown(report: ReplayReport, display: Display, exportName: string, baseLabel?: string): string {
+  const out = [`## meshlens replay: ${markdownCell(exportName)}${baseLabel !== undefined ? ` (base: ${markdownCell(baseLabel)})` : ''}`, '', '| outcome | flows | classes |', '|---|---:|---:|'];
   for (const outcome of ['newly-dropped', 'newly-allowed', 'undecided', 'still-allowed', 'still-dropped'] as ReplayOutcome[]) {
     out.push(`| ${TITLES[outcome]} | ${report.outcomes[outcome].flows} | ${report.outcomes[outcome].classes} |`);
+  }
+  if (report.changes) for (const change of REPLAY_CHANGES) out.push(`| ${CHANGE_TITLES[change]} | ${report.changes[change].flows} | ${report.changes[change].classes} |`);
+  for (const change of report.changes ? REPLAY_CHANGES : []) {
+    const listed = report.classes.filter((flowClass) => flowClass.change === change);
+    if (listed.length === 0) continue;
+    out.push('', `### ${CHANGE_TITLES[change]}`, '', '| flows | recorded | flow | why | decided by |', '|---:|---|---|---|---|');
+    for (const flowClass of listed.slice(0, SHOWN)) {
+      out.push(`| ${flowClass.count} | ${flowClass.recorded} ${flowClass.direction} | ${markdownCell(classLabel(flowClass))} | ${markdownCell(flowClass.reason)} | ${markdownCell(rules(flowClass, display))} |`);
+    }
   }
   const skipped = Object.values(report.skipped).reduce((sum, value) => sum + value, 0);
   out.push('', `${report.flows} flow records, ${report.malformed} malformed lines, ${skipped} records not judged.`);
@@ -135,7 +162,10 @@ function jsonReport(report: ReplayReport, display: Display): unknown {
       layers: flowClass.layers.map((layer) => ({ layer: layer.layer, verdict: layer.verdict, reason: layer.reason })),
       decidedBy: flowClass.decidedBy.map((source) => ({ file: display(source.file), line: source.line, rule: source.rule })),
       firstLine: flowClass.firstLine,
+      ...(flowClass.base ? { base: { ...(flowClass.base.verdict ? { verdict: flowClass.base.verdict } : {}), reason: flowClass.base.reason, decidedBy: flowClass.base.decidedBy.map((source) => ({ file: display(source.file), line: source.line, rule: source.rule })) } } : {}),
+      ...(flowClass.change ? { change: flowClass.change } : {}),
     })),
+    ...(report.changes ? { changes: report.changes } : {}),
   };
 }
 

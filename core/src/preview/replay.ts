@@ -19,6 +19,10 @@
  * (replies, non-policy drops, trace-only verdicts, non-flow lines) are
  * counted as skipped, malformed lines as malformed.
  *
+ * With a base revision (`limits.base`, e.g. the target branch), every class
+ * is also judged by the base's policies, and the classes whose verdict the
+ * revision under review changes are marked `now-denied` / `now-allowed`.
+ *
  * Istio authorization is not judged: Hubble sees the connection the sidecar
  * or ztunnel accepts, and Istio's denials are not Cilium drops.
  *
@@ -64,7 +68,14 @@ export interface ReplayClass {
   decidedBy: SourceRef[];
   /** 1-based line of the first record of the class. */
   firstLine: number;
+  /** With a base revision: its verdict (undefined when undecided there) and the rules that decide it. */
+  base?: { verdict?: 'allow' | 'deny'; reason: string; decidedBy: SourceRef[] };
+  /** With a base revision: the revision under review denies what the base allowed, or the reverse. */
+  change?: ReplayChange;
 }
+
+export type ReplayChange = 'now-denied' | 'now-allowed';
+export const REPLAY_CHANGES: readonly ReplayChange[] = ['now-denied', 'now-allowed'];
 
 export interface ReplayReport {
   /** Lines read (blank ones included). */
@@ -82,11 +93,15 @@ export interface ReplayReport {
   classes: ReplayClass[];
   /** Flows of classes beyond `maxClasses`: counted in `outcomes`, not listed. */
   unlisted: { flows: number };
+  /** With a base revision: classes and flows whose verdict the revision under review changes. */
+  changes?: Record<ReplayChange, { classes: number; flows: number }>;
 }
 
 export interface ReplayLimits {
   /** Judge with the policies this cluster deploys (see `clusterScope.ts`). */
   cluster?: ClusterScope;
+  /** A base revision (e.g. the target branch): every class is judged by both, and the changes are counted. */
+  base?: { workspace: Workspace; cluster?: ClusterScope };
   /** Classes kept and listed (default 20,000). */
   maxClasses?: number;
   /** Malformed lines kept as samples (default 20). */
@@ -122,8 +137,9 @@ export function createFlowReplay(workspace: Workspace, options: AnalysisOptions,
   const maxSamples = limits.maxMalformedSamples ?? 20;
   const classes = new Map<string, ClassState>();
   /** Outcomes of classes beyond the cap, so repeated flows are not judged again (cleared when full). */
-  const overflow = new Map<string, ReplayOutcome>();
+  const overflow = new Map<string, { outcome: ReplayOutcome; change?: ReplayChange }>();
   const ends = new Map<string, EndResolution>();
+  const baseEnds = new Map<string, EndResolution>();
   const report: ReplayReport = {
     lines: 0,
     flows: 0,
@@ -133,6 +149,7 @@ export function createFlowReplay(workspace: Workspace, options: AnalysisOptions,
     outcomes: Object.fromEntries(REPLAY_OUTCOMES.map((outcome) => [outcome, { classes: 0, flows: 0 }])) as ReplayReport['outcomes'],
     classes: [],
     unlisted: { flows: 0 },
+    ...(limits.base ? { changes: Object.fromEntries(REPLAY_CHANGES.map((change) => [change, { classes: 0, flows: 0 }])) as NonNullable<ReplayReport['changes']> } : {}),
   };
 
   const skip = (reason: string) => {
@@ -143,15 +160,22 @@ export function createFlowReplay(workspace: Workspace, options: AnalysisOptions,
     if (report.malformedSamples.length < maxSamples) report.malformedSamples.push({ line: report.lines, reason });
   };
 
-  const resolve = (endpoint: FlowEndpointRecord): EndResolution => {
+  const resolverOf = (target: Workspace, cache: Map<string, EndResolution>) => (endpoint: FlowEndpointRecord): EndResolution => {
     const key = endKey(endpoint);
-    let resolution = ends.get(key);
+    let resolution = cache.get(key);
     if (!resolution) {
-      resolution = resolveFlowEnd(workspace, endpoint);
-      if (ends.size >= MAX_ENDS_CACHED) ends.clear();
-      ends.set(key, resolution);
+      resolution = resolveFlowEnd(target, endpoint);
+      if (cache.size >= MAX_ENDS_CACHED) cache.clear();
+      cache.set(key, resolution);
     }
     return resolution;
+  };
+  const resolve = resolverOf(workspace, ends);
+  const resolveBase = limits.base ? resolverOf(limits.base.workspace, baseEnds) : undefined;
+  const countChange = (change: ReplayChange | undefined, newClass: boolean) => {
+    if (!change || !report.changes) return;
+    report.changes[change].flows++;
+    if (newClass) report.changes[change].classes++;
   };
 
   const addFlow = (flow: FlowRecord) => {
@@ -167,22 +191,32 @@ export function createFlowReplay(workspace: Workspace, options: AnalysisOptions,
     if (known) {
       known.result.count++;
       report.outcomes[known.result.outcome].flows++;
+      countChange(known.result.change, false);
       return;
     }
     const seen = overflow.get(key);
     if (seen) {
-      report.outcomes[seen].flows++;
+      report.outcomes[seen.outcome].flows++;
+      countChange(seen.change, false);
       report.unlisted.flows++;
       return;
     }
     const result = judgeFlow(workspace, options, flow, http, dnsQuery, resolve, report.lines, limits.cluster);
+    if (limits.base && resolveBase) {
+      const before = judgeFlow(limits.base.workspace, options, flow, http, dnsQuery, resolveBase, report.lines, limits.base.cluster);
+      result.base = { ...(before.verdict ? { verdict: before.verdict } : {}), reason: before.reason, decidedBy: before.decidedBy };
+      if (before.verdict === 'allow' && result.verdict === 'deny') result.change = 'now-denied';
+      else if (before.verdict === 'deny' && result.verdict === 'allow') result.change = 'now-allowed';
+    }
     report.outcomes[result.outcome].flows++;
     if (classes.size < maxClasses) {
       classes.set(key, { result });
       report.outcomes[result.outcome].classes++;
+      countChange(result.change, true);
     } else {
       if (overflow.size >= maxClasses) overflow.clear();
-      overflow.set(key, result.outcome);
+      overflow.set(key, { outcome: result.outcome, ...(result.change ? { change: result.change } : {}) });
+      countChange(result.change, false);
       report.unlisted.flows++;
     }
   };
@@ -209,7 +243,7 @@ export function createFlowReplay(workspace: Workspace, options: AnalysisOptions,
       const order = new Map(REPLAY_OUTCOMES.map((outcome, position) => [outcome, position]));
       const listed = [...classes.values()].map((state) => state.result);
       listed.sort((a, b) => order.get(a.outcome)! - order.get(b.outcome)! || b.count - a.count || a.firstLine - b.firstLine);
-      return { ...report, skipped: { ...report.skipped }, outcomes: Object.fromEntries(REPLAY_OUTCOMES.map((outcome) => [outcome, { ...report.outcomes[outcome] }])) as ReplayReport['outcomes'], classes: listed, malformedSamples: [...report.malformedSamples], unlisted: { ...report.unlisted } };
+      return { ...report, skipped: { ...report.skipped }, outcomes: Object.fromEntries(REPLAY_OUTCOMES.map((outcome) => [outcome, { ...report.outcomes[outcome] }])) as ReplayReport['outcomes'], classes: listed, malformedSamples: [...report.malformedSamples], unlisted: { ...report.unlisted }, ...(report.changes ? { changes: { 'now-denied': { ...report.changes['now-denied'] }, 'now-allowed': { ...report.changes['now-allowed'] } } } : {}) };
     },
   };
 }
