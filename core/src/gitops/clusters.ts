@@ -34,6 +34,8 @@ import { substitute, hasPlaceholder } from './envsubst';
 import { overlayBuilder, type InputRole, type OverlayBuilder } from './overlayMembers';
 import { isKustomizationFile, workspaceTree, type WorkspaceTree } from './tree';
 import { detectFluxVersion, type FluxVersionFact } from './fluxVersion';
+// Patch target names are user input: matched on RE2 (linear, cached), as the build engine matches them.
+import { anchoredMatch } from '../build/resource';
 
 export type RootKind = 'FluxInstance' | 'flux-instance HelmRelease' | 'gotk-sync' | 'bootstrap folder' | 'Kustomization' | 'kustomization folder';
 
@@ -593,14 +595,6 @@ export function targetMatches(
   return true;
 }
 
-function anchoredMatch(pattern: string, value: string): boolean {
-  if (pattern === value) return true;
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
-  } catch {
-    return false;
-  }
-}
 
 /** Equality-based and set-less label selectors (`a=b,c!=d,e`); `in (…)` forms match when any listed value does. */
 function labelSelectorMatches(selector: string, labels: Record<string, string>): boolean {

@@ -322,22 +322,27 @@ function generatorFile(files: YamlNode | undefined, key: string): string | undef
 /** Every key of a values tree (maps only; lists are single values), with its location. */
 export function treeWrites(text: ValuesText): Omit<ValuesWrite, 'sourceIndex'>[] {
   const writes: Omit<ValuesWrite, 'sourceIndex'>[] = [];
-  const visit = (node: YamlNode | undefined, path: string[], depth: number) => {
+  // The plain value of the whole tree once; each key's value is looked up in it (converting every subtree again at
+  // each depth made deep values quadratic).
+  const whole = toValue(text.root).value;
+  const visit = (node: YamlNode | undefined, path: string[], depth: number, plain: unknown) => {
     const target = deref(node);
     if (!target || target.type !== 'map' || depth > 64) return;
     for (const pair of target.pairs) {
       if (pair.key.type !== 'scalar' || pair.key.text === '<<') continue;
       const childPath = [...path, pair.key.text];
+      const own = plain !== null && typeof plain === 'object' && !Array.isArray(plain) && Object.prototype.hasOwnProperty.call(plain, pair.key.text);
+      const childPlain = own ? (plain as Record<string, unknown>)[pair.key.text] : toValue(pair.value).value;
       writes.push({
         path: childPath,
-        value: toValue(pair.value).value,
+        value: childPlain,
         location: { key: anchorOf(text, pair.key), value: anchorOf(text, pair.value) },
         pair,
       });
-      visit(pair.value, childPath, depth + 1);
+      visit(pair.value, childPath, depth + 1, childPlain);
     }
   };
-  visit(text.root, [], 0);
+  visit(text.root, [], 0, whole);
   return writes;
 }
 
