@@ -180,9 +180,14 @@ function fileStart(file: WorkspaceFile, source: SourceRef | { document: number; 
 const ENTRIES_PER_STEP = 32;
 
 function* ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): Generator<void, CodeLensItem[], void> {
+  // The workload index, the policy index and each effective model are big computations of their own on a big
+  // repository or policy: a step each.
   const index = previewIndex(workspace);
+  yield;
+  const policies = ciliumPolicyIndex(workspace, options);
+  yield;
   const items: CodeLensItem[] = [];
-  for (const spec of ciliumPolicyIndex(workspace, options).specs) {
+  for (const spec of policies.specs) {
     if (spec.file !== file.path) continue;
     const workloads = selectedWorkloads(spec, index);
     const first = workloads[0];
@@ -193,6 +198,7 @@ function* ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: Analy
       continue;
     }
     const model = first ? effectivePolicy(workspace, workloadId(first), options) : undefined;
+    yield;
     const directions = model ? (['ingress', 'egress'] as const).filter((direction) => spec.sections.some((section) => section.direction === direction)).map((direction) => `${direction} ${model.cilium[direction].defaultDeny ? 'default-deny' : 'not default-deny'}`) : [];
     const selects = workloads.length > 0 ? `selects ${listNames(workloads.map((workload) => shortName(workloadId(workload), spec.policyNamespace)), 3)}${inferredNote(workloads)}` : `selects ${noSubjectMatch(spec, index)}`;
     items.push({ start: head, end: head, title: truncate(`${selects}${directions.length ? ` · ${directions.join(' · ')}` : ''}`), command: command(first && workloadId(first)) });
