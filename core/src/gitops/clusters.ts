@@ -136,9 +136,25 @@ export interface GitopsModel {
 const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 const SOURCE_KINDS = new Set(['GitRepository', 'OCIRepository', 'Bucket']);
 
-/** The model of the current workspace (memoized). */
+/** The model last computed per workspace, with its fingerprint (see `gitopsModel`). */
+const lastModels = new WeakMap<WorkspaceModel, { fingerprint: string; value: GitopsModel }>();
+
+/**
+ * The model of the current workspace (memoized). Most edits change no
+ * placement: when a recomputed model has the same content (its JSON
+ * fingerprint), the previous object is returned, so everything derived from
+ * the model stays valid (the workspace compares derived values structurally,
+ * but within a budget this model exceeds on real repositories).
+ */
 export function gitopsModel(model: WorkspaceModel): GitopsModel {
-  return model.derive('gitops/model', buildModel);
+  return model.derive('gitops/model', (workspace) => {
+    const value = buildModel(workspace);
+    const fingerprint = JSON.stringify(value, (_key, entry: unknown) => (entry instanceof Map ? [...entry] : entry instanceof Set ? [...entry] : entry));
+    const last = lastModels.get(workspace);
+    if (last && last.fingerprint === fingerprint) return last.value;
+    lastModels.set(workspace, { fingerprint, value });
+    return value;
+  });
 }
 
 interface Entry {
