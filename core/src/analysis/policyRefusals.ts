@@ -20,7 +20,8 @@ import type { Dependencies, Workspace } from '../workspace/workspace';
 import type { ParsedDocument } from '../parse/yamlFile';
 import { ruleApplies, runRules, type PlannedRule } from './runRules';
 
-const REFUSING_RULES = ALL_RULES.filter((rule) => rule.meta.mayRefusePolicy);
+const REFUSING_RULES = ALL_RULES.filter((rule) => rule.meta.mayRefusePolicy || rule.meta.refusesPolicy);
+const ALWAYS_REFUSES = new Map(ALL_RULES.flatMap((rule) => (rule.meta.refusesPolicy ? [[rule.meta.id, rule.meta.refusesPolicy] as const] : [])));
 
 export function policyRefusalSource(workspace: Workspace): PolicyRefusalSource {
   const cache = new Map<string, CachedRefusals>();
@@ -41,7 +42,10 @@ export function policyRefusalSource(workspace: Workspace): PolicyRefusalSource {
     const { value: refusals, dependencies } = workspace.track(() => {
       if (rules.length === 0) return NONE;
       const findings = runRules({ file, documentIndex, document: document.parsed, resource, workspace, options, rules });
-      const refused = findings.flatMap((finding) => (finding.refused ? [{ rule: finding.rule, by: finding.refused, message: finding.message, start: finding.range.start, end: finding.range.end }] : []));
+      const refused = findings.flatMap((finding) => {
+        const by = finding.refused ?? ALWAYS_REFUSES.get(finding.rule);
+        return by ? [{ rule: finding.rule, by, message: finding.message, start: finding.range.start, end: finding.range.end }] : [];
+      });
       return refused.length > 0 ? refused : NONE;
     }, workspace.documentDependency(file, documentIndex));
     if (cache.size >= MAX_CACHED_DOCUMENTS) cache.clear();

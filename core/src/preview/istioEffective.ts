@@ -120,6 +120,10 @@ function appliesAtWaypoint(policy: IstioPolicyEntry, waypoint: WaypointChoice, w
 function pointView(point: IstioPoint, policies: IstioPolicyEntry[], sourceIdentity: 'client' | 'waypoint'): IstioPointView {
   const view: IstioPointView = { point, custom: [], deny: [], allow: [], allowPolicies: [], dryRun: [], sourceIdentity, notes: [] };
   for (const policy of policies) {
+    if (policy.notInForce) {
+      view.notes.push({ kind: 'not-in-force', message: `${policy.namespace}/${policy.name} is not in force: ${policy.notInForce.reason}`, at: policy.source });
+      continue;
+    }
     if (policy.dryRun) {
       view.dryRun.push(policy.source);
       continue;

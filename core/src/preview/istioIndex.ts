@@ -37,6 +37,8 @@ export interface IstioPolicyEntry {
   rules: IstioRuleView[];
   ztunnelRules: IstioRuleView[];
   source: SourceRef;
+  /** istiod's validating webhook refuses the policy as a whole: it is not in the cluster, it allows and denies nothing. */
+  notInForce?: { rule: string; reason: string; at: SourceRef };
 }
 
 export interface IstioPolicyIndex {
@@ -45,10 +47,11 @@ export interface IstioPolicyIndex {
 }
 
 export function istioPolicyIndex(workspace: Workspace, options: AnalysisOptions): IstioPolicyIndex {
-  return workspace.derive(`preview-istio:${options.istioRootNamespace}`, () => buildIndex(workspace, options.istioRootNamespace));
+  return workspace.derive(`preview-istio:${options.istioRootNamespace}`, () => buildIndex(workspace, options));
 }
 
-function buildIndex(workspace: Workspace, rootNamespace: string): IstioPolicyIndex {
+function buildIndex(workspace: Workspace, options: AnalysisOptions): IstioPolicyIndex {
+  const rootNamespace = options.istioRootNamespace;
   const index = k8sIndex(workspace);
   const makeSource = sourceMaker(workspace);
   const policies: IstioPolicyEntry[] = [];
@@ -57,7 +60,16 @@ function buildIndex(workspace: Workspace, rootNamespace: string): IstioPolicyInd
     const namespace = index.effectiveNamespace(document.file, document.identity.namespace).namespace;
     const policy = readAuthorizationPolicy(document.parsed.root, { namespace, rootNamespace, text: document.parsed.text });
     if (!policy) continue;
-    policies.push(entryOf(policy, document.file, document.index, makeSource));
+    const entry = entryOf(policy, document.file, document.index, makeSource);
+    const refusal = workspace.policyRefusals(document.file, document.index, options)[0];
+    if (refusal) {
+      entry.notInForce = {
+        rule: refusal.rule,
+        reason: `istiod refuses the whole policy (${refusal.rule}: ${refusal.message})`,
+        at: makeSource(document.file, document.index, refusal, `authz ${entry.namespace}/${entry.name} (${refusal.rule})`),
+      };
+    }
+    policies.push(entry);
   }
   return { rootNamespace, policies };
 }

@@ -89,6 +89,12 @@ export interface RuleMeta {
    * policy as not in force. Only such rules are run to decide that.
    */
   mayRefusePolicy?: boolean;
+  /**
+   * Every finding of this rule means the policy is refused as a whole, by
+   * whom (e.g. istiod's validating webhook, answering for the API server):
+   * its findings count as `refused` without saying so one by one.
+   */
+  refusesPolicy?: 'agent' | 'api-server';
 }
 
 export interface ReportExtra {

@@ -112,4 +112,22 @@ describe('policies that are not in force', () => {
     target.setFile('/repo/policy.yaml', validPolicy);
     expect(simulate(target, 'shop/web', 'shop/api', 9090).verdict).toBe('deny');
   });
+
+  it('an AuthorizationPolicy istiod refuses (a port name) is not in force at the sidecar: it neither allows nor makes the workload default-deny', () => {
+    const mesh =
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio-injection: enabled\n---\n' +
+      [deployment('shop', 'web', { app: 'web' }), deployment('shop', 'api', { app: 'api' }), deployment('shop', 'other', { app: 'other' })].join('---\n');
+    const authz = (port: string) =>
+      `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: api-allow\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: api}\n  action: ALLOW\n  rules:\n    - from:\n        - source:\n            principals: ["cluster.local/ns/shop/sa/web"]\n      to:\n        - operation:\n            ports: ["${port}"]\n`;
+    const valid = service({ mesh, authz: authz('8080') });
+    expect(simulate(valid, 'shop/other', 'shop/api', 8080).verdict).toBe('deny');
+
+    const refused = service({ mesh, authz: authz('http') });
+    const model = effectivePolicy(refused.workspace, 'shop/api', options)!;
+    const notes = model.istio.points.flatMap((point) => point.notes).filter((note) => note.kind === 'not-in-force');
+    expect(notes).toHaveLength(1);
+    expect(notes[0].message).toContain('shop/api-allow is not in force: istiod refuses the whole policy (authz/invalid-port');
+    const result = simulate(refused, 'shop/other', 'shop/api', 8080);
+    expect(result.verdict).toBe('allow');
+  });
 });

@@ -7,6 +7,7 @@ export const conflictingScope: Rule = {
   meta: {
     id: 'authz/conflicting-scope',
     severity: 'error',
+    refusesPolicy: 'api-server',
     title: 'selector together with targetRef(s)',
     kinds: AUTHZ_KINDS,
     docs: {

@@ -8,6 +8,7 @@ export const customIdentityField: Rule = {
   meta: {
     id: 'authz/custom-identity-field',
     severity: 'error',
+    refusesPolicy: 'api-server',
     title: 'Identity field in a CUSTOM policy',
     kinds: AUTHZ_KINDS,
     docs: {

@@ -14,6 +14,7 @@ export const emptyMatch: Rule = {
   meta: {
     id: 'authz/empty-match',
     severity: 'error',
+    refusesPolicy: 'api-server',
     title: 'Empty rule, source, operation or value',
     kinds: AUTHZ_KINDS,
     docs: {

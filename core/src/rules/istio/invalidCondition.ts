@@ -8,6 +8,7 @@ export const invalidCondition: Rule = {
   meta: {
     id: 'authz/invalid-condition',
     severity: 'error',
+    refusesPolicy: 'api-server',
     title: 'Unknown or malformed condition',
     kinds: AUTHZ_KINDS,
     docs: {

@@ -11,6 +11,7 @@ export const invalidIpBlock: Rule = {
   meta: {
     id: 'authz/invalid-ip-block',
     severity: 'error',
+    refusesPolicy: 'api-server',
     title: 'Bad IP address or CIDR',
     kinds: AUTHZ_KINDS,
     docs: {

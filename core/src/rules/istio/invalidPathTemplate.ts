@@ -10,6 +10,7 @@ export const invalidPathTemplate: Rule = {
   meta: {
     id: 'authz/invalid-path-template',
     severity: 'error',
+    refusesPolicy: 'api-server',
     title: 'Invalid path template',
     kinds: AUTHZ_KINDS,
     docs: {

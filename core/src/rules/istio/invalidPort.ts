@@ -10,6 +10,7 @@ export const invalidPort: Rule = {
   meta: {
     id: 'authz/invalid-port',
     severity: 'error',
+    refusesPolicy: 'api-server',
     title: 'Port that is not a single number',
     kinds: AUTHZ_KINDS,
     docs: {
