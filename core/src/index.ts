@@ -51,3 +51,5 @@ export { generatePolicyTests, renderGeneratedTests, runPolicyTests, type PolicyT
 export { POLICY_TEST_CASE_FAILS } from './rules/policytest/caseFails';
 export { createFlowReplay, REPLAY_CHANGES, REPLAY_OUTCOMES, type FlowReplay, type ReplayChange, type ReplayClass, type ReplayOutcome, type ReplayReport } from './preview/replay';
 export { resolveCluster, type ClusterScope } from './preview/clusterScope';
+export { isProbeParseError, parseBpftoolProbe, type ProbeFacts } from './cilium/kernel/bpftoolProbe';
+export { parseKernelRelease } from './cilium/kernel/kernelVersion';

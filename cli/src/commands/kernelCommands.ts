@@ -15,9 +15,8 @@
 
 import { readFileSync } from 'node:fs';
 import { createParsedDocument } from '../../../core/src/parse/yamlFile';
-import { isProbeParseError, parseBpftoolProbe, type ProbeFacts } from '../../../core/src/kernel/bpftoolProbe';
 import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from '../../../core/src/kernel/matrixModel';
-import { parseKernelRelease } from '../../../core/src/kernel/kernelVersion';
+import { isProbeParseError, parseBpftoolProbe, parseKernelRelease, type ProbeFacts } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
 import type { ExtraCommand } from '../commands';
 import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';

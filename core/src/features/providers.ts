@@ -7,11 +7,11 @@
 import type { CodeLensProvider } from './codeLens';
 import type { CompletionProvider } from './completion';
 import type { HoverProvider } from './hover';
-import { HELM_VALUES_HOVER, HELM_VALUES_COMPLETION } from '../helm/features';
-import { POLICY_HOVER, POLICY_COMPLETION } from '../policy/features';
-import { KERNEL_CODE_LENSES } from '../kernel/features';
-import { PREVIEW_CODE_LENSES, PREVIEW_HOVER } from '../preview/features';
-import { GITOPS_CODE_LENSES } from '../gitops/features';
+import { HELM_VALUES_HOVER, HELM_VALUES_COMPLETION } from './helmValues';
+import { POLICY_HOVER, POLICY_COMPLETION } from './policyHover';
+import { KERNEL_CODE_LENSES } from './kernelLens';
+import { PREVIEW_CODE_LENSES, PREVIEW_HOVER } from './previewProviders';
+import { GITOPS_CODE_LENSES } from './deployedByLens';
 
 export const HOVER_PROVIDERS: readonly HoverProvider[] = [...HELM_VALUES_HOVER, ...POLICY_HOVER, ...PREVIEW_HOVER];
 export const CODE_LENS_PROVIDERS: readonly CodeLensProvider[] = [...KERNEL_CODE_LENSES, ...PREVIEW_CODE_LENSES, ...GITOPS_CODE_LENSES];

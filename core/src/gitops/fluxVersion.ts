@@ -17,7 +17,7 @@
 
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
-import { fluxMinorOf } from '../flux/fluxVersions';
+import { minorText as fluxMinorOf } from '../util/minorVersion';
 import type { GitopsModel, RootKind } from './clusters';
 
 export interface FluxVersionFact {

@@ -15,7 +15,7 @@
 
 import { kustomizePatchFiles } from '../workspace/kustomizePatches';
 import { normalizePath, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
-import { compareFluxReleases } from '../flux/fluxVersions';
+import { compareMinor as compareFluxReleases } from '../util/minorVersion';
 import { substitute } from './envsubst';
 import { gitopsModel, type Cluster, type CreatedSource, type GitopsModel, type Placement } from './clusters';
 import type { FluxVersionFact } from './fluxVersion';

@@ -41,7 +41,7 @@ import { CILIUM_VALUE_CATALOGS, CILIUM_VALUE_CHANGES } from '../cilium/valuesCat
 import { compareMinors, minorOfVersion } from '../cilium/chartVersion';
 import { isFluxDocument } from '../flux/fluxObjects';
 import { isPatchDocument } from '../gitops/placement';
-import { configurationConflicts } from '../kernel/kernelMatrix';
+import { configurationConflicts } from '../cilium/kernel/kernelMatrix';
 import { closestMatches } from '../util/editDistance';
 import { chartChildKeys, chartFilesFor, chartKeyStatus, type ChartFiles } from './chartFiles';
 import { ciliumReleases, type CiliumRelease } from './ciliumReleases';

@@ -11,12 +11,12 @@
 
 import type { AnalysisOptions } from '../options';
 import type { WorkspaceModel } from '../workspace/model';
-import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from './ciliumRange';
-import { decidesText, evaluatePool, featureRequirement, loadKernelMatrix } from './kernelMatrix';
-import type { EnableRule, KernelFeature, ValuesCondition } from './matrixTypes';
+import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from '../cilium/kernel/ciliumRange';
+import { decidesText, evaluatePool, featureRequirement, loadKernelMatrix } from '../cilium/kernel/kernelMatrix';
+import type { EnableRule, KernelFeature, ValuesCondition } from '../cilium/kernel/matrixTypes';
 import { shortKernel, type Pool } from './nodeProfiles';
 import { releaseKernelModelOf } from './releaseKernel';
-import { checkRequirement, describeRequirement, type VerdictStatus } from './requirementCheck';
+import { checkRequirement, describeRequirement, type VerdictStatus } from '../cilium/kernel/requirementCheck';
 import { conditionPath as splitValuesPath } from '../cilium/valuesCondition';
 
 /** Kernel lines for a values key (`['bandwidthManager', 'bbr']`) on a Cilium minor, judged on `pools`. */

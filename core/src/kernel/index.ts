@@ -3,11 +3,11 @@
  * bpftool probe parsing and the matrix evaluators. Everything is pure.
  */
 
-export { parseKernelRelease, compareKernel, formatKernel, describeDistro, type ParsedKernel, type KernelDistro } from './kernelVersion';
-export { parseBpftoolProbe, isProbeParseError, type ProbeFacts, type ProbeParseError, type KernelConfigValue } from './bpftoolProbe';
-export { parseCiliumMinor, ciliumInRange } from './ciliumRange';
-export { effectiveKernelLevel, describeKernel, meetsMinimum } from './kernelLevel';
-export { describeRequirement, type NodePoolFacts, type VerdictStatus, type DecidedBy } from './requirementCheck';
+export { parseKernelRelease, compareKernel, formatKernel, describeDistro, type ParsedKernel, type KernelDistro } from '../cilium/kernel/kernelVersion';
+export { parseBpftoolProbe, isProbeParseError, type ProbeFacts, type ProbeParseError, type KernelConfigValue } from '../cilium/kernel/bpftoolProbe';
+export { parseCiliumMinor, ciliumInRange } from '../cilium/kernel/ciliumRange';
+export { effectiveKernelLevel, describeKernel, meetsMinimum } from '../cilium/kernel/kernelLevel';
+export { describeRequirement, type NodePoolFacts, type VerdictStatus, type DecidedBy } from '../cilium/kernel/requirementCheck';
 export {
   loadKernelMatrix,
   baseRequirement,
@@ -23,12 +23,12 @@ export {
   type BaseStatus,
   type MatrixTable,
   type MatrixTableRow,
-} from './kernelMatrix';
-export type { KernelMatrix, KernelFeature, FeatureRequirement, BaseRequirement, ValuesCondition } from './matrixTypes';
+} from '../cilium/kernel/kernelMatrix';
+export type { KernelMatrix, KernelFeature, FeatureRequirement, BaseRequirement, ValuesCondition } from '../cilium/kernel/matrixTypes';
 export { nodeProfileIndex, poolsForFile, settingPool, type Pool, type PoolSet, type NodeProfileIndex, type ProfileProblem } from './nodeProfiles';
 export { releaseKernelModels, releaseKernelModelOf, type ReleaseKernelModel, type FeatureOutcome } from './releaseKernel';
 export { kernelHoverLines, kernelHoverLinesForRelease } from './hover';
-export { kernelLensTitle, KERNEL_CODE_LENSES } from './features';
+export { kernelLensTitle } from './lensText';
 export {
   kernelMatrixModel,
   workspaceKernelReport,

@@ -20,11 +20,11 @@ import type { AnalysisOptions, Severity } from '../options';
 import type { Anchor, RelatedInfo, RuleFix } from '../findings';
 import type { ValuesLocation } from '../helm/effectiveValues';
 import type { WorkspaceModel } from '../workspace/model';
-import { ciliumInRange } from './ciliumRange';
-import { decidesText, featureRequirement, kernelFeature, type EnabledFeature } from './kernelMatrix';
-import type { ValuesCondition, ValuesLeafCondition } from './matrixTypes';
+import { ciliumInRange } from '../cilium/kernel/ciliumRange';
+import { decidesText, featureRequirement, kernelFeature, type EnabledFeature } from '../cilium/kernel/kernelMatrix';
+import type { ValuesCondition, ValuesLeafCondition } from '../cilium/kernel/matrixTypes';
 import { nodeProfileIndex, type Pool } from './nodeProfiles';
-import { activeConfig, describeProbeRequirement } from './requirementCheck';
+import { activeConfig, describeProbeRequirement } from '../cilium/kernel/requirementCheck';
 import { releaseKernelModels, statusRank, type FeatureOutcome, type PoolFeatureVerdict, type ReleaseKernelModel } from './releaseKernel';
 import { conditionPath as splitValuesPath, readValuesPath } from '../cilium/valuesCondition';
 

@@ -11,15 +11,15 @@
 
 import type { AnalysisOptions } from '../options';
 import type { WorkspaceModel } from '../workspace/model';
-import type { ProbeFacts } from './bpftoolProbe';
-import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from './ciliumRange';
-import { describeKernel } from './kernelLevel';
-import { enabledFeatures, evaluateBase, evaluatePool, featureRequirement, kernelFeature, loadKernelMatrix, matrixTable, type BaseStatus, type MatrixTableRow } from './kernelMatrix';
-import { parseKernelRelease } from './kernelVersion';
+import type { ProbeFacts } from '../cilium/kernel/bpftoolProbe';
+import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from '../cilium/kernel/ciliumRange';
+import { describeKernel } from '../cilium/kernel/kernelLevel';
+import { enabledFeatures, evaluateBase, evaluatePool, featureRequirement, kernelFeature, loadKernelMatrix, matrixTable, type BaseStatus, type MatrixTableRow } from '../cilium/kernel/kernelMatrix';
+import { parseKernelRelease } from '../cilium/kernel/kernelVersion';
 import { nodeProfileIndex, type Pool } from './nodeProfiles';
-import { kernelLensTitle } from './features';
+import { kernelLensTitle } from './lensText';
 import { releaseKernelModels } from './releaseKernel';
-import { checkRequirement, type DecidedBy, type NodePoolFacts, type VerdictStatus } from './requirementCheck';
+import { checkRequirement, type DecidedBy, type NodePoolFacts, type VerdictStatus } from '../cilium/kernel/requirementCheck';
 
 export interface KernelMatrixRequest {
   /** Cilium version (`1.17`, `1.17.3`). */

@@ -17,9 +17,9 @@ import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
 import type { AnalysisOptions } from '../options';
 import type { Anchor, DocRange } from '../findings';
 import { parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
-import { isProbeParseError, parseBpftoolProbe } from './bpftoolProbe';
-import { parseKernelRelease } from './kernelVersion';
-import type { NodePoolFacts } from './requirementCheck';
+import { isProbeParseError, parseBpftoolProbe } from '../cilium/kernel/bpftoolProbe';
+import { parseKernelRelease } from '../cilium/kernel/kernelVersion';
+import type { NodePoolFacts } from '../cilium/kernel/requirementCheck';
 
 export interface PoolProfileSource {
   file: string;

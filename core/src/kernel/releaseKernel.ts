@@ -14,8 +14,8 @@ import type { AnalysisOptions } from '../options';
 import type { Anchor } from '../findings';
 import { ciliumReleases, type CiliumRelease } from '../helm/ciliumReleases';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
-import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from './ciliumRange';
-import { compareKernel, parseKernelRelease } from './kernelVersion';
+import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from '../cilium/kernel/ciliumRange';
+import { compareKernel, parseKernelRelease } from '../cilium/kernel/kernelVersion';
 import {
   baseRequirement,
   enabledFeatures,
@@ -27,9 +27,9 @@ import {
   type BaseVerdict,
   type EnabledFeature,
   type PoolVerdict,
-} from './kernelMatrix';
+} from '../cilium/kernel/kernelMatrix';
 import { poolsForFile, type Pool, type PoolSet } from './nodeProfiles';
-import type { VerdictStatus } from './requirementCheck';
+import type { VerdictStatus } from '../cilium/kernel/requirementCheck';
 
 export interface PoolFeatureVerdict {
   pool: Pool;

@@ -14,7 +14,7 @@
  * narrows by label postings), so a policy costs the workloads it selects.
  */
 
-import type { NamespaceInfo, K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
+import type { NamespaceInfo, K8sIndex, WorkloadInfo } from './k8sIndex';
 import { L7_OPERATION_FIELDS, L7_SOURCE_FIELDS, ZTUNNEL_OPERATION_FIELDS, ZTUNNEL_SOURCE_FIELDS, isZtunnelConditionKey } from './authzAttributes';
 import type { AuthzPolicy, AuthzRule } from './authzModel';
 import type { YamlNode } from '../parse/ast';

@@ -13,7 +13,7 @@
  * Pure; never throws.
  */
 
-import type { K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
+import type { K8sIndex, WorkloadInfo } from '../policy/k8sIndex';
 import { ciliumSelectorMatches, subjectMatches, workloadId, type CiliumPolicyIndex } from './ciliumIndex';
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumDirectionView, CiliumPeer, CiliumPort, CiliumView, EffectiveNote, HttpRuleView, SourceRef } from './model';
 import { shortLocation } from './sources';

@@ -23,7 +23,7 @@ import { deref, mapGet, mapGetPair, scalarString, type YamlNode } from '../parse
 import { clusterCiliumContext, minorAtLeast } from '../policy/ciliumContext';
 import { parseCnp, scalarText, type CnpPeerField, type CnpPortRule, type CnpRule, type CnpSpec } from '../policy/cnpModel';
 import type { AnalysisOptions } from '../options';
-import { readLabelSelector, type K8sIndex, type LabelSelector, type LabelSelectorRequirement, type WorkloadInfo } from '../workspace/k8sIndex';
+import { readLabelSelector, type K8sIndex, type LabelSelector, type LabelSelectorRequirement, type WorkloadInfo } from '../policy/k8sIndex';
 import type { Workspace } from '../workspace/workspace';
 import { previewIndex } from './workloads/previewIndex';
 import { countExamined } from './ciliumEntryIndex';

@@ -12,7 +12,7 @@
 
 import { deref, mapGet, scalarString } from '../parse/ast';
 import type { AnalysisOptions } from '../options';
-import type { K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
+import type { K8sIndex, WorkloadInfo } from '../policy/k8sIndex';
 import type { Workspace } from '../workspace/workspace';
 import { previewIndex } from './workloads/previewIndex';
 import { ciliumPolicyIndex, subjectMatches, workloadId } from './ciliumIndex';

@@ -17,7 +17,7 @@
  */
 
 import { dnsNameMatcher, dnsPatternMatcher } from '../policy/dnsPatterns';
-import type { K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
+import type { K8sIndex, WorkloadInfo } from '../policy/k8sIndex';
 import type { WorkspaceModel } from '../workspace/model';
 import { minorAtLeast } from '../policy/ciliumContext';
 import type { CiliumPeer } from './model';

@@ -21,7 +21,7 @@
 
 import { isGatewayWorkload } from '../policy/authzEnforcement';
 import { HTTP_ONLY_OPERATION_FIELDS, HTTP_ONLY_SOURCE_FIELDS, isHttpOnlyConditionKey } from '../policy/authzAttributes';
-import type { K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
+import type { K8sIndex, WorkloadInfo } from '../policy/k8sIndex';
 import { istioValueMatches } from './httpMatch';
 import type { IstioPolicyEntry, IstioPolicyIndex } from './istioIndex';
 import type { EffectiveNote, IstioClause, IstioCondition, IstioPoint, IstioPointView, IstioRuleView, IstioView, SourceRef } from './model';

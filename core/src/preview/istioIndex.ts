@@ -14,7 +14,7 @@ import { nodeAtPath } from '../parse/ast';
 import { L7_OPERATION_FIELDS, L7_SOURCE_FIELDS, ZTUNNEL_OPERATION_FIELDS, ZTUNNEL_SOURCE_FIELDS, isZtunnelConditionKey } from '../policy/authzAttributes';
 import { isAuthorizationPolicy, readAuthorizationPolicy, type AuthzPolicy, type AuthzRule } from '../policy/authzModel';
 import type { AnalysisOptions } from '../options';
-import { k8sIndex } from '../workspace/k8sIndex';
+import { k8sIndex } from '../policy/k8sIndex';
 import type { Workspace } from '../workspace/workspace';
 import type { IstioClause, IstioCondition, IstioRuleView, SourceRef } from './model';
 import { sourceMaker, type SourceMaker } from './sources';

@@ -10,7 +10,7 @@
  * the YAML that produced it.
  */
 
-import type { LabelSelector } from '../workspace/k8sIndex';
+import type { LabelSelector } from '../policy/k8sIndex';
 
 /** Where an element of the model comes from. */
 export interface SourceRef {

@@ -23,7 +23,7 @@
  */
 
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
-import { readLabelSelector, type K8sIndex, type LabelSelector } from '../workspace/k8sIndex';
+import { readLabelSelector, type K8sIndex, type LabelSelector } from '../policy/k8sIndex';
 import type { WorkspaceModel } from '../workspace/model';
 import { ciliumSelectorMatches, workloadId, type CiliumSpecEntry } from './ciliumIndex';
 import type { CiliumPeer, CiliumPort } from './model';

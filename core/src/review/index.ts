@@ -9,7 +9,7 @@ import { nodeAtPath, scalarString } from '../parse/ast';
 import { textUnknownUntilRender } from '../parse/unknownValue';
 import { effectivePolicy, effectivePolicyOf, listWorkloads } from '../preview/effectivePolicy';
 import { resolveEnd } from '../preview/endpoints';
-import { effectiveNamespaceOf, k8sIndexData, readLabels } from '../workspace/k8sIndex';
+import { effectiveNamespaceOf, k8sIndexData, readLabels } from '../policy/k8sIndex';
 import type { EffectivePolicy } from '../preview/model';
 import type { Workspace } from '../workspace/workspace';
 

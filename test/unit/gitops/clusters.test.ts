@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Workspace } from '../../../core/src/workspace/workspace';
 import { gitopsModel } from '../../../core/src/gitops/clusters';
 import { clusterSummaries, documentNamespaces, fluxReleaseFor, isUndeployed, placementsOf } from '../../../core/src/gitops/placement';
-import { k8sIndex } from '../../../core/src/workspace/k8sIndex';
+import { k8sIndex } from '../../../core/src/policy/k8sIndex';
 import { resolveReference } from '../../../core/src/flux/references';
 
 function workspaceOf(files: Record<string, string>): Workspace {

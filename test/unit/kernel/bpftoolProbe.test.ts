@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isProbeParseError, parseBpftoolProbe, type ProbeFacts } from '../../../core/src/kernel/bpftoolProbe';
+import { isProbeParseError, parseBpftoolProbe, type ProbeFacts } from '../../../core/src/cilium/kernel/bpftoolProbe';
 
 const fixtureDir = path.resolve(__dirname, '../../fixtures/kernel');
 const readFixture = (name: string) => readFileSync(path.join(fixtureDir, name), 'utf8');

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { kernelHoverLines, kernelHoverLinesForRelease } from '../../../core/src/kernel/hover';
 import { kernelMatrixModel, workspaceKernelReport } from '../../../core/src/kernel/matrixModel';
-import { parseKernelRelease } from '../../../core/src/kernel/kernelVersion';
-import { parseBpftoolProbe, type ProbeFacts } from '../../../core/src/kernel/bpftoolProbe';
+import { parseKernelRelease } from '../../../core/src/cilium/kernel/kernelVersion';
+import { parseBpftoolProbe, type ProbeFacts } from '../../../core/src/cilium/kernel/bpftoolProbe';
 import type { Pool } from '../../../core/src/kernel/nodeProfiles';
 import { Workspace } from '../../../core/src/workspace/workspace';
 

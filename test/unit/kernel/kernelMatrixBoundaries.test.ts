@@ -1,10 +1,10 @@
 // Every matrix row at its kernel boundary (one below, exactly at, above), generated from the data itself,
 // both for the requirement alone (matrixTable) and end to end from Helm values (evaluatePool).
 import { describe, expect, it } from 'vitest';
-import { ciliumInRange } from '../../../core/src/kernel/ciliumRange';
-import { enabledFeatures, evaluatePool, featureRequirement, loadKernelMatrix, matrixTable } from '../../../core/src/kernel/kernelMatrix';
-import { parseKernelRelease, type ParsedKernel } from '../../../core/src/kernel/kernelVersion';
-import type { KernelFeature } from '../../../core/src/kernel/matrixTypes';
+import { ciliumInRange } from '../../../core/src/cilium/kernel/ciliumRange';
+import { enabledFeatures, evaluatePool, featureRequirement, loadKernelMatrix, matrixTable } from '../../../core/src/cilium/kernel/kernelMatrix';
+import { parseKernelRelease, type ParsedKernel } from '../../../core/src/cilium/kernel/kernelVersion';
+import type { KernelFeature } from '../../../core/src/cilium/kernel/matrixTypes';
 
 // Written out here rather than imported, so the test does not share the mapping it checks.
 const BELOW_MINIMUM_STATUS: Record<string, string> = { fail: 'fails', fallback: 'falls-back', unknown: 'unknown' };

@@ -2,10 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ciliumInRange, parseCiliumMinor } from '../../../core/src/kernel/ciliumRange';
-import { loadKernelMatrix } from '../../../core/src/kernel/kernelMatrix';
-import { compareKernel, parseKernelRelease } from '../../../core/src/kernel/kernelVersion';
-import type { ValuesCondition } from '../../../core/src/kernel/matrixTypes';
+import { ciliumInRange, parseCiliumMinor } from '../../../core/src/cilium/kernel/ciliumRange';
+import { loadKernelMatrix } from '../../../core/src/cilium/kernel/kernelMatrix';
+import { compareKernel, parseKernelRelease } from '../../../core/src/cilium/kernel/kernelVersion';
+import type { ValuesCondition } from '../../../core/src/cilium/kernel/matrixTypes';
 
 const matrix = loadKernelMatrix();
 const repoRoot = path.resolve(__dirname, '../../..');

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isProbeParseError, parseBpftoolProbe, type ProbeFacts } from '../../../core/src/kernel/bpftoolProbe';
-import { baseRequirement, enabledFeatures, evaluateBase, evaluatePool, matrixTable, type PoolVerdict } from '../../../core/src/kernel/kernelMatrix';
-import { parseKernelRelease } from '../../../core/src/kernel/kernelVersion';
-import type { NodePoolFacts } from '../../../core/src/kernel/requirementCheck';
+import { isProbeParseError, parseBpftoolProbe, type ProbeFacts } from '../../../core/src/cilium/kernel/bpftoolProbe';
+import { baseRequirement, enabledFeatures, evaluateBase, evaluatePool, matrixTable, type PoolVerdict } from '../../../core/src/cilium/kernel/kernelMatrix';
+import { parseKernelRelease } from '../../../core/src/cilium/kernel/kernelVersion';
+import type { NodePoolFacts } from '../../../core/src/cilium/kernel/requirementCheck';
 
 const fixtureDir = path.resolve(__dirname, '../../fixtures/kernel');
 function probeFixture(name: string): ProbeFacts {

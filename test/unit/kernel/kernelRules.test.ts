@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { MeshlensService } from '../../../core/src/service';
 import { defaultAnalysisOptions, type AnalysisOptions } from '../../../core/src/options';
-import { ciliumInRange } from '../../../core/src/kernel/ciliumRange';
-import { enabledFeatures, evaluatePool, featureRequirement, loadKernelMatrix } from '../../../core/src/kernel/kernelMatrix';
-import { parseKernelRelease } from '../../../core/src/kernel/kernelVersion';
+import { ciliumInRange } from '../../../core/src/cilium/kernel/ciliumRange';
+import { enabledFeatures, evaluatePool, featureRequirement, loadKernelMatrix } from '../../../core/src/cilium/kernel/kernelMatrix';
+import { parseKernelRelease } from '../../../core/src/cilium/kernel/kernelVersion';
 import type { Diagnostic } from '../../../core/src/diagnostics';
 
 const matrix = loadKernelMatrix();

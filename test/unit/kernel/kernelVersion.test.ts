@@ -1,7 +1,7 @@
 // Kernel release parsing: real `uname -r` strings from the major distros, ordering and robustness.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compareKernel, describeDistro, formatKernel, parseKernelRelease } from '../../../core/src/kernel/kernelVersion';
+import { compareKernel, describeDistro, formatKernel, parseKernelRelease } from '../../../core/src/cilium/kernel/kernelVersion';
 
 const releases: { uname: string; version: [number, number, number]; distro: string; distroRelease?: string; build?: number[] }[] = [
   { uname: '5.15.0-91-generic', version: [5, 15, 0], distro: 'ubuntu', build: [91] },

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Workspace } from '../../../core/src/workspace/workspace';
-import { k8sIndex, selectorMatches } from '../../../core/src/workspace/k8sIndex';
+import { k8sIndex, selectorMatches } from '../../../core/src/policy/k8sIndex';
 
 function workspaceOf(files: Record<string, string>, host: Record<string, string> = {}): Workspace {
   const workspace = new Workspace({ readFile: (path) => host[path] }, ['/repo']);

@@ -11,7 +11,7 @@
  */
 
 import { deref, mapGet, scalarString, type YamlNode } from '../../parse/ast';
-import { readLabels, type K8sIndex, type WorkloadKind } from '../../workspace/k8sIndex';
+import { readLabels, type K8sIndex, type WorkloadKind } from '../../policy/k8sIndex';
 import type { WorkspaceModel } from '../../workspace/model';
 import type { PreviewWorkload } from './inferredWorkloads';
 

@@ -37,7 +37,7 @@
 import { deref, mapGet, mapGetPair, scalarString } from '../../parse/ast';
 import { resolveChartSource } from '../../flux/chartSource';
 import { effectiveValues } from '../../helm/effectiveValues';
-import type { K8sIndex, WorkloadInfo, WorkloadKind } from '../../workspace/k8sIndex';
+import type { K8sIndex, WorkloadInfo, WorkloadKind } from '../../policy/k8sIndex';
 import type { IndexedDocument, WorkspaceModel } from '../../workspace/model';
 
 /** Where a workload of the preview comes from. */

@@ -7,8 +7,8 @@
  * inferred workloads). Pure; bounded output (a few names, a few values).
  */
 
-import type { K8sIndex, LabelSelector, WorkloadInfo } from '../../workspace/k8sIndex';
-import { selectorMatches } from '../../workspace/k8sIndex';
+import type { K8sIndex, LabelSelector, WorkloadInfo } from '../../policy/k8sIndex';
+import { selectorMatches } from '../../policy/k8sIndex';
 
 const MAX_SHOWN = 4;
 /** Cilium's own label keys (namespace, service account, namespace labels): not pod labels. */

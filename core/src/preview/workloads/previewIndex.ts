@@ -13,7 +13,7 @@
  * reading the plain k8s index. Memoized per workspace generation.
  */
 
-import { indexView, k8sIndexData, type K8sIndex, type K8sIndexData } from '../../workspace/k8sIndex';
+import { indexView, k8sIndexData, type K8sIndex, type K8sIndexData } from '../../policy/k8sIndex';
 import type { WorkspaceModel } from '../../workspace/model';
 import { declaredWorkloads } from './declaredWorkloads';
 import { inferWorkloads, type PreviewWorkload } from './inferredWorkloads';

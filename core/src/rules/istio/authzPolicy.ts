@@ -14,7 +14,7 @@
  */
 
 import { isAuthorizationPolicy, readAuthorizationPolicy, type AuthzCondition, type AuthzPolicy, type AuthzRule, type StringList, type StringValue } from '../../policy/authzModel';
-import { k8sIndex, type K8sIndex, type ResourceSource } from '../../workspace/k8sIndex';
+import { k8sIndex, type K8sIndex, type ResourceSource } from '../../policy/k8sIndex';
 import type { ParsedDocument } from '../../parse/yamlFile';
 import type { RelatedInfo, RuleContext } from '../types';
 

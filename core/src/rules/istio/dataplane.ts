@@ -10,7 +10,7 @@
 
 import { ztunnelBinding } from '../../policy/authzEnforcement';
 import type { AuthzPolicy } from '../../policy/authzModel';
-import type { K8sIndex } from '../../workspace/k8sIndex';
+import type { K8sIndex } from '../../policy/k8sIndex';
 
 export type Enforcer = 'ztunnel' | 'proxy' | 'both';
 

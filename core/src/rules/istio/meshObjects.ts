@@ -9,7 +9,7 @@
 
 import { deref, mapGet, mapGetPair, scalarString, type YamlNode } from '../../parse/ast';
 import { readAuthorizationPolicy, type AuthzPolicy } from '../../policy/authzModel';
-import { k8sIndex, readLabels } from '../../workspace/k8sIndex';
+import { k8sIndex, readLabels } from '../../policy/k8sIndex';
 import type { IndexedDocument, WorkspaceModel } from '../../workspace/model';
 import type { Anchor } from '../types';
 

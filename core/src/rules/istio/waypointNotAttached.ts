@@ -5,7 +5,7 @@
  * target that does not exist in the workspace.
  */
 
-import type { GatewayInfo, K8sIndex, NamespaceInfo } from '../../workspace/k8sIndex';
+import type { GatewayInfo, K8sIndex, NamespaceInfo } from '../../policy/k8sIndex';
 import { TEMPLATE_PLACEHOLDER, type AuthzTargetRef } from '../../policy/authzModel';
 import { deref, mapGet } from '../../parse/ast';
 import type { RelatedInfo, Rule, RuleContext } from '../types';

@@ -9,9 +9,9 @@
  * narrows the namespace instead of matching a pod label.
  */
 
-import type { HoverProvider, HoverRequest, HoverResult } from '../features/hover';
+import type { HoverProvider, HoverRequest, HoverResult } from './hover';
 import { nodeAtPath } from '../parse/ast';
-import { k8sIndex, readLabelSelector, type LabelSelector, type WorkloadInfo } from '../workspace/k8sIndex';
+import { k8sIndex, readLabelSelector, type LabelSelector, type WorkloadInfo } from '../policy/k8sIndex';
 import { isInside } from '../workspace/model';
 
 const MAX_LISTED = 20;

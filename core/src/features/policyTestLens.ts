@@ -4,9 +4,9 @@
  * the effective policy of the case's destination workload. Never throws.
  */
 
-import type { CodeLensItem, CodeLensProvider } from '../features/codeLens';
-import { SHOW_EFFECTIVE_POLICY_COMMAND } from './inline';
-import { POLICY_TEST_KIND, runPolicyTests } from './policyTests';
+import type { CodeLensItem, CodeLensProvider } from './codeLens';
+import { SHOW_EFFECTIVE_POLICY_COMMAND } from './previewInline';
+import { POLICY_TEST_KIND, runPolicyTests } from '../preview/policyTests';
 
 const MAX_TITLE = 160;
 

@@ -10,10 +10,10 @@
  * while the document is being typed; they never do IO and cap their results.
  */
 
-import type { CompletionItem, CompletionProvider, CompletionRequest } from '../features/completion';
-import type { HoverProvider } from '../features/hover';
-import { HTTP_METHODS } from './authzAttributes';
-import { k8sIndex, type K8sIndex } from '../workspace/k8sIndex';
+import type { CompletionItem, CompletionProvider, CompletionRequest } from './completion';
+import type { HoverProvider } from './hover';
+import { HTTP_METHODS } from '../policy/authzAttributes';
+import { k8sIndex, type K8sIndex } from '../policy/k8sIndex';
 import { selectorHover } from './selectorHover';
 
 export const CILIUM_POLICY_KINDS = ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'];

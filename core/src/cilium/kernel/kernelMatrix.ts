@@ -10,7 +10,7 @@
  * caller: `fails` → error, `falls-back` → warning is the intended mapping.
  */
 
-import matrixJson from '../../../schemas/kernel-features.json';
+import matrixJson from '../../../../schemas/kernel-features.json';
 import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from './ciliumRange';
 import { describeKernel, effectiveKernelLevel, meetsMinimum } from './kernelLevel';
 import { compareKernel, parseKernelRelease, type ParsedKernel } from './kernelVersion';
@@ -27,7 +27,7 @@ import {
   type NodePoolFacts,
   type VerdictStatus,
 } from './requirementCheck';
-import { conditionPath as splitValuesPath, evaluate, type ConditionOutcome } from '../cilium/valuesCondition';
+import { conditionPath as splitValuesPath, evaluate, type ConditionOutcome } from '../valuesCondition';
 
 export type { NodePoolFacts, VerdictStatus, DecidedBy } from './requirementCheck';
 

@@ -10,23 +10,23 @@
  * Providers never throw: any failure yields no lens/hover.
  */
 
-import type { CodeLensItem, CodeLensProvider, CodeLensRequest } from '../features/codeLens';
-import type { HoverProvider } from '../features/hover';
+import type { CodeLensItem, CodeLensProvider, CodeLensRequest } from './codeLens';
+import type { HoverProvider } from './hover';
 import type { AnalysisOptions } from '../options';
 import { nodeAtPath } from '../parse/ast';
-import type { K8sIndex, WorkloadInfo } from '../workspace/k8sIndex';
+import type { K8sIndex, WorkloadInfo } from '../policy/k8sIndex';
 import type { Workspace, WorkspaceFile } from '../workspace/workspace';
-import { previewIndex } from './workloads/previewIndex';
-import { originOf } from './workloads/inferredWorkloads';
-import { explainNoMatch } from './workloads/nearMatches';
+import { previewIndex } from '../preview/workloads/previewIndex';
+import { originOf } from '../preview/workloads/inferredWorkloads';
+import { explainNoMatch } from '../preview/workloads/nearMatches';
 import { textUnknownUntilRender } from '../parse/unknownValue';
-import { ciliumPolicyIndex, subjectMatches, workloadId, type CiliumSpecEntry } from './ciliumIndex';
-import { decidePortForWorkload } from './ciliumEffective';
-import { countExamined } from './ciliumEntryIndex';
-import { effectivePolicy, workloadsOfAuthz } from './effectivePolicy';
-import { istioPolicyIndex, type IstioPolicyEntry } from './istioIndex';
-import type { CiliumAllowEntry, CiliumDenyEntry, CiliumDirectionView, CiliumPeer, EffectivePolicy, IstioRuleView, SourceRef } from './model';
-import { shortLocation } from './sources';
+import { ciliumPolicyIndex, subjectMatches, workloadId, type CiliumSpecEntry } from '../preview/ciliumIndex';
+import { decidePortForWorkload } from '../preview/ciliumEffective';
+import { countExamined } from '../preview/ciliumEntryIndex';
+import { effectivePolicy, workloadsOfAuthz } from '../preview/effectivePolicy';
+import { istioPolicyIndex, type IstioPolicyEntry } from '../preview/istioIndex';
+import type { CiliumAllowEntry, CiliumDenyEntry, CiliumDirectionView, CiliumPeer, EffectivePolicy, IstioRuleView, SourceRef } from '../preview/model';
+import { shortLocation } from '../preview/sources';
 import { appendAll } from '../util/appendAll';
 
 export const SHOW_EFFECTIVE_POLICY_COMMAND = 'meshlens.showEffectivePolicy';

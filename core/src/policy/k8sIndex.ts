@@ -27,7 +27,7 @@
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
 import type { Anchor } from '../findings';
 import { forcedNamespacesByFile } from '../gitops/placement';
-import { normalizePath, type IndexedDocument, type WorkspaceModel } from './model';
+import { normalizePath, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
 
 export type LabelMap = Readonly<Record<string, string>>;
 

@@ -6,7 +6,7 @@
  * Invariants: never throws; an unreadable version or range matches nothing.
  */
 
-import { compareMinor, parseMinor } from '../util/minorVersion';
+import { compareMinor, parseMinor } from '../../util/minorVersion';
 
 export interface CiliumMinor {
   major: number;

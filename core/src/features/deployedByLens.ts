@@ -8,9 +8,9 @@
  * lens.
  */
 
-import type { CodeLensItem, CodeLensProvider } from '../features/codeLens';
-import { gitopsModel } from './clusters';
-import { isUndeployed, placementsOf } from './placement';
+import type { CodeLensItem, CodeLensProvider } from './codeLens';
+import { gitopsModel } from '../gitops/clusters';
+import { isUndeployed, placementsOf } from '../gitops/placement';
 
 const LENS_KINDS: Readonly<Record<string, string>> = {
   HelmRelease: 'helm.toolkit.fluxcd.io',

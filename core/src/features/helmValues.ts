@@ -13,10 +13,10 @@
  * `insertTextMode: asIs`), and their ranges are file offsets of the ConfigMap.
  */
 
-import { keyInsertText, type CompletionItem, type CompletionProvider, type CompletionRequest } from '../features/completion';
+import { keyInsertText, type CompletionItem, type CompletionProvider, type CompletionRequest } from './completion';
 import type { AnalysisOptions } from '../options';
-import type { HoverProvider, HoverRequest, HoverResult } from '../features/hover';
-import { documentAt } from '../features/documentAt';
+import type { HoverProvider, HoverRequest, HoverResult } from './hover';
+import { documentAt } from './documentAt';
 import {
   changesFor,
   childKeys,
@@ -29,17 +29,17 @@ import {
   type ResolvedChartVersion,
 } from '../cilium/valuesCatalog';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
-import { chartChildKeys, chartDefault, chartDocComment, chartFilesFor, chartKeyStatus, localChartFiles, remoteChartStatus, type ChartFiles } from './chartFiles';
-import { ciliumReleaseOf, ciliumReleases, ciliumReleasesOf, type CiliumRelease } from './ciliumReleases';
-import { effectiveValues, valueAtPath, valuesInputFiles, type EffectiveValues, type ValuesWrite } from './effectiveValues';
-import { embeddedValuesText } from './valuesText';
+import { chartChildKeys, chartDefault, chartDocComment, chartFilesFor, chartKeyStatus, localChartFiles, remoteChartStatus, type ChartFiles } from '../helm/chartFiles';
+import { ciliumReleaseOf, ciliumReleases, ciliumReleasesOf, type CiliumRelease } from '../helm/ciliumReleases';
+import { effectiveValues, valueAtPath, valuesInputFiles, type EffectiveValues, type ValuesWrite } from '../helm/effectiveValues';
+import { embeddedValuesText } from '../helm/valuesText';
 import { deref, mapGet, scalarString, type YamlNode, type YamlPair, type YamlScalar } from '../parse/ast';
 import type { ParsedDocument } from '../parse/yamlFile';
 import { LineIndex } from '../text/lineIndex';
-import { yamlPathAtLine, type LinePathContext } from '../features/yamlPathAtLine';
+import { yamlPathAtLine, type LinePathContext } from './yamlPathAtLine';
 import { kernelHoverLinesForRelease } from '../kernel/hover';
 import { isPatchDocument } from '../gitops/placement';
-import { renderScalar } from './valueEdits';
+import { renderScalar } from '../helm/valueEdits';
 
 // ---------------------------------------------------------------- hover
 

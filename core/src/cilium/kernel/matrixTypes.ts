@@ -10,8 +10,8 @@ export type CiliumRange = string;
 export type BelowMinimum = 'fail' | 'fallback' | 'unknown';
 
 /** A condition over the effective Helm values: the one language of `cilium/valuesCondition.ts`. */
-export type { ValuesCondition, ValueTest as ValuesLeafCondition } from '../cilium/valuesCondition';
-import type { ValuesCondition } from '../cilium/valuesCondition';
+export type { ValuesCondition, ValueTest as ValuesLeafCondition } from '../valuesCondition';
+import type { ValuesCondition } from '../valuesCondition';
 
 export interface ProbeRequirement {
   /** bpf() must be available (`syscall_config.have_bpf_syscall`). */

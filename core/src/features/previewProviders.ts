@@ -3,9 +3,9 @@
  * policies and rules, and the hover on a rule (see `inline.ts`).
  */
 
-import type { CodeLensProvider } from '../features/codeLens';
-import type { HoverProvider } from '../features/hover';
-import { previewHover, previewLens } from './inline';
+import type { CodeLensProvider } from './codeLens';
+import type { HoverProvider } from './hover';
+import { previewHover, previewLens } from './previewInline';
 import { policyTestLens } from './policyTestLens';
 
 export const PREVIEW_CODE_LENSES: CodeLensProvider[] = [previewLens, policyTestLens];

@@ -1,0 +1,30 @@
+/**
+ * Code lenses of the kernel-feature matrix: one line above each Cilium
+ * HelmRelease saying the highest kernel its version and enabled features
+ * ask for, and how each node pool fares ("needs kernel ≥ 5.18 (pools:
+ * general 6.8 ✓, legacy 5.4 ✗)"). Shown even when no pool is known.
+ *
+ * Invariant: reads the memoized release models only; never throws.
+ */
+
+import type { CodeLensItem, CodeLensProvider } from './codeLens';
+import { kernelLensTitle } from '../kernel/lensText';
+import { releaseKernelModels } from '../kernel/releaseKernel';
+
+const kernelLens: CodeLensProvider = ({ workspace, file, options }) => {
+  try {
+    const items: CodeLensItem[] = [];
+    for (const model of releaseKernelModels(workspace, options)) {
+      if (model.release.document.file !== file.path || !model.minor) continue;
+      const document = file.yaml.documents[model.release.document.index];
+      if (!document) continue;
+      const start = document.start + (document.parsed.root?.start ?? 0);
+      items.push({ start, end: start, title: kernelLensTitle(model) });
+    }
+    return items;
+  } catch {
+    return [];
+  }
+};
+
+export const KERNEL_CODE_LENSES: CodeLensProvider[] = [kernelLens];
