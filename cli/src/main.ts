@@ -28,7 +28,7 @@ import { EXTRA_COMMANDS } from './commands';
 import { TerminalProgress } from './progress';
 import { ChartDownloader } from '../../server/src/charts/chartDownloader';
 import { defaultChartCacheDir } from '../../server/src/charts/cacheDir';
-import type { ChartFetcher } from '../../core/src/helm/chartFiles';
+import type { ChartFetcher } from '../../core/src/index';
 
 export const VERSION = '0.1.0';
 

@@ -53,3 +53,13 @@ export { createFlowReplay, REPLAY_CHANGES, REPLAY_OUTCOMES, type FlowReplay, typ
 export { resolveCluster, type ClusterScope } from './preview/clusterScope';
 export { isProbeParseError, parseBpftoolProbe, type ProbeFacts } from './cilium/kernel/bpftoolProbe';
 export { parseKernelRelease } from './cilium/kernel/kernelVersion';
+// What the server and the CLI use of the effective-policy model, the kernel matrix, charts and parsing.
+export { effectivePolicy, listWorkloads, workloadAt } from './preview/effectivePolicy';
+export type { EffectivePolicy, SourceRef, WorkloadSummary } from './preview/model';
+export { renderEffectivePolicy, renderSimulation } from './preview/render';
+export { isSimulateError, simulateRequest, type SimulateQuery, type SimulateResult } from './preview/simulate';
+export { relativeDisplay } from './preview/sources';
+export { resolveEnd } from './preview/endpoints';
+export { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from './kernel/matrixModel';
+export { chartFilesFromTexts, type ChartFetcher, type ChartFiles, type ChartRequest } from './helm/chartFiles';
+export { createParsedDocument } from './parse/yamlFile';

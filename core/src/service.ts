@@ -36,6 +36,15 @@ export class MeshlensService {
     this.analyzer = new Analyzer(this.workspace, options.hooks);
   }
 
+  /** The workspace folders: reads are confined to them (the host's folders changed, e.g. a folder was added). */
+  setRoots(roots: readonly string[]): void {
+    this.workspace.roots = [...roots];
+  }
+
+  roots(): readonly string[] {
+    return this.workspace.roots;
+  }
+
   setFile(path: string, text: string): boolean {
     return this.workspace.setFile(path, text);
   }

@@ -134,7 +134,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (init.settings) applySettings(init.settings);
   const folders = params.workspaceFolders?.map((folder) => uriToKey(folder.uri)) ?? (params.rootUri ? [uriToKey(params.rootUri)] : []);
   roots = folders;
-  service.workspace.roots = folders;
+  service.setRoots(folders);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,

@@ -14,8 +14,8 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { createParsedDocument } from '../../../core/src/parse/yamlFile';
-import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from '../../../core/src/kernel/matrixModel';
+import { createParsedDocument } from '../../../core/src/index';
+import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from '../../../core/src/index';
 import { isProbeParseError, parseBpftoolProbe, parseKernelRelease, type ProbeFacts } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
 import type { ExtraCommand } from '../commands';

@@ -14,11 +14,11 @@
  * failure); 2 on usage errors and unknown workloads.
  */
 
-import { effectivePolicy } from '../../../core/src/preview/effectivePolicy';
-import type { SourceRef } from '../../../core/src/preview/model';
-import { renderEffectivePolicy, renderSimulation } from '../../../core/src/preview/render';
-import { isSimulateError, simulateRequest, type SimulateQuery } from '../../../core/src/preview/simulate';
-import { resolveEnd } from '../../../core/src/preview/endpoints';
+import { effectivePolicy } from '../../../core/src/index';
+import type { SourceRef } from '../../../core/src/index';
+import { renderEffectivePolicy, renderSimulation } from '../../../core/src/index';
+import { isSimulateError, simulateRequest, type SimulateQuery } from '../../../core/src/index';
+import { resolveEnd } from '../../../core/src/index';
 import { checkKnownFlags, flag, flagList, UsageError, type ParsedArgs } from '../args';
 import type { ExtraCommand } from '../commands';
 import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';

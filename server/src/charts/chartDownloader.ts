@@ -27,7 +27,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { chartFilesFromTexts, type ChartFetcher, type ChartFiles, type ChartRequest } from '../../../core/src/helm/chartFiles';
+import { chartFilesFromTexts, type ChartFetcher, type ChartFiles, type ChartRequest } from '../../../core/src/index';
 import { boundedGet, BUDGET_SPENT, urlRefusal, type GetLimits } from './boundedGet';
 import { ChartDiskCache } from './chartCache';
 import { archiveUrl, indexUrl, parseRepositoryIndex, selectChartVersion, type ChartIndexEntry } from './repositoryIndex';

@@ -6,7 +6,7 @@
  * workspace's Cilium releases and NodeProfiles. Plain data from the core.
  */
 
-import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from '../../../core/src/kernel/matrixModel';
+import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from '../../../core/src/index';
 import { RequestType, type ResponseError } from 'vscode-languageserver/node';
 import { cancelledError } from '../work';
 import { uriToKey } from '../uris';

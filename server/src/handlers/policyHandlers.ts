@@ -12,11 +12,11 @@
 
 import { RequestType, RequestType0, type ResponseError } from 'vscode-languageserver/node';
 import { cancelledError } from '../work';
-import { effectivePolicy, listWorkloads, workloadAt } from '../../../core/src/preview/effectivePolicy';
-import type { EffectivePolicy, WorkloadSummary } from '../../../core/src/preview/model';
-import { renderEffectivePolicy, renderSimulation } from '../../../core/src/preview/render';
-import { isSimulateError, simulateRequest, type SimulateQuery, type SimulateResult } from '../../../core/src/preview/simulate';
-import { relativeDisplay } from '../../../core/src/preview/sources';
+import { effectivePolicy, listWorkloads, workloadAt } from '../../../core/src/index';
+import type { EffectivePolicy, WorkloadSummary } from '../../../core/src/index';
+import { renderEffectivePolicy, renderSimulation } from '../../../core/src/index';
+import { isSimulateError, simulateRequest, type SimulateQuery, type SimulateResult } from '../../../core/src/index';
+import { relativeDisplay } from '../../../core/src/index';
 import type { HandlerContext } from './index';
 
 export const WORKLOADS_REQUEST = 'meshlens/workloads';
@@ -38,7 +38,7 @@ const SIMULATE_TYPE = new RequestType<SimulateQuery, SimulateResponse, void>(SIM
 
 export function registerPolicyHandlers(context: HandlerContext): void {
   const { connection, service } = context;
-  const display = () => relativeDisplay(service.workspace.roots);
+  const display = () => relativeDisplay([...service.roots()]);
 
   connection.onRequest(WORKLOADS_TYPE, (token) => (token.isCancellationRequested ? cancelledError() : listWorkloads(service.workspace)));
 

@@ -32,7 +32,7 @@ export function registerReviewHandlers(context: HandlerContext): void {
   context.connection.onRequest(COMPARE_TYPE, (params): CompareResponse => {
     const ref = typeof params?.ref === 'string' ? params.ref.trim() : '';
     if (!REF.test(ref) || ref.startsWith('-')) return { error: `"${ref.slice(0, 80)}" is not a git revision name` };
-    const root = context.service.workspace.roots[0];
+    const root = context.service.roots()[0];
     if (!root) return { error: 'open a folder to compare it with a branch' };
     if (running) return { error: 'a comparison is already running' };
     running = true;
