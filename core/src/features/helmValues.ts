@@ -34,6 +34,7 @@ import { ciliumReleaseOf, ciliumReleases, ciliumReleasesOf, type CiliumRelease }
 import { effectiveValues, valueAtPath, valuesInputFiles, type EffectiveValues, type ValuesWrite } from '../helm/effectiveValues';
 import { embeddedValuesText } from '../helm/valuesText';
 import { deref, mapGet, scalarString, type YamlNode, type YamlPair, type YamlScalar } from '../parse/ast';
+import { valueUnknownUntilRender } from '../parse/unknownValue';
 import type { ParsedDocument } from '../parse/yamlFile';
 import { LineIndex } from '../text/lineIndex';
 import { yamlPathAtLine, type LinePathContext } from './yamlPathAtLine';
@@ -89,6 +90,10 @@ function ciliumHover(workspace: WorkspaceModel, release: CiliumRelease, write: V
   const path = write.path;
   const found = lookupValueKey(minor, path);
   const lines = [`**${path.join('.')}** — Cilium chart ${chartVersion} value`];
+  const effective = valueAtPath(release.values.value, path);
+  if (valueUnknownUntilRender(effective)) {
+    lines.push('', `Value \`${String(effective)}\` is filled in when Flux builds it (a post-build variable no build of this repository defines, or a template): not known offline, so meshlens does not check it.`);
+  }
   if (found.status === 'unknown') {
     const suggestions = suggestKey(minor, path).slice(0, 3);
     lines.push('', `Not a value of this chart version.${suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s.path}\``).join(' or ')}?` : ''}`);

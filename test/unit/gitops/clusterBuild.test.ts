@@ -105,4 +105,13 @@ describe('analysis of per-cluster builds', () => {
     expect(edited[0].build).not.toBe(before[0]);
     expect(edited.map((instance) => (instance.object.value.spec as { values: Record<string, unknown> }).values.kubeProxyReplacement)).toEqual([false, false]);
   });
+
+  it('says in hover that a value no build can fill in is not known offline', () => {
+    const meshlens = new MeshlensService({ roots: ['/repo'] });
+    meshlens.setFile('/repo/infra/cilium.yaml', ciliumHelmRelease('1.16.5', '  values:\n    kubeProxyReplacement: ${KPR}\n'));
+    const text = meshlens.workspace.getFile('/repo/infra/cilium.yaml')!.text;
+    const hover = meshlens.hover('/repo/infra/cilium.yaml', text.indexOf('kubeProxyReplacement') + 2, defaultAnalysisOptions());
+    expect(hover?.contents).toContain('Value `${KPR}` is filled in when Flux builds it');
+    expect(meshlens.diagnostics('/repo/infra/cilium.yaml', defaultAnalysisOptions()).filter((diagnostic) => diagnostic.rule.startsWith('helm/'))).toEqual([]);
+  });
 });
