@@ -18,3 +18,8 @@ spec:
         name: cilium
 ${tail}`;
 }
+
+/** A Flux Kustomization (`flux-system` namespace, `GitRepository flux-system` source); `extra` is appended to its spec. */
+export function fluxKustomization(name: string, path: string, extra = ''): string {
+  return `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  prune: true\n  path: ${path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${extra}`;
+}

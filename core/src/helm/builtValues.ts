@@ -123,7 +123,7 @@ function builtConfigMapData(model: WorkspaceModel, instance: BuiltInstance, name
     const origin = fieldOrigin(object, ['data', key]);
     if (origin.kind === 'generator') {
       const generator = originAnchor(model, object.source) ?? anchor;
-      return valuesFileData(model, anchor.file, generator, anchor.file.slice(anchor.file.lastIndexOf('/') + 1));
+      return valuesFileData(model, anchor.file, anchor.file.slice(anchor.file.lastIndexOf('/') + 1), generator);
     }
   }
   // Another build of the same cluster (a ConfigMap applied by another Flux Kustomization): the one this cluster deploys,

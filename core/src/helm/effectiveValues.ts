@@ -237,9 +237,12 @@ export function configMapData(configMap: Pick<IndexedDocument, 'file' | 'index' 
   return { kind: 'ConfigMap', text: problem ? undefined : values, problem, embeddedProblem, scalarText: scalar.text, valueAnchor };
 }
 
-/** A whole values file (a generator's input) as values data; `generator` is where the generator lists it. */
-export function valuesFileData(workspace: WorkspaceModel, path: string, generatorAnchor: Anchor, label = path): FoundData {
-  const values = loadYamlFile(workspace, path, path.slice(path.lastIndexOf('/') + 1));
+/**
+ * A whole values file (a generator's input, `relativePath` from `fromFile`'s folder) as values data;
+ * `generatorAnchor` is where the generator lists it.
+ */
+export function valuesFileData(workspace: WorkspaceModel, fromFile: string, relativePath: string, generatorAnchor: Anchor, label = relativePath): FoundData {
+  const values = loadYamlFile(workspace, fromFile, relativePath);
   const first = values?.yaml.documents[0];
   if (!values) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${label}" cannot be read`, valueAnchor: generatorAnchor };
   if (values.yaml.skipped) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${label}" is not analysed (${values.yaml.skipped.code})`, problemSeverity: 'info', valueAnchor: generatorAnchor };
@@ -286,21 +289,8 @@ function generatedData(workspace: WorkspaceModel, helmRelease: IndexedDocument, 
         if (scalarString(mapGet(generator, 'name')) !== name) continue;
         const file = generatorFile(deref(mapGet(generator, 'files')), key);
         if (!file) continue;
-        const values = loadYamlFile(workspace, kustomization.path, file);
-        const first = values?.yaml.documents[0];
         const generatorAnchor: Anchor = { file: kustomization.path, document: document.index, start: generator.start, end: generator.end };
-        if (!values) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${file}" cannot be read`, valueAnchor: generatorAnchor };
-        if (values.yaml.skipped) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${file}" is not analysed (${values.yaml.skipped.code})`, problemSeverity: 'info', valueAnchor: generatorAnchor };
-        if (!first) return { kind: 'generated-file', scalarText: '', problem: `the generator file "${file}" is empty`, valueAnchor: generatorAnchor };
-        const text = directValuesText(values.path, 0, first.parsed.text, first.parsed.root);
-        const problem = unusableReason(first.parsed.problems, text);
-        return {
-          kind: 'generated-file',
-          text: problem ? undefined : text,
-          problem,
-          scalarText: first.parsed.text,
-          valueAnchor: { file: values.path, document: 0, start: 0, end: first.parsed.text.length },
-        };
+        return valuesFileData(workspace, kustomization.path, file, generatorAnchor);
       }
     }
   }

@@ -8,10 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { MeshlensService } from '../../../core/src/service';
 import { defaultAnalysisOptions } from '../../../core/src/options';
 import { ciliumReleaseFor } from '../../../core/src/helm/ciliumReleases';
-import { ciliumHelmRelease } from '../../support/manifests';
+import { ciliumHelmRelease, fluxKustomization } from '../../support/manifests';
 
-const ks = (name: string, path: string) =>
-  `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  prune: true\n  path: ${path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+const ks = fluxKustomization;
 
 const l7Policy = `apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy

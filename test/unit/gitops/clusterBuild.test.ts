@@ -12,10 +12,9 @@ import { defaultAnalysisOptions } from '../../../core/src/options';
 import { ciliumReleases } from '../../../core/src/helm/ciliumReleases';
 import { builtDocuments } from '../../../core/src/gitops/builtDocuments';
 import { builtInstances } from '../../../core/src/gitops/clusterBuild';
-import { ciliumHelmRelease } from '../../support/manifests';
+import { ciliumHelmRelease, fluxKustomization } from '../../support/manifests';
 
-const ks = (name: string, path: string, extra = '') =>
-  `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  prune: true\n  path: ${path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${extra}`;
+const ks = fluxKustomization;
 const substitute = (value: string) => `  postBuild:\n    substitute:\n      L7_PROXY: "${value}"\n`;
 
 const l7Policy = `apiVersion: cilium.io/v2
