@@ -78,13 +78,40 @@ function computeAll(workspace: WorkspaceModel): Map<string, HelmFinding[]> {
     byDocument.set(documentKey, list);
   };
   const cilium = new Set<IndexedDocument>();
-  for (const release of ciliumReleases(workspace)) {
+  // A release that clusters build differently is judged per cluster: a finding that holds in some of them only says which.
+  const releases = ciliumReleases(workspace);
+  const clustersOfDocument = new Map<IndexedDocument, Set<string>>();
+  for (const release of releases) for (const name of release.clusterNames ?? []) clustersOfDocument.set(release.document, (clustersOfDocument.get(release.document) ?? new Set()).add(name));
+  const holdsIn = new Map<HelmFinding, { release: CiliumRelease; clusters: Set<string> }>();
+  const keyed = new Map<string, HelmFinding>();
+  for (const release of releases) {
     cilium.add(release.document);
     try {
-      ciliumFindings(release, add);
+      ciliumFindings(release, (finding) => {
+        const key = `${finding.kind}|${finding.at.file}#${finding.at.document}|${finding.at.start}|${finding.message}`;
+        const known = keyed.get(key);
+        if (known) {
+          for (const name of release.clusterNames ?? []) holdsIn.get(known)?.clusters.add(name);
+          return;
+        }
+        keyed.set(key, finding);
+        holdsIn.set(finding, { release, clusters: new Set(release.clusterNames ?? []) });
+        add(finding);
+      });
     } catch {
       // Keep the findings of other releases.
     }
+  }
+  for (const [finding, { release, clusters }] of holdsIn) {
+    const all = clustersOfDocument.get(release.document);
+    if (!all || clusters.size === 0 || clusters.size === all.size) continue;
+    const names = [...clusters].map((name) => `\`${name}\``).join(', ');
+    const root = release.document.parsed.root;
+    const node = mapGetPair(root, 'spec')?.key ?? root;
+    finding.related = [
+      ...(finding.related ?? []),
+      { at: { file: release.document.file, document: release.document.index, start: node?.start ?? 0, end: node?.end ?? 0 }, message: `holds in cluster${clusters.size === 1 ? '' : 's'} ${names} only (of ${all.size} that deploy ${releaseLabel(release)})` },
+    ];
   }
   for (const document of workspace.byKind('HelmRelease')) {
     if (cilium.has(document)) continue;

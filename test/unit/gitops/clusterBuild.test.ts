@@ -113,4 +113,12 @@ describe('analysis of per-cluster builds', () => {
     expect(hover?.contents).toContain('Value `${KPR}` is filled in when Flux builds it');
     expect(meshlens.diagnostics('/repo/infra/cilium.yaml', defaultAnalysisOptions()).filter((diagnostic) => diagnostic.rule.startsWith('helm/'))).toEqual([]);
   });
+
+  it('says in which clusters a value finding holds when clusters build the release differently', () => {
+    const meshlens = service();
+    meshlens.setFile('/repo/clusters/lab/cilium.yaml', ks('cilium', './infra/cilium', substitute('false') + '      EXTRA: "1"\n').replace('L7_PROXY: "false"', 'L7_PROXY: "banana"'));
+    const findings = meshlens.diagnostics('/repo/clusters/lab/cilium.yaml', defaultAnalysisOptions()).filter((diagnostic) => diagnostic.rule.startsWith('helm/'));
+    expect(findings.map((finding) => finding.rule)).toEqual(['helm/value-type']);
+    expect(findings[0].related?.map((related) => related.message)).toContain('holds in cluster `lab` only (of 2 that deploy HelmRelease cilium)');
+  });
 });
