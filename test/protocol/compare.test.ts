@@ -52,10 +52,39 @@ describe('meshlens/compareWithRevision', () => {
       expect(answer.markdown).toContain('shop/api');
       expect(answer.markdown).toMatch(/DELETE/);
       expect(answer.markdown).toContain('apps/api.yaml');
+      // The workload's effective-policy view now ends with what differs from the compared revision.
+      const view = await session.connection.sendRequest<{ markdown?: string }>('meshlens/effectivePolicy', { workload: 'shop/api' });
+      expect(view.markdown).toContain('## Differences from main');
+      expect(view.markdown).toMatch(/🟢 widened \(cilium ingress\): .*DELETE.* — `apps\/api\.yaml:\d+`/);
       const bad = await session.connection.sendRequest<{ error?: string }>('meshlens/compareWithRevision', { ref: '--upload-pack=x' });
       expect(bad.error).toContain('is not a git revision name');
       const missing = await session.connection.sendRequest<{ error?: string }>('meshlens/compareWithRevision', { ref: 'no-such-branch' });
       expect(missing.error).toMatch(/git rev-parse failed|no-such-branch/);
+    } finally {
+      await session.stop();
+    }
+  }, 60_000);
+
+  it('checks an upgrade of the workspace: the chart pin moved, the values the target version fails on reported', async () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'meshlens-upgrade-')));
+    roots.push(root);
+    mkdirSync(join(root, 'infra'));
+    writeFileSync(
+      join(root, 'infra', 'cilium.yaml'),
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  url: https://helm.cilium.io\n---\n' +
+        'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: cilium\n      version: "1.14.19"\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n    tunnel: vxlan\n',
+    );
+    const session = await startLanguageServer({ root });
+    try {
+      await session.waitFor(keyToUri(join(root, 'infra', 'cilium.yaml')), () => true);
+      const answer = await session.connection.sendRequest<{ markdown?: string; error?: string }>('meshlens/upgradeReport', { cilium: '1.16' });
+      expect(answer.error).toBeUndefined();
+      expect(answer.markdown).toMatch(/^# Upgrade to Cilium 1\.16\.\d+\n/);
+      expect(answer.markdown).toContain('#### Upgrade steps meshlens applied before checking');
+      expect(answer.markdown).toMatch(/`infra\/cilium\.yaml:\d+`/);
+      expect(answer.markdown).toContain('helm/obsolete-value');
+      const bad = await session.connection.sendRequest<{ error?: string }>('meshlens/upgradeReport', { cilium: 'banana' });
+      expect(bad.error).toContain('is not a cilium version');
     } finally {
       await session.stop();
     }

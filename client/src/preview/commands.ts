@@ -10,6 +10,10 @@
  * - `meshlens.compareWithBranch` asks for a git revision (default
  *   `origin/main`) and shows what the workspace changes against it: findings
  *   introduced and fixed, and who may now talk to whom (`meshlens diff`);
+ * - `meshlens.checkUpgrade` asks for a target (Cilium, Istio, Flux or a node
+ *   kernel) and its version and shows what the upgrade breaks or changes
+ *   (`meshlens upgrade`); after a comparison with a branch, a workload's
+ *   effective policy ends with what differs from that branch;
  * - `meshlens.refreshPreview` (the editor title's refresh button on these
  *   documents) runs the document's question again against the current files.
  * Everything shown is computed by the server. Both open beside the editor,
@@ -40,6 +44,7 @@ export function registerPreviewCommands(context: vscode.ExtensionContext, client
     vscode.languages.registerDocumentLinkProvider({ scheme: EFFECTIVE_SCHEME }, new SourceLinks()),
     vscode.commands.registerCommand('meshlens.showEffectivePolicy', (argument?: { workload?: string }) => showEffectivePolicy(client, documents, argument)),
     vscode.commands.registerCommand('meshlens.simulateRequest', () => simulate(client, documents)),
+    vscode.commands.registerCommand('meshlens.checkUpgrade', () => checkUpgrade(client, documents)),
     vscode.commands.registerCommand('meshlens.compareWithBranch', (ref?: unknown) => compareWithBranch(client, documents, context, typeof ref === 'string' ? ref : undefined)),
     vscode.commands.registerCommand('meshlens.refreshPreview', (resource?: vscode.Uri) => {
       const uri = resource instanceof vscode.Uri ? resource : vscode.window.activeTextEditor?.document.uri;
@@ -75,6 +80,42 @@ async function showEffectivePolicy(client: () => LanguageClient | undefined, doc
 type CompareResponse = { markdown: string } | { error: string };
 
 const LAST_REF_KEY = 'meshlens.compareWithBranch.lastRef';
+
+const UPGRADE_TARGETS = [
+  { label: 'Cilium', key: 'cilium', example: '1.18' },
+  { label: 'Istio', key: 'istio', example: '1.24' },
+  { label: 'Flux', key: 'flux', example: '2.7' },
+  { label: 'Node kernel', key: 'kernel', example: '6.1.0-18-amd64' },
+] as const;
+
+async function checkUpgrade(client: () => LanguageClient | undefined, documents: EffectiveDocuments): Promise<void> {
+  if (!client()) {
+    void vscode.window.showWarningMessage('meshlens: the language server is not running.');
+    return;
+  }
+  const target = await vscode.window.showQuickPick(
+    UPGRADE_TARGETS.map((item) => ({ label: item.label, item })),
+    { title: 'meshlens: Check Upgrade to …', placeHolder: 'What to upgrade' },
+  );
+  if (!target) return;
+  const version = await vscode.window.showInputBox({ title: `meshlens: Check Upgrade to ${target.label} …`, prompt: `Target version (e.g. ${target.item.example})`, value: target.item.example });
+  if (!version) return;
+  const query = { [target.item.key]: version.trim() };
+  const run = async (): Promise<string> => {
+    const current = client();
+    if (!current) return '# meshlens\n\nThe language server is not running.\n';
+    try {
+      const answer = await current.sendRequest<CompareResponse>('meshlens/upgradeReport', query);
+      return 'error' in answer ? `# Upgrade to ${target.label} ${version.trim()}\n\n${answer.error}\n` : answer.markdown;
+    } catch (error) {
+      return `# Upgrade to ${target.label} ${version.trim()}\n\nThe server could not check the upgrade: ${error instanceof Error ? error.message : String(error)}\n`;
+    }
+  };
+  const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `meshlens: checking the upgrade to ${target.label} ${version.trim()}…` }, run);
+  const uri = documents.addReport(`upgrade ${target.label} ${version.trim()}`, markdown, run);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: true, viewColumn: previewColumn() });
+}
 
 async function compareWithBranch(client: () => LanguageClient | undefined, documents: EffectiveDocuments, context: vscode.ExtensionContext, given?: string): Promise<void> {
   const languageClient = client();

@@ -18,12 +18,13 @@ export interface HandlerContext {
 
 import { registerKernelHandlers } from './kernelHandlers';
 import { registerPolicyHandlers } from './policyHandlers';
-import { registerReviewHandlers } from './reviewHandlers';
+import { registerReviewHandlers, registerUpgradeHandler } from './reviewHandlers';
 import { registerStatusHandlers } from './statusHandlers';
 
 export function registerExtraHandlers(context: HandlerContext): void {
   registerKernelHandlers(context);
   registerPolicyHandlers(context);
   registerReviewHandlers(context);
+  registerUpgradeHandler(context);
   registerStatusHandlers(context);
 }

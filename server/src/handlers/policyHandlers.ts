@@ -18,6 +18,20 @@ import { renderEffectivePolicy, renderSimulation } from '../../../core/src/index
 import { isSimulateError, simulateRequest, type SimulateQuery, type SimulateResult } from '../../../core/src/index';
 import { relativeDisplay } from '../../../core/src/index';
 import type { HandlerContext } from './index';
+import { lastComparison } from './reviewHandlers';
+
+/** What the last "Compare with Branch" found for this workload, as a section of its effective-policy view. */
+function differencesFromBase(workload: string): string {
+  const comparison = lastComparison();
+  if (!comparison) return '';
+  const changes = comparison.changes.filter((change) => change.workload === workload);
+  const lines = ['', '', `## Differences from ${comparison.ref}`, ''];
+  if (changes.length === 0) lines.push(`No change of who may reach or be reached by this workload since ${comparison.ref}.`);
+  for (const change of changes) {
+    lines.push(`- ${change.effect === 'widened' ? '🟢 widened' : '🔴 narrowed'} (${change.layer} ${change.direction}): ${change.summary} — \`${change.source.file}:${change.source.line}\`${change.revision === 'base' ? ` (${comparison.ref})` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 export const WORKLOADS_REQUEST = 'meshlens/workloads';
 export const EFFECTIVE_POLICY_REQUEST = 'meshlens/effectivePolicy';
@@ -53,7 +67,7 @@ export function registerPolicyHandlers(context: HandlerContext): void {
     if (!id) return { error: 'No workload here: put the cursor on a workload or a policy that selects one, or pick a workload.' };
     const model = effectivePolicy(service.workspace, id, options);
     if (!model) return { error: `Unknown workload "${id}".` };
-    return { workload: model.workload.id, model, markdown: renderEffectivePolicy(model, 'markdown', display()) };
+    return { workload: model.workload.id, model, markdown: renderEffectivePolicy(model, 'markdown', display()) + differencesFromBase(model.workload.id) };
   });
 
   connection.onRequest(SIMULATE_TYPE, (params, token): SimulateResponse | ResponseError<void> => {

@@ -10,12 +10,30 @@
  * afterwards. Paths in the review are relative to the workspace folder, so
  * the client's links open them. One comparison at a time; a ref is checked
  * (no leading `-`, bounded length) before git sees it.
+ *
+ * The last comparison is remembered (`lastComparison`): the effective-policy
+ * view of a workload then lists what differs from that revision.
+ *
+ * `meshlens/upgradeReport` `{cilium?, istio?, flux?, kernel?}` → `{markdown}`
+ * or `{error}` is the editor's "Check Upgrade to …": the workspace today
+ * against a copy of it judged with the target versions (the Cilium chart pin
+ * moved to the target first), the review `meshlens upgrade` prints.
  */
 
 import { readFileSync, realpathSync } from 'node:fs';
 import { RequestType } from 'vscode-languageserver/node';
 import { join, relative, sep } from 'node:path';
-import { compareFindings, comparePolicies, MeshlensService, renderReviewMarkdown, type Review } from '../../../core/src/index';
+import {
+  applyEdits,
+  compareFindings,
+  comparePolicies,
+  MeshlensService,
+  planCiliumUpgrade,
+  renderReviewMarkdown,
+  resolveCiliumTarget,
+  type ImpactChange,
+  type Review,
+} from '../../../core/src/index';
 import { GitError, gitTopLevel, materializeRevision } from '../../../host/src/gitRevision';
 import { toKey, walkYamlFilesSync } from '../../../host/src/yamlFiles';
 import type { HandlerContext } from './index';
@@ -24,6 +42,22 @@ export const COMPARE_REQUEST = 'meshlens/compareWithRevision';
 const COMPARE_TYPE = new RequestType<{ ref?: unknown } | undefined, CompareResponse, void>(COMPARE_REQUEST);
 
 export type CompareResponse = { markdown: string; base: string; head: string } | { error: string };
+
+export interface UpgradeParams {
+  cilium?: unknown;
+  istio?: unknown;
+  flux?: unknown;
+  kernel?: unknown;
+}
+export type UpgradeResponse = { markdown: string } | { error: string };
+const UPGRADE_TYPE = new RequestType<UpgradeParams | undefined, UpgradeResponse, void>('meshlens/upgradeReport');
+
+let last: { ref: string; changes: readonly ImpactChange[] } | undefined;
+
+/** The last comparison with a revision: the ref and the policy changes per workload (workspace-relative sources). */
+export function lastComparison(): { ref: string; changes: readonly ImpactChange[] } | undefined {
+  return last;
+}
 
 const REF = /^[A-Za-z0-9._/@{}^~+-]{1,200}$/;
 
@@ -37,7 +71,8 @@ export function registerReviewHandlers(context: HandlerContext): void {
     if (running) return { error: 'a comparison is already running' };
     running = true;
     try {
-      return compare(context, root, ref);
+      const result = compare(context, root, ref);
+      return result;
     } catch (error) {
       return { error: error instanceof GitError ? error.message : `the comparison failed: ${error instanceof Error ? error.message : String(error)}` };
     } finally {
@@ -69,8 +104,63 @@ function compare(context: HandlerContext, root: string, ref: string): CompareRes
     const relabelled = JSON.parse(JSON.stringify(review), (key, value) =>
       key === 'file' && typeof value === 'string' && value.startsWith(baseFolder) ? shown(baseFolder)(value) : key === 'file' && typeof value === 'string' && value.startsWith(root) ? shown(root)(value) : value,
     ) as Review;
+    last = { ref, changes: relabelled.impact.changes };
     return { markdown: `# Compared with ${ref}\n\n${renderReviewMarkdown(relabelled)}`, base: ref, head: root };
   } finally {
     revision.cleanup();
   }
+}
+
+const VERSION = { cilium: /^v?1\.\d{1,3}(\.\d{1,3})?$/, istio: /^v?1\.\d{1,3}(\.\d{1,3})?$/, flux: /^v?2\.\d{1,3}(\.\d{1,3})?$/, kernel: /^\d+\.\d+[\w.+~-]{0,60}$/ };
+
+export function registerUpgradeHandler(context: HandlerContext): void {
+  context.connection.onRequest(UPGRADE_TYPE, (params): UpgradeResponse => {
+    const read = (name: keyof typeof VERSION) => {
+      const value = params?.[name];
+      if (value === undefined || value === '') return undefined;
+      if (typeof value !== 'string' || !VERSION[name].test(value.trim())) throw new Error(`"${String(value).slice(0, 40)}" is not a ${name} version`);
+      return value.trim();
+    };
+    try {
+      const cilium = read('cilium');
+      const istio = read('istio');
+      const flux = read('flux');
+      const kernel = read('kernel');
+      if (!cilium && !istio && !flux && !kernel) return { error: 'name at least one target version (Cilium, Istio, Flux or a kernel release)' };
+      const ciliumTarget = cilium === undefined ? undefined : resolveCiliumTarget(cilium);
+      if (ciliumTarget && 'error' in ciliumTarget) return { error: ciliumTarget.error };
+      for (const document of context.documents.all()) context.syncedFile(document.uri);
+      const current = context.options();
+      const target = {
+        ...current,
+        ...(istio ? { istioVersion: istio.replace(/^v/, '') } : {}),
+        ...(flux ? { fluxVersion: flux.replace(/^v/, '') } : {}),
+        ...(kernel ? { kernelVersion: kernel } : {}),
+      };
+      const root = context.service.roots()[0] ?? '';
+      const files = context.service.workspace.files().filter((file) => /\.ya?ml$/i.test(file));
+      // The same workspace after the upgrade: its texts, the Cilium pin moved to the target.
+      const after = new MeshlensService({ roots: [...context.service.roots()], host: { readFile: (path) => readFileSync(path, 'utf8') } });
+      for (const file of files) after.setFile(file, context.service.workspace.getFile(file)?.text ?? '');
+      const plan = ciliumTarget && 'version' in ciliumTarget ? planCiliumUpgrade(context.service.workspace, ciliumTarget.version) : { edits: [], notes: [] };
+      const byFile = new Map<string, typeof plan.edits>();
+      for (const edit of plan.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+      for (const [file, edits] of byFile) {
+        const text = context.service.workspace.getFile(file)?.text;
+        if (text !== undefined) after.setFile(file, applyEdits(text, edits).text);
+      }
+      const shown = (file: string) => (root ? relative(root, file).split(sep).join('/') : file);
+      const before = context.service.reviewSnapshot(files, shown, current);
+      const upgraded = after.reviewSnapshot(files, shown, target);
+      const targets = [ciliumTarget && 'version' in ciliumTarget ? `Cilium ${ciliumTarget.version}` : undefined, istio && `Istio ${istio}`, flux && `Flux ${flux}`, kernel && `kernel ${kernel}`].filter(Boolean);
+      const review: Review = { baseLabel: 'today', headLabel: `after upgrading to ${targets.join(', ')}`, findings: compareFindings(before.findings, upgraded.findings), impact: comparePolicies(before.models, upgraded.models) };
+      const relabelled = JSON.parse(JSON.stringify(review), (key, value) => (key === 'file' && typeof value === 'string' && root && value.startsWith(root) ? shown(value) : value)) as Review;
+      const steps = plan.edits.length + plan.notes.length > 0
+        ? ['#### Upgrade steps meshlens applied before checking', '', ...plan.edits.map((edit) => `- \`${shown(edit.file)}:${edit.line}\` ${edit.what}`), ...plan.notes.map((note) => `- \`${shown(note.file)}:${note.line}\` ${note.message}`), '']
+        : [];
+      return { markdown: `# Upgrade to ${targets.join(', ')}\n\n${steps.join('\n')}${renderReviewMarkdown(relabelled)}` };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  });
 }
