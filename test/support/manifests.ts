@@ -23,3 +23,19 @@ ${tail}`;
 export function fluxKustomization(name: string, path: string, extra = ''): string {
   return `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  prune: true\n  path: ${path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${extra}`;
 }
+
+/** A CiliumNetworkPolicy `shop/api` with an HTTP GET rule on port 80 (L7: refused while the L7 proxy is off). */
+export const L7_GET_POLICY = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: api
+  namespace: shop
+spec:
+  endpointSelector:
+    matchLabels: {app: api}
+  ingress:
+    - toPorts:
+        - ports: [{port: "80", protocol: TCP}]
+          rules:
+            http: [{method: GET}]
+`;

@@ -8,24 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { MeshlensService } from '../../../core/src/service';
 import { defaultAnalysisOptions } from '../../../core/src/options';
 import { ciliumReleaseFor } from '../../../core/src/helm/ciliumReleases';
-import { ciliumHelmRelease, fluxKustomization } from '../../support/manifests';
+import { ciliumHelmRelease, fluxKustomization, L7_GET_POLICY } from '../../support/manifests';
 
 const ks = fluxKustomization;
 
-const l7Policy = `apiVersion: cilium.io/v2
-kind: CiliumNetworkPolicy
-metadata:
-  name: api
-  namespace: shop
-spec:
-  endpointSelector:
-    matchLabels: {app: api}
-  ingress:
-    - toPorts:
-        - ports: [{port: "80", protocol: TCP}]
-          rules:
-            http: [{method: GET}]
-`;
+const l7Policy = L7_GET_POLICY;
 
 function service(): MeshlensService {
   const service = new MeshlensService({ roots: ['/repo'] });

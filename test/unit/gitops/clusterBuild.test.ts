@@ -12,25 +12,12 @@ import { defaultAnalysisOptions } from '../../../core/src/options';
 import { ciliumReleases } from '../../../core/src/helm/ciliumReleases';
 import { builtDocuments } from '../../../core/src/gitops/builtDocuments';
 import { builtInstances } from '../../../core/src/gitops/clusterBuild';
-import { ciliumHelmRelease, fluxKustomization } from '../../support/manifests';
+import { ciliumHelmRelease, fluxKustomization, L7_GET_POLICY } from '../../support/manifests';
 
 const ks = fluxKustomization;
 const substitute = (value: string) => `  postBuild:\n    substitute:\n      L7_PROXY: "${value}"\n`;
 
-const l7Policy = `apiVersion: cilium.io/v2
-kind: CiliumNetworkPolicy
-metadata:
-  name: api
-  namespace: shop
-spec:
-  endpointSelector:
-    matchLabels: {app: api}
-  ingress:
-    - toPorts:
-        - ports: [{port: "80", protocol: TCP}]
-          rules:
-            http: [{method: GET}]
-`;
+const l7Policy = L7_GET_POLICY;
 
 const RELEASE = '/repo/infra/cilium/helmrelease.yaml';
 
