@@ -11,6 +11,7 @@
 
 import { REPLAY_CHANGES, type ReplayChange, type ReplayClass, type ReplayOutcome, type ReplayReport } from '../../../core/src/index';
 import { VERSION } from '../main';
+import { sarifLog } from './sarif';
 
 export type ReplayFormat = 'text' | 'json' | 'sarif' | 'markdown';
 
@@ -81,28 +82,27 @@ function text(report: ReplayReport, display: Display, exportName: string, baseLa
     for (const change of REPLAY_CHANGES) {
       const listed = report.classes.filter((flowClass) => flowClass.change === change);
       out.push('', `${CHANGE_TITLES[change]}: ${report.changes[change].flows} flows in ${report.changes[change].classes} classes`);
-      for (const flowClass of listed.slice(0, SHOWN)) {
-        out.push(`- ${flowClass.count}× ${flowClass.recorded} ${flowClass.direction} ${classLabel(flowClass)}  (line ${flowClass.firstLine})`);
-        out.push(`    ${flowClass.reason}`);
-        const deciding = rules(flowClass, display);
-        if (deciding) out.push(`    decided by ${deciding}`);
-      }
-      if (listed.length > SHOWN) out.push(`  … ${listed.length - SHOWN} more classes (see --format json)`);
+      listClasses(out, listed, display);
     }
   }
   for (const outcome of LISTED) {
     const listed = report.classes.filter((flowClass) => flowClass.outcome === outcome);
     if (listed.length === 0) continue;
     out.push('', `${TITLES[outcome]} (${report.outcomes[outcome].flows} flows):`);
-    for (const flowClass of listed.slice(0, SHOWN)) {
-      out.push(`- ${flowClass.count}× ${flowClass.recorded} ${flowClass.direction} ${classLabel(flowClass)}  (line ${flowClass.firstLine})`);
-      out.push(`    ${flowClass.reason}`);
-      const deciding = rules(flowClass, display);
-      if (deciding) out.push(`    decided by ${deciding}`);
-    }
-    if (listed.length > SHOWN) out.push(`  … ${listed.length - SHOWN} more classes (see --format json)`);
+    listClasses(out, listed, display);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The first `SHOWN` classes of a list, each with its reason and deciding rules, and how many more there are. */
+function listClasses(out: string[], listed: readonly ReplayReport['classes'][number][], display: Display): void {
+  for (const flowClass of listed.slice(0, SHOWN)) {
+    out.push(`- ${flowClass.count}× ${flowClass.recorded} ${flowClass.direction} ${classLabel(flowClass)}  (line ${flowClass.firstLine})`);
+    out.push(`    ${flowClass.reason}`);
+    const deciding = rules(flowClass, display);
+    if (deciding) out.push(`    decided by ${deciding}`);
+  }
+  if (listed.length > SHOWN) out.push(`  … ${listed.length - SHOWN} more classes (see --format json)`);
 }
 
 function markdownCell(value: string): string {
@@ -190,24 +190,10 @@ function sarif(report: ReplayReport, display: Display): string {
         partialFingerprints: { flowClass: `${flowClass.recorded}|${flowClass.direction}|${classLabel(flowClass)}` },
       };
     });
-  const document = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'meshlens',
-            version: VERSION,
-            semanticVersion: VERSION,
-            informationUri: 'https://github.com/meshlens/meshlens',
-            rules: SARIF_RULES.map((rule) => ({ id: rule.id, shortDescription: { text: rule.text }, defaultConfiguration: { level: rule.level } })),
-          },
-        },
-        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory meshlens was run from' } } },
-        results,
-      },
-    ],
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return sarifLog(
+    VERSION,
+    SARIF_RULES.map((rule) => ({ id: rule.id, shortDescription: { text: rule.text }, defaultConfiguration: { level: rule.level } })),
+    {},
+    results,
+  );
 }

@@ -234,10 +234,3 @@ function fileDocumentSpans(model: WorkspaceModel, file: string): Array<{ start: 
 function documentStart(model: WorkspaceModel, file: string, index: number): number | undefined {
   return fileDocumentSpans(model, file)?.find((span) => span.index === index)?.start;
 }
-
-/** Human label of the chain that built an instance: cluster and the Flux Kustomization. */
-export function instanceLabel(model: WorkspaceModel, instance: BuiltInstance): string {
-  const kustomization = instance.build.task.kustomization;
-  const node = kustomization ? gitopsModel(model).kustomizations.get(kustomization) : undefined;
-  return `cluster \`${instance.clusterName}\`${node ? ` (Kustomization ${node.name})` : ''}`;
-}

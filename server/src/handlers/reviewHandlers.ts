@@ -61,6 +61,11 @@ export function lastComparison(): { ref: string; changes: readonly ImpactChange[
 
 const REF = /^[A-Za-z0-9._/@{}^~+-]{1,200}$/;
 
+/** A copy of the review with every `file` field passed through `display` (workspace-relative paths, so links open). */
+function relabelFiles(review: Review, display: (file: string) => string): Review {
+  return JSON.parse(JSON.stringify(review), (key, value: unknown) => (key === 'file' && typeof value === 'string' ? display(value) : value)) as Review;
+}
+
 export function registerReviewHandlers(context: HandlerContext): void {
   let running = false;
   context.connection.onRequest(COMPARE_TYPE, (params): CompareResponse => {
@@ -71,8 +76,7 @@ export function registerReviewHandlers(context: HandlerContext): void {
     if (running) return { error: 'a comparison is already running' };
     running = true;
     try {
-      const result = compare(context, root, ref);
-      return result;
+      return compare(context, root, ref);
     } catch (error) {
       return { error: error instanceof GitError ? error.message : `the comparison failed: ${error instanceof Error ? error.message : String(error)}` };
     } finally {
@@ -101,9 +105,7 @@ function compare(context: HandlerContext, root: string, ref: string): CompareRes
     const after = context.service.reviewSnapshot(headFiles, shown(root), options);
     const review: Review = { baseLabel: ref, headLabel: 'the workspace', findings: compareFindings(before.findings, after.findings), impact: comparePolicies(before.models, after.models) };
     // Base sources are shown with their workspace-relative path too.
-    const relabelled = JSON.parse(JSON.stringify(review), (key, value) =>
-      key === 'file' && typeof value === 'string' && value.startsWith(baseFolder) ? shown(baseFolder)(value) : key === 'file' && typeof value === 'string' && value.startsWith(root) ? shown(root)(value) : value,
-    ) as Review;
+    const relabelled = relabelFiles(review, (file) => (file.startsWith(baseFolder) ? shown(baseFolder)(file) : file.startsWith(root) ? shown(root)(file) : file));
     last = { ref, changes: relabelled.impact.changes };
     return { markdown: `# Compared with ${ref}\n\n${renderReviewMarkdown(relabelled)}`, base: ref, head: root };
   } finally {
@@ -154,7 +156,7 @@ export function registerUpgradeHandler(context: HandlerContext): void {
       const upgraded = after.reviewSnapshot(files, shown, target);
       const targets = [ciliumTarget && 'version' in ciliumTarget ? `Cilium ${ciliumTarget.version}` : undefined, istio && `Istio ${istio}`, flux && `Flux ${flux}`, kernel && `kernel ${kernel}`].filter(Boolean);
       const review: Review = { baseLabel: 'today', headLabel: `after upgrading to ${targets.join(', ')}`, findings: compareFindings(before.findings, upgraded.findings), impact: comparePolicies(before.models, upgraded.models) };
-      const relabelled = JSON.parse(JSON.stringify(review), (key, value) => (key === 'file' && typeof value === 'string' && root && value.startsWith(root) ? shown(value) : value)) as Review;
+      const relabelled = relabelFiles(review, (file) => (root && file.startsWith(root) ? shown(file) : file));
       const steps = plan.edits.length + plan.notes.length > 0
         ? ['#### Upgrade steps meshlens applied before checking', '', ...plan.edits.map((edit) => `- \`${shown(edit.file)}:${edit.line}\` ${edit.what}`), ...plan.notes.map((note) => `- \`${shown(note.file)}:${note.line}\` ${note.message}`), '']
         : [];
