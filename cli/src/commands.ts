@@ -3,8 +3,7 @@
  * request simulation). Each area adds its command here.
  */
 
-import type { ParsedArgs } from './args';
-import type { CliIo } from './main';
+import type { ExtraCommand } from './cliContext';
 import { KERNEL_COMMANDS } from './commands/kernelCommands';
 import { POLICY_COMMANDS } from './commands/policyCommands';
 import { TEST_COMMAND } from './commands/testCommand';
@@ -12,11 +11,6 @@ import { DIFF_COMMANDS } from './commands/diffCommands';
 import { GITOPS_COMMANDS } from './commands/gitopsCommands';
 import { REPLAY_COMMAND } from './commands/replayCommand';
 
-export interface ExtraCommand {
-  name: string;
-  usage: string;
-  summary: string;
-  run(args: ParsedArgs, io: CliIo): Promise<number> | number;
-}
+export type { ExtraCommand };
 
 export const EXTRA_COMMANDS: ExtraCommand[] = [...KERNEL_COMMANDS, ...POLICY_COMMANDS, ...DIFF_COMMANDS, ...GITOPS_COMMANDS, TEST_COMMAND, REPLAY_COMMAND];

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, State, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { watchYamlExtension, YAML_EXTENSION_CHANGED, YAML_EXTENSION_ID } from './yamlExtension';
+import { MODEL_CHANGED_NOTIFICATION, STATUS_REQUEST, TRUST_CHANGED_NOTIFICATION, type StatusParams, type StatusResponse, type TrustChangedParams } from '../../protocol/src/messages';
 
 let client: LanguageClient | undefined;
 
@@ -72,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await client.start();
   log.info('meshlens language server started');
   context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('meshlens/trustChanged', { trusted: vscode.workspace.isTrusted })),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(TRUST_CHANGED_NOTIFICATION, { trusted: vscode.workspace.isTrusted } satisfies TrustChangedParams)),
   );
 
   // The status bar says which Cilium version and node kernels the active file is judged against.
@@ -80,9 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const editor = vscode.window.activeTextEditor;
     if (!client || !editor || editor.document.languageId !== 'yaml') return;
     try {
-      const answer = await client.sendRequest<{ text: string; cilium: { source: string }; kernel: { origin: string } }>('meshlens/status', {
-        uri: editor.document.uri.toString(),
-      });
+      const answer = await client.sendRequest<StatusResponse>(STATUS_REQUEST, { uri: editor.document.uri.toString() } satisfies StatusParams);
       status.text = `$(shield) ${answer.text}`;
       status.tooltip = `meshlens: Cilium version from ${answer.cilium.source}, kernels from ${answer.kernel.origin}. Click for the log.`;
     } catch (error) {
@@ -91,7 +90,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(() => void refreshStatus()), vscode.workspace.onDidSaveTextDocument(() => void refreshStatus()));
   // The server re-checked the workspace (scan finished, a file changed): what the status bar says may have changed.
-  context.subscriptions.push(client.onNotification('meshlens/modelChanged', () => void refreshStatus()));
+  context.subscriptions.push(client.onNotification(MODEL_CHANGED_NOTIFICATION, () => void refreshStatus()));
   void refreshStatus();
 }
 

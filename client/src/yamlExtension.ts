@@ -10,10 +10,10 @@
  * extensions or `yaml.*` settings change.
  */
 
-import type { YamlExtensionReport } from '../../server/src/yamlExtension';
+import { YAML_EXTENSION_CHANGED_NOTIFICATION, type YamlExtensionReport } from '../../protocol/src/messages';
 
 export const YAML_EXTENSION_ID = 'redhat.vscode-yaml';
-export const YAML_EXTENSION_CHANGED = 'meshlens/yamlExtension';
+export const YAML_EXTENSION_CHANGED = YAML_EXTENSION_CHANGED_NOTIFICATION;
 
 /**
  * The report for the server, or null when the extension is not installed or

@@ -15,7 +15,7 @@ import { hover, type HoverResult } from './features/hover';
 import { fileStatus, type FileStatus } from './features/status';
 import type { AnalysisOptions } from './options';
 import { effectiveModels, type ReviewFinding } from './review/index';
-import { Workspace, type WorkspaceHost } from './workspace/workspace';
+import { Workspace, type WorkspaceHost, type WorkspaceView } from './workspace/workspace';
 
 export interface ServiceOptions {
   host?: WorkspaceHost;
@@ -25,63 +25,72 @@ export interface ServiceOptions {
 }
 
 export class MeshlensService {
-  readonly workspace: Workspace;
-  readonly analyzer: Analyzer;
+  /** Read-only: the workspace the core functions of the facade take; changes go through the service (`setFile`, `removeFile`, `setRoots`, `chartsChanged`). */
+  readonly workspace: WorkspaceView;
+  readonly #workspace: Workspace;
+  readonly #analyzer: Analyzer;
 
   constructor(options: ServiceOptions = {}) {
     const maxFileBytes = options.maxFileBytes ?? (() => 2 * 1024 * 1024);
-    this.workspace = new Workspace(options.host, options.roots ?? [], () => ({ maxFileBytes: maxFileBytes() }));
+    const workspace = new Workspace(options.host, options.roots ?? [], () => ({ maxFileBytes: maxFileBytes() }));
     // The effective-policy model leaves out policies the agent or the API server refuses; the rules say which.
-    this.workspace.setPolicyRefusalSource(policyRefusalSource(this.workspace));
-    this.analyzer = new Analyzer(this.workspace, options.hooks);
+    workspace.setPolicyRefusalSource(policyRefusalSource(workspace));
+    this.#workspace = workspace;
+    this.workspace = workspace;
+    this.#analyzer = new Analyzer(workspace, options.hooks);
+  }
+
+  /** The host's chart downloader fetched or dropped charts: what depends on chart files is computed again. */
+  chartsChanged(): void {
+    this.#workspace.chartsChanged();
   }
 
   /** The workspace folders: reads are confined to them (the host's folders changed, e.g. a folder was added). */
   setRoots(roots: readonly string[]): void {
-    this.workspace.roots = [...roots];
+    this.#workspace.roots = [...roots];
   }
 
   roots(): readonly string[] {
-    return this.workspace.roots;
+    return this.#workspace.roots;
   }
 
   setFile(path: string, text: string): boolean {
-    return this.workspace.setFile(path, text);
+    return this.#workspace.setFile(path, text);
   }
 
   removeFile(path: string): boolean {
-    this.analyzer.forget(path);
-    return this.workspace.removeFile(path);
+    this.#analyzer.forget(path);
+    return this.#workspace.removeFile(path);
   }
 
   diagnostics(path: string, options: AnalysisOptions): Diagnostic[] {
-    return this.analyzer.diagnostics(path, options);
+    return this.#analyzer.diagnostics(path, options);
   }
 
   /** The same diagnostics as work in steps (one document per step); see `Analyzer.diagnosticsSteps`. */
   diagnosticsSteps(path: string, options: AnalysisOptions): Generator<void, Diagnostic[], void> {
-    return this.analyzer.diagnosticsSteps(path, options);
+    return this.#analyzer.diagnosticsSteps(path, options);
   }
 
   hover(path: string, offset: number, options: AnalysisOptions): HoverResult | undefined {
-    return hover(this.workspace, path, offset, options);
+    return hover(this.#workspace, path, offset, options);
   }
 
   completions(path: string, offset: number, options: AnalysisOptions): CompletionItem[] {
-    return complete(this.workspace, path, offset, options);
+    return complete(this.#workspace, path, offset, options);
   }
 
   status(path: string, options: AnalysisOptions): FileStatus {
-    return fileStatus(this.workspace, path, options);
+    return fileStatus(this.#workspace, path, options);
   }
 
   codeLenses(path: string, options: AnalysisOptions): CodeLensItem[] {
-    return codeLenses(this.workspace, path, options);
+    return codeLenses(this.#workspace, path, options);
   }
 
   /** The same lenses as work in steps, for hosts that answer other requests or stop between steps. */
   codeLensSteps(path: string, options: AnalysisOptions): CodeLensSteps {
-    return codeLensSteps(this.workspace, path, options);
+    return codeLensSteps(this.#workspace, path, options);
   }
 
   /**
@@ -106,7 +115,7 @@ export class MeshlensService {
         });
       }
     }
-    return { findings, models: effectiveModels(this.workspace, options) };
+    return { findings, models: effectiveModels(this.#workspace, options) };
   }
 
   codeActions(path: string, start: number, end: number, options: AnalysisOptions): CodeAction[] {

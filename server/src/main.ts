@@ -34,9 +34,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { MeshlensService, suppressionFixes, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
 import { fixesToCodeActions, fixToWorkspaceEdit, toLspCompletion, toLspDiagnostic, toLspHover } from './convert';
 import { chartDownloadSettings, excludePatterns, optionsFromSettings, schemaValidationMode, SettingIds, type MeshlensSettings } from './settings';
-import { YAML_EXTENSION_CHANGED, YamlExtensionCoverage, type CoveragePurpose } from './yamlExtension';
-import { ChartDownloader } from './charts/chartDownloader';
-import { defaultChartCacheDir } from './charts/cacheDir';
+import { YamlExtensionCoverage, type CoveragePurpose } from './yamlExtension';
+import { MODEL_CHANGED_NOTIFICATION, TRUST_CHANGED_NOTIFICATION, YAML_EXTENSION_CHANGED_NOTIFICATION, type TrustChangedParams } from '../../protocol/src/messages';
+import { ChartDownloader } from '../../host/src/charts/chartDownloader';
+import { defaultChartCacheDir } from '../../host/src/charts/cacheDir';
 import { keyToUri, uriToKey } from './uris';
 import { registerExtraHandlers } from './handlers/index';
 import { Lifecycle, stdioTransport } from './lifecycle';
@@ -61,7 +62,7 @@ let supportsConfiguration = false;
 let supportsWatchedFilesRegistration = false;
 let supportsCodeLensRefresh = false;
 /** Sent after every full re-check with its counts: the client refreshes what it shows from the model. */
-const MODEL_CHANGED = 'meshlens/modelChanged';
+const MODEL_CHANGED = MODEL_CHANGED_NOTIFICATION;
 let pullMode = false;
 let settings: MeshlensSettings | null = null;
 /**
@@ -116,7 +117,7 @@ const service = new MeshlensService({
 
 // A download landed or the download policy changed: what asked the fetcher is stale, so re-check the workspace.
 chartDownloader.onDidChange(() => {
-  service.workspace.chartsChanged();
+  service.chartsChanged();
   clearTimeout(pendingWorkspace);
   pendingWorkspace = setTimeout(() => void publishAll(), 100);
 });
@@ -175,13 +176,13 @@ function applyChartDownloadPolicy(): void {
 }
 
 // VS Code can grant trust while the server runs (revoking it restarts the window).
-connection.onNotification('meshlens/trustChanged', (params: { trusted?: unknown } | undefined) => {
+connection.onNotification(TRUST_CHANGED_NOTIFICATION, (params: TrustChangedParams | undefined) => {
   workspaceTrusted = params?.trusted === true;
   applyChartDownloadPolicy();
 });
 
 // The YAML extension was installed, enabled, removed or reconfigured: what meshlens leaves to it changed.
-connection.onNotification(YAML_EXTENSION_CHANGED, (report: unknown) => {
+connection.onNotification(YAML_EXTENSION_CHANGED_NOTIFICATION, (report: unknown) => {
   yamlExtension.update(report);
   settingsVersion++;
   void publishAll();

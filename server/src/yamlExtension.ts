@@ -26,23 +26,11 @@
  */
 
 import { compileGlob, type PathMatcher } from '../../host/src/pathMatchers';
+import type { YamlExtensionReport } from '../../protocol/src/messages';
 
-/** What the client sees of redhat.vscode-yaml (null/absent: not installed or not active). */
-export interface YamlExtensionReport {
-  /** `yaml.validate` */
-  validate: boolean;
-  /** `yaml.completion` */
-  completion: boolean;
-  /** `yaml.hover` */
-  hover: boolean;
-  /** `yaml.kubernetesCRDStore.enable` */
-  crdStore: boolean;
-  /** `yaml.schemas`: schema URL or path (or `kubernetes`) → globs. */
-  schemas: { schema: string; globs: string[] }[];
-}
+export type { YamlExtensionReport };
 
-/** Notification the client sends when the extension or its settings change. */
-export const YAML_EXTENSION_CHANGED = 'meshlens/yamlExtension';
+
 
 /** Kinds of the Kubernetes schema itself that meshlens checks. */
 const BUILT_IN_KINDS = ['networkpolicy'];

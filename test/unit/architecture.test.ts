@@ -129,9 +129,9 @@ describe('the facade is the only door', () => {
   /** Deep core imports still made by the adapters, by file; the list only shrinks. */
   const KNOWN_DEEP_IMPORTS = new Set<string>([]);
 
-  it('server, CLI and client import core/src/index.ts only', () => {
+  it('server, CLI, client, host and protocol import core/src/index.ts only', () => {
     const deep: string[] = [];
-    for (const folder of ['server', 'cli', 'client']) {
+    for (const folder of ['server', 'cli', 'client', 'host', 'protocol']) {
       for (const file of sourceFiles(join(repoRoot, folder, 'src'))) {
         for (const target of imports(file)) {
           if (!target.startsWith(coreRoot + sep)) continue;
@@ -143,5 +143,59 @@ describe('the facade is the only door', () => {
     const unexpected = deep.filter((entry) => !KNOWN_DEEP_IMPORTS.has(entry));
     expect(unexpected, 'deep imports into the core; export what is needed from core/src/index.ts').toEqual([]);
     expect([...KNOWN_DEEP_IMPORTS].filter((entry) => !deep.includes(entry)), 'fixed deep imports: remove them from the list').toEqual([]);
+  });
+});
+
+describe('the adapters', () => {
+  const adapters = ['protocol', 'host', 'server', 'cli', 'client'] as const;
+  /**
+   * Which adapter may import which: Node IO (host) serves the server and the CLI, the message
+   * types (protocol) the server and the client; none reaches into another.
+   */
+  const ALLOWED: Record<(typeof adapters)[number], readonly string[]> = {
+    protocol: [],
+    host: [],
+    server: ['host', 'protocol'],
+    cli: ['host'],
+    client: ['protocol'],
+  };
+  const adapterOf = (file: string) => relative(repoRoot, file).split(sep)[0];
+
+  it('import only the adapters below them (host below server and CLI; client alone)', () => {
+    const wrong: string[] = [];
+    for (const adapter of adapters) {
+      for (const file of sourceFiles(join(repoRoot, adapter, 'src'))) {
+        for (const target of imports(file)) {
+          const to = adapterOf(target);
+          if (to === adapter || to === 'core' || !(adapters as readonly string[]).includes(to)) continue;
+          if (!ALLOWED[adapter].includes(to)) wrong.push(`${relative(repoRoot, file).split(sep).join('/')} → ${relative(repoRoot, target).split(sep).join('/')}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('have no import cycle between their modules (a cycle makes load order decide what is defined)', () => {
+    const files = adapters.flatMap((adapter) => sourceFiles(join(repoRoot, adapter, 'src')));
+    const known = new Set(files.map((file) => file.replace(/\.ts$/, '')));
+    const edges = new Map(files.map((file) => [file.replace(/\.ts$/, ''), imports(file).filter((target) => known.has(target))]));
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (module: string, path: string[]) => {
+      state.set(module, 'open');
+      for (const next of edges.get(module) ?? []) {
+        if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), module, next].map((entry) => relative(repoRoot, entry)).join(' → '));
+        else if (!state.has(next)) visit(next, [...path, module]);
+      }
+      state.set(module, 'done');
+    };
+    for (const module of edges.keys()) if (!state.has(module)) visit(module, []);
+    expect(cycles).toEqual([]);
+    // Method names and message types live once, in the protocol module.
+    for (const file of files.filter((entry) => !entry.includes(`${sep}protocol${sep}`))) {
+      expect(readFileSync(file, 'utf8'), relative(repoRoot, file)).not.toMatch(/['"]meshlens\/[a-zA-Z]+['"]/);
+    }
+    // The graph is seen: the CLI's entry imports its command table.
+    expect(edges.get(join(repoRoot, 'cli', 'src', 'main'))).toContain(join(repoRoot, 'cli', 'src', 'commands'));
   });
 });

@@ -38,9 +38,9 @@ import {
 } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
 import { git as runGit, gitTopLevel as findTopLevel, GitError, materializeRevision as writeRevision } from '../../../host/src/gitRevision';
-import type { ExtraCommand } from '../commands';
+import type { ExtraCommand } from '../cliContext';
 import { formatSarif } from '../formats/sarif';
-import { loadWorkspace, optionsFromFlags, VERSION, type CliIo } from '../main';
+import { loadWorkspace, optionsFromFlags, VERSION, type CliIo } from '../cliContext';
 
 const DIFF_FLAGS = ['base', 'base-dir', 'format', 'fail-on', 'output', 'cilium-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'no-schema', 'max-file-size', 'help'];
 const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;

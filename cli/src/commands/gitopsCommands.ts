@@ -18,8 +18,8 @@
 
 import { builtDocuments, clusterSummaries } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
-import type { ExtraCommand } from '../commands';
-import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';
+import type { ExtraCommand } from '../cliContext';
+import { loadWorkspace, optionsFromFlags, type CliIo } from '../cliContext';
 
 const CLUSTERS_HELP = `Usage:
   meshlens clusters [paths...] [--format text|json]

@@ -18,8 +18,8 @@ import { createParsedDocument } from '../../../core/src/index';
 import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from '../../../core/src/index';
 import { isProbeParseError, parseBpftoolProbe, parseKernelRelease, type ProbeFacts } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
-import type { ExtraCommand } from '../commands';
-import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';
+import type { ExtraCommand } from '../cliContext';
+import { loadWorkspace, optionsFromFlags, type CliIo } from '../cliContext';
 
 const MATRIX_FLAGS = ['cilium', 'kernel', 'probe', 'values', 'format', 'help'];
 const WORKSPACE_FLAGS = ['kernel', 'cilium-version', 'format', 'help'];

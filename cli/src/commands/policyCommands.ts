@@ -20,8 +20,8 @@ import { renderEffectivePolicy, renderSimulation } from '../../../core/src/index
 import { isSimulateError, simulateRequest, type SimulateQuery } from '../../../core/src/index';
 import { resolveEnd } from '../../../core/src/index';
 import { checkKnownFlags, flag, flagList, UsageError, type ParsedArgs } from '../args';
-import type { ExtraCommand } from '../commands';
-import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';
+import type { ExtraCommand } from '../cliContext';
+import { loadWorkspace, optionsFromFlags, type CliIo } from '../cliContext';
 
 const COMMON_FLAGS = ['format', 'cilium-version', 'istio-root-namespace', 'help'];
 const END_PATTERN = /^\S+$/;

@@ -15,8 +15,8 @@ import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'n
 import { dirname, join, basename } from 'node:path';
 import { generatePolicyTests, POLICY_TEST_CASE_FAILS, renderGeneratedTests, runPolicyTests, type PolicyTestResult } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
-import type { ExtraCommand } from '../commands';
-import { loadWorkspace, optionsFromFlags, VERSION, type CliIo } from '../main';
+import type { ExtraCommand } from '../cliContext';
+import { loadWorkspace, optionsFromFlags, VERSION, type CliIo } from '../cliContext';
 
 const TEST_HELP = `Usage:
   meshlens test [paths...] [--format text|json|junit|sarif]

@@ -10,7 +10,7 @@
  */
 
 import { REPLAY_CHANGES, type ReplayChange, type ReplayClass, type ReplayOutcome, type ReplayReport } from '../../../core/src/index';
-import { VERSION } from '../main';
+import { VERSION } from '../cliContext';
 import { sarifLog } from './sarif';
 
 export type ReplayFormat = 'text' | 'json' | 'sarif' | 'markdown';

@@ -23,16 +23,20 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  COMPARE_REQUEST,
+  EFFECTIVE_POLICY_REQUEST,
+  SIMULATE_REQUEST,
+  UPGRADE_REQUEST,
+  WORKLOADS_REQUEST,
+  type CompareParams,
+  type CompareResponse,
+  type EffectivePolicyResponse,
+  type UpgradeResponse,
+  type WorkloadsResponse,
+} from '../../../protocol/src/messages';
 import { EFFECTIVE_SCHEME, EffectiveDocuments, SourceLinks, type SimulateResponse } from './effectiveDocuments';
 import type { SimulationQuery } from './simulations';
-
-interface WorkloadItem {
-  id: string;
-  kind: string;
-  source: { file: string; line: number };
-}
-
-type EffectivePolicyResponse = { workload: string; markdown: string } | { error: string };
 
 const HTTP_METHODS = ['(not HTTP)', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -63,7 +67,7 @@ async function showEffectivePolicy(client: () => LanguageClient | undefined, doc
   let workload = typeof argument?.workload === 'string' ? argument.workload : undefined;
   const editor = vscode.window.activeTextEditor;
   if (!workload && editor && editor.document.uri.scheme !== EFFECTIVE_SCHEME) {
-    const answer = await languageClient.sendRequest<EffectivePolicyResponse>('meshlens/effectivePolicy', {
+    const answer = await languageClient.sendRequest<EffectivePolicyResponse>(EFFECTIVE_POLICY_REQUEST, {
       uri: editor.document.uri.toString(),
       position: { line: editor.selection.active.line, character: editor.selection.active.character },
     });
@@ -76,8 +80,6 @@ async function showEffectivePolicy(client: () => LanguageClient | undefined, doc
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document, { preview: true, viewColumn: previewColumn() });
 }
-
-type CompareResponse = { markdown: string } | { error: string };
 
 const LAST_REF_KEY = 'meshlens.compareWithBranch.lastRef';
 
@@ -105,7 +107,7 @@ async function checkUpgrade(client: () => LanguageClient | undefined, documents:
     const current = client();
     if (!current) return '# meshlens\n\nThe language server is not running.\n';
     try {
-      const answer = await current.sendRequest<CompareResponse>('meshlens/upgradeReport', query);
+      const answer = await current.sendRequest<UpgradeResponse>(UPGRADE_REQUEST, query);
       return 'error' in answer ? `# Upgrade to ${target.label} ${version.trim()}\n\n${answer.error}\n` : answer.markdown;
     } catch (error) {
       return `# Upgrade to ${target.label} ${version.trim()}\n\nThe server could not check the upgrade: ${error instanceof Error ? error.message : String(error)}\n`;
@@ -137,7 +139,7 @@ async function compareWithBranch(client: () => LanguageClient | undefined, docum
     const current = client();
     if (!current) return '# meshlens\n\nThe language server is not running.\n';
     try {
-      const answer = await current.sendRequest<CompareResponse>('meshlens/compareWithRevision', { ref: ref.trim() });
+      const answer = await current.sendRequest<CompareResponse>(COMPARE_REQUEST, { ref: ref.trim() } satisfies CompareParams);
       return 'error' in answer ? `# Compared with ${ref.trim()}\n\n${answer.error}\n` : answer.markdown;
     } catch (error) {
       return `# Compared with ${ref.trim()}\n\nThe server could not compare: ${error instanceof Error ? error.message : String(error)}\n`;
@@ -155,7 +157,7 @@ function previewColumn(): vscode.ViewColumn {
 }
 
 async function pickWorkload(languageClient: LanguageClient, placeHolder: string): Promise<string | undefined> {
-  const workloads = await languageClient.sendRequest<WorkloadItem[]>('meshlens/workloads');
+  const workloads = await languageClient.sendRequest<WorkloadsResponse>(WORKLOADS_REQUEST);
   if (workloads.length === 0) {
     void vscode.window.showInformationMessage('meshlens: no Deployment, StatefulSet, DaemonSet or Pod in the workspace.');
     return undefined;
@@ -191,7 +193,7 @@ async function simulate(client: () => LanguageClient | undefined, documents: Eff
     if (path === undefined) return;
   }
   const query: SimulationQuery = { from, to, port: Number(portText.trim()), protocol: 'TCP', ...(method !== HTTP_METHODS[0] ? { method, path } : {}) };
-  const answer = await languageClient.sendRequest<SimulateResponse>('meshlens/simulate', query);
+  const answer = await languageClient.sendRequest<SimulateResponse>(SIMULATE_REQUEST, query);
   if ('error' in answer) {
     void vscode.window.showErrorMessage(`meshlens: ${answer.error}`);
     return;

@@ -17,8 +17,9 @@ import { Simulations, type SimulationQuery } from './simulations';
 
 export const EFFECTIVE_SCHEME = 'meshlens-effective';
 
-type EffectivePolicyResponse = { workload: string; markdown: string } | { error: string };
-export type SimulateResponse = { verdict: 'allow' | 'deny'; markdown: string } | { error: string };
+import { EFFECTIVE_POLICY_REQUEST, SIMULATE_REQUEST, type EffectivePolicyParams, type EffectivePolicyResponse, type SimulateResponse } from '../../../protocol/src/messages';
+
+export type { SimulateResponse };
 
 export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -60,7 +61,7 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
       const client = this.client();
       let markdown: string;
       try {
-        const answer = client ? await client.sendRequest<SimulateResponse>('meshlens/simulate', query) : { error: 'the language server is not running' };
+        const answer = client ? await client.sendRequest<SimulateResponse>(SIMULATE_REQUEST, query) : { error: 'the language server is not running' };
         markdown = 'error' in answer ? `# Simulation\n\n${answer.error}\n` : answer.markdown;
       } catch (error) {
         markdown = `# Simulation\n\nThe server could not simulate the request: ${error instanceof Error ? error.message : String(error)}\n`;
@@ -79,7 +80,7 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
     const client = this.client();
     if (!client) return '# meshlens\n\nThe language server is not running.\n';
     try {
-      const answer = await client.sendRequest<EffectivePolicyResponse>('meshlens/effectivePolicy', { workload });
+      const answer = await client.sendRequest<EffectivePolicyResponse>(EFFECTIVE_POLICY_REQUEST, { workload } satisfies EffectivePolicyParams);
       return 'error' in answer ? `# ${workload}\n\n${answer.error}\n` : answer.markdown;
     } catch (error) {
       return `# ${workload}\n\nThe server could not compute the effective policy: ${error instanceof Error ? error.message : String(error)}\n`;

@@ -12,7 +12,7 @@
  */
 
 import type { AnalysisOptions } from '../options';
-import type { Workspace, WorkspaceFile } from '../workspace/workspace';
+import type { WorkspaceView, WorkspaceFile } from '../workspace/workspace';
 import { CODE_LENS_PROVIDERS } from './providers';
 import { appendAll } from '../util/appendAll';
 
@@ -26,7 +26,7 @@ export interface CodeLensItem {
 }
 
 export interface CodeLensRequest {
-  workspace: Workspace;
+  workspace: WorkspaceView;
   file: WorkspaceFile;
   options: AnalysisOptions;
 }
@@ -37,7 +37,7 @@ export type CodeLensSteps = Generator<void, CodeLensItem[], void>;
 export type CodeLensProvider = (request: CodeLensRequest) => CodeLensItem[] | CodeLensSteps;
 
 /** The lenses of a file as work in steps (one step per provider, and the providers' own steps). */
-export function* codeLensSteps(workspace: Workspace, path: string, options: AnalysisOptions): CodeLensSteps {
+export function* codeLensSteps(workspace: WorkspaceView, path: string, options: AnalysisOptions): CodeLensSteps {
   const file = workspace.getFile(path);
   if (!file || file.yaml.skipped) return [];
   const items: CodeLensItem[] = [];
@@ -49,7 +49,7 @@ export function* codeLensSteps(workspace: Workspace, path: string, options: Anal
   return items.sort((a, b) => a.start - b.start);
 }
 
-export function codeLenses(workspace: Workspace, path: string, options: AnalysisOptions): CodeLensItem[] {
+export function codeLenses(workspace: WorkspaceView, path: string, options: AnalysisOptions): CodeLensItem[] {
   return runSteps(codeLensSteps(workspace, path, options));
 }
 

@@ -15,7 +15,7 @@
 import { defersSchema, type AnalysisOptions } from '../options';
 import { bundledSchemas } from '../schema/bundledSchemas';
 import { propertyNames, type JsonSchema } from '../schema/schemaRegistry';
-import type { Workspace, WorkspaceFile } from '../workspace/workspace';
+import type { WorkspaceView, WorkspaceFile } from '../workspace/workspace';
 import { documentAt } from './documentAt';
 import { yamlPathAtLine, type LinePathContext } from './yamlPathAtLine';
 import descriptions from '../../../schemas/resources/descriptions.json';
@@ -38,7 +38,7 @@ export interface CompletionItem {
 }
 
 export interface CompletionRequest {
-  workspace: Workspace;
+  workspace: WorkspaceView;
   file: WorkspaceFile;
   offset: number;
   line: LinePathContext;
@@ -52,7 +52,7 @@ export type CompletionProvider = (request: CompletionRequest) => CompletionItem[
 
 export const MAX_COMPLETION_ITEMS = 200;
 
-export function complete(workspace: Workspace, path: string, offset: number, options: AnalysisOptions): CompletionItem[] {
+export function complete(workspace: WorkspaceView, path: string, offset: number, options: AnalysisOptions): CompletionItem[] {
   const file = workspace.getFile(path);
   if (!file) return [];
   const line = yamlPathAtLine(file.text, file.yaml.lineIndex, offset);

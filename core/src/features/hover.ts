@@ -10,7 +10,7 @@
 import { defersSchema, type AnalysisOptions } from '../options';
 import { bundledSchemas } from '../schema/bundledSchemas';
 import type { JsonSchema } from '../schema/schemaRegistry';
-import type { Workspace, WorkspaceFile } from '../workspace/workspace';
+import type { WorkspaceView, WorkspaceFile } from '../workspace/workspace';
 import { cursorContext, type CursorContext } from './documentAt';
 import descriptions from '../../../schemas/resources/descriptions.json';
 import { HOVER_PROVIDERS } from './providers';
@@ -24,7 +24,7 @@ export interface HoverResult {
 }
 
 export interface HoverRequest {
-  workspace: Workspace;
+  workspace: WorkspaceView;
   file: WorkspaceFile;
   cursor: CursorContext;
   options: AnalysisOptions;
@@ -33,7 +33,7 @@ export interface HoverRequest {
 export type HoverProvider = (request: HoverRequest) => HoverResult | undefined;
 
 
-export function hover(workspace: Workspace, path: string, offset: number, options: AnalysisOptions): HoverResult | undefined {
+export function hover(workspace: WorkspaceView, path: string, offset: number, options: AnalysisOptions): HoverResult | undefined {
   const file = workspace.getFile(path);
   if (!file) return undefined;
   const cursor = cursorContext(file, offset);

@@ -15,7 +15,7 @@ import type { HoverProvider } from './hover';
 import type { AnalysisOptions } from '../options';
 import { nodeAtPath } from '../parse/ast';
 import type { K8sIndex, WorkloadInfo } from '../policy/k8sIndex';
-import type { Workspace, WorkspaceFile } from '../workspace/workspace';
+import type { WorkspaceView, WorkspaceFile } from '../workspace/workspace';
 import { previewIndex } from '../preview/workloads/previewIndex';
 import { originOf } from '../preview/workloads/inferredWorkloads';
 import { explainNoMatch } from '../preview/workloads/nearMatches';
@@ -59,7 +59,7 @@ interface EntryLine {
 }
 
 /** What one allow entry amounts to for a selected workload, as lens text. */
-function describeAllow(allow: CiliumAllowEntry, view: CiliumDirectionView, workload: WorkloadInfo, index: K8sIndex, workspace: Workspace): EntryLine {
+function describeAllow(allow: CiliumAllowEntry, view: CiliumDirectionView, workload: WorkloadInfo, index: K8sIndex, workspace: WorkspaceView): EntryLine {
   const arrow = view.direction === 'ingress' ? '←' : '→';
   const self = workload.name;
   const peerName = peerLabel(allow.peer, workload.namespace);
@@ -179,7 +179,7 @@ function fileStart(file: WorkspaceFile, source: SourceRef | { document: number; 
 /** Rule items described between two steps of the lens work (a step stays a few milliseconds on big policies). */
 const ENTRIES_PER_STEP = 32;
 
-function* ciliumLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): Generator<void, CodeLensItem[], void> {
+function* ciliumLenses(workspace: WorkspaceView, file: WorkspaceFile, options: AnalysisOptions): Generator<void, CodeLensItem[], void> {
   // The workload index, the policy index and each effective model are big computations of their own on a big
   // repository or policy: a step each.
   const index = previewIndex(workspace);
@@ -280,7 +280,7 @@ function istioRuleTitle(workload: WorkloadInfo, rule: IstioRuleView, seen: RuleA
   return `${label}  (${parts.join('; ')})`;
 }
 
-function* istioLenses(workspace: Workspace, file: WorkspaceFile, options: AnalysisOptions): Generator<void, CodeLensItem[], void> {
+function* istioLenses(workspace: WorkspaceView, file: WorkspaceFile, options: AnalysisOptions): Generator<void, CodeLensItem[], void> {
   const index = previewIndex(workspace);
   const istio = istioPolicyIndex(workspace, options);
   const items: CodeLensItem[] = [];
@@ -374,7 +374,7 @@ function isRuleKey(key: string): boolean {
   return key === 'toPorts' || key === 'rules' || key === 'ports' || key === 'http' || key === 'from' || key === 'to' || /^(from|to)[A-Z]/.test(key);
 }
 
-function ciliumRuleHover(workspace: Workspace, file: WorkspaceFile, documentIndex: number, rule: { start: number; end: number }, options: AnalysisOptions): string | undefined {
+function ciliumRuleHover(workspace: WorkspaceView, file: WorkspaceFile, documentIndex: number, rule: { start: number; end: number }, options: AnalysisOptions): string | undefined {
   const index = previewIndex(workspace);
   const lines: string[] = [];
   for (const spec of ciliumPolicyIndex(workspace, options).specs) {
@@ -413,7 +413,7 @@ function ciliumRuleHover(workspace: Workspace, file: WorkspaceFile, documentInde
   return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
-function istioRuleHover(workspace: Workspace, file: WorkspaceFile, documentIndex: number, ruleIndex: number | undefined, options: AnalysisOptions): string | undefined {
+function istioRuleHover(workspace: WorkspaceView, file: WorkspaceFile, documentIndex: number, ruleIndex: number | undefined, options: AnalysisOptions): string | undefined {
   const index = previewIndex(workspace);
   const istio = istioPolicyIndex(workspace, options);
   const policy = istio.policies.find((candidate) => candidate.source.file === file.path && candidate.source.document === documentIndex);

@@ -8,7 +8,7 @@
 import type { AnalysisOptions } from '../options';
 import { clusterCiliumContext } from '../policy/ciliumContext';
 import { poolsForFile, shortKernel } from '../kernel/nodeProfiles';
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 
 export interface FileStatus {
   cilium: { minor: string; source: 'helmrelease' | 'setting' | 'default'; releaseFile?: string };
@@ -17,7 +17,7 @@ export interface FileStatus {
   resources: number;
 }
 
-export function fileStatus(workspace: Workspace, file: string, options: AnalysisOptions): FileStatus {
+export function fileStatus(workspace: WorkspaceView, file: string, options: AnalysisOptions): FileStatus {
   const cilium = clusterCiliumContext(workspace, options, file);
   const pools = poolsForFile(workspace, file, options);
   return {

@@ -24,7 +24,7 @@ import { clusterCiliumContext, minorAtLeast } from '../policy/ciliumContext';
 import { parseCnp, scalarText, type CnpPeerField, type CnpPortRule, type CnpRule, type CnpSpec } from '../policy/cnpModel';
 import type { AnalysisOptions } from '../options';
 import { readLabelSelector, type K8sIndex, type LabelSelector, type LabelSelectorRequirement, type WorkloadInfo } from '../policy/k8sIndex';
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 import { previewIndex } from './workloads/previewIndex';
 import { countExamined } from './ciliumEntryIndex';
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumPeer, CiliumPort, HttpRuleView, L7View, SourceRef } from './model';
@@ -77,11 +77,11 @@ export interface CiliumPolicyIndex {
   specs: CiliumSpecEntry[];
 }
 
-export function ciliumPolicyIndex(workspace: Workspace, options: AnalysisOptions): CiliumPolicyIndex {
+export function ciliumPolicyIndex(workspace: WorkspaceView, options: AnalysisOptions): CiliumPolicyIndex {
   return workspace.derive(`preview-cilium:${options.ciliumVersion ?? ''}`, () => buildIndex(workspace, options));
 }
 
-function buildIndex(workspace: Workspace, options: AnalysisOptions): CiliumPolicyIndex {
+function buildIndex(workspace: WorkspaceView, options: AnalysisOptions): CiliumPolicyIndex {
   const minor = clusterCiliumContext(workspace, options).minor;
   const index = previewIndex(workspace);
   const makeSource = sourceMaker(workspace);

@@ -18,7 +18,7 @@ import type { AnalysisOptions } from '../options';
 import { clusterCiliumContext } from '../policy/ciliumContext';
 import { closestMatches } from '../util/editDistance';
 import type { WorkspaceModel } from '../workspace/model';
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 import { ciliumPolicyIndex, type CiliumPolicyIndex } from './ciliumIndex';
 import { istioPolicyIndex, type IstioPolicyIndex } from './istioIndex';
 
@@ -61,7 +61,7 @@ function deploys(workspace: WorkspaceModel, scope: ClusterScope, file: string): 
 }
 
 /** The Cilium policies in force in a cluster (all of them without a scope), judged by that cluster's Cilium. */
-export function ciliumPolicyIndexIn(workspace: Workspace, options: AnalysisOptions, scope: ClusterScope | undefined): CiliumPolicyIndex {
+export function ciliumPolicyIndexIn(workspace: WorkspaceView, options: AnalysisOptions, scope: ClusterScope | undefined): CiliumPolicyIndex {
   const all = ciliumPolicyIndex(workspace, options);
   if (!scope) return all;
   return workspace.derive(`preview-cilium:${options.ciliumVersion ?? ''}@${scope.index}:${scope.name}`, () => {
@@ -72,7 +72,7 @@ export function ciliumPolicyIndexIn(workspace: Workspace, options: AnalysisOptio
 }
 
 /** The Istio AuthorizationPolicies in force in a cluster (all of them without a scope). */
-export function istioPolicyIndexIn(workspace: Workspace, options: AnalysisOptions, scope: ClusterScope | undefined): IstioPolicyIndex {
+export function istioPolicyIndexIn(workspace: WorkspaceView, options: AnalysisOptions, scope: ClusterScope | undefined): IstioPolicyIndex {
   const all = istioPolicyIndex(workspace, options);
   if (!scope) return all;
   return workspace.derive(`preview-istio:${options.istioRootNamespace}@${scope.index}:${scope.name}`, () => ({ ...all, policies: all.policies.filter((policy) => deploys(workspace, scope, policy.source.file)) }));

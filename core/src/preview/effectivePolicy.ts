@@ -13,7 +13,7 @@
 import { deref, mapGet, scalarString } from '../parse/ast';
 import type { AnalysisOptions } from '../options';
 import type { K8sIndex, WorkloadInfo } from '../policy/k8sIndex';
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 import { previewIndex } from './workloads/previewIndex';
 import { ciliumPolicyIndex, subjectMatches, workloadId } from './ciliumIndex';
 import { ciliumViewFor } from './ciliumEffective';
@@ -27,7 +27,7 @@ import { originOf } from './workloads/inferredWorkloads';
 
 export { workloadId };
 
-export function listWorkloads(workspace: Workspace): WorkloadSummary[] {
+export function listWorkloads(workspace: WorkspaceView): WorkloadSummary[] {
   const index = previewIndex(workspace);
   const makeSource = sourceMaker(workspace);
   const seen = new Set<string>();
@@ -60,7 +60,7 @@ function originField(workload: WorkloadInfo): Pick<WorkloadSummary, 'origin'> {
 }
 
 /** The first workload with this `namespace/name` (a bare name is looked up in every namespace when unambiguous). */
-export function findWorkload(workspace: Workspace, id: string): WorkloadInfo | undefined {
+export function findWorkload(workspace: WorkspaceView, id: string): WorkloadInfo | undefined {
   const index = previewIndex(workspace);
   if (id.includes('/')) {
     const slash = id.indexOf('/');
@@ -70,7 +70,7 @@ export function findWorkload(workspace: Workspace, id: string): WorkloadInfo | u
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-export function effectivePolicy(workspace: Workspace, id: string, options: AnalysisOptions): EffectivePolicy | undefined {
+export function effectivePolicy(workspace: WorkspaceView, id: string, options: AnalysisOptions): EffectivePolicy | undefined {
   const workload = findWorkload(workspace, id);
   if (!workload) {
     // A label set (`namespace/key=value,…`) stands for a pod with exactly those labels.
@@ -81,13 +81,13 @@ export function effectivePolicy(workspace: Workspace, id: string, options: Analy
 }
 
 /** The model of one workload object (also a label-set pod that no document declares); with a cluster, only that cluster's policies count. */
-export function effectivePolicyOf(workspace: Workspace, workload: WorkloadInfo, options: AnalysisOptions, cluster?: ClusterScope): EffectivePolicy {
+export function effectivePolicyOf(workspace: WorkspaceView, workload: WorkloadInfo, options: AnalysisOptions, cluster?: ClusterScope): EffectivePolicy {
   const labels = workload.source.file === '' ? `:${JSON.stringify(workload.podLabels)}:${workload.serviceAccountName}` : '';
   const scoped = cluster ? `@${cluster.index}:${cluster.name}` : '';
   return workspace.derive(`preview-effective:${workloadId(workload)}${labels}:${options.ciliumVersion ?? ''}:${options.istioRootNamespace}${scoped}`, () => compute(workspace, workload, options, cluster));
 }
 
-function compute(workspace: Workspace, workload: WorkloadInfo, options: AnalysisOptions, cluster: ClusterScope | undefined): EffectivePolicy {
+function compute(workspace: WorkspaceView, workload: WorkloadInfo, options: AnalysisOptions, cluster: ClusterScope | undefined): EffectivePolicy {
   const index = previewIndex(workspace);
   const makeSource = sourceMaker(workspace);
   return {
@@ -101,7 +101,7 @@ function compute(workspace: Workspace, workload: WorkloadInfo, options: Analysis
 }
 
 /** Named container ports of a workload's pod template (`http` → 8080), lower-cased names. */
-export function containerPorts(workspace: Workspace, workload: WorkloadInfo): Record<string, number> {
+export function containerPorts(workspace: WorkspaceView, workload: WorkloadInfo): Record<string, number> {
   const document = workspace.fileResources(workload.source.file).find((resource) => resource.index === workload.source.document);
   const root = deref(document?.parsed.root);
   const spec = deref(mapGet(root, 'spec'));
@@ -151,7 +151,7 @@ export function workloadsOfAuthz(policy: IstioPolicyEntry, index: K8sIndex, root
 }
 
 /** The workload the cursor is about: the workload document at the offset, or the first workload a policy there selects. */
-export function workloadAt(workspace: Workspace, file: string, offset: number, options: AnalysisOptions): string | undefined {
+export function workloadAt(workspace: WorkspaceView, file: string, offset: number, options: AnalysisOptions): string | undefined {
   const yamlFile = workspace.getFile(file);
   if (!yamlFile) return undefined;
   const documentIndex = yamlFile.yaml.documents.findIndex((document) => offset >= document.start && offset <= document.end);

@@ -15,7 +15,7 @@ import { L7_OPERATION_FIELDS, L7_SOURCE_FIELDS, ZTUNNEL_OPERATION_FIELDS, ZTUNNE
 import { isAuthorizationPolicy, readAuthorizationPolicy, type AuthzPolicy, type AuthzRule } from '../policy/authzModel';
 import type { AnalysisOptions } from '../options';
 import { k8sIndex } from '../policy/k8sIndex';
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 import type { IstioClause, IstioCondition, IstioRuleView, SourceRef } from './model';
 import { sourceMaker, type SourceMaker } from './sources';
 
@@ -46,11 +46,11 @@ export interface IstioPolicyIndex {
   policies: IstioPolicyEntry[];
 }
 
-export function istioPolicyIndex(workspace: Workspace, options: AnalysisOptions): IstioPolicyIndex {
+export function istioPolicyIndex(workspace: WorkspaceView, options: AnalysisOptions): IstioPolicyIndex {
   return workspace.derive(`preview-istio:${options.istioRootNamespace}`, () => buildIndex(workspace, options));
 }
 
-function buildIndex(workspace: Workspace, options: AnalysisOptions): IstioPolicyIndex {
+function buildIndex(workspace: WorkspaceView, options: AnalysisOptions): IstioPolicyIndex {
   const rootNamespace = options.istioRootNamespace;
   const index = k8sIndex(workspace);
   const makeSource = sourceMaker(workspace);

@@ -17,7 +17,7 @@
 import { deref, mapGet, scalarString, type YamlNode } from '../parse/ast';
 import type { AnalysisOptions } from '../options';
 import type { WorkspaceModel } from '../workspace/model';
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 import { ciliumPolicyIndex, workloadId } from './ciliumIndex';
 import type { SourceRef } from './model';
 import { isSimulateError, simulateRequest, type SimulateQuery, type SimulateResult } from './simulate';
@@ -129,7 +129,7 @@ function readCase(node: YamlNode, at: { file: string; document: number; index: n
   };
 }
 
-export function runPolicyTest(workspace: Workspace, testCase: PolicyTestCase, options: AnalysisOptions): PolicyTestResult {
+export function runPolicyTest(workspace: WorkspaceView, testCase: PolicyTestCase, options: AnalysisOptions): PolicyTestResult {
   if (testCase.invalid) return { testCase, outcome: 'error', message: testCase.invalid, decidedBy: [] };
   const cluster = testCase.cluster !== undefined ? resolveCluster(workspace, testCase.cluster) : undefined;
   if (cluster?.kind === 'error') return { testCase, outcome: 'error', message: cluster.error, decidedBy: [], unknownCluster: true };
@@ -142,7 +142,7 @@ export function runPolicyTest(workspace: Workspace, testCase: PolicyTestCase, op
   return { testCase, outcome: pass ? 'pass' : 'fail', actual: outcome.verdict, message, decidedBy: outcome.decidedBy, result: outcome };
 }
 
-export function runPolicyTests(workspace: Workspace, options: AnalysisOptions, file?: string): PolicyTestResult[] {
+export function runPolicyTests(workspace: WorkspaceView, options: AnalysisOptions, file?: string): PolicyTestResult[] {
   return readPolicyTests(workspace, file).map((testCase) => runPolicyTest(workspace, testCase, options));
 }
 
@@ -171,7 +171,7 @@ const OUTSIDER_LABEL = 'meshlens.dev/probe=outsider';
  * same namespace) on that port. Expected verdicts are what the policies give
  * today, for the reviewer to confirm.
  */
-export function generatePolicyTests(workspace: Workspace, options: AnalysisOptions, display: (file: string) => string = (file) => file): GeneratedCase[] {
+export function generatePolicyTests(workspace: WorkspaceView, options: AnalysisOptions, display: (file: string) => string = (file) => file): GeneratedCase[] {
   const index = previewIndex(workspace);
   const cases: GeneratedCase[] = [];
   const seen = new Set<string>();

@@ -32,7 +32,7 @@
  */
 
 import type { AnalysisOptions } from '../options';
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 import { portsCover } from './ciliumEffective';
 import { labelSetWorkload, type ExternalEnd, ENTITIES } from './endpoints';
 import type { CiliumAllowEntry, SourceRef } from './model';
@@ -101,7 +101,7 @@ export interface ReplayLimits {
   /** Judge with the policies this cluster deploys (see `clusterScope.ts`). */
   cluster?: ClusterScope;
   /** A base revision (e.g. the target branch): every class is judged by both, and the changes are counted. */
-  base?: { workspace: Workspace; cluster?: ClusterScope };
+  base?: { workspace: WorkspaceView; cluster?: ClusterScope };
   /** Classes kept and listed (default 20,000). */
   maxClasses?: number;
   /** Malformed lines kept as samples (default 20). */
@@ -132,7 +132,7 @@ interface ClassState {
   result: ReplayClass;
 }
 
-export function createFlowReplay(workspace: Workspace, options: AnalysisOptions, limits: ReplayLimits = {}): FlowReplay {
+export function createFlowReplay(workspace: WorkspaceView, options: AnalysisOptions, limits: ReplayLimits = {}): FlowReplay {
   const maxClasses = limits.maxClasses ?? 20_000;
   const maxSamples = limits.maxMalformedSamples ?? 20;
   const classes = new Map<string, ClassState>();
@@ -160,7 +160,7 @@ export function createFlowReplay(workspace: Workspace, options: AnalysisOptions,
     if (report.malformedSamples.length < maxSamples) report.malformedSamples.push({ line: report.lines, reason });
   };
 
-  const resolverOf = (target: Workspace, cache: Map<string, EndResolution>) => (endpoint: FlowEndpointRecord): EndResolution => {
+  const resolverOf = (target: WorkspaceView, cache: Map<string, EndResolution>) => (endpoint: FlowEndpointRecord): EndResolution => {
     const key = endKey(endpoint);
     let resolution = cache.get(key);
     if (!resolution) {
@@ -288,7 +288,7 @@ function endKey(endpoint: FlowEndpointRecord): string {
   return `${endpoint.namespace ?? ''}|${endpoint.identity ?? ''}|${endpoint.labels.join(',')}|${workloadNames}|${podPart}|${external ? `${endpoint.ip ?? ''}|${endpoint.names.join(',')}` : ''}`;
 }
 
-function resolveFlowEnd(workspace: Workspace, endpoint: FlowEndpointRecord): EndResolution {
+function resolveFlowEnd(workspace: WorkspaceView, endpoint: FlowEndpointRecord): EndResolution {
   const entities: string[] = [];
   const cidrs: string[] = [];
   const podLabels: Record<string, string> = {};
@@ -371,7 +371,7 @@ function externalEnd(entities: string[], cidrs: string[], endpoint: FlowEndpoint
 // ---------------------------------------------------------------- judging
 
 function judgeFlow(
-  workspace: Workspace,
+  workspace: WorkspaceView,
   options: AnalysisOptions,
   flow: FlowRecord,
   http: ReplayClass['http'],
@@ -418,7 +418,7 @@ function judgeFlow(
 }
 
 /** A world destination without DNS names that the client's egress denies at L3/L4 (no explicit deny) while FQDN rules cover the port: those rules. */
-function fqdnAllowsFor(workspace: Workspace, options: AnalysisOptions, judgement: CiliumJudgement, client: ConnectionEnd, destination: ConnectionEnd, flow: FlowRecord, cluster: ClusterScope | undefined): CiliumAllowEntry[] {
+function fqdnAllowsFor(workspace: WorkspaceView, options: AnalysisOptions, judgement: CiliumJudgement, client: ConnectionEnd, destination: ConnectionEnd, flow: FlowRecord, cluster: ClusterScope | undefined): CiliumAllowEntry[] {
   if (client.kind !== 'workload' || destination.kind !== 'external' || flow.destination.names.length > 0 || flow.port === undefined) return [];
   const egress = judgement.egress;
   if (!egress || egress.allowed || egress.deniedBy) return [];

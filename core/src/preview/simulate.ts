@@ -16,7 +16,7 @@
 
 import type { AnalysisOptions } from '../options';
 
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 import { previewIndex } from './workloads/previewIndex';
 import { decidePort, workloadCovers, type CiliumPortDecision } from './ciliumEffective';
 import { containerPorts, effectivePolicyOf } from './effectivePolicy';
@@ -71,7 +71,7 @@ export function isSimulateError(outcome: SimulateOutcome): outcome is { error: s
   return 'error' in outcome;
 }
 
-export function simulateRequest(workspace: Workspace, query: SimulateQuery, options: AnalysisOptions): SimulateOutcome {
+export function simulateRequest(workspace: WorkspaceView, query: SimulateQuery, options: AnalysisOptions): SimulateOutcome {
   const client = resolveEnd(workspace, query.from);
   if (client.kind === 'error') return { error: client.error };
   const server = resolveEnd(workspace, query.to);
@@ -167,7 +167,7 @@ export interface CiliumJudgement {
  * records). Used by flow replay.
  */
 export function judgeCilium(
-  workspace: Workspace,
+  workspace: WorkspaceView,
   client: ConnectionEnd,
   server: ConnectionEnd,
   request: CiliumRequest,

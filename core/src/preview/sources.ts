@@ -7,7 +7,7 @@
  * in the workspace (cannot happen for indexed documents) falls back to line 1.
  */
 
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 import type { SourceRef } from './model';
 
 export interface NodeRange {
@@ -17,7 +17,7 @@ export interface NodeRange {
 
 export type SourceMaker = (file: string, document: number, node: NodeRange, rule: string) => SourceRef;
 
-export function sourceMaker(workspace: Workspace): SourceMaker {
+export function sourceMaker(workspace: WorkspaceView): SourceMaker {
   return (file, document, node, rule) => {
     const yamlFile = workspace.getFile(file);
     const chunk = yamlFile?.yaml.documents[document];

@@ -11,7 +11,7 @@ import { effectivePolicy, effectivePolicyOf, listWorkloads } from '../preview/ef
 import { resolveEnd } from '../preview/endpoints';
 import { effectiveNamespaceOf, k8sIndexData, readLabels } from '../policy/k8sIndex';
 import type { EffectivePolicy } from '../preview/model';
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 
 export { compareFindings, findingIdentity, type ComparableFinding, type FindingsDelta } from './findingsDelta';
 export { comparePolicies, type ImpactChange, type ImpactEffect, type ImpactKind, type PolicyImpact, type WorkloadPresence } from './policyImpact';
@@ -23,7 +23,7 @@ export { mermaidGraph, renderReviewMarkdown, renderReviewText, reviewCounts, typ
  * carries those labels (pods made by operators or charts meshlens does not
  * read), by `namespace/key=value,…` — so a change to such a policy still shows.
  */
-export function effectiveModels(workspace: Workspace, options: AnalysisOptions): Map<string, EffectivePolicy> {
+export function effectiveModels(workspace: WorkspaceView, options: AnalysisOptions): Map<string, EffectivePolicy> {
   const models = new Map<string, EffectivePolicy>();
   const workloads = listWorkloads(workspace);
   for (const workload of workloads) {

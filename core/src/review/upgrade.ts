@@ -19,7 +19,7 @@ import { ciliumCatalogChartVersion, knownCiliumMinors } from '../cilium/valuesCa
 import { ciliumReleases } from '../helm/ciliumReleases';
 import { nodeAtPath, type YamlNode } from '../parse/ast';
 import { textUnknownUntilRender } from '../parse/unknownValue';
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 
 export interface UpgradeEdit {
   file: string;
@@ -49,7 +49,7 @@ export function resolveCiliumTarget(target: string): { version: string } | { err
   return { version: minor[3] !== undefined ? text : ciliumCatalogChartVersion(minorText) };
 }
 
-export function planCiliumUpgrade(workspace: Workspace, targetVersion: string): UpgradePlan {
+export function planCiliumUpgrade(workspace: WorkspaceView, targetVersion: string): UpgradePlan {
   const plan: UpgradePlan = { edits: [], notes: [] };
   const seen = new Set<string>();
   for (const release of ciliumReleases(workspace)) {
@@ -80,7 +80,7 @@ export function planCiliumUpgrade(workspace: Workspace, targetVersion: string): 
   return plan;
 }
 
-function addEdit(workspace: Workspace, plan: UpgradePlan, seen: Set<string>, file: string, index: number, node: YamlNode, targetVersion: string, what: string): void {
+function addEdit(workspace: WorkspaceView, plan: UpgradePlan, seen: Set<string>, file: string, index: number, node: YamlNode, targetVersion: string, what: string): void {
   const documentStart = workspace.getFile(file)?.yaml.documents[index]?.start;
   if (documentStart === undefined) return;
   const key = `${file}:${documentStart + node.start}`;
@@ -107,12 +107,12 @@ function addEdit(workspace: Workspace, plan: UpgradePlan, seen: Set<string>, fil
   });
 }
 
-function noteAt(workspace: Workspace, file: string, index: number, offset: number, message: string) {
+function noteAt(workspace: WorkspaceView, file: string, index: number, offset: number, message: string) {
   const documentStart = workspace.getFile(file)?.yaml.documents[index]?.start ?? 0;
   return { file, line: lineOf(workspace, file, documentStart + offset), message };
 }
 
-function lineOf(workspace: Workspace, file: string, offset: number): number {
+function lineOf(workspace: WorkspaceView, file: string, offset: number): number {
   const lines = workspace.getFile(file)?.yaml.lineIndex;
   return lines ? lines.positionAt(offset).line + 1 : 1;
 }

@@ -110,7 +110,19 @@ const MAX_DERIVED_BYTES = 256 * 1024 * 1024;
 /** Structural comparison gives up (values count as different) beyond this many visited nodes. */
 const MAX_COMPARED_NODES = 500_000;
 
-export class Workspace implements WorkspaceModel {
+/**
+ * The workspace as everything above this layer reads it: the model, each
+ * file's text and parse, and which policies the rules say are refused.
+ * Only the service changes a workspace (files, roots, charts).
+ */
+export interface WorkspaceView extends WorkspaceModel {
+  /** The workspace folders; reads are confined to them. */
+  readonly roots: readonly string[];
+  getFile(path: string): WorkspaceFile | undefined;
+  policyRefusals(file: string, documentIndex: number, options: AnalysisOptions): readonly PolicyRefusal[];
+}
+
+export class Workspace implements WorkspaceView {
   private readonly fileMap = new Map<string, WorkspaceFile>();
   private readonly parseCache = new DocumentParseCache();
   private generationCounter = 0;

@@ -4,18 +4,8 @@
  * lines: find the document, call the core, convert.
  */
 
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisOptions, MeshlensService } from '../../../core/src/index';
-
-export interface HandlerContext {
-  connection: Connection;
-  service: MeshlensService;
-  documents: TextDocuments<TextDocument>;
-  options: () => AnalysisOptions;
-  syncedFile: (uri: string) => { file: string; document: TextDocument } | undefined;
-}
-
+export type { HandlerContext } from './context';
+import type { HandlerContext } from './context';
 import { registerKernelHandlers } from './kernelHandlers';
 import { registerPolicyHandlers } from './policyHandlers';
 import { registerReviewHandlers, registerUpgradeHandler } from './reviewHandlers';

@@ -10,17 +10,11 @@ import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type 
 import { RequestType, type ResponseError } from 'vscode-languageserver/node';
 import { cancelledError } from '../work';
 import { uriToKey } from '../uris';
-import type { HandlerContext } from './index';
+import type { HandlerContext } from './context';
+import { KERNEL_MATRIX_REQUEST, type KernelMatrixParams } from '../../../protocol/src/messages';
 
-export const KERNEL_MATRIX_REQUEST = 'meshlens/kernelMatrix';
 const KERNEL_MATRIX_REQUEST_TYPE = new RequestType<KernelMatrixParams | undefined, KernelMatrixModel | WorkspaceKernelReport, void>(KERNEL_MATRIX_REQUEST);
 
-export interface KernelMatrixParams {
-  cilium?: string;
-  kernel?: string;
-  values?: unknown;
-  uri?: string;
-}
 
 export function registerKernelHandlers(context: HandlerContext): void {
   context.connection.onRequest(KERNEL_MATRIX_REQUEST_TYPE, (params: KernelMatrixParams | undefined, token): KernelMatrixModel | WorkspaceKernelReport | ResponseError<void> => {

@@ -13,11 +13,19 @@
 import { RequestType, RequestType0, type ResponseError } from 'vscode-languageserver/node';
 import { cancelledError } from '../work';
 import { effectivePolicy, listWorkloads, workloadAt } from '../../../core/src/index';
-import type { EffectivePolicy, WorkloadSummary } from '../../../core/src/index';
 import { renderEffectivePolicy, renderSimulation } from '../../../core/src/index';
-import { isSimulateError, simulateRequest, type SimulateQuery, type SimulateResult } from '../../../core/src/index';
+import { isSimulateError, simulateRequest, type SimulateQuery } from '../../../core/src/index';
 import { relativeDisplay } from '../../../core/src/index';
-import type { HandlerContext } from './index';
+import type { HandlerContext } from './context';
+import {
+  EFFECTIVE_POLICY_REQUEST,
+  SIMULATE_REQUEST,
+  WORKLOADS_REQUEST,
+  type EffectivePolicyParams,
+  type EffectivePolicyResponse,
+  type SimulateResponse,
+  type WorkloadsResponse,
+} from '../../../protocol/src/messages';
 import { lastComparison } from './reviewHandlers';
 
 /** What the last "Compare with Branch" found for this workload, as a section of its effective-policy view. */
@@ -33,20 +41,7 @@ function differencesFromBase(workload: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const WORKLOADS_REQUEST = 'meshlens/workloads';
-export const EFFECTIVE_POLICY_REQUEST = 'meshlens/effectivePolicy';
-export const SIMULATE_REQUEST = 'meshlens/simulate';
-
-export interface EffectivePolicyParams {
-  workload?: string;
-  uri?: string;
-  position?: { line: number; character: number };
-}
-
-export type EffectivePolicyResponse = { workload: string; model: EffectivePolicy; markdown: string } | { error: string };
-export type SimulateResponse = (SimulateResult & { markdown: string }) | { error: string };
-
-const WORKLOADS_TYPE = new RequestType0<WorkloadSummary[], void>(WORKLOADS_REQUEST);
+const WORKLOADS_TYPE = new RequestType0<WorkloadsResponse, void>(WORKLOADS_REQUEST);
 const EFFECTIVE_POLICY_TYPE = new RequestType<EffectivePolicyParams, EffectivePolicyResponse, void>(EFFECTIVE_POLICY_REQUEST);
 const SIMULATE_TYPE = new RequestType<SimulateQuery, SimulateResponse, void>(SIMULATE_REQUEST);
 

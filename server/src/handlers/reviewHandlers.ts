@@ -36,21 +36,11 @@ import {
 } from '../../../core/src/index';
 import { GitError, gitTopLevel, materializeRevision } from '../../../host/src/gitRevision';
 import { toKey, walkYamlFilesSync } from '../../../host/src/yamlFiles';
-import type { HandlerContext } from './index';
+import type { HandlerContext } from './context';
+import { COMPARE_REQUEST, UPGRADE_REQUEST, type CompareParams, type CompareResponse, type UpgradeParams, type UpgradeResponse } from '../../../protocol/src/messages';
 
-export const COMPARE_REQUEST = 'meshlens/compareWithRevision';
-const COMPARE_TYPE = new RequestType<{ ref?: unknown } | undefined, CompareResponse, void>(COMPARE_REQUEST);
-
-export type CompareResponse = { markdown: string; base: string; head: string } | { error: string };
-
-export interface UpgradeParams {
-  cilium?: unknown;
-  istio?: unknown;
-  flux?: unknown;
-  kernel?: unknown;
-}
-export type UpgradeResponse = { markdown: string } | { error: string };
-const UPGRADE_TYPE = new RequestType<UpgradeParams | undefined, UpgradeResponse, void>('meshlens/upgradeReport');
+const COMPARE_TYPE = new RequestType<CompareParams | undefined, CompareResponse, void>(COMPARE_REQUEST);
+const UPGRADE_TYPE = new RequestType<UpgradeParams | undefined, UpgradeResponse, void>(UPGRADE_REQUEST);
 
 let last: { ref: string; changes: readonly ImpactChange[] } | undefined;
 

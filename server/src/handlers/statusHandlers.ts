@@ -3,13 +3,15 @@
 import { statusLine } from '../../../core/src/index';
 import { uriToKey } from '../uris';
 import { cancelledError } from '../work';
-import type { HandlerContext } from './index';
+import type { HandlerContext } from './context';
+import { STATUS_REQUEST, type StatusParams, type StatusResponse } from '../../../protocol/src/messages';
 
 export function registerStatusHandlers(context: HandlerContext): void {
-  context.connection.onRequest('meshlens/status', (params: { uri: string }, token) => {
+  context.connection.onRequest(STATUS_REQUEST, (params: StatusParams, token) => {
     if (token.isCancellationRequested) return cancelledError();
     const file = context.syncedFile(params.uri)?.file ?? uriToKey(params.uri);
     const status = context.service.status(file, context.options());
-    return { ...status, text: statusLine(status) };
+    const answer: StatusResponse = { ...status, text: statusLine(status) };
+    return answer;
   });
 }

@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PRIVATE_ADDRESS_REFUSED } from '../../../server/src/charts/addressPolicy';
-import { BUDGET_SPENT } from '../../../server/src/charts/boundedGet';
+import { PRIVATE_ADDRESS_REFUSED } from '../../../host/src/charts/addressPolicy';
+import { BUDGET_SPENT } from '../../../host/src/charts/boundedGet';
 import { MeshlensService } from '../../../core/src/service';
 import { defaultAnalysisOptions } from '../../../core/src/options';
-import { ChartDownloader, type DownloadLimits, type DownloadPolicy } from '../../../server/src/charts/chartDownloader';
+import { ChartDownloader, type DownloadLimits, type DownloadPolicy } from '../../../host/src/charts/chartDownloader';
 import { chartArchive, fluxManifests, HAS_OPENSSL, OPENSSL_MISSING, startChartRepository, testCertificate, type ChartRepositoryServer, type ServedChart } from './chartRepository';
 
 /** The test repository is HTTPS on 127.0.0.1: trust its certificate and allow loopback (off by default). */
@@ -56,7 +56,7 @@ function podinfoVersions(overrides: Partial<ServedChart> = {}): ServedChart[] {
 function setup(url: string, policy: DownloadPolicy, limits: Partial<DownloadLimits> = {}, version: string | undefined = '6.x', values = badValues) {
   const downloader = new ChartDownloader({ userAgent: 'meshlens/0.1.0', cacheDir, policy, limits, ...reachTestServer() });
   const service = new MeshlensService({ roots: ['/repo'], host: { chartFetcher: downloader } });
-  downloader.onDidChange(() => service.workspace.chartsChanged());
+  downloader.onDidChange(() => service.chartsChanged());
   const manifests = fluxManifests(url, 'podinfo', version, values);
   service.setFile('/repo/flux-system/repository.yaml', manifests.repository);
   service.setFile('/repo/apps/podinfo.yaml', manifests.release);

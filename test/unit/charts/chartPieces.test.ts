@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { boundedGet, urlRefusal } from '../../../server/src/charts/boundedGet';
-import { guardedLookup, isRefusedAddress, PRIVATE_ADDRESS_REFUSED } from '../../../server/src/charts/addressPolicy';
-import { ChartDiskCache } from '../../../server/src/charts/chartCache';
-import { defaultChartCacheDir } from '../../../server/src/charts/cacheDir';
-import { archiveUrl, indexUrl, parseRepositoryIndex, selectChartVersion } from '../../../server/src/charts/repositoryIndex';
-import { readChartArchive, readChartTar } from '../../../server/src/charts/tarReader';
+import { boundedGet, urlRefusal } from '../../../host/src/charts/boundedGet';
+import { guardedLookup, isRefusedAddress, PRIVATE_ADDRESS_REFUSED } from '../../../host/src/charts/addressPolicy';
+import { ChartDiskCache } from '../../../host/src/charts/chartCache';
+import { defaultChartCacheDir } from '../../../host/src/charts/cacheDir';
+import { archiveUrl, indexUrl, parseRepositoryIndex, selectChartVersion } from '../../../host/src/charts/repositoryIndex';
+import { readChartArchive, readChartTar } from '../../../host/src/charts/tarReader';
 import { chartDownloadSettings } from '../../../server/src/settings';
 import { repoRoot } from '../../support/repo';
 import { tar } from './chartRepository';
@@ -89,7 +89,7 @@ describe('bounded GET', () => {
   });
 
   it('never turns TLS verification off in the download code', () => {
-    const folder = join(repoRoot, 'server', 'src', 'charts');
+    const folder = join(repoRoot, 'host', 'src', 'charts');
     for (const file of readdirSync(folder)) {
       const text = readFileSync(join(folder, file), 'utf8');
       expect(text, file).not.toMatch(/rejectUnauthorized:\s*false|NODE_TLS_REJECT_UNAUTHORIZED\s*=|checkServerIdentity/);
