@@ -190,6 +190,17 @@ describe('kernel code lens', () => {
     expect(kernelLens?.start).toBe(text.indexOf('apiVersion: helm.toolkit'));
   });
 
+  it('counts a feature the values leave without a dependency as configuration, not as a kernel mark (issue #15)', () => {
+    const service = new MeshlensService({ roots: ['/repo'] });
+    service.setFile('/repo/pools.yaml', 'apiVersion: meshlens.dev/v1alpha1\nkind: NodeProfile\nmetadata: {name: general}\nspec: {kernel: 6.8.0-45-generic}\n');
+    // BBR with eBPF host routing turned off by `bpf.masquerade: false`: kernel 6.8 is new enough, the values are not.
+    service.setFile('/repo/cilium.yaml', releaseYaml('1.16.5', { ...KPR, bpf: { masquerade: false }, bandwidthManager: { enabled: true, bbr: true } }));
+    const title = service.codeLenses('/repo/cilium.yaml', defaultAnalysisOptions()).find((lens) => lens.title.includes('needs kernel'))?.title;
+    expect(title).toContain('general 6.8 ✓');
+    expect(title).toContain('lacks a feature the values turn off (config dependency, any kernel)');
+    expect(title).not.toContain('fails');
+  });
+
   it('still says what is needed when no pool is known', () => {
     const service = new MeshlensService({ roots: ['/repo'] });
     service.setFile('/repo/cilium.yaml', releaseYaml('1.18.2', { bandwidthManager: { enabled: true } }));

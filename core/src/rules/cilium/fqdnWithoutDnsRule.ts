@@ -4,6 +4,9 @@
  * DNS rule (`rules.dns`) that lets them resolve the name. The rule looks in
  * every CNP/CCNP of the workspace whose subject could select the same pods
  * (see `mayCover`); it stays quiet when any of them allows the name.
+ * Namespaces are the deployed ones (the build's forced namespace, else
+ * `metadata.namespace`); a namespaced policy with neither may be deployed
+ * anywhere, so it counts as a provider for every namespace.
  *
  * Cost: providers are read once per parsed document and grouped by
  * namespace once per workspace state, so a policy looks only at its own
@@ -20,6 +23,7 @@ import type { Rule } from '../types';
 import { CNP_KINDS, ciliumMinor, policyOf, policyOfDocument } from './support';
 import { plainText } from './invalidCidr';
 import { appendAll } from '../../util/appendAll';
+import { k8sIndex, type K8sIndex } from '../../policy/k8sIndex';
 
 const NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
 
@@ -62,7 +66,7 @@ export const fqdnWithoutDnsRule: Rule = {
       if (!spec.endpointSelector) continue;
       const subject = subjectSelector(spec.endpointSelector.value);
       if (!subject) continue;
-      const namespace = policy.clusterwide ? subject.labels.get(NAMESPACE_LABEL) : policy.namespace;
+      const namespace = policy.clusterwide ? subject.labels.get(NAMESPACE_LABEL) : deployedNamespace(k8sIndex(context.workspace), context.file, policy.namespace);
       const applicable = providers.candidates(namespace).filter((provider) => mayCover(provider, namespace, subject));
       const matchers: DnsMatcher[] = applicable.flatMap((provider) => [
         ...provider.names.map((name) => dnsNameMatcher(name)),
@@ -100,13 +104,30 @@ function fqdnTarget(item: YamlNode): { name: string; shown: string; node: YamlNo
 
 function collectProviders(model: WorkspaceModel): DnsProvider[] {
   const providers: DnsProvider[] = [];
+  const index = k8sIndex(model);
   for (const kind of CNP_KINDS) {
     for (const document of model.byKind(kind)) {
       if (document.identity.group !== 'cilium.io') continue;
-      appendAll(providers, documentProviders(document.parsed, kind));
+      const own = documentProviders(document.parsed, kind);
+      if (own.length === 0) continue;
+      // The namespace the build puts the policy in; undefined when neither the policy nor the build says.
+      const namespace = deployedNamespace(index, document.file, own[0].namespace);
+      appendAll(providers, own[0].clusterwide || namespace === own[0].namespace ? own : own.map((provider) => ({ ...provider, namespace })));
     }
   }
   return providers;
+}
+
+/**
+ * The namespace a namespaced policy is deployed to: the one the GitOps build
+ * forces (kustomization `namespace:`, Flux `targetNamespace`), else its
+ * `metadata.namespace`; undefined when neither says, as for a kustomize
+ * Component whose including kustomization is not in the workspace (it may
+ * land in any namespace, so it is not proof of another namespace).
+ */
+function deployedNamespace(index: K8sIndex, file: string, declared: string | undefined): string | undefined {
+  const resolved = index.effectiveNamespace(file, declared);
+  return resolved.origin === 'default' ? undefined : resolved.namespace;
 }
 
 /** Providers of one document, kept per parsed document: an edit re-reads only the policy it touched. */
@@ -157,8 +178,9 @@ function providersByNamespace(providers: readonly DnsProvider[]): ProviderLookup
       if (namespace === undefined) return providers;
       let list = perNamespace.get(namespace);
       if (!list) {
-        const own = byNamespace.get(namespace) ?? [];
-        const positions = clusterwide.length === 0 ? own : [...own, ...clusterwide].sort((a, b) => a - b);
+        // Providers whose namespace is unknown may be deployed into any namespace.
+        const own = [...(byNamespace.get(namespace) ?? []), ...(byNamespace.get(undefined) ?? [])];
+        const positions = clusterwide.length === 0 && !byNamespace.has(undefined) ? own : [...own, ...clusterwide].sort((a, b) => a - b);
         list = positions.map((position) => providers[position]);
         perNamespace.set(namespace, list);
       }
@@ -223,7 +245,7 @@ function plainValue(node: YamlNode | undefined): unknown {
  * when no policy in the workspace can be resolving names for these pods.
  */
 function mayCover(provider: DnsProvider, namespace: string | undefined, subject: SubjectSelector): boolean {
-  if (!provider.clusterwide && namespace !== undefined && provider.namespace !== namespace) return false;
+  if (!provider.clusterwide && namespace !== undefined && provider.namespace !== undefined && provider.namespace !== namespace) return false;
   for (const [key, value] of provider.selector.labels) {
     if (!provider.clusterwide && key === NAMESPACE_LABEL) continue;
     const ours = key === NAMESPACE_LABEL ? namespace ?? subject.labels.get(key) : subject.labels.get(key);

@@ -7,13 +7,19 @@
  * release's file is placed by this Kustomization's own build (not a nested
  * Kustomization's). Kustomizations with `wait: true` are left
  * alone: they check the HelmRelease itself, whose readiness already waits for
- * the workloads, and their `healthChecks` would be ignored anyway.
+ * the workloads, and their `healthChecks` would be ignored anyway. The check
+ * fires only when a Kustomization of the workspace `dependsOn` this one:
+ * readiness matters to dependents, and without any (Cilium installed at
+ * bootstrap and only adopted by Flux, the usual home-ops layout) nothing
+ * starts too early.
  */
 
 import { mapGet, mapGetPair, scalarString, type YamlMap } from '../../parse/ast';
+import { isFluxDocument, isFluxKind, readReference } from '../../flux/fluxObjects';
+import { resolveReference } from '../../flux/references';
+import { deployedByKustomization, isPatchDocument } from '../../gitops/placement';
+import type { IndexedDocument, WorkspaceModel } from '../../workspace/model';
 import { ciliumReleases, type CiliumRelease } from '../../helm/ciliumReleases';
-import { isFluxKind } from '../../flux/fluxObjects';
-import { deployedByKustomization } from '../../gitops/placement';
 import { columnOf, lineEndOf } from '../../flux/textEdits';
 import type { RuleEdit, Rule } from '../types';
 import { anchorOf, describeDocument, nameNodeOf } from './anchors';
@@ -34,9 +40,9 @@ export const ciliumHealthChecks: Rule = {
     crossFile: true,
     docs: {
       summary: 'A Kustomization deploys a Cilium HelmRelease but does not health-check the cilium DaemonSet and the cilium-operator Deployment.',
-      why: 'Without health checks the Kustomization turns Ready as soon as the HelmRelease object is applied, so Kustomizations that `dependsOn` it (anything that needs pod networking) start before the CNI works. Checking the agent DaemonSet and the operator Deployment, in the namespace the chart installs them to, makes dependents wait for a working CNI.',
-      bad: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: cilium, namespace: flux-system}\nspec:\n  interval: 30m\n  prune: true\n  path: ./infrastructure/cilium\n  sourceRef: {kind: GitRepository, name: flux-system}\n---\n# infrastructure/cilium/release.yaml\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n',
-      good: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: cilium, namespace: flux-system}\nspec:\n  interval: 30m\n  prune: true\n  path: ./infrastructure/cilium\n  sourceRef: {kind: GitRepository, name: flux-system}\n  healthChecks:\n    - apiVersion: apps/v1\n      kind: DaemonSet\n      name: cilium\n      namespace: kube-system\n    - apiVersion: apps/v1\n      kind: Deployment\n      name: cilium-operator\n      namespace: kube-system\n---\n# infrastructure/cilium/release.yaml\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n',
+      why: 'Without health checks the Kustomization turns Ready as soon as the HelmRelease object is applied, so Kustomizations that `dependsOn` it (anything that needs pod networking) start before the CNI works. Reported only when a Kustomization of the workspace depends on it. Checking the agent DaemonSet and the operator Deployment, in the namespace the chart installs them to, makes dependents wait for a working CNI.',
+      bad: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: cilium, namespace: flux-system}\nspec:\n  interval: 30m\n  prune: true\n  path: ./infrastructure/cilium\n  sourceRef: {kind: GitRepository, name: flux-system}\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  interval: 30m\n  prune: true\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: flux-system}\n  dependsOn:\n    - name: cilium\n---\n# infrastructure/cilium/release.yaml\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n',
+      good: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: cilium, namespace: flux-system}\nspec:\n  interval: 30m\n  prune: true\n  path: ./infrastructure/cilium\n  sourceRef: {kind: GitRepository, name: flux-system}\n  healthChecks:\n    - apiVersion: apps/v1\n      kind: DaemonSet\n      name: cilium\n      namespace: kube-system\n    - apiVersion: apps/v1\n      kind: Deployment\n      name: cilium-operator\n      namespace: kube-system\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  interval: 30m\n  prune: true\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: flux-system}\n  dependsOn:\n    - name: cilium\n---\n# infrastructure/cilium/release.yaml\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}\n',
       // The HelmRelease sits under the Kustomization's path.
       exampleFile: 'infrastructure/cilium/release.yaml',
       source: 'kustomize-controller healthChecks semantics; Cilium chart (values `name`, `namespaceOverride`, `operator.enabled`; DaemonSet and cilium-operator Deployment templates)',
@@ -73,11 +79,13 @@ export const ciliumHealthChecks: Rule = {
       }
     }
     if (missing.length === 0) return;
+    const dependents = context.workspace.derive('kustomization-dependents', kustomizationDependents).get(`${context.file}#${context.documentIndex}`);
+    if (!dependents || dependents.length === 0) return;
     const edits = wanted.length === missing.length ? healthCheckEdits(context.document.text, spec, wanted) : undefined;
     const release = releases[0];
     context.report(
       pathNode,
-      `This Kustomization deploys Cilium (${describeDocument(release.document)}) but does not health-check ${[...new Set(missing)].join(' and ')}: it turns Ready before the CNI works, and Kustomizations depending on it start too early.`,
+      `This Kustomization deploys Cilium (${describeDocument(release.document)}) but does not health-check ${[...new Set(missing)].join(' and ')}: it turns Ready before the CNI works, so ${dependentsText(dependents)} start${dependents.length === 1 ? 's' : ''} too early.`,
       {
         fixes: edits ? [{ title: 'Add health checks for the Cilium agent and operator', safe: true, preferred: true, edits }] : undefined,
         related: releases.map((each: CiliumRelease) => ({ at: anchorOf(each.document, nameNodeOf(each.document)), message: `Cilium HelmRelease ${describeDocument(each.document)}` })),
@@ -85,6 +93,35 @@ export const ciliumHealthChecks: Rule = {
     );
   },
 };
+
+/** Kustomization documents (`file#index`) → the Kustomizations whose resolved `dependsOn` names them, once per workspace state. */
+function kustomizationDependents(model: WorkspaceModel): Map<string, IndexedDocument[]> {
+  const dependents = new Map<string, IndexedDocument[]>();
+  for (const document of model.byKind('Kustomization')) {
+    if (!isFluxDocument(document, 'Kustomization') || isPatchDocument(model, document)) continue;
+    const list = mapGet(mapGet(document.parsed.root, 'spec'), 'dependsOn');
+    if (list?.type !== 'seq') continue;
+    for (const item of list.items) {
+      const reference = readReference(item);
+      if (!reference?.name) continue;
+      const resolution = resolveReference(model, document, { kind: 'Kustomization', name: reference.name, namespace: reference.namespace });
+      if (resolution.status !== 'found') continue;
+      for (const target of resolution.targets) {
+        const key = `${target.file}#${target.index}`;
+        const entry = dependents.get(key) ?? [];
+        if (!entry.includes(document)) entry.push(document);
+        dependents.set(key, entry);
+      }
+    }
+  }
+  return dependents;
+}
+
+function dependentsText(dependents: readonly IndexedDocument[]): string {
+  const names = dependents.slice(0, 3).map((document) => describeDocument(document));
+  const more = dependents.length > 3 ? ` and ${dependents.length - 3} more` : '';
+  return `${names.join(', ')}${more}, which depend${dependents.length === 1 ? 's' : ''} on it,`;
+}
 
 function entryLines(check: WantedCheck, dash: string): string {
   const inner = `${dash}  `;

@@ -1,4 +1,9 @@
-/** authz/unknown-namespace: source namespaces that exist nowhere in the workspace. */
+/**
+ * authz/unknown-namespace: source namespaces that exist nowhere in the
+ * workspace. Judged only when the workspace names some namespace besides the
+ * built-in ones and the Istio root namespace; otherwise every name would be
+ * "unknown" and nothing separates a typo from a namespace made elsewhere.
+ */
 
 import { patternMatches } from '../../policy/authzAttributes';
 import type { Rule } from '../types';
@@ -19,7 +24,7 @@ export const unknownNamespace: Rule = {
     crossFile: true,
     docs: {
       summary: 'A namespace in `namespaces`/`notNamespaces`, a `source.namespace` condition, a principal or a `namespace/serviceAccount` value that no Namespace or resource of the workspace has.',
-      why: 'Often a typo: a positive match on a namespace that does not exist never matches (an ALLOW rule allows nothing), a negative one excludes nothing. istioctl reports missing namespaces as an error (IST0101); meshlens warns because the repository may not hold every namespace of the cluster.',
+      why: 'Often a typo: a positive match on a namespace that does not exist never matches (an ALLOW rule allows nothing), a negative one excludes nothing. istioctl reports missing namespaces as an error (IST0101); meshlens warns because the repository may not hold every namespace of the cluster, and checks only workspaces that name some namespace besides `default`, the `kube-*` ones and the Istio root namespace.',
       bad: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  rules:\n  - from:\n    - source: {namespaces: ["wbe"]}\n',
       good: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  rules:\n  - from:\n    - source: {namespaces: ["web"]}\n',
       source: 'istioctl analyze IST0101 (authz analyzer); Kiali KIA0101',
@@ -31,6 +36,10 @@ export const unknownNamespace: Rule = {
     const { policy, index } = found;
     if (!index.hasKubernetesObjects) return;
     const workspaceNames = lowercased(index.namespaceNames());
+    // A workspace that knows no namespace besides the built-in ones (files that leave the namespace to
+    // an including kustomization not in the workspace) cannot tell a typo from a namespace made elsewhere.
+    const root = context.options.istioRootNamespace.toLowerCase();
+    if (!workspaceNames.list.some((name) => !ALWAYS_PRESENT.includes(name) && name !== root)) return;
     const extra = [...ALWAYS_PRESENT, context.options.istioRootNamespace, policy.namespace].map((name) => name.toLowerCase());
     const exists = (pattern: string) => {
       const lower = pattern.toLowerCase();
