@@ -10,6 +10,8 @@
  */
 
 import type {
+  ConnectivityMap,
+  ConnectivityQuery,
   EffectivePolicy,
   FileStatus,
   KernelMatrixModel,
@@ -36,6 +38,11 @@ export type EffectivePolicyResponse = { workload: string; model: EffectivePolicy
 export const SIMULATE_REQUEST = 'meshlens/simulate';
 export type SimulateParams = SimulateQuery;
 export type SimulateResponse = (SimulateResult & { markdown: string }) | { error: string };
+
+/** `meshlens/connectivityMap`: the map of a namespace or cluster (the whole workspace without either) and its SVG. */
+export const CONNECTIVITY_MAP_REQUEST = 'meshlens/connectivityMap';
+export type ConnectivityMapParams = ConnectivityQuery;
+export type ConnectivityMapResponse = { map: ConnectivityMap; svg: string; title: string } | { error: string };
 
 /** `meshlens/compareWithRevision`: the policy review of the workspace against a git revision. */
 export const COMPARE_REQUEST = 'meshlens/compareWithRevision';

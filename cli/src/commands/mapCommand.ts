@@ -11,8 +11,7 @@
 
 import { connectivityMap, isConnectivityError, renderConnectivityMermaid, renderConnectivitySvg, type ConnectivityQuery } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
-import type { ExtraCommand } from '../commands';
-import { loadWorkspace, optionsFromFlags, type CliIo } from '../main';
+import { loadWorkspace, optionsFromFlags, type CliIo, type ExtraCommand } from '../cliContext';
 
 const MAP_HELP = `Usage:
   meshlens map [paths...] [--namespace NS] [--cluster NAME] [--format svg|json|mermaid]

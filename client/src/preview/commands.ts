@@ -14,6 +14,9 @@
  *   kernel) and its version and shows what the upgrade breaks or changes
  *   (`meshlens upgrade`); after a comparison with a branch, a workload's
  *   effective policy ends with what differs from that branch;
+ * - `meshlens.showConnectivityMap` (`{namespace}` or `{cluster}`, else a
+ *   namespace picked from the workloads) draws the connectivity map in a
+ *   webview panel (`connectivityPanel.ts`);
  * - `meshlens.refreshPreview` (the editor title's refresh button on these
  *   documents) runs the document's question again against the current files.
  * Everything shown is computed by the server. Both open beside the editor,
@@ -37,13 +40,17 @@ import {
 } from '../../../protocol/src/messages';
 import { EFFECTIVE_SCHEME, EffectiveDocuments, SourceLinks, type SimulateResponse } from './effectiveDocuments';
 import type { SimulationQuery } from './simulations';
+import { ConnectivityPanel } from './connectivityPanel';
 
 const HTTP_METHODS = ['(not HTTP)', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 export function registerPreviewCommands(context: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
   const documents = new EffectiveDocuments(client);
+  const connectivity = new ConnectivityPanel(client);
   context.subscriptions.push(
     documents,
+    connectivity,
+    vscode.commands.registerCommand('meshlens.showConnectivityMap', (argument?: { namespace?: unknown; cluster?: unknown }) => connectivity.show(argument)),
     vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_SCHEME, documents),
     vscode.languages.registerDocumentLinkProvider({ scheme: EFFECTIVE_SCHEME }, new SourceLinks()),
     vscode.commands.registerCommand('meshlens.showEffectivePolicy', (argument?: { workload?: string }) => showEffectivePolicy(client, documents, argument)),

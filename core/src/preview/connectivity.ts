@@ -27,7 +27,7 @@
 import { clustersOf } from '../gitops/placement';
 import type { AnalysisOptions } from '../options';
 import type { K8sIndex, LabelSelector, WorkloadInfo } from '../policy/k8sIndex';
-import type { Workspace } from '../workspace/workspace';
+import type { WorkspaceView } from '../workspace/workspace';
 import { decidePortForWorkload, peerCoversWorkload } from './ciliumEffective';
 import { workloadId } from './ciliumIndex';
 import { resolveCluster, type ClusterScope } from './clusterScope';
@@ -126,12 +126,12 @@ export const MAX_MAP_WORKLOADS = 400;
 /** A peer selector that covers more workloads than this is drawn as one group node. */
 export const GROUP_LIMIT = 6;
 
-export function connectivityMap(workspace: Workspace, query: ConnectivityQuery, options: AnalysisOptions): ConnectivityOutcome {
+export function connectivityMap(workspace: WorkspaceView, query: ConnectivityQuery, options: AnalysisOptions): ConnectivityOutcome {
   const key = `preview-connectivity:${query.namespace ?? ''}@${query.cluster ?? ''}:${options.ciliumVersion ?? ''}:${options.istioRootNamespace}`;
   return workspace.derive(key, () => compute(workspace, query, options));
 }
 
-function compute(workspace: Workspace, query: ConnectivityQuery, options: AnalysisOptions): ConnectivityOutcome {
+function compute(workspace: WorkspaceView, query: ConnectivityQuery, options: AnalysisOptions): ConnectivityOutcome {
   let scope: ClusterScope | undefined;
   let note: string | undefined;
   if (query.cluster !== undefined) {
@@ -176,7 +176,7 @@ class MapBuilder {
   private minor = '';
 
   constructor(
-    private readonly workspace: Workspace,
+    private readonly workspace: WorkspaceView,
     private readonly index: K8sIndex,
     private readonly options: AnalysisOptions,
     private readonly scope: ClusterScope | undefined,

@@ -7,6 +7,7 @@
 export type { HandlerContext } from './context';
 import type { HandlerContext } from './context';
 import { registerKernelHandlers } from './kernelHandlers';
+import { registerMapHandlers } from './mapHandlers';
 import { registerPolicyHandlers } from './policyHandlers';
 import { registerReviewHandlers, registerUpgradeHandler } from './reviewHandlers';
 import { registerStatusHandlers } from './statusHandlers';
@@ -17,4 +18,5 @@ export function registerExtraHandlers(context: HandlerContext): void {
   registerReviewHandlers(context);
   registerUpgradeHandler(context);
   registerStatusHandlers(context);
+  registerMapHandlers(context);
 }

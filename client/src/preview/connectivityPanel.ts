@@ -1,0 +1,101 @@
+/**
+ * `meshlens.showConnectivityMap`: the connectivity map of a namespace (or
+ * the whole workspace, or a cluster given as `{cluster}`) in a webview panel.
+ * The server computes the map and draws the SVG; the panel only shows it,
+ * lists the rules behind a clicked edge or node, and opens a rule when asked
+ * (the file at that line). One panel, reused; its Refresh button asks the
+ * same question again against the files as they are now.
+ *
+ * Invariants: the webview runs scripts but loads nothing (no local resource
+ * roots, CSP in `mapView.ts`); a message opens only a source the current map
+ * lists for that element (`sourceForMessage`), never a path it carries.
+ */
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CONNECTIVITY_MAP_REQUEST, WORKLOADS_REQUEST, type ConnectivityMapParams, type ConnectivityMapResponse, type WorkloadsResponse } from '../../../protocol/src/messages';
+import { mapHtml, mapTargets, sourceForMessage, type MapTargets } from './mapView';
+
+const VIEW_TYPE = 'meshlens.connectivityMap';
+const WHOLE_WORKSPACE = '(whole workspace)';
+
+export class ConnectivityPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private query: ConnectivityMapParams = {};
+  private targets: MapTargets = {};
+
+  constructor(private readonly client: () => LanguageClient | undefined) {}
+
+  /** The command: a query from the argument, else a namespace picked from the server's workloads. */
+  async show(argument?: { namespace?: unknown; cluster?: unknown }): Promise<void> {
+    const languageClient = this.client();
+    if (!languageClient) {
+      void vscode.window.showWarningMessage('meshlens: the language server is not running.');
+      return;
+    }
+    let query: ConnectivityMapParams | undefined;
+    if (argument && (typeof argument.namespace === 'string' || typeof argument.cluster === 'string')) {
+      query = { ...(typeof argument.namespace === 'string' ? { namespace: argument.namespace } : {}), ...(typeof argument.cluster === 'string' ? { cluster: argument.cluster } : {}) };
+    } else {
+      const workloads = await languageClient.sendRequest<WorkloadsResponse>(WORKLOADS_REQUEST);
+      const namespaces = [...new Set(workloads.map((workload) => workload.namespace))].sort();
+      const picked = await vscode.window.showQuickPick([WHOLE_WORKSPACE, ...namespaces], { title: 'meshlens: Show Connectivity Map', placeHolder: 'Namespace to draw' });
+      if (!picked) return;
+      query = picked === WHOLE_WORKSPACE ? {} : { namespace: picked };
+    }
+    this.query = query;
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Connectivity map', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false });
+      this.panel.onDidDispose(() => (this.panel = undefined));
+      this.panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message));
+    } else {
+      this.panel.reveal(undefined, false);
+    }
+    await this.refresh();
+  }
+
+  /** Asks the server again with the panel's query (no-op without a panel). */
+  async refresh(): Promise<void> {
+    const panel = this.panel;
+    const languageClient = this.client();
+    if (!panel || !languageClient) return;
+    let answer: ConnectivityMapResponse;
+    try {
+      answer = await languageClient.sendRequest<ConnectivityMapResponse>(CONNECTIVITY_MAP_REQUEST, this.query);
+    } catch (error) {
+      answer = { error: `the server could not draw the map: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if ('error' in answer) {
+      this.targets = {};
+      panel.title = 'Connectivity map';
+      panel.webview.html = mapHtml({ title: 'Connectivity map', svg: '', targets: {}, notes: [answer.error], nonce: nonce() });
+      return;
+    }
+    this.targets = mapTargets(answer.map, (file) => vscode.workspace.asRelativePath(file));
+    panel.title = `Connectivity: ${this.query.namespace ?? this.query.cluster ?? 'workspace'}`;
+    panel.webview.html = mapHtml({ title: answer.title, svg: answer.svg, targets: this.targets, notes: [], nonce: nonce() });
+  }
+
+  private async onMessage(message: unknown): Promise<void> {
+    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'refresh') {
+      await this.refresh();
+      return;
+    }
+    const source = sourceForMessage(this.targets, message);
+    if (!source) return;
+    const line = Math.max(0, source.line - 1);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(source.file));
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(line, 0, line, 0), preview: true });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}
+
+/** A fresh nonce per page (Web Crypto: available in Node and in the browser build). */
+function nonce(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
