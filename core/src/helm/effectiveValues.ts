@@ -90,13 +90,20 @@ export interface UnreadableValuesSource {
 }
 
 export function effectiveValues(workspace: WorkspaceModel, helmRelease: IndexedDocument): EffectiveValues {
-  return workspace.derive(`helm/effective-values:${helmRelease.file}#${helmRelease.index}`, () => {
-    try {
-      return composeValues(workspace, helmRelease);
-    } catch {
-      return buildEffective([], [], ['values could not be composed'], []);
-    }
-  });
+  // Derived `of` the release document: the composition holds only that document (and reads the rest itself), so a
+  // caller that walked every HelmRelease (`embeddedValuesProblems`) does not make every release recompose on an
+  // edit of one.
+  return workspace.derive(
+    `helm/effective-values:${helmRelease.file}#${helmRelease.index}`,
+    (model) => {
+      try {
+        return composeValues(model, helmRelease);
+      } catch {
+        return buildEffective([], [], ['values could not be composed'], []);
+      }
+    },
+    helmRelease,
+  );
 }
 
 // ---------------------------------------------------------------- sources

@@ -42,8 +42,16 @@ export interface WorkspaceModel {
   /** Every parsed document of a file, resources or not (e.g. a `kustomization.yaml` without apiVersion). */
   fileDocuments(file: string): readonly ParsedDocument[];
   files(): readonly string[];
-  /** Memoizes a derived index for the current generation. */
-  derive<T>(key: string, compute: (model: WorkspaceModel) => T): T;
+  /**
+   * Memoizes a derived index for the current generation. By default the value
+   * depends on its own reads plus the reads its caller had made (the closure
+   * may hold what the caller read). With `of`, the closure holds nothing of
+   * the caller's but that resource document of the workspace: the value
+   * depends on its own reads and that document only, so a caller that read a
+   * whole kind (every HelmRelease) does not make it stale on every edit of
+   * that kind.
+   */
+  derive<T>(key: string, compute: (model: WorkspaceModel) => T, of?: { file: string; index: number }): T;
   /**
    * Reads a non-YAML file that a manifest refers to (a bpftool probe, a chart
    * values file), through the host. Paths outside the workspace roots are

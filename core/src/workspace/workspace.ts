@@ -26,7 +26,8 @@
  * A derived index is reused, across generations, while what it was computed
  * from is current: its own reads plus the reads its caller had made before
  * asking (and the caller's own document), since the compute closure may hold
- * objects obtained from them. A recomputed value structurally equal to the
+ * objects obtained from them — or, for a value derived `of` one resource
+ * document, its own reads plus that document. A recomputed value structurally equal to the
  * old one keeps its version (early cutoff), so its dependents stay valid;
  * values holding functions never compare equal. Reads are attributed to the
  * innermost open tracker, so lazy reads made later through a derived value's
@@ -301,7 +302,7 @@ export class Workspace implements WorkspaceView {
    * version (what dependents record) changes only when a recomputed value
    * differs structurally from the previous one.
    */
-  derive<T>(key: string, compute: (model: WorkspaceModel) => T): T {
+  derive<T>(key: string, compute: (model: WorkspaceModel) => T, of?: { file: string; index: number }): T {
     let entry = this.derivedEntries.get(key);
     // Hot path (rules ask for the same indexes per document): already checked in this generation.
     if (entry && entry.checkedGeneration === this.generationCounter) {
@@ -312,8 +313,9 @@ export class Workspace implements WorkspaceView {
       // `compute` may hold objects its caller read from the model (or the
       // caller's own document): the value depends on those reads as well as
       // on its own.
+      // With `of`, it holds that one resource document only (see `WorkspaceModel.derive`).
       const caller = this.trackers[this.trackers.length - 1];
-      const inherited = new Map<string, number>(caller ? [...caller.context, ...caller.reads] : []);
+      const inherited = of ? new Map(this.documentDependency(of.file, of.index)) : new Map<string, number>(caller ? [...caller.context, ...caller.reads] : []);
       const { value, dependencies } = this.track(() => compute(this), inherited);
       for (const [read, stamp] of dependencies) inherited.set(read, stamp);
       if (entry && sameValue(entry.value, value)) {

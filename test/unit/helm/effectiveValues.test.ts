@@ -5,7 +5,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { effectiveValues } from '../../../core/src/helm/effectiveValues';
+import { effectiveValues, embeddedValuesProblems } from '../../../core/src/helm/effectiveValues';
 import { ciliumReleases } from '../../../core/src/helm/ciliumReleases';
 import { Workspace } from '../../../core/src/workspace/workspace';
 import type { Anchor } from '../../../core/src/rules/types';
@@ -177,6 +177,50 @@ configMapGenerator:
     const result = effectiveValues(odd, odd.byKind('HelmRelease')[0]);
     expect(result.value).toEqual({});
     expect(result.entries()).toEqual([]);
+  });
+});
+
+describe('effectiveValues across edits', () => {
+  const broken = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: broken-values
+  namespace: kube-system
+data:
+  values.yaml: |
+    hubble: [unclosed
+`;
+  const releaseNamed = (name: string, configMapName: string, inline: string) =>
+    release(`  valuesFrom:\n    - kind: ConfigMap\n      name: ${configMapName}\n`, `  values:\n    ${inline}\n`).replace('name: cilium\n  namespace', `name: ${name}\n  namespace`);
+
+  it('recomposes only the edited release when a caller read every HelmRelease (embeddedValuesProblems)', () => {
+    const workspace = workspaceWith({
+      '/repo/a/release.yaml': releaseNamed('a', 'base-values', 'debug: {enabled: true}'),
+      '/repo/b/release.yaml': releaseNamed('b', 'broken-values', 'debug: {enabled: false}'),
+      '/repo/cm/base.yaml': configMap,
+      '/repo/cm/broken.yaml': broken,
+    });
+    // As a rule asks: inside a tracker standing on the rule's own document.
+    const problems = () => workspace.track(() => embeddedValuesProblems(workspace), workspace.documentDependency('/repo/cm/broken.yaml', 0)).value;
+    const releaseAt = (file: string) => workspace.fileResources(file)[0];
+    expect([...problems().keys()]).toEqual(['/repo/cm/broken.yaml#0']);
+    const beforeA = effectiveValues(workspace, releaseAt('/repo/a/release.yaml'));
+    const beforeB = effectiveValues(workspace, releaseAt('/repo/b/release.yaml'));
+
+    workspace.setFile('/repo/a/release.yaml', releaseNamed('a', 'base-values', 'debug: {enabled: false}'));
+    expect([...problems().keys()]).toEqual(['/repo/cm/broken.yaml#0']);
+    const afterA = effectiveValues(workspace, releaseAt('/repo/a/release.yaml'));
+    expect(afterA).not.toBe(beforeA);
+    expect(afterA.value).toMatchObject({ debug: { enabled: false }, hubble: { enabled: true } });
+    // The other release was not composed again: same object.
+    expect(effectiveValues(workspace, releaseAt('/repo/b/release.yaml'))).toBe(beforeB);
+
+    // What a release reads itself still counts: fixing its ConfigMap recomposes it and clears the problem.
+    workspace.setFile('/repo/cm/broken.yaml', broken.replace('[unclosed', '{enabled: true}'));
+    expect(problems().size).toBe(0);
+    const fixedB = effectiveValues(workspace, releaseAt('/repo/b/release.yaml'));
+    expect(fixedB).not.toBe(beforeB);
+    expect(fixedB.value).toEqual({ hubble: { enabled: true }, debug: { enabled: false } });
   });
 });
 
