@@ -34,10 +34,12 @@ export class MeshlensService {
     const maxFileBytes = options.maxFileBytes ?? (() => 2 * 1024 * 1024);
     const workspace = new Workspace(options.host, options.roots ?? [], () => ({ maxFileBytes: maxFileBytes() }));
     // The effective-policy model leaves out policies the agent or the API server refuses; the rules say which.
-    workspace.setPolicyRefusalSource(policyRefusalSource(workspace));
+    // What the diagnostics already found is reused (`Analyzer.heldFindings`) rather than running those rules again.
+    const analyzer = new Analyzer(workspace, options.hooks);
+    workspace.setPolicyRefusalSource(policyRefusalSource(workspace, (file, index, parsed, resource, options) => analyzer.heldFindings(file, index, parsed, resource, options)));
     this.#workspace = workspace;
     this.workspace = workspace;
-    this.#analyzer = new Analyzer(workspace, options.hooks);
+    this.#analyzer = analyzer;
   }
 
   /** The host's chart downloader fetched or dropped charts: what depends on chart files is computed again. */

@@ -44,13 +44,36 @@ interface CrossFileCacheEntry {
   findings: RawFinding[];
 }
 
+/** The rules that run on one kind for one options value, split by local / cross-file. */
+interface KindRules {
+  local: PlannedRule[];
+  crossFile: PlannedRule[];
+  /** Ids of both lists. */
+  ids: ReadonlySet<string>;
+}
+
 /** Applicable rules per kind for one options value, split by local / cross-file. */
 interface RulePlan {
   optionsKey: string;
-  byKind: Map<string | undefined, { local: PlannedRule[]; crossFile: PlannedRule[] }>;
+  byKind: Map<string | undefined, KindRules>;
   /** The same plans by identity object (no key string per lookup). */
-  byIdentity: WeakMap<ResourceIdentity, { local: PlannedRule[]; crossFile: PlannedRule[] }>;
+  byIdentity: WeakMap<ResourceIdentity, KindRules>;
 }
+
+/**
+ * The raw findings the analysis already holds for one document (before
+ * suppressions, superseding and severity filters), see `Analyzer.heldFindings`.
+ */
+export interface HeldFindings {
+  local: readonly RawFinding[];
+  crossFile: readonly RawFinding[];
+  /** Ids of the rules that ran on the document (rules turned off in the options did not). */
+  ran: ReadonlySet<string>;
+  /** The workspace reads the cross-file findings stand on (the document itself not included). */
+  dependencies: Dependencies;
+}
+
+const NO_DEPENDENCIES: Dependencies = new Map();
 
 /** Shared by every document without cross-file rules, so its resolved positions can be reused (see `resolvedDocument`). */
 const NO_FINDINGS: RawFinding[] = [];
@@ -92,6 +115,8 @@ export class Analyzer {
   private readonly localRules: Rule[];
   private readonly crossFileRules: Rule[];
   private plan: RulePlan | undefined;
+  /** `optionsCacheKey` per options object (hosts pass the same object for many requests). */
+  private readonly optionsKeys = new WeakMap<AnalysisOptions, string>();
 
   constructor(
     readonly workspace: Workspace,
@@ -140,7 +165,26 @@ export class Analyzer {
     this.resolvedCache.delete(path);
   }
 
-  private rulesFor(resource: ResourceIdentity | undefined, options: AnalysisOptions, optionsKey: string): { local: PlannedRule[]; crossFile: PlannedRule[] } {
+  /**
+   * The raw findings of the rules that ran on the document at (path, index),
+   * when the analysis holds them current for `parsed` and these options;
+   * undefined otherwise. Computes nothing: a caller that needs findings of
+   * some rules (the policy refusals the effective-policy model asks for) reuses
+   * them instead of running those rules a second time.
+   */
+  heldFindings(path: string, index: number, parsed: ParsedDocument, resource: ResourceIdentity | undefined, options: AnalysisOptions): HeldFindings | undefined {
+    let optionsKey = this.optionsKeys.get(options);
+    if (optionsKey === undefined) this.optionsKeys.set(options, (optionsKey = optionsCacheKey(options)));
+    const local = this.localCache.get(parsed);
+    if (!local || local.optionsKey !== optionsKey) return undefined;
+    const rules = this.rulesFor(resource, options, optionsKey);
+    if (rules.crossFile.length === 0) return { local: local.findings, crossFile: NO_FINDINGS, ran: rules.ids, dependencies: NO_DEPENDENCIES };
+    const cached = this.crossFileCache.get(path)?.get(index);
+    if (!cached || cached.parsed !== parsed || cached.optionsKey !== optionsKey || !this.workspace.isCurrent(cached.dependencies)) return undefined;
+    return { local: local.findings, crossFile: cached.findings, ran: rules.ids, dependencies: cached.dependencies };
+  }
+
+  private rulesFor(resource: ResourceIdentity | undefined, options: AnalysisOptions, optionsKey: string): KindRules {
     if (!this.plan || this.plan.optionsKey !== optionsKey) this.plan = { optionsKey, byKind: new Map(), byIdentity: new WeakMap() };
     // The workspace keeps a document's identity object while its text is unchanged: look it up first.
     const known = resource ? this.plan.byIdentity.get(resource) : undefined;
@@ -150,7 +194,9 @@ export class Analyzer {
     let rules = this.plan.byKind.get(key);
     if (!rules) {
       const select = (list: Rule[]) => planRules(list.filter((rule) => ruleApplies(rule, resource)), options);
-      rules = { local: select(this.localRules), crossFile: select(this.crossFileRules) };
+      const local = select(this.localRules);
+      const crossFile = select(this.crossFileRules);
+      rules = { local, crossFile, ids: new Set([...local, ...crossFile].map((planned) => planned.rule.meta.id)) };
       this.plan.byKind.set(key, rules);
     }
     if (resource) this.plan.byIdentity.set(resource, rules);

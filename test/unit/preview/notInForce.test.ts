@@ -7,8 +7,8 @@
  * not make the agent accept the policy.
  */
 
-import { describe, expect, it } from 'vitest';
-import { defaultAnalysisOptions, MeshlensService } from '../../../core/src/index';
+import { describe, expect, it, vi } from 'vitest';
+import { defaultAnalysisOptions, MeshlensService, ruleById } from '../../../core/src/index';
 import { effectivePolicy } from '../../../core/src/preview/effectivePolicy';
 import { renderEffectivePolicy } from '../../../core/src/preview/render';
 import { isSimulateError, simulateRequest, type SimulateResult } from '../../../core/src/preview/simulate';
@@ -104,6 +104,47 @@ describe('policies that are not in force', () => {
     expect(simulate(target, 'shop/web', 'shop/api', 9090, defaultAnalysisOptions({})).verdict).toBe('allow');
     target.setFile('/repo/cilium.yaml', release(true));
     expect(simulate(target, 'shop/web', 'shop/api', 9090, defaultAnalysisOptions({})).verdict).toBe('deny');
+  });
+
+  it('reuses what the diagnostics found (the refusing rules do not run twice) and answers as without them, across edits', () => {
+    const release = (l7Proxy: boolean) =>
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  url: https://helm.cilium.io\n---\n' +
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: cilium\n      version: "1.17.4"\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n' +
+      `    l7Proxy: ${l7Proxy}\n`;
+    const files = { workloads, policy: refusedPolicy, cilium: release(true) };
+    const checked = service(files);
+    const fresh = service(files);
+    const regexRule = ruleById('cnp/invalid-http-regex')!;
+    const runs = vi.spyOn(regexRule, 'check');
+    const all = defaultAnalysisOptions({});
+    const refusal = (target: MeshlensService) => effectivePolicy(target.workspace, 'shop/api', all)!.cilium.ingress.notes.filter((note) => note.kind === 'not-in-force');
+    try {
+      const compare = () => {
+        for (const path of ['/repo/workloads.yaml', '/repo/policy.yaml', '/repo/cilium.yaml']) checked.diagnostics(path, all);
+        const before = runs.mock.calls.length;
+        const reused = refusal(checked);
+        // The diagnostics ran the regex rule on the policy: the model did not run it again.
+        expect(runs.mock.calls.length).toBe(before);
+        expect(reused).toEqual(refusal(fresh));
+        return reused;
+      };
+      // Local rule only (l7Proxy on): the regex refuses the policy.
+      expect(compare()[0].message).toContain('cnp/invalid-http-regex');
+      // l7Proxy off: a cross-file rule refuses it too; the first refusal is the registry's first rule, as without reuse.
+      checked.setFile('/repo/cilium.yaml', release(false));
+      fresh.setFile('/repo/cilium.yaml', release(false));
+      expect(compare().length).toBe(1);
+      // Fixed regex, l7Proxy still off: only the cross-file rule refuses it.
+      const fixed = refusedPolicy.replace('"/orders/(unclosed"', '"/orders/.*"');
+      checked.setFile('/repo/policy.yaml', fixed);
+      fresh.setFile('/repo/policy.yaml', fixed);
+      expect(compare()[0].message).toContain('cnp/l7-proxy-disabled');
+      checked.setFile('/repo/cilium.yaml', release(true));
+      fresh.setFile('/repo/cilium.yaml', release(true));
+      expect(compare()).toEqual([]);
+    } finally {
+      runs.mockRestore();
+    }
   });
 
   it('is recomputed when the refusing mistake is fixed', () => {
