@@ -257,8 +257,9 @@ export class Analyzer {
     let resolvedPerFile = this.resolvedCache.get(file.path);
     if (!resolvedPerFile) this.resolvedCache.set(file.path, (resolvedPerFile = new Map()));
     for (const index of resolvedPerFile.keys()) if (index >= file.yaml.documents.length) resolvedPerFile.delete(index);
-    for (const [index, document] of file.yaml.documents.entries()) {
+    for (let index = 0; index < file.yaml.documents.length; index++) {
       if (index > 0) yield;
+      const document = file.yaml.documents[index];
       const resource = file.identities[index];
       const local = yield* this.localFindings(file.path, index, document.parsed, resource, options, optionsKey);
       const crossFile = this.crossFileFindings(file.path, index, document.parsed, resource, options, optionsKey);

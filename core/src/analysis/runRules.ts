@@ -62,8 +62,10 @@ export function runRules(input: RunRulesInput): RawFinding[] {
  */
 export function* runRulesSteps(input: RunRulesInput): Generator<void, RawFinding[], void> {
   const findings: RawFinding[] = [];
-  for (const [position, entry] of input.rules.entries()) {
+  // An indexed loop: `entries()` allocates a pair per rule, and this runs for every rule on every document.
+  for (let position = 0; position < input.rules.length; position++) {
     if (position > 0) yield;
+    const entry = input.rules[position];
     const planned = 'rule' in entry ? entry : planRules([entry], input.options)[0];
     if (!planned) continue;
     const { rule, configured, exact } = planned;

@@ -10,7 +10,11 @@
  *   and the options;
  * - derived values (`derive`), bounded by estimated bytes (`estimateBytes`:
  *   what the files and the parse cache hold is not counted again) and by
- *   count; the oldest are dropped first and recomputed when asked again.
+ *   count; the least recently used are dropped first and recomputed when
+ *   asked again (an index every computation reads stays while thousands of
+ *   per-workload values come and go: dropping the oldest first dropped it
+ *   every few thousand values, and rebuilding it made big workspaces
+ *   quadratic).
  * The generation increases whenever any file changes.
  *
  * Dependency tracking (for incremental cross-file analysis): every read of
@@ -79,12 +83,16 @@ interface DerivedEntry {
   readKey: string;
   /** Estimated bytes the value holds beyond what the workspace's files and the parse cache hold. */
   bytes: number;
+  /** When it was last asked for (`Workspace.useCounter`): pruning drops the least recently used. */
+  lastUse: number;
 }
 
 /** Bounds of the workspace's caches (defaults suit an editor session; tests use small ones). */
 export interface WorkspaceCacheLimits {
   /** Most estimated bytes of derived values kept. */
   derivedBytes?: number;
+  /** Most derived values kept (default `MAX_DERIVED_ENTRIES`). */
+  derivedEntries?: number;
 }
 
 interface Tracker {
@@ -129,6 +137,8 @@ export class Workspace implements WorkspaceView {
   private generationCounter = 0;
   private derivedEntries = new Map<string, DerivedEntry>();
   private derivedBytes = 0;
+  /** Counts `derive` calls: an entry's `lastUse`. */
+  private useCounter = 0;
   /** Objects of the files themselves (files, parsed documents, index entries): a derived value only refers to them. */
   private readonly fileObjects = new WeakSet<object>();
   private readonly isFileObject = (candidate: object) => this.fileObjects.has(candidate);
@@ -306,6 +316,7 @@ export class Workspace implements WorkspaceView {
     let entry = this.derivedEntries.get(key);
     // Hot path (rules ask for the same indexes per document): already checked in this generation.
     if (entry && entry.checkedGeneration === this.generationCounter) {
+      entry.lastUse = ++this.useCounter;
       this.record(entry.readKey, entry.version);
       return entry.value as T;
     }
@@ -322,16 +333,17 @@ export class Workspace implements WorkspaceView {
         entry.dependencies = inherited;
         entry.checkedGeneration = this.generationCounter;
       } else {
-        if (!entry && this.derivedEntries.size >= MAX_DERIVED_ENTRIES) this.pruneDerived();
+        if (!entry && this.derivedEntries.size >= (this.cacheLimits.derivedEntries ?? MAX_DERIVED_ENTRIES)) this.pruneDerived();
         if (entry) this.derivedBytes -= entry.bytes;
         const bytes = estimateBytes(value, this.isFileObject);
-        entry = { value, version: ++this.stampCounter, dependencies: inherited, checkedGeneration: this.generationCounter, readKey: DERIVED + key, bytes };
+        entry = { value, version: ++this.stampCounter, dependencies: inherited, checkedGeneration: this.generationCounter, readKey: DERIVED + key, bytes, lastUse: 0 };
         this.derivedEntries.set(key, entry);
         this.derivedByReadKey.set(entry.readKey, entry);
         this.derivedBytes += bytes;
         if (this.derivedBytes > (this.cacheLimits.derivedBytes ?? MAX_DERIVED_BYTES)) this.pruneDerivedBytes(key);
       }
     }
+    entry.lastUse = ++this.useCounter;
     this.record(entry.readKey, entry.version);
     return entry.value as T;
   }
@@ -444,18 +456,24 @@ export class Workspace implements WorkspaceView {
     for (const resource of after) if (!old.has(resource)) this.stamps.set(`${DOCUMENT}${path}#${resource.index}`, stamp);
   }
 
+  /** Drops the least recently used half of the derived values. */
   private pruneDerived(): void {
-    const keys = [...this.derivedEntries.keys()];
+    const keys = this.derivedKeysByUse();
     for (const key of keys.slice(0, keys.length >> 1)) this.dropDerived(key);
   }
 
-  /** Drops the oldest derived values (never `keep`, the one just computed) until half the byte budget is left. */
+  /** Drops the least recently used derived values (never `keep`, the one just computed) until half the byte budget is left. */
   private pruneDerivedBytes(keep: string): void {
     const target = (this.cacheLimits.derivedBytes ?? MAX_DERIVED_BYTES) / 2;
-    for (const key of [...this.derivedEntries.keys()]) {
+    for (const key of this.derivedKeysByUse()) {
       if (this.derivedBytes <= target) break;
       if (key !== keep) this.dropDerived(key);
     }
+  }
+
+  /** Keys of the derived values, least recently used first (ties: oldest first, as the map keeps them). */
+  private derivedKeysByUse(): string[] {
+    return [...this.derivedEntries].sort(([, a], [, b]) => a.lastUse - b.lastUse).map(([key]) => key);
   }
 
   private dropDerived(key: string): void {

@@ -3,6 +3,7 @@
  * only by entry count: big derived values (a cluster's build, an index over a
  * big repository) push the oldest out, the value just computed stays, and
  * what the files themselves hold (parsed documents) is not counted again.
+ * Both bounds drop the least recently used values first.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,28 @@ describe('derived values cache', () => {
     expect(derive(39)).toBe(newest);
     derive(0);
     expect(computed).toBe(41);
+  });
+
+  it('drops the least recently used values first: an index every computation reads stays while many others come and go', () => {
+    const workspace = new Workspace({}, ['/repo'], undefined, { derivedEntries: 64 });
+    workspace.setFile('/repo/a.yaml', 'kind: ConfigMap\n');
+    let indexBuilds = 0;
+    const index = () =>
+      workspace.derive('shared-index', () => {
+        indexBuilds++;
+        return { built: indexBuilds };
+      });
+    // As the effective-policy model: one value per workload, each reading the shared index first.
+    for (let workload = 0; workload < 1000; workload++) workspace.derive(`per-workload:${workload}`, () => index().built + workload);
+    expect(indexBuilds).toBe(1);
+    expect(workspace.derivedCacheSize().entries).toBeLessThanOrEqual(64);
+    // The values not asked for since were dropped and are computed again.
+    let recomputed = false;
+    workspace.derive('per-workload:0', () => {
+      recomputed = true;
+      return 0;
+    });
+    expect(recomputed).toBe(true);
   });
 
   it('keeps many small values (the budget is in bytes)', () => {
