@@ -1,9 +1,12 @@
 /**
- * Every finding on Helm values in the workspace, computed once per workspace
- * generation and handed out per document: the `helm/*` rules run on every
- * document (HelmReleases, ConfigMaps, plain values files) and report the
- * findings located there, so a finding lands in the file and line where the
- * offending key or value is written — inside a ConfigMap's values block too.
+ * Every fact about Helm values in the workspace that a `helm/*` rule reports,
+ * computed once per workspace generation and handed out per document: the
+ * rules run on every document (HelmReleases, ConfigMaps, plain values files)
+ * and report the facts located there, so a finding lands in the file and line
+ * where the offending key or value is written — inside a ConfigMap's values
+ * block too. A fact is data (which key, which value, which chart version,
+ * which change or condition); the rule that reports it owns its message,
+ * severity and fixes (`rules/helm/*`).
  *
  * Sources of findings: Cilium releases against the value catalog of their
  * resolved chart version (unknown keys, types, enums, renamed/removed keys
@@ -20,13 +23,14 @@ import type { ErrorObject } from 'ajv';
 import { chartSchemaValidator } from '../schema/chartSchemaValidator';
 import { mapGet, mapGetPair, type YamlNode } from '../parse/ast';
 import { valueUnknownUntilRender } from '../parse/unknownValue';
-import type { Anchor, RelatedInfo, RuleEdit, RuleFix } from '../findings';
+import type { Anchor, RelatedInfo } from '../findings';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import {
   chartFailures,
   changesFor,
   enumFor,
   evaluateCombinations,
+  type CombinationFinding,
   jsonTypeOf,
   knownCiliumMinors,
   lookupValueKey,
@@ -35,41 +39,78 @@ import {
   valueFitsType,
   type ChartFailure,
   type ValueChange,
-  type ValueEdit,
 } from '../cilium/valuesCatalog';
 import { CILIUM_VALUE_CATALOGS, CILIUM_VALUE_CHANGES } from '../cilium/valuesCatalogData';
 import { compareMinors, minorOfVersion } from '../cilium/chartVersion';
 import { isFluxDocument } from '../flux/fluxObjects';
 import { isPatchDocument } from '../gitops/placement';
-import { configurationConflicts } from '../cilium/kernel/kernelMatrix';
+import { configurationConflicts, type ConfigurationConflict } from '../cilium/kernel/kernelMatrix';
 import { closestMatches } from '../util/editDistance';
 import { chartChildKeys, chartFilesFor, chartKeyStatus, type ChartFiles } from './chartFiles';
 import { ciliumReleases, type CiliumRelease } from './ciliumReleases';
 import { type EffectiveValues, type ValuesWrite } from './effectiveValues';
+import type { ValuesText } from './valuesText';
 import { valuesPerBuild } from './builtValues';
-import { renderScalar, renderValueEdits } from './valueEdits';
 
-export type HelmFindingKind = 'unknown-key' | 'type' | 'enum' | 'obsolete' | 'combination' | 'version' | 'chart-schema';
-
-export interface HelmFinding {
-  kind: HelmFindingKind;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
+interface FactPlace {
+  /** Where the finding lands: the key or value as written (a patch, a values file, a ConfigMap block). */
   at: Anchor;
-  fixes?: RuleFix[];
+  /** The release that reads a value written elsewhere; the clusters a finding holds in when not all. */
   related?: RelatedInfo[];
 }
 
-export function helmFindingsAt(workspace: WorkspaceModel, file: string, documentIndex: number, kind: HelmFindingKind): HelmFinding[] {
-  const all = workspace.derive('helm/value-findings', computeAll);
-  return (all.get(`${file}#${documentIndex}`) ?? []).filter((finding) => finding.kind === kind);
+/** A values write as a fact carries it: where, what, and the text of the source it is written in (for fixes). */
+export interface FactWrite {
+  path: readonly string[];
+  value: unknown;
+  keyAt: Anchor;
+  valueAt: Anchor;
+  /** The source text, when the write maps into it (fixes edit it); absent for values meshlens composed. */
+  source?: ValuesText;
 }
 
-function computeAll(workspace: WorkspaceModel): Map<string, HelmFinding[]> {
-  const byDocument = new Map<string, HelmFinding[]>();
+/** Which sources of a release's values meshlens could not read: a finding on the rest may not hold. */
+export type UnknownSources = readonly string[];
+
+export type HelmValueFact = FactPlace &
+  (
+    | { kind: 'version'; note: string; ownCatalog: boolean }
+    | { kind: 'obsolete'; chartVersion: string; write: FactWrite; change: ValueChange }
+    | { kind: 'unknown-key'; chart: 'cilium'; chartVersion: string; write: FactWrite; suggestions: readonly { path: string; reason: string }[]; lastSeen?: string }
+    | { kind: 'unknown-key'; chart: 'local'; chartLabel: string; write: FactWrite; suggestions: readonly string[] }
+    | { kind: 'type'; path: readonly string[]; value: unknown; expected: string; enforced: boolean; versionLabel: string }
+    | { kind: 'enum'; write: FactWrite; allowed: readonly unknown[]; versionLabel: string }
+    | { kind: 'combination'; condition: 'catalog'; combination: CombinationFinding; chartFails: boolean; chartVersion: string; versionLabel: string; unknownSources: UnknownSources }
+    | { kind: 'combination'; condition: 'config-dependency'; conflict: ConfigurationConflict; versionLabel: string; unknownSources: UnknownSources }
+    | { kind: 'combination'; condition: 'chart-fail'; failure: ChartFailure; chartVersion: string; unknownSources: UnknownSources }
+    | { kind: 'chart-schema'; keyPath: readonly string[]; error: ErrorObject; chartLabel: string }
+  );
+
+export type HelmFactKind = HelmValueFact['kind'];
+
+/** The facts of one kind placed in one document. */
+export function helmFactsAt<K extends HelmFactKind>(workspace: WorkspaceModel, file: string, documentIndex: number, kind: K): Extract<HelmValueFact, { kind: K }>[] {
+  const all = workspace.derive('helm/value-findings', computeAll);
+  return (all.get(`${file}#${documentIndex}`) ?? []).filter((fact): fact is Extract<HelmValueFact, { kind: K }> => fact.kind === kind);
+}
+
+/** What makes two facts the same finding: where it sits and its data, without the source texts. */
+function factKey(fact: HelmValueFact): string {
+  const { at, related: _related, ...data } = fact;
+  const plain = 'write' in data ? { ...data, write: { path: data.write.path, value: data.write.value } } : data;
+  return `${fact.kind}|${at.file}#${at.document}|${at.start}|${JSON.stringify(plain)}`;
+}
+
+function factWrite(release: { values: EffectiveValues }, write: ValuesWrite): FactWrite {
+  const source = release.values.sources[write.sourceIndex]?.text;
+  return { path: write.path, value: write.value, keyAt: write.location.key, valueAt: write.location.value, ...(source ? { source } : {}) };
+}
+
+function computeAll(workspace: WorkspaceModel): Map<string, HelmValueFact[]> {
+  const byDocument = new Map<string, HelmValueFact[]>();
   const seen = new Set<string>();
-  const add = (finding: HelmFinding) => {
-    const key = `${finding.kind}|${finding.at.file}#${finding.at.document}|${finding.at.start}|${finding.message}`;
+  const add = (finding: HelmValueFact) => {
+    const key = factKey(finding);
     if (seen.has(key)) return;
     seen.add(key);
     const documentKey = `${finding.at.file}#${finding.at.document}`;
@@ -82,13 +123,13 @@ function computeAll(workspace: WorkspaceModel): Map<string, HelmFinding[]> {
   const releases = ciliumReleases(workspace);
   const clustersOfDocument = new Map<IndexedDocument, Set<string>>();
   for (const release of releases) for (const name of release.clusterNames ?? []) clustersOfDocument.set(release.document, (clustersOfDocument.get(release.document) ?? new Set()).add(name));
-  const holdsIn = new Map<HelmFinding, { release: CiliumRelease; clusters: Set<string> }>();
-  const keyed = new Map<string, HelmFinding>();
+  const holdsIn = new Map<HelmValueFact, { release: CiliumRelease; clusters: Set<string> }>();
+  const keyed = new Map<string, HelmValueFact>();
   for (const release of releases) {
     cilium.add(release.document);
     try {
       ciliumFindings(release, (finding) => {
-        const key = `${finding.kind}|${finding.at.file}#${finding.at.document}|${finding.at.start}|${finding.message}`;
+        const key = factKey(finding);
         const known = keyed.get(key);
         if (known) {
           for (const name of release.clusterNames ?? []) holdsIn.get(known)?.clusters.add(name);
@@ -150,7 +191,7 @@ function usedBy(release: { document: IndexedDocument }, write: ValuesWrite, extr
   return [{ at: { file: release.document.file, document: release.document.index, start: node?.start ?? 0, end: node?.end ?? 0 }, message: `used by ${releaseLabel(release)}${extra}` }];
 }
 
-function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => void): void {
+function ciliumFindings(release: CiliumRelease, add: (finding: HelmValueFact) => void): void {
   const { minor, chartVersion } = release.version;
   const values = release.values;
   // The catalog lines ship facts from the oldest catalog on; older charts get fewer checks.
@@ -188,7 +229,7 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
     const overridden = !isPlainObject(write.value) && values.provenance(path) !== write.location;
     const changes = overridden ? [] : changesFor(chartVersion, path, write.value, values.value).filter((change) => changeApplies(change, actualMinor));
     if (changes.length > 0) {
-      for (const change of changes) add(obsoleteFinding(release, write, change, related));
+      for (const change of changes) add({ kind: 'obsolete', chartVersion, write: factWrite(release, write), change, at: write.location.key, related });
       explainedKeys.add(key);
       suppressed.add(key);
       continue;
@@ -203,7 +244,16 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
         suppressed.add(key);
         continue;
       }
-      add(unknownCiliumKey(release, write, related, found.facts?.lastSeen));
+      add({
+        kind: 'unknown-key',
+        chart: 'cilium',
+        chartVersion,
+        write: factWrite(release, write),
+        suggestions: suggestKey(minor, path).slice(0, 3),
+        ...(found.facts?.lastSeen ? { lastSeen: found.facts.lastSeen } : {}),
+        at: write.location.key,
+        related,
+      });
       suppressed.add(key);
       continue;
     }
@@ -215,42 +265,19 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
     // Where the type is not the version's own schema, the version's default tells the type too.
     const defaultFits = entry?.typeSource !== 'schema' && entry?.default !== undefined && entry.default !== null && jsonTypeOf(entry.default) === jsonTypeOf(write.value);
     if (!valueFitsType(found.info, write.value) && !defaultFits) {
-      const enforced = entry?.typeSource === 'schema';
       const expected = Array.isArray(found.info.type) ? found.info.type.join(' or ') : found.info.type;
-      add({
-        kind: 'type',
-        severity: enforced ? 'error' : 'warning',
-        message: enforced
-          ? `\`${dotted(path)}\` must be ${article(expected)} in ${versionLabel}, not ${describeValue(write.value)}: the chart's schema rejects it and the release fails`
-          : `\`${dotted(path)}\` is ${article(expected)} in ${versionLabel}, not ${describeValue(write.value)}: the templates may render it wrongly`,
-        at: write.location.value,
-        related,
-      });
+      add({ kind: 'type', path, value: write.value, expected, enforced: entry?.typeSource === 'schema', versionLabel, at: write.location.value, related });
       continue;
     }
     const allowed = enumFor(minor, path);
     if (allowed && !allowed.some((candidate) => candidate === write.value)) {
-      const shown = [...new Set(allowed.map((candidate) => renderScalar(candidate)))].join(', ');
-      const closest = typeof write.value === 'string' ? closestMatches(write.value, allowed.filter((c): c is string => typeof c === 'string' && c !== '')) : [];
-      add({
-        kind: 'enum',
-        severity: 'error',
-        message: `\`${dotted(path)}\` cannot be ${describeValue(write.value)} in ${versionLabel} (allowed: ${shown}); the agent or chart rejects it`,
-        at: write.location.value,
-        related,
-        fixes: closest.slice(0, 3).map((candidate, index) => ({
-          title: `Change to ${candidate}`,
-          safe: false,
-          preferred: index === 0,
-          edits: [{ range: write.location.value, newText: renderScalar(candidate) }],
-        })),
-      });
+      add({ kind: 'enum', write: factWrite(release, write), allowed, versionLabel, at: write.location.value, related });
     }
   }
 
   // Combination facts start with the oldest catalog; an older chart named some keys differently.
   if (olderThanCatalogs) return;
-  const unknownNote = values.unknownSources.length > 0 ? ` (values from ${values.unknownSources.map((source) => source.split(':')[0]).join(', ')} are not known and may change this)` : '';
+  const unknownSources = values.unknownSources.map((source) => source.split(':')[0]);
   // The exact patch's own `fail` conditions that hold: rendering stops there.
   const failures = chartFailures(chartVersion, values.value).filter((failure) => failure.userKeys.length > 0 && !failure.userKeys.some((key) => explainedKeys.has(key)));
   const claimed = new Set<ChartFailure>();
@@ -262,11 +289,14 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
     const ownKeys = new Set(combination.keys);
     const failure = failures.find((candidate) => candidate.rule.keys.some((key) => ownKeys.has(key)));
     if (failure) claimed.add(failure);
-    const severity = failure ? 'error' : combination.severity;
     add({
       kind: 'combination',
-      severity: unknownNote ? 'warning' : severity,
-      message: `${combination.message}${failure ? ` (chart ${chartVersion} fails rendering)` : ''} [${combination.id}, ${versionLabel}]${unknownNote}`,
+      condition: 'catalog',
+      combination,
+      chartFails: failure !== undefined,
+      chartVersion,
+      versionLabel,
+      unknownSources,
       at,
       related: location ? relatedForLocation(release, at) : undefined,
     });
@@ -280,8 +310,10 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
     const at = location?.key ?? valuesKeyAnchor(release.document);
     add({
       kind: 'combination',
-      severity: unknownNote ? 'warning' : 'error',
-      message: `${keys.map((key) => `\`${key}\``).join(', ')} turn${keys.length === 1 ? 's' : ''} on ${conflict.title}, which needs ${conflict.dependencyTitle}; these values do not turn that on, so the agent refuses to start on every node, whatever the kernel [config dependency: ${conflict.featureId} needs ${conflict.dependencyId}, ${versionLabel}]${unknownNote}`,
+      condition: 'config-dependency',
+      conflict,
+      versionLabel,
+      unknownSources,
       at,
       related: location ? relatedForLocation(release, at) : undefined,
     });
@@ -291,11 +323,12 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmFinding) => v
     const reportAt = failure.userKeys[failure.userKeys.length - 1].split('.');
     const location = values.provenance(reportAt);
     const at = location?.key ?? valuesKeyAnchor(release.document);
-    const reason = failure.rule.message ? `: "${failure.rule.message.length > 160 ? `${failure.rule.message.slice(0, 157)}...` : failure.rule.message}"` : '';
     add({
       kind: 'combination',
-      severity: unknownNote ? 'warning' : 'error',
-      message: `Cilium chart ${chartVersion} fails rendering with these values (${failure.userKeys.map((key) => `\`${key}\``).join(', ')})${reason} [chart-fail, templates/${failure.rule.file}]${unknownNote}`,
+      condition: 'chart-fail',
+      failure,
+      chartVersion,
+      unknownSources,
       at,
       related: location ? relatedForLocation(release, at) : undefined,
     });
@@ -342,7 +375,7 @@ function valuesKeyAnchor(document: IndexedDocument): Anchor {
   return { file: document.file, document: document.index, start: node?.start ?? 0, end: node?.end ?? 0 };
 }
 
-function versionFinding(release: CiliumRelease, add: (finding: HelmFinding) => void): void {
+function versionFinding(release: CiliumRelease, add: (finding: HelmValueFact) => void): void {
   const ownCatalog = minorOfVersion(release.version.chartVersion) === release.version.minor;
   if (release.version.how === 'exact' && ownCatalog) return;
   const root = release.document.parsed.root;
@@ -352,82 +385,15 @@ function versionFinding(release: CiliumRelease, add: (finding: HelmFinding) => v
   if (!node) return;
   add({
     kind: 'version',
-    severity: 'info',
-    message: ownCatalog
-      ? `${release.version.note} Values are checked against that version; pin an exact chart version to check against the one you run`
-      : `${release.version.note} Only keys and values that exist in both are checked; unknown keys are reported only when a near key exists`,
+    note: release.version.note,
+    ownCatalog,
     at: { file: release.document.file, document: release.document.index, start: node.start, end: node.end },
   });
 }
 
-function obsoleteFinding(release: CiliumRelease, write: ValuesWrite, change: ValueChange, related: RelatedInfo[] | undefined): HelmFinding {
-  const { chartVersion } = release.version;
-  const when =
-    change.state === 'removed'
-      ? change.chartFails
-        ? `Cilium chart ${chartVersion} fails rendering on it`
-        : `ignored by Cilium chart ${chartVersion}`
-      : `deprecated since ${change.deprecatedIn ?? '?'}${change.removedIn ? `, removed in ${change.removedIn}` : ''}`;
-  const manual = change.manual ? ` ${change.manual}` : '';
-  const fixes: RuleFix[] = [];
-  const source = release.values.sources[write.sourceIndex];
-  if (change.edits && source?.text) {
-    const edits = renderValueEdits(source.text, change.edits);
-    if (edits && edits.length > 0) {
-      fixes.push({ title: describeEdits(change.edits), safe: true, preferred: true, edits: edits as RuleEdit[] });
-    }
-  }
-  return {
-    kind: 'obsolete',
-    severity: change.state === 'removed' ? change.severity : 'warning',
-    message: `${change.message.replace(/\.\s*$/, '')} (${when}).${manual}`,
-    at: write.location.key,
-    fixes,
-    related,
-  };
-}
-
-function describeEdits(edits: readonly ValueEdit[]): string {
-  // Action titles are plain text in editors (no Markdown), so values are quoted, not back-ticked.
-  const unset = edits.filter((edit) => edit.op === 'unset').map((edit) => `"${dotted(edit.path)}"`);
-  const set = edits.flatMap((edit) => (edit.op === 'set' ? [`"${dotted(edit.path)}: ${renderScalar(edit.value)}"`] : []));
-  if (unset.length > 0 && set.length > 0) return `Replace ${unset.join(', ')} with ${set.join(', ')}`;
-  if (unset.length > 0) return `Remove ${unset.join(', ')}`;
-  return `Set ${set.join(', ')}`;
-}
-
-function unknownCiliumKey(release: CiliumRelease, write: ValuesWrite, related: RelatedInfo[] | undefined, lastSeen?: string): HelmFinding {
-  const { minor, chartVersion } = release.version;
-  const path = write.path;
-  const suggestions = suggestKey(minor, path).slice(0, 3);
-  const source = release.values.sources[write.sourceIndex];
-  const fixes: RuleFix[] = [];
-  suggestions.forEach((suggestion, index) => {
-    const target = suggestion.path.split('.');
-    const sameParent = target.length === path.length && target.slice(0, -1).every((segment, i) => segment === path[i]);
-    let edits: RuleEdit[] | undefined;
-    if (sameParent) edits = [{ range: write.location.key, newText: target[target.length - 1] }];
-    else if (source?.text) edits = renderValueEdits(source.text, [{ op: 'unset', path }, { op: 'set', path: target, value: write.value }]) as RuleEdit[] | undefined;
-    if (edits && edits.length > 0) {
-      fixes.push({ title: `Change to "${suggestion.path}"`, safe: suggestion.reason === 'renamed', preferred: index === 0, edits });
-    }
-  });
-  const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `\`${s.path}\`${s.reason === 'renamed' ? ' (renamed)' : ''}`).join(' or ')}?` : '.';
-  return {
-    kind: 'unknown-key',
-    severity: 'warning',
-    message: lastSeen
-      ? `\`${dotted(path)}\` is no longer a value of Cilium chart ${chartVersion} (last in chart ${lastSeen})${hint} Helm ignores it silently`
-      : `\`${dotted(path)}\` is not a value of Cilium chart ${chartVersion}${hint} Helm ignores it silently`,
-    at: write.location.key,
-    fixes,
-    related,
-  };
-}
-
 // ---------------------------------------------------------------- any chart with files at hand
 
-function localChartFindings(document: IndexedDocument, chart: ChartFiles, values: EffectiveValues, add: (finding: HelmFinding) => void): void {
+function localChartFindings(document: IndexedDocument, chart: ChartFiles, values: EffectiveValues, add: (finding: HelmValueFact) => void): void {
   const chartLabel = `chart ${chart.name ?? chart.dir}${chart.version ? ` ${chart.version}` : ''}`;
   if (chart.valuesYaml) {
     for (const write of values.entries()) {
@@ -437,19 +403,7 @@ function localChartFindings(document: IndexedDocument, chart: ChartFiles, values
       const siblings = chartChildKeys(chart, parent);
       const name = write.path[write.path.length - 1];
       const suggestions = closestMatches(name, siblings);
-      add({
-        kind: 'unknown-key',
-        severity: 'warning',
-        message: `\`${dotted(write.path)}\` is not in the values.yaml of ${chartLabel}${suggestions.length ? `; did you mean \`${[...parent, suggestions[0]].join('.')}\`?` : '.'} Helm ignores it silently`,
-        at: write.location.key,
-        related: usedBy({ document }, write, ''),
-        fixes: suggestions.map((suggestion, index) => ({
-          title: `Change to "${[...parent, suggestion].join('.')}"`,
-          safe: false,
-          preferred: index === 0,
-          edits: [{ range: write.location.key, newText: suggestion }],
-        })),
-      });
+      add({ kind: 'unknown-key', chart: 'local', chartLabel, write: factWrite({ values }, write), suggestions, at: write.location.key, related: usedBy({ document }, write, '') });
     }
   }
   if (!chart.schema) return;
@@ -462,7 +416,7 @@ function localChartFindings(document: IndexedDocument, chart: ChartFiles, values
   }
 }
 
-function schemaErrorFinding(error: ErrorObject, values: EffectiveValues, chartLabel: string, document: IndexedDocument): HelmFinding | undefined {
+function schemaErrorFinding(error: ErrorObject, values: EffectiveValues, chartLabel: string, document: IndexedDocument): HelmValueFact | undefined {
   // Helm validates user values coalesced with the chart defaults: a missing required key may come from there.
   if (error.keyword === 'required') return undefined;
   const path = error.instancePath
@@ -479,28 +433,5 @@ function schemaErrorFinding(error: ErrorObject, values: EffectiveValues, chartLa
   const write = values.writes(keyPath).pop();
   if (write && hasPlaceholder(write.value)) return undefined;
   const at = location ? (error.keyword === 'additionalProperties' ? location.key : location.value) : valuesKeyAnchor(document);
-  return {
-    kind: 'chart-schema',
-    severity: 'error',
-    message: `\`${dotted(keyPath) || 'values'}\` ${error.message ?? 'does not match the schema'}${allowedSuffix(error)} (values.schema.json of ${chartLabel}); Helm refuses to install`,
-    at,
-  };
-}
-
-function allowedSuffix(error: ErrorObject): string {
-  const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
-  return Array.isArray(allowed) ? ` (${allowed.map((value) => renderScalar(value)).join(', ')})` : '';
-}
-
-// ---------------------------------------------------------------- wording
-
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
-  if (Array.isArray(value)) return 'a list';
-  if (value && typeof value === 'object') return 'a map';
-  return `\`${String(value)}\``;
+  return { kind: 'chart-schema', keyPath, error, chartLabel, at };
 }

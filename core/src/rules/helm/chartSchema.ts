@@ -1,5 +1,7 @@
 import type { Rule } from '../types';
-import { reportHelmFindings } from './reportHelmFindings';
+import type { ErrorObject } from 'ajv';
+import { renderScalar } from '../../helm/valueEdits';
+import { dotted, reportHelmFacts } from './helmFacts';
 
 export const chartSchema: Rule = {
   meta: {
@@ -24,6 +26,14 @@ export const chartSchema: Rule = {
     },
   },
   check(context) {
-    reportHelmFindings(context, 'chart-schema');
+    reportHelmFacts(context, 'chart-schema', ({ keyPath, error, chartLabel }) => ({
+      severity: 'error',
+      message: `\`${dotted(keyPath) || 'values'}\` ${error.message ?? 'does not match the schema'}${allowedSuffix(error)} (values.schema.json of ${chartLabel}); Helm refuses to install`,
+    }));
   },
 };
+
+function allowedSuffix(error: ErrorObject): string {
+  const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+  return Array.isArray(allowed) ? ` (${allowed.map((value) => renderScalar(value)).join(', ')})` : '';
+}

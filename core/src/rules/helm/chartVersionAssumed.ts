@@ -1,5 +1,5 @@
 import type { Rule } from '../types';
-import { reportHelmFindings } from './reportHelmFindings';
+import { reportHelmFacts } from './helmFacts';
 
 export const chartVersionAssumed: Rule = {
   meta: {
@@ -17,6 +17,11 @@ export const chartVersionAssumed: Rule = {
     },
   },
   check(context) {
-    reportHelmFindings(context, 'version');
+    reportHelmFacts(context, 'version', ({ note, ownCatalog }) => ({
+      severity: 'info',
+      message: ownCatalog
+        ? `${note} Values are checked against that version; pin an exact chart version to check against the one you run`
+        : `${note} Only keys and values that exist in both are checked; unknown keys are reported only when a near key exists`,
+    }));
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../types';
-import { reportHelmFindings } from './reportHelmFindings';
+import { reportHelmFacts, unknownSourcesNote } from './helmFacts';
 
 export const incompatibleValues: Rule = {
   meta: {
@@ -18,6 +18,31 @@ export const incompatibleValues: Rule = {
     },
   },
   check(context) {
-    reportHelmFindings(context, 'combination');
+    reportHelmFacts(context, 'combination', (fact) => {
+      const note = unknownSourcesNote(fact.unknownSources);
+      // Values meshlens could not read may undo the combination: then it is only a warning.
+      const certain = (severity: 'error' | 'warning') => (note ? 'warning' : severity);
+      if (fact.condition === 'catalog') {
+        const { combination, chartFails, chartVersion, versionLabel } = fact;
+        return {
+          severity: certain(chartFails ? 'error' : combination.severity),
+          message: `${combination.message}${chartFails ? ` (chart ${chartVersion} fails rendering)` : ''} [${combination.id}, ${versionLabel}]${note}`,
+        };
+      }
+      if (fact.condition === 'config-dependency') {
+        const { conflict, versionLabel } = fact;
+        const keys = conflict.paths.map((path) => `\`${path.join('.')}\``);
+        return {
+          severity: certain('error'),
+          message: `${keys.join(', ')} turn${keys.length === 1 ? 's' : ''} on ${conflict.title}, which needs ${conflict.dependencyTitle}; these values do not turn that on, so the agent refuses to start on every node, whatever the kernel [config dependency: ${conflict.featureId} needs ${conflict.dependencyId}, ${versionLabel}]${note}`,
+        };
+      }
+      const { failure, chartVersion } = fact;
+      const reason = failure.rule.message ? `: "${failure.rule.message.length > 160 ? `${failure.rule.message.slice(0, 157)}...` : failure.rule.message}"` : '';
+      return {
+        severity: certain('error'),
+        message: `Cilium chart ${chartVersion} fails rendering with these values (${failure.userKeys.map((key) => `\`${key}\``).join(', ')})${reason} [chart-fail, templates/${failure.rule.file}]${note}`,
+      };
+    });
   },
 };

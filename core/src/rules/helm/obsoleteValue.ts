@@ -1,5 +1,8 @@
 import type { Rule } from '../types';
-import { reportHelmFindings } from './reportHelmFindings';
+import { renderScalar, renderValueEdits } from '../../helm/valueEdits';
+import type { ValueEdit } from '../../cilium/valuesCatalog';
+import type { RuleEdit, RuleFix } from '../types';
+import { dotted, reportHelmFacts } from './helmFacts';
 
 export const obsoleteValue: Rule = {
   meta: {
@@ -20,6 +23,30 @@ export const obsoleteValue: Rule = {
     tags: ['deprecated'],
   },
   check(context) {
-    reportHelmFindings(context, 'obsolete');
+    reportHelmFacts(context, 'obsolete', ({ chartVersion, change, write }) => {
+      const when =
+        change.state === 'removed'
+          ? change.chartFails
+            ? `Cilium chart ${chartVersion} fails rendering on it`
+            : `ignored by Cilium chart ${chartVersion}`
+          : `deprecated since ${change.deprecatedIn ?? '?'}${change.removedIn ? `, removed in ${change.removedIn}` : ''}`;
+      const fixes: RuleFix[] = [];
+      const edits = change.edits && write.source ? renderValueEdits(write.source, change.edits) : undefined;
+      if (change.edits && edits && edits.length > 0) fixes.push({ title: describeEdits(change.edits), safe: true, preferred: true, edits: edits as RuleEdit[] });
+      return {
+        severity: change.state === 'removed' ? change.severity : 'warning',
+        message: `${change.message.replace(/\.\s*$/, '')} (${when}).${change.manual ? ` ${change.manual}` : ''}`,
+        fixes,
+      };
+    });
   },
 };
+
+/** The title of a migration fix (plain text in editors: values are quoted, not back-ticked). */
+function describeEdits(edits: readonly ValueEdit[]): string {
+  const unset = edits.filter((edit) => edit.op === 'unset').map((edit) => `"${dotted(edit.path)}"`);
+  const set = edits.flatMap((edit) => (edit.op === 'set' ? [`"${dotted(edit.path)}: ${renderScalar(edit.value)}"`] : []));
+  if (unset.length > 0 && set.length > 0) return `Replace ${unset.join(', ')} with ${set.join(', ')}`;
+  if (unset.length > 0) return `Remove ${unset.join(', ')}`;
+  return `Set ${set.join(', ')}`;
+}

@@ -1,5 +1,7 @@
 import type { Rule } from '../types';
-import { reportHelmFindings } from './reportHelmFindings';
+import { renderScalar } from '../../helm/valueEdits';
+import { closestMatches } from '../../util/editDistance';
+import { describeValue, dotted, reportHelmFacts } from './helmFacts';
 
 export const valueNotAllowed: Rule = {
   meta: {
@@ -18,6 +20,19 @@ export const valueNotAllowed: Rule = {
     fix: { title: 'Change to the closest allowed value', safe: false },
   },
   check(context) {
-    reportHelmFindings(context, 'enum');
+    reportHelmFacts(context, 'enum', ({ write, allowed, versionLabel }) => {
+      const shown = [...new Set(allowed.map((candidate) => renderScalar(candidate)))].join(', ');
+      const closest = typeof write.value === 'string' ? closestMatches(write.value, allowed.filter((candidate): candidate is string => typeof candidate === 'string' && candidate !== '')) : [];
+      return {
+        severity: 'error',
+        message: `\`${dotted(write.path)}\` cannot be ${describeValue(write.value)} in ${versionLabel} (allowed: ${shown}); the agent or chart rejects it`,
+        fixes: closest.slice(0, 3).map((candidate, index) => ({
+          title: `Change to ${candidate}`,
+          safe: false,
+          preferred: index === 0,
+          edits: [{ range: write.valueAt, newText: renderScalar(candidate) }],
+        })),
+      };
+    });
   },
 };

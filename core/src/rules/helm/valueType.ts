@@ -1,5 +1,5 @@
 import type { Rule } from '../types';
-import { reportHelmFindings } from './reportHelmFindings';
+import { article, describeValue, dotted, reportHelmFacts } from './helmFacts';
 
 export const valueType: Rule = {
   meta: {
@@ -17,6 +17,11 @@ export const valueType: Rule = {
     },
   },
   check(context) {
-    reportHelmFindings(context, 'type');
+    reportHelmFacts(context, 'type', ({ path, value, expected, enforced, versionLabel }) => ({
+      severity: enforced ? 'error' : 'warning',
+      message: enforced
+        ? `\`${dotted(path)}\` must be ${article(expected)} in ${versionLabel}, not ${describeValue(value)}: the chart's schema rejects it and the release fails`
+        : `\`${dotted(path)}\` is ${article(expected)} in ${versionLabel}, not ${describeValue(value)}: the templates may render it wrongly`,
+    }));
   },
 };

@@ -5,13 +5,12 @@
  * chart version (or at the chart name when the version is not pinned).
  */
 
-import { BASE_REQUIREMENT_RULE } from '../../kernel/kernelFindings';
 import type { Rule } from '../types';
-import { reportKernelFindings } from './support';
+import { reportKernelFacts } from './support';
 
 export const baseRequirement: Rule = {
   meta: {
-    id: BASE_REQUIREMENT_RULE,
+    id: 'kernel/base-requirement',
     severity: 'error',
     title: 'Node kernel below what the Cilium version requires',
     anyDocument: true,
@@ -26,6 +25,13 @@ export const baseRequirement: Rule = {
     },
   },
   check(context) {
-    reportKernelFindings(context, BASE_REQUIREMENT_RULE);
+    reportKernelFacts(context, 'base', ({ pool, verdict, versionLabel }) => {
+      const fails = verdict.status === 'fails';
+      const consequence = fails ? 'the agent does not start on these nodes' : 'Cilium does not support these nodes';
+      return {
+        severity: fails ? 'error' : 'warning',
+        message: `pool ${pool.name} runs ${verdict.has}, below what Cilium ${versionLabel} requires: ${verdict.problems.join('; ')}; ${consequence}`,
+      };
+    });
   },
 };

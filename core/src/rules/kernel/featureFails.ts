@@ -5,13 +5,12 @@
  * valuesFrom source), or at the chart version when it is on by default.
  */
 
-import { FEATURE_FAILS_RULE } from '../../kernel/kernelFindings';
 import type { Rule } from '../types';
-import { reportKernelFindings } from './support';
+import { describeFeature, reportKernelFacts } from './support';
 
 export const featureFails: Rule = {
   meta: {
-    id: FEATURE_FAILS_RULE,
+    id: 'kernel/feature-fails',
     severity: 'error',
     title: 'Cilium feature the node kernel cannot run (agent fails)',
     anyDocument: true,
@@ -27,6 +26,6 @@ export const featureFails: Rule = {
     fix: { title: 'Switch to the automatic value, or turn the feature off', safe: false },
   },
   check(context) {
-    reportKernelFindings(context, FEATURE_FAILS_RULE);
+    reportKernelFacts(context, 'feature', (fact) => (fact.fails ? { severity: 'error', ...describeFeature(fact) } : undefined));
   },
 };

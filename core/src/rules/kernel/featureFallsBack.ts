@@ -4,13 +4,12 @@
  * runs without it there. Reported like kernel/feature-fails.
  */
 
-import { FEATURE_FALLS_BACK_RULE } from '../../kernel/kernelFindings';
 import type { Rule } from '../types';
-import { reportKernelFindings } from './support';
+import { describeFeature, reportKernelFacts } from './support';
 
 export const featureFallsBack: Rule = {
   meta: {
-    id: FEATURE_FALLS_BACK_RULE,
+    id: 'kernel/feature-falls-back',
     severity: 'warning',
     title: 'Cilium feature silently disabled on an older node kernel',
     anyDocument: true,
@@ -26,6 +25,6 @@ export const featureFallsBack: Rule = {
     fix: { title: 'Turn the feature off', safe: false },
   },
   check(context) {
-    reportKernelFindings(context, FEATURE_FALLS_BACK_RULE);
+    reportKernelFacts(context, 'feature', (fact) => (fact.fails ? undefined : { severity: 'warning', ...describeFeature(fact) }));
   },
 };

@@ -4,13 +4,12 @@
  * missing, or not bpftool JSON. Reported at the offending value.
  */
 
-import { NODE_PROFILE_RULE } from '../../kernel/kernelFindings';
 import type { Rule } from '../types';
-import { reportKernelFindings } from './support';
+import { reportKernelFacts } from './support';
 
 export const nodeProfile: Rule = {
   meta: {
-    id: NODE_PROFILE_RULE,
+    id: 'kernel/node-profile',
     severity: 'error',
     title: 'NodeProfile facts that cannot be used',
     kinds: ['NodeProfile'],
@@ -24,6 +23,6 @@ export const nodeProfile: Rule = {
     },
   },
   check(context) {
-    reportKernelFindings(context, NODE_PROFILE_RULE);
+    reportKernelFacts(context, 'node-profile', ({ problem }) => ({ severity: 'error', message: problem }));
   },
 };
