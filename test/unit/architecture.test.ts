@@ -199,3 +199,30 @@ describe('the adapters', () => {
     expect(edges.get(join(repoRoot, 'cli', 'src', 'main'))).toContain(join(repoRoot, 'cli', 'src', 'commands'));
   });
 });
+
+describe('memoized indexes', () => {
+  /** The text of a call from `start` (just after its opening parenthesis) to its closing one. */
+  function callText(text: string, start: number): string {
+    let depth = 1;
+    for (let index = start; index < text.length; index++) {
+      const char = text[index];
+      if (char === '(') depth++;
+      else if (char === ')' && --depth === 0) return text.slice(start, index);
+    }
+    return text.slice(start);
+  }
+
+  it('declare the analysis options they read (deriveWith), never read them from the enclosing scope', () => {
+    const undeclared: string[] = [];
+    let calls = 0;
+    for (const file of sourceFiles(coreRoot).filter((entry) => !entry.endsWith(`${sep}deriveWith.ts`))) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/\.derive\(/g)) {
+        calls++;
+        if (/\boptions\b/.test(callText(text, match.index + match[0].length))) undeclared.push(`${relative(repoRoot, file)}:${text.slice(0, match.index).split('\n').length}`);
+      }
+    }
+    expect(calls).toBeGreaterThan(20);
+    expect(undeclared, 'derive calls that read options: use deriveWith / deriveWithAllOptions (workspace/deriveWith.ts)').toEqual([]);
+  });
+});

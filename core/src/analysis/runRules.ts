@@ -12,7 +12,7 @@ import { resolveSeverity } from '../options';
 import type { YamlNode } from '../parse/ast';
 import type { ParsedDocument } from '../parse/yamlFile';
 import { OWNED_GROUPS, type ResourceIdentity } from '../resources/identify';
-import type { DocRange, RawFinding, ReportExtra, Rule } from '../rules/types';
+import { isCrossFileRule, type DocRange, type LocalRuleContext, type RawFinding, type ReportExtra, type Rule } from '../rules/types';
 import type { WorkspaceModel } from '../workspace/model';
 
 /** A rule with its severity resolved for one options value (see `planRules`). */
@@ -85,16 +85,18 @@ export function* runRulesSteps(input: RunRulesInput): Generator<void, RawFinding
       });
     };
     try {
-      rule.check({
+      const context: LocalRuleContext = {
         file: input.file,
         documentIndex: input.documentIndex,
         document: input.document,
         root: input.document.root,
         resource: input.resource,
-        workspace: input.workspace,
         options: input.options,
         report,
-      });
+      };
+      // A local rule gets no workspace at all: what it reports may depend on its document only.
+      if (isCrossFileRule(rule)) rule.check({ ...context, workspace: input.workspace });
+      else rule.check(context);
     } catch (error) {
       input.onRuleError?.(rule.meta.id, error);
     }

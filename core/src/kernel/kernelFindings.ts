@@ -22,6 +22,7 @@ import type { WorkspaceModel } from '../workspace/model';
 import { kernelFeature, type EnabledFeature } from '../cilium/kernel/kernelMatrix';
 import { nodeProfileIndex, type Pool } from './nodeProfiles';
 import { releaseKernelModels, statusRank, type FeatureOutcome, type PoolFeatureVerdict, type ReleaseKernelModel } from './releaseKernel';
+import { deriveWith } from '../workspace/deriveWith';
 
 /** Where the feature's key is written (the winning write), with its values path. */
 export type FeatureLocation = ValuesLocation & { path: string[] };
@@ -43,13 +44,12 @@ export function kernelFactsIn<K extends KernelFactKind>(workspace: WorkspaceMode
 }
 
 function allKernelFacts(workspace: WorkspaceModel, options: KernelOptions): Map<string, KernelFact[]> {
-  const key = `kernel/findings\u0000${options.kernelVersion ?? ''}\u0000${options.ciliumVersion ?? ''}`;
-  return workspace.derive(key, (model) => {
+  return deriveWith(workspace, 'kernel/findings', options, ['kernelVersion', 'ciliumVersion'], (model, read) => {
     const findings: KernelFact[] = [];
     for (const problem of nodeProfileIndex(model).problems) {
       findings.push({ kind: 'node-profile', problem: problem.message, at: { file: problem.file, document: problem.document, ...problem.range } });
     }
-    for (const release of releaseKernelModels(model, options)) {
+    for (const release of releaseKernelModels(model, read)) {
       try {
         findings.push(...releaseFacts(release));
       } catch {

@@ -30,6 +30,7 @@ import {
 } from '../cilium/kernel/kernelMatrix';
 import { poolsForFile, type Pool, type PoolSet } from './nodeProfiles';
 import type { VerdictStatus } from '../cilium/kernel/requirementCheck';
+import { deriveWith } from '../workspace/deriveWith';
 
 export interface PoolFeatureVerdict {
   pool: Pool;
@@ -72,12 +73,11 @@ type KernelOptions = Pick<AnalysisOptions, 'kernelVersion' | 'ciliumVersion'>;
 
 /** The kernel model of every Cilium release in the workspace. */
 export function releaseKernelModels(workspace: WorkspaceModel, options: KernelOptions): ReleaseKernelModel[] {
-  const key = `kernel/release-models\u0000${options.kernelVersion ?? ''}\u0000${options.ciliumVersion ?? ''}`;
-  return workspace.derive(key, (model) => {
+  return deriveWith(workspace, 'kernel/release-models', options, ['kernelVersion', 'ciliumVersion'], (model, read) => {
     const result: ReleaseKernelModel[] = [];
     for (const release of ciliumReleases(model)) {
       try {
-        result.push(buildModel(model, release, options));
+        result.push(buildModel(model, release, read));
       } catch {
         // One odd release must not hide the others.
       }

@@ -30,6 +30,7 @@ import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { ciliumReleaseFor } from '../helm/ciliumReleases';
 import type { Anchor } from '../findings';
 import { compareMinor } from '../util/minorVersion';
+import { deriveWith } from '../workspace/deriveWith';
 
 /** The newest Cilium minor meshlens knows; assumed when nothing says otherwise. */
 export const NEWEST_CILIUM_MINOR = '1.20';
@@ -64,7 +65,7 @@ export function clusterCiliumContext(workspace: WorkspaceModel, options: Analysi
   const release = found?.document;
   // One value per release and per cluster variant of it (clusters may build the release differently).
   const releaseKey = release ? `${release.file}#${release.index}@${found?.clusters?.join(',') ?? ''}` : '';
-  return workspace.derive(`cilium-context:${options.ciliumVersion ?? ''}:${releaseKey}`, (model) => computeContext(model, options, file));
+  return deriveWith(workspace, `cilium-context:${releaseKey}`, options, ['ciliumVersion'], (model, read) => computeContext(model, read, file));
 }
 
 /** Answers of `minorAtLeast`: rules ask the same few questions for every policy. Bounded by `MAX_MINOR_ANSWERS`. */
@@ -106,7 +107,7 @@ export function minorFromVersionText(text: string | undefined): string | undefin
   return undefined;
 }
 
-function computeContext(model: WorkspaceModel, options: AnalysisOptions, file: string | undefined): ClusterCiliumContext {
+function computeContext(model: WorkspaceModel, options: Pick<AnalysisOptions, 'ciliumVersion'>, file: string | undefined): ClusterCiliumContext {
   const found = ciliumReleaseFor(model, file);
   const release: FoundRelease | undefined = found ? { document: found.document, version: found.chart.versionSpec } : undefined;
   const values = release ? deref(nodeAtPath(release.document.parsed.root, ['spec', 'values'])) : undefined;

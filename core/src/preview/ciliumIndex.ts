@@ -30,6 +30,7 @@ import { countExamined } from './ciliumEntryIndex';
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumPeer, CiliumPort, HttpRuleView, L7View, SourceRef } from './model';
 import { sourceMaker, type SourceMaker } from './sources';
 import { networkPolicySpecs } from './networkPolicyIndex';
+import { deriveWithAllOptions } from '../workspace/deriveWith';
 
 export const POD_NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
 const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
@@ -78,7 +79,8 @@ export interface CiliumPolicyIndex {
 }
 
 export function ciliumPolicyIndex(workspace: WorkspaceView, options: AnalysisOptions): CiliumPolicyIndex {
-  return workspace.derive(`preview-cilium:${options.ciliumVersion ?? ''}`, () => buildIndex(workspace, options));
+  // The index asks the rules which policies the agent refuses: it reads every option.
+  return deriveWithAllOptions(workspace, 'preview-cilium', options, () => buildIndex(workspace, options));
 }
 
 function buildIndex(workspace: WorkspaceView, options: AnalysisOptions): CiliumPolicyIndex {

@@ -21,6 +21,7 @@ import type { WorkspaceModel } from '../workspace/model';
 import type { WorkspaceView } from '../workspace/workspace';
 import { ciliumPolicyIndex, type CiliumPolicyIndex } from './ciliumIndex';
 import { istioPolicyIndex, type IstioPolicyIndex } from './istioIndex';
+import { deriveWithAllOptions } from '../workspace/deriveWith';
 
 export interface ClusterScope {
   name: string;
@@ -64,7 +65,7 @@ function deploys(workspace: WorkspaceModel, scope: ClusterScope, file: string): 
 export function ciliumPolicyIndexIn(workspace: WorkspaceView, options: AnalysisOptions, scope: ClusterScope | undefined): CiliumPolicyIndex {
   const all = ciliumPolicyIndex(workspace, options);
   if (!scope) return all;
-  return workspace.derive(`preview-cilium:${options.ciliumVersion ?? ''}@${scope.index}:${scope.name}`, () => {
+  return deriveWithAllOptions(workspace, `preview-cilium@${scope.index}:${scope.name}`, options, () => {
     const specs = all.specs.filter((spec) => deploys(workspace, scope, spec.file));
     const anyFile = [...gitopsModel(workspace).placements].find(([, placements]) => placements.some((placement) => placement.cluster === scope.index))?.[0];
     return { minor: anyFile ? clusterCiliumContext(workspace, options, anyFile).minor : all.minor, specs };
@@ -75,5 +76,5 @@ export function ciliumPolicyIndexIn(workspace: WorkspaceView, options: AnalysisO
 export function istioPolicyIndexIn(workspace: WorkspaceView, options: AnalysisOptions, scope: ClusterScope | undefined): IstioPolicyIndex {
   const all = istioPolicyIndex(workspace, options);
   if (!scope) return all;
-  return workspace.derive(`preview-istio:${options.istioRootNamespace}@${scope.index}:${scope.name}`, () => ({ ...all, policies: all.policies.filter((policy) => deploys(workspace, scope, policy.source.file)) }));
+  return deriveWithAllOptions(workspace, `preview-istio@${scope.index}:${scope.name}`, options, () => ({ ...all, policies: all.policies.filter((policy) => deploys(workspace, scope, policy.source.file)) }));
 }

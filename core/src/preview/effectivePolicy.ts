@@ -24,6 +24,7 @@ import { sourceMaker } from './sources';
 import { resolveEnd } from './endpoints';
 import { ciliumPolicyIndexIn, istioPolicyIndexIn, type ClusterScope } from './clusterScope';
 import { originOf } from './workloads/inferredWorkloads';
+import { deriveWithAllOptions } from '../workspace/deriveWith';
 
 export { workloadId };
 
@@ -84,7 +85,7 @@ export function effectivePolicy(workspace: WorkspaceView, id: string, options: A
 export function effectivePolicyOf(workspace: WorkspaceView, workload: WorkloadInfo, options: AnalysisOptions, cluster?: ClusterScope): EffectivePolicy {
   const labels = workload.source.file === '' ? `:${JSON.stringify(workload.podLabels)}:${workload.serviceAccountName}` : '';
   const scoped = cluster ? `@${cluster.index}:${cluster.name}` : '';
-  return workspace.derive(`preview-effective:${workloadId(workload)}${labels}:${options.ciliumVersion ?? ''}:${options.istioRootNamespace}${scoped}`, () => compute(workspace, workload, options, cluster));
+  return deriveWithAllOptions(workspace, `preview-effective:${workloadId(workload)}${labels}${scoped}`, options, () => compute(workspace, workload, options, cluster));
 }
 
 function compute(workspace: WorkspaceView, workload: WorkloadInfo, options: AnalysisOptions, cluster: ClusterScope | undefined): EffectivePolicy {

@@ -18,6 +18,7 @@ import { k8sIndex } from '../policy/k8sIndex';
 import type { WorkspaceView } from '../workspace/workspace';
 import type { IstioClause, IstioCondition, IstioRuleView, SourceRef } from './model';
 import { sourceMaker, type SourceMaker } from './sources';
+import { deriveWithAllOptions } from '../workspace/deriveWith';
 
 export type IstioScope =
   | { kind: 'selector'; matchLabels: Record<string, string>; inRootNamespace: boolean }
@@ -47,7 +48,8 @@ export interface IstioPolicyIndex {
 }
 
 export function istioPolicyIndex(workspace: WorkspaceView, options: AnalysisOptions): IstioPolicyIndex {
-  return workspace.derive(`preview-istio:${options.istioRootNamespace}`, () => buildIndex(workspace, options));
+  // The index asks the rules which policies istiod refuses: it reads every option.
+  return deriveWithAllOptions(workspace, 'preview-istio', options, () => buildIndex(workspace, options));
 }
 
 function buildIndex(workspace: WorkspaceView, options: AnalysisOptions): IstioPolicyIndex {

@@ -116,20 +116,43 @@ export interface ReportExtra {
   refused?: 'agent' | 'api-server';
 }
 
-export interface RuleContext {
+/**
+ * What a document-local rule sees: its document and the options, nothing of
+ * other files. Its findings are cached per document text and options, so it
+ * must not read anything else (the type leaves the workspace out, and the
+ * engine passes none).
+ */
+export interface LocalRuleContext {
   readonly file: string;
   readonly documentIndex: number;
   readonly document: ParsedDocument;
   readonly root: YamlNode | undefined;
   readonly resource: ResourceIdentity | undefined;
-  readonly workspace: WorkspaceModel;
   readonly options: AnalysisOptions;
   report(target: YamlNode | DocRange, message: string, extra?: ReportExtra): void;
 }
 
-export interface Rule {
-  meta: RuleMeta;
+/** What a cross-file rule sees: also the workspace; it runs again whenever what it read changes. */
+export interface RuleContext extends LocalRuleContext {
+  readonly workspace: WorkspaceModel;
+}
+
+/** A rule that reads only its own document. */
+export interface LocalRule {
+  meta: RuleMeta & { crossFile?: false };
+  check(context: LocalRuleContext): void;
+}
+
+/** A rule that reads other documents through the workspace model. */
+export interface CrossFileRule {
+  meta: RuleMeta & { crossFile: true };
   check(context: RuleContext): void;
+}
+
+export type Rule = LocalRule | CrossFileRule;
+
+export function isCrossFileRule(rule: Rule): rule is CrossFileRule {
+  return rule.meta.crossFile === true;
 }
 
 /** A finding as the engine records it, before positions are resolved. */

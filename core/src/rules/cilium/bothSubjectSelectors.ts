@@ -2,10 +2,10 @@
 
 import { scalarString } from '../../parse/ast';
 import type { CnpSpec } from '../../policy/cnpModel';
-import type { ReportExtra, Rule } from '../types';
+import type { LocalRule, ReportExtra } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 
-export const bothSubjectSelectors: Rule = {
+export const bothSubjectSelectors: LocalRule = {
   meta: {
     id: 'cnp/both-subject-selectors',
     // Explains the CRD's oneOf error on the rule (at `spec`, or at a `specs` entry), with the agent's reason.

@@ -1,12 +1,12 @@
 /** `cnp/cidr-except-outside`: every `except` prefix must lie inside its set's `cidr`. */
 
 import { deref, mapGet } from '../../parse/ast';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 import { cidrContains, parseCidr } from './cidrSyntax';
 import { plainText } from './invalidCidr';
 
-export const cidrExceptOutside: Rule = {
+export const cidrExceptOutside: LocalRule = {
   meta: {
     id: 'cnp/cidr-except-outside',
     severity: 'error',

@@ -12,10 +12,10 @@
 import { deref, mapGetPair } from '../../parse/ast';
 import type { CnpRule } from '../../policy/cnpModel';
 import { plainText } from './invalidCidr';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { CNP_KINDS, policyOf } from './support';
 
-export const clusterwideDefaultDeny: Rule = {
+export const clusterwideDefaultDeny: LocalRule = {
   meta: {
     id: 'cnp/clusterwide-default-deny',
     // Often a deliberate cluster default-deny (DNS-for-all, cluster-only ingress): said as information.

@@ -11,7 +11,7 @@
  */
 
 import { deref, mapGetPair } from '../../parse/ast';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { CNP_KINDS, insertPairAfter, policyOf } from './support';
 
 const DIRECTIONS = [
@@ -19,7 +19,7 @@ const DIRECTIONS = [
   { name: 'egress', sections: ['egress', 'egressDeny'] },
 ] as const;
 
-export const defaultDenyWithoutSection: Rule = {
+export const defaultDenyWithoutSection: LocalRule = {
   meta: {
     id: 'cnp/default-deny-without-section',
     severity: 'warning',

@@ -1,9 +1,9 @@
 /** `cnp/deprecated-requires`: `fromRequires`/`toRequires` are deprecated in 1.17 and gone in 1.19. */
 
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { CNP_KINDS, atLeast, policyOf, versionPhrase } from './support';
 
-export const deprecatedRequires: Rule = {
+export const deprecatedRequires: CrossFileRule = {
   meta: {
     id: 'cnp/deprecated-requires',
     severity: 'warning',

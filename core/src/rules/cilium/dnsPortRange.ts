@@ -1,12 +1,12 @@
 /** `cnp/dns-port-range`: from Cilium 1.17 DNS rules refuse port ranges. */
 
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, atLeast, policyOf, versionPhrase } from './support';
 import { plainText } from './invalidCidr';
 import { parsePortNumber } from './portSyntax';
 
-export const dnsPortRange: Rule = {
+export const dnsPortRange: CrossFileRule = {
   meta: {
     id: 'cnp/dns-port-range',
     severity: 'error',

@@ -1,10 +1,10 @@
 /** `cnp/dns-rules-on-ingress`: DNS L7 rules exist only for egress (the DNS proxy sees a pod's own lookups). */
 
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 
-export const dnsRulesOnIngress: Rule = {
+export const dnsRulesOnIngress: LocalRule = {
   meta: {
     id: 'cnp/dns-rules-on-ingress',
     severity: 'error',

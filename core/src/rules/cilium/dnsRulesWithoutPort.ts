@@ -1,10 +1,10 @@
 /** `cnp/dns-rules-without-port`: DNS rules need at least one port in their `toPorts` entry. */
 
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 
-export const dnsRulesWithoutPort: Rule = {
+export const dnsRulesWithoutPort: LocalRule = {
   meta: {
     id: 'cnp/dns-rules-without-port',
     severity: 'error',

@@ -5,10 +5,10 @@
  */
 
 import { deref, mapGetPair } from '../../parse/ast';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { CNP_KINDS, policyOf } from './support';
 
-export const emptyIcmpRule: Rule = {
+export const emptyIcmpRule: LocalRule = {
   meta: {
     id: 'cnp/empty-icmp-rule',
     severity: 'warning',

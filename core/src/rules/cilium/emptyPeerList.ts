@@ -3,12 +3,12 @@
  * selects no peer at all, rather than acting as if the field were omitted.
  */
 
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { CNP_KINDS, atLeast, policyOf } from './support';
 
 const KINDS = new Set(['endpoints', 'cidr', 'cidrSet', 'entities', 'nodes', 'services', 'groups']);
 
-export const emptyPeerList: Rule = {
+export const emptyPeerList: CrossFileRule = {
   meta: {
     id: 'cnp/empty-peer-list',
     severity: 'warning',

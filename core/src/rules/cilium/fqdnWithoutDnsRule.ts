@@ -19,7 +19,7 @@ import { allowPortRules, type CnpSpec } from '../../policy/cnpModel';
 import { dnsNameMatcher, dnsPatternMatcher, sampleNameOfPattern, type DnsMatcher } from '../../policy/dnsPatterns';
 import type { WorkspaceModel } from '../../workspace/model';
 import type { ParsedDocument } from '../../parse/yamlFile';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { CNP_KINDS, ciliumMinor, policyOf, policyOfDocument } from './support';
 import { plainText } from './invalidCidr';
 import { appendAll } from '../../util/appendAll';
@@ -42,7 +42,7 @@ interface DnsProvider {
   patterns: string[];
 }
 
-export const fqdnWithoutDnsRule: Rule = {
+export const fqdnWithoutDnsRule: CrossFileRule = {
   meta: {
     id: 'cnp/fqdn-without-dns-rule',
     severity: 'warning',

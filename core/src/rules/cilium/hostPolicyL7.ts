@@ -3,10 +3,10 @@
  * no L7: none up to 1.16; from 1.17 only DNS rules on egress.
  */
 
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, atLeast, policyOf, versionPhrase } from './support';
 
-export const hostPolicyL7: Rule = {
+export const hostPolicyL7: CrossFileRule = {
   meta: {
     id: 'cnp/host-policy-l7',
     severity: 'error',

@@ -6,7 +6,7 @@
  */
 
 import { allPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { CNP_KINDS, policyOf } from './support';
 
 /** Port text that means TLS: 443, or a port name that says so (`https`, `tls`, `grpcs`…). */
@@ -16,7 +16,7 @@ export function tlsPort(port: string | undefined): boolean {
   return /^[a-z][a-z0-9-]*$/.test(port) && /(https|tls|grpcs)/.test(port);
 }
 
-export const httpOnTlsPort: Rule = {
+export const httpOnTlsPort: LocalRule = {
   meta: {
     id: 'cnp/http-on-tls-port',
     severity: 'warning',

@@ -7,11 +7,11 @@
 
 import { deref, mapGetPair } from '../../parse/ast';
 import { allPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { CNP_KINDS, policyOf, replaceScalarEdit } from './support';
 import { plainText } from './invalidCidr';
 
-export const httpRootPathOnly: Rule = {
+export const httpRootPathOnly: LocalRule = {
   meta: {
     id: 'cnp/http-root-path-only',
     severity: 'warning',

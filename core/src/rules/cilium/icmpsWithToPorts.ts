@@ -1,9 +1,9 @@
 /** `cnp/icmps-with-to-ports`: `icmps` and `toPorts` cannot share one rule. */
 
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 
-export const icmpsWithToPorts: Rule = {
+export const icmpsWithToPorts: LocalRule = {
   meta: {
     id: 'cnp/icmps-with-to-ports',
     severity: 'error',

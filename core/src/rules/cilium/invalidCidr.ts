@@ -5,11 +5,11 @@
 
 import { deref, mapGet, type YamlNode } from '../../parse/ast';
 import { textUnknownUntilRender } from '../../parse/unknownValue';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 import { parseCidr, parseIp } from './cidrSyntax';
 
-export const invalidCidr: Rule = {
+export const invalidCidr: LocalRule = {
   meta: {
     id: 'cnp/invalid-cidr',
     severity: 'error',

@@ -5,7 +5,7 @@
  */
 
 import { deref, mapGetPair, type YamlNode } from '../../parse/ast';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, atLeast, policyOf } from './support';
 import { plainText } from './invalidCidr';
 import { allowPortRules } from '../../policy/cnpModel';
@@ -14,7 +14,7 @@ const NAME_CHARS = /^[-a-zA-Z0-9_.]+$/;
 const PATTERN_CHARS = /^[-a-zA-Z0-9_.*]+$/;
 const MAX_LENGTH = 255;
 
-export const invalidFqdnSelector: Rule = {
+export const invalidFqdnSelector: CrossFileRule = {
   meta: {
     id: 'cnp/invalid-fqdn-selector',
     severity: 'error',

@@ -2,13 +2,13 @@
 
 import { deref, mapGet, mapGetPair } from '../../parse/ast';
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf, replaceScalarEdit } from './support';
 import { plainText } from './invalidCidr';
 
 const ACTIONS = ['LOG', 'ADD', 'DELETE', 'REPLACE'];
 
-export const invalidHeaderMatch: Rule = {
+export const invalidHeaderMatch: LocalRule = {
   meta: {
     id: 'cnp/invalid-header-match',
     severity: 'error',

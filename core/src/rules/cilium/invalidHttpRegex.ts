@@ -12,7 +12,7 @@ import { RE2JS } from 're2js';
 import { BoundedCache } from '../../util/boundedCache';
 import { deref, mapGetPair } from '../../parse/ast';
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 import { plainText } from './invalidCidr';
 
@@ -32,7 +32,7 @@ function compileError(pattern: string): string | undefined {
   }
 }
 
-export const invalidHttpRegex: Rule = {
+export const invalidHttpRegex: LocalRule = {
   meta: {
     id: 'cnp/invalid-http-regex',
     severity: 'error',

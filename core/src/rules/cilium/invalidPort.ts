@@ -4,13 +4,13 @@
  */
 
 import { allPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, atLeast, policyOf } from './support';
 import { plainText } from './invalidCidr';
 import { parsePort } from './portSyntax';
 import { EXTENDED_PROTOCOLS } from './protocols';
 
-export const invalidPort: Rule = {
+export const invalidPort: CrossFileRule = {
   meta: {
     id: 'cnp/invalid-port',
     severity: 'error',

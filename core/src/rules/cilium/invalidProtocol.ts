@@ -1,12 +1,12 @@
 /** `cnp/invalid-protocol`: `protocol` must be one the Cilium version in use knows. */
 
 import { allPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, ciliumMinor, policyOf, versionPhrase } from './support';
 import { plainText } from './invalidCidr';
 import { protocolSince, protocolsFor } from './protocols';
 
-export const invalidProtocol: Rule = {
+export const invalidProtocol: CrossFileRule = {
   meta: {
     id: 'cnp/invalid-protocol',
     severity: 'error',

@@ -1,10 +1,10 @@
 /** `cnp/l7-multiple-types`: one `rules` block may hold only one L7 protocol. */
 
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 
-export const l7MultipleTypes: Rule = {
+export const l7MultipleTypes: LocalRule = {
   meta: {
     id: 'cnp/l7-multiple-types',
     severity: 'error',

@@ -1,11 +1,11 @@
 /** `cnp/l7-port-zero`: L7 rules need a concrete port; port 0 means every port. */
 
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 import { parsePortNumber } from './portSyntax';
 
-export const l7PortZero: Rule = {
+export const l7PortZero: LocalRule = {
   meta: {
     id: 'cnp/l7-port-zero',
     severity: 'error',

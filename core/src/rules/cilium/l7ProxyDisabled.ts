@@ -1,10 +1,10 @@
 /** `cnp/l7-proxy-disabled`: L7 rules while the Cilium HelmRelease turns the L7 proxy off. */
 
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, ciliumContextOf, policyOf } from './support';
 
-export const l7ProxyDisabled: Rule = {
+export const l7ProxyDisabled: CrossFileRule = {
   meta: {
     id: 'cnp/l7-proxy-disabled',
     severity: 'error',

@@ -5,10 +5,10 @@
 
 import { deref } from '../../parse/ast';
 import { allowPortRules, nonDnsL7 } from '../../policy/cnpModel';
-import type { Rule, RuleFix } from '../types';
+import type { LocalRule, RuleFix } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, insertPairAfter, policyOf, replaceScalarEdit } from './support';
 
-export const l7RequiresTcp: Rule = {
+export const l7RequiresTcp: LocalRule = {
   meta: {
     id: 'cnp/l7-requires-tcp',
     severity: 'error',

@@ -6,11 +6,11 @@
 
 import { deref, mapGet, mapGetPair } from '../../parse/ast';
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 import { plainText } from './invalidCidr';
 
-export const listenerMisuse: Rule = {
+export const listenerMisuse: LocalRule = {
   meta: {
     id: 'cnp/listener-misuse',
     severity: 'error',

@@ -1,10 +1,10 @@
 /** `cnp/missing-subject-selector`: every rule needs `endpointSelector` (or, in a CCNP, `nodeSelector`). */
 
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 import { subjectClaims } from './bothSubjectSelectors';
 
-export const missingSubjectSelector: Rule = {
+export const missingSubjectSelector: LocalRule = {
   meta: {
     id: 'cnp/missing-subject-selector',
     // Says what the CRD's oneOf/anyOf says at the same place, with the agent's reason.

@@ -1,9 +1,9 @@
 /** `cnp/no-rule-sections`: a rule without ingress/ingressDeny/egress/egressDeny does nothing (1.17+: rejected). */
 
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { CNP_KINDS, atLeast, policyOf, versionPhrase } from './support';
 
-export const noRuleSections: Rule = {
+export const noRuleSections: CrossFileRule = {
   meta: {
     id: 'cnp/no-rule-sections',
     // Says what the CRD's oneOf/anyOf says at the same place, with the agent's reason.

@@ -5,10 +5,10 @@
  */
 
 import { nodeAtPath, type YamlNode } from '../../parse/ast';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, atLeast, ciliumContextOf, pairRange, policyOf, versionPhrase } from './support';
 
-export const nodePeersNeedSelectorLabels: Rule = {
+export const nodePeersNeedSelectorLabels: CrossFileRule = {
   meta: {
     id: 'cnp/node-peers-need-selector-labels',
     severity: 'error',

@@ -1,9 +1,9 @@
 /** `cnp/node-selector-in-cnp`: host policies (nodeSelector) exist only in CiliumClusterwideNetworkPolicy. */
 
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { CNP_KINDS, policyOf } from './support';
 
-export const nodeSelectorInCnp: Rule = {
+export const nodeSelectorInCnp: LocalRule = {
   meta: {
     id: 'cnp/node-selector-in-cnp',
     severity: 'error',

@@ -5,10 +5,10 @@
  */
 
 import type { CnpPeerField } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, atLeast, policyOf } from './support';
 
-export const peerKindsCombined: Rule = {
+export const peerKindsCombined: CrossFileRule = {
   meta: {
     id: 'cnp/peer-kinds-combined',
     severity: 'error',

@@ -5,12 +5,12 @@
  */
 
 import { allPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { CNP_KINDS, atLeast, policyOf, versionPhrase } from './support';
 import { plainText } from './invalidCidr';
 import { parsePort } from './portSyntax';
 
-export const portRangeIgnored: Rule = {
+export const portRangeIgnored: CrossFileRule = {
   meta: {
     id: 'cnp/port-range-ignored',
     severity: 'warning',

@@ -5,10 +5,10 @@
 
 import { deref, mapGetPair } from '../../parse/ast';
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, atLeast, policyOf, versionPhrase } from './support';
 
-export const removedL7Protocol: Rule = {
+export const removedL7Protocol: CrossFileRule = {
   meta: {
     id: 'cnp/removed-l7-protocol',
     severity: 'warning',

@@ -5,11 +5,11 @@
 
 import { deref } from '../../parse/ast';
 import { allowPortRules } from '../../policy/cnpModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 import { plainText } from './invalidCidr';
 
-export const serverNamesWithoutTls: Rule = {
+export const serverNamesWithoutTls: LocalRule = {
   meta: {
     id: 'cnp/server-names-without-tls',
     severity: 'error',

@@ -11,7 +11,7 @@ import { deref, type YamlNode, type YamlPair } from '../../parse/ast';
 import type { ParsedDocument } from '../../parse/yamlFile';
 import { clusterCiliumContext, minorAtLeast, type ClusterCiliumContext } from '../../policy/ciliumContext';
 import { parseCnp, type CnpPolicy } from '../../policy/cnpModel';
-import type { RuleContext, RuleEdit } from '../types';
+import type { LocalRuleContext, RuleContext, RuleEdit } from '../types';
 
 export const CNP_KINDS = ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'] as const;
 
@@ -20,7 +20,7 @@ export const AGENT_REJECTS = 'every agent rejects the whole policy';
 
 const parsedPolicies = new WeakMap<ParsedDocument, { kind: string | undefined; policy: CnpPolicy | null }>();
 
-export function policyOf(context: RuleContext): CnpPolicy | undefined {
+export function policyOf(context: LocalRuleContext): CnpPolicy | undefined {
   if (context.root !== context.document.root) return parseCnp(context.root, context.resource?.kind);
   return policyOfDocument(context.document, context.resource?.kind);
 }

@@ -1,9 +1,9 @@
 /** `cnp/to-services-with-ports`: Cilium 1.14–1.16 refuse `toServices` together with `toPorts`. */
 
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, atLeast, policyOf, versionPhrase } from './support';
 
-export const toServicesWithPorts: Rule = {
+export const toServicesWithPorts: CrossFileRule = {
   meta: {
     id: 'cnp/to-services-with-ports',
     severity: 'error',

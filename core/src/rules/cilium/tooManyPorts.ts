@@ -1,12 +1,12 @@
 /** `cnp/too-many-ports`: one `toPorts[].ports` list holds at most 40 entries. */
 
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AGENT_REJECTS, CNP_KINDS, policyOf } from './support';
 import { allPortRules } from '../../policy/cnpModel';
 
 export const MAX_PORTS_PER_ENTRY = 40;
 
-export const tooManyPorts: Rule = {
+export const tooManyPorts: LocalRule = {
   meta: {
     id: 'cnp/too-many-ports',
     severity: 'error',

@@ -6,14 +6,14 @@
 
 import { deref } from '../../parse/ast';
 import { closestMatches } from '../../util/editDistance';
-import type { Rule, RuleFix } from '../types';
+import type { CrossFileRule, RuleFix } from '../types';
 import { hasPlaceholder } from './invalidCidr';
 import { AGENT_REJECTS, CNP_KINDS, atLeast, policyOf, replaceScalarEdit, versionPhrase } from './support';
 
 export const KNOWN_ENTITIES = ['all', 'world', 'cluster', 'host', 'init', 'ingress', 'unmanaged', 'remote-node', 'health', 'none', 'kube-apiserver'] as const;
 const AGENT_ONLY_ENTITIES = ['world-ipv4', 'world-ipv6'];
 
-export const unknownEntity: Rule = {
+export const unknownEntity: CrossFileRule = {
   meta: {
     id: 'cnp/unknown-entity',
     severity: 'error',

@@ -6,9 +6,9 @@
 import { mapGet, mapGetPair } from '../../parse/ast';
 import { isFluxKind } from '../../flux/fluxObjects';
 import { isPatchDocument } from '../../gitops/placement';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 
-export const chartOrChartRef: Rule = {
+export const chartOrChartRef: CrossFileRule = {
   meta: {
     id: 'flux/chart-or-chart-ref',
     severity: 'error',

@@ -21,7 +21,7 @@ import { deployedByKustomization, isPatchDocument } from '../../gitops/placement
 import type { IndexedDocument, WorkspaceModel } from '../../workspace/model';
 import { ciliumReleases, type CiliumRelease } from '../../helm/ciliumReleases';
 import { columnOf, lineEndOf } from '../../flux/textEdits';
-import type { RuleEdit, Rule } from '../types';
+import type { CrossFileRule, RuleEdit } from '../types';
 import { anchorOf, describeDocument, nameNodeOf } from './anchors';
 import { healthCheckEntries } from './healthCheckKinds';
 
@@ -31,7 +31,7 @@ interface WantedCheck {
   namespace: string;
 }
 
-export const ciliumHealthChecks: Rule = {
+export const ciliumHealthChecks: CrossFileRule = {
   meta: {
     id: 'flux/cilium-health-checks',
     severity: 'warning',

@@ -5,10 +5,10 @@
  */
 
 import { hasSubstitution } from '../../flux/fluxObjects';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { referenceSites } from './referenceSites';
 
-export const crossNamespaceReference: Rule = {
+export const crossNamespaceReference: LocalRule = {
   meta: {
     id: 'flux/cross-namespace-reference',
     severity: 'hint',

@@ -13,7 +13,7 @@ import { isFluxDocument, isFluxKind, readReference } from '../../flux/fluxObject
 import { isPatchDocument } from '../../gitops/placement';
 import { resolveReference } from '../../flux/references';
 import type { IndexedDocument, WorkspaceModel } from '../../workspace/model';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { anchorOf, describeDocument } from './anchors';
 
 interface Edge {
@@ -127,7 +127,7 @@ function pathWithin(graph: DependencyGraph, from: number, to: number): number[] 
   return path;
 }
 
-export const dependsOnCycle: Rule = {
+export const dependsOnCycle: CrossFileRule = {
   meta: {
     id: 'flux/depends-on-cycle',
     severity: 'error',

@@ -9,9 +9,9 @@ import { FLUX_KIND_GROUPS } from '../../flux/fluxObjects';
 import { fluxReleaseInUse } from '../../flux/fluxRelease';
 import { apiVersionLifecycle, fluxServes, FLUX_VERSIONED_KINDS, lifecycleStatus, NEWEST_KNOWN_FLUX, servedSince } from '../../flux/fluxVersions';
 import { migrationEdits } from '../../flux/migrate';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 
-export const deprecatedApiVersion: Rule = {
+export const deprecatedApiVersion: CrossFileRule = {
   meta: {
     id: 'flux/deprecated-api-version',
     severity: 'error',

@@ -5,11 +5,11 @@
  */
 
 import { mapGet } from '../../parse/ast';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { columnOf } from '../../flux/textEdits';
 import { APPS_V1_KINDS, healthCheckEntries, KNOWN_API_VERSIONS } from './healthCheckKinds';
 
-export const healthCheckMissingApiVersion: Rule = {
+export const healthCheckMissingApiVersion: LocalRule = {
   meta: {
     id: 'flux/health-check-missing-api-version',
     severity: 'error',

@@ -10,10 +10,10 @@ import { FLUX_KIND_GROUPS } from '../../flux/fluxObjects';
 import { documentNamespaces, isPatchDocument } from '../../gitops/placement';
 import { ciliumReleases } from '../../helm/ciliumReleases';
 import { columnOf, lineEndOf } from '../../flux/textEdits';
-import type { Rule, RuleFix } from '../types';
+import type { CrossFileRule, RuleContext, RuleFix } from '../types';
 import { CLUSTER_SCOPED_KINDS, healthCheckEntries } from './healthCheckKinds';
 
-export const healthCheckMissingNamespace: Rule = {
+export const healthCheckMissingNamespace: CrossFileRule = {
   meta: {
     id: 'flux/health-check-missing-namespace',
     severity: 'warning',
@@ -48,7 +48,7 @@ export const healthCheckMissingNamespace: Rule = {
 };
 
 /** The one namespace the workspace places `kind/name` in, if exactly one. */
-function knownNamespace(model: Parameters<Rule['check']>[0]['workspace'], kind: string, name: string, apiVersion: string | undefined): string | undefined {
+function knownNamespace(model: RuleContext['workspace'], kind: string, name: string, apiVersion: string | undefined): string | undefined {
   const group = apiVersion?.includes('/') ? apiVersion.split('/')[0] : apiVersion === undefined ? FLUX_KIND_GROUPS[kind] : '';
   const namespaces = new Set<string>();
   for (const document of model.byKind(kind)) {

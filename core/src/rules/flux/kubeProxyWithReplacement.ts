@@ -9,7 +9,7 @@
 import { mapGet, nodeAtPath, scalarString, type YamlNode } from '../../parse/ast';
 import { ciliumReleases, replacesKubeProxy } from '../../helm/ciliumReleases';
 import type { IndexedDocument, WorkspaceModel } from '../../workspace/model';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { anchorOf, describeDocument, nameNodeOf } from './anchors';
 
 interface Evidence {
@@ -36,7 +36,7 @@ function kubeProxyEvidence(model: WorkspaceModel): Evidence[] {
   });
 }
 
-export const kubeProxyWithReplacement: Rule = {
+export const kubeProxyWithReplacement: CrossFileRule = {
   meta: {
     id: 'flux/kube-proxy-with-replacement',
     severity: 'warning',

@@ -7,10 +7,10 @@
 import { isPatchDocument } from '../../gitops/placement';
 import { describeNamespaces, resolveReference } from '../../flux/references';
 import type { IndexedDocument } from '../../workspace/model';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { referenceSites } from './referenceSites';
 
-export const referenceNotFound: Rule = {
+export const referenceNotFound: CrossFileRule = {
   meta: {
     id: 'flux/reference-not-found',
     severity: 'warning',

@@ -6,12 +6,12 @@
 
 import { isPatchDocument } from '../../gitops/placement';
 import { closestFirst, resolveReference } from '../../flux/references';
-import type { Rule, RuleFix } from '../types';
+import type { CrossFileRule, RuleFix } from '../types';
 import { anchorOf, describeDocument, nameNodeOf, withArticle } from './anchors';
 import { currentDocument } from './referenceNotFound';
 import { referenceSites } from './referenceSites';
 
-export const referenceWrongKind: Rule = {
+export const referenceWrongKind: CrossFileRule = {
   meta: {
     id: 'flux/reference-wrong-kind',
     severity: 'error',

@@ -10,12 +10,12 @@ import { deref, mapGetPair } from '../../parse/ast';
 import { pairRemovalRange } from '../../flux/textEdits';
 import { workspaceFluxRelease } from '../../flux/fluxRelease';
 import { compareFluxReleases, NEWEST_KNOWN_FLUX } from '../../flux/fluxVersions';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 
 /** First Flux release whose helm-controller ignores `rollback.recreate` (Helm 4 SDK). */
 export const RECREATE_IGNORED_SINCE = '2.8';
 
-export const rollbackRecreateIgnored: Rule = {
+export const rollbackRecreateIgnored: CrossFileRule = {
   meta: {
     id: 'flux/rollback-recreate-ignored',
     severity: 'warning',

@@ -11,7 +11,7 @@ import { resolveChartSource } from '../../flux/chartSource';
 import { ciliumReleases } from '../../helm/ciliumReleases';
 import { isFluxKind } from '../../flux/fluxObjects';
 import { isPatchDocument } from '../../gitops/placement';
-import type { Rule } from '../types';
+import type { CrossFileRule, RuleContext } from '../types';
 import { anchorOf, describeDocument, nameNodeOf } from './anchors';
 import { currentDocument } from './referenceNotFound';
 
@@ -39,7 +39,7 @@ const CNI_DAEMONSETS: Readonly<Record<string, string>> = {
   'kube-ovn-cni': 'Kube-OVN',
 };
 
-export const secondCni: Rule = {
+export const secondCni: CrossFileRule = {
   meta: {
     id: 'flux/second-cni',
     severity: 'warning',
@@ -70,7 +70,7 @@ export const secondCni: Rule = {
   },
 };
 
-function detectOtherCni(context: Parameters<Rule['check']>[0]): { product: string; at: YamlNode } | undefined {
+function detectOtherCni(context: RuleContext): { product: string; at: YamlNode } | undefined {
   const { resource, root } = context;
   if (!resource || !root) return undefined;
   if (isFluxKind(resource, 'HelmRelease')) {

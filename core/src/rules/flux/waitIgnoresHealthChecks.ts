@@ -12,10 +12,10 @@ import { mapGet, mapGetPair } from '../../parse/ast';
 import { isFluxKind } from '../../flux/fluxObjects';
 import { deployedByKustomization } from '../../gitops/placement';
 import { k8sIndex } from '../../policy/k8sIndex';
-import type { Rule, RuleContext } from '../types';
+import type { CrossFileRule, RuleContext } from '../types';
 import { healthCheckEntries, type HealthCheckEntry } from './healthCheckKinds';
 
-export const waitIgnoresHealthChecks: Rule = {
+export const waitIgnoresHealthChecks: CrossFileRule = {
   meta: {
     id: 'flux/wait-ignores-health-checks',
     severity: 'warning',

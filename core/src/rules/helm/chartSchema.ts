@@ -1,9 +1,9 @@
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import type { ErrorObject } from 'ajv';
 import { renderScalar } from '../../helm/valueEdits';
 import { dotted, reportHelmFacts } from './helmFacts';
 
-export const chartSchema: Rule = {
+export const chartSchema: CrossFileRule = {
   meta: {
     id: 'helm/chart-schema',
     severity: 'error',

@@ -1,7 +1,7 @@
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { reportHelmFacts } from './helmFacts';
 
-export const chartVersionAssumed: Rule = {
+export const chartVersionAssumed: CrossFileRule = {
   meta: {
     id: 'helm/chart-version-assumed',
     severity: 'info',

@@ -1,7 +1,7 @@
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { reportHelmFacts, unknownSourcesNote } from './helmFacts';
 
-export const incompatibleValues: Rule = {
+export const incompatibleValues: CrossFileRule = {
   meta: {
     id: 'helm/cilium-incompatible-values',
     severity: 'error',

@@ -1,10 +1,10 @@
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { renderScalar, renderValueEdits } from '../../helm/valueEdits';
 import type { ValueEdit } from '../../cilium/valuesCatalog';
 import type { RuleEdit, RuleFix } from '../types';
 import { dotted, reportHelmFacts } from './helmFacts';
 
-export const obsoleteValue: Rule = {
+export const obsoleteValue: CrossFileRule = {
   meta: {
     id: 'helm/obsolete-value',
     severity: 'warning',

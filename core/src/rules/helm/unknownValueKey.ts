@@ -1,9 +1,9 @@
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { renderValueEdits } from '../../helm/valueEdits';
 import type { RuleEdit, RuleFix } from '../types';
 import { dotted, reportHelmFacts } from './helmFacts';
 
-export const unknownValueKey: Rule = {
+export const unknownValueKey: CrossFileRule = {
   meta: {
     id: 'helm/unknown-value-key',
     severity: 'warning',

@@ -1,9 +1,9 @@
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { renderScalar } from '../../helm/valueEdits';
 import { closestMatches } from '../../util/editDistance';
 import { describeValue, dotted, reportHelmFacts } from './helmFacts';
 
-export const valueNotAllowed: Rule = {
+export const valueNotAllowed: CrossFileRule = {
   meta: {
     id: 'helm/value-not-allowed',
     severity: 'error',

@@ -1,7 +1,7 @@
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { article, describeValue, dotted, reportHelmFacts } from './helmFacts';
 
-export const valueType: Rule = {
+export const valueType: CrossFileRule = {
   meta: {
     id: 'helm/value-type',
     severity: 'error',

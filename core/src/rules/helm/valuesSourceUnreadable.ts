@@ -1,6 +1,6 @@
 import { ciliumReleaseOf, ciliumReleasesOf } from '../../helm/ciliumReleases';
 import { effectiveValues } from '../../helm/effectiveValues';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 
 /**
  * A `valuesFrom` entry whose values exist but cannot be used: the values
@@ -9,7 +9,7 @@ import type { Rule } from '../types';
  * value checks of the release then run without these values, and the finding
  * says so instead of letting them pass silently.
  */
-export const valuesSourceUnreadable: Rule = {
+export const valuesSourceUnreadable: CrossFileRule = {
   meta: {
     id: 'helm/values-source-unreadable',
     severity: 'error',

@@ -1,9 +1,9 @@
 /** authz/action-without-rules: DENY and CUSTOM policies need rules. */
 
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, localPolicy } from './authzPolicy';
 
-export const actionWithoutRules: Rule = {
+export const actionWithoutRules: LocalRule = {
   meta: {
     id: 'authz/action-without-rules',
     severity: 'error',

@@ -16,12 +16,12 @@
 import { isAuthorizationPolicy, readAuthorizationPolicy, type AuthzCondition, type AuthzPolicy, type AuthzRule, type StringList, type StringValue } from '../../policy/authzModel';
 import { k8sIndex, type K8sIndex, type ResourceSource } from '../../policy/k8sIndex';
 import type { ParsedDocument } from '../../parse/yamlFile';
-import type { RelatedInfo, RuleContext } from '../types';
+import type { LocalRuleContext, RelatedInfo, RuleContext } from '../types';
 
 export const AUTHZ_KINDS = ['AuthorizationPolicy'] as const;
 
 /** The policy for a document-local rule (namespace from metadata, `default` when absent). */
-export function localPolicy(context: RuleContext): AuthzPolicy | undefined {
+export function localPolicy(context: LocalRuleContext): AuthzPolicy | undefined {
   if (!isAuthorizationPolicy(context.resource)) return undefined;
   return policyModel(context, context.resource?.namespace ?? 'default');
 }
@@ -43,7 +43,7 @@ interface PolicyModels {
 
 const policyModels = new WeakMap<ParsedDocument, PolicyModels>();
 
-function policyModel(context: RuleContext, namespace: string): AuthzPolicy | undefined {
+function policyModel(context: LocalRuleContext, namespace: string): AuthzPolicy | undefined {
   const rootNamespace = context.options.istioRootNamespace;
   let models = policyModels.get(context.document);
   if (!models || models.root !== context.root) {

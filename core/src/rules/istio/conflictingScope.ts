@@ -1,9 +1,9 @@
 /** authz/conflicting-scope: `selector`, `targetRef` and `targetRefs` are mutually exclusive. */
 
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, localPolicy } from './authzPolicy';
 
-export const conflictingScope: Rule = {
+export const conflictingScope: LocalRule = {
   meta: {
     id: 'authz/conflicting-scope',
     severity: 'error',

@@ -1,10 +1,10 @@
 /** authz/custom-identity-field: CUSTOM policies cannot match on peer or request identity. */
 
 import { CUSTOM_FORBIDDEN_SOURCE_FIELDS, isCustomForbiddenConditionKey } from '../../policy/authzAttributes';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, conditions, localPolicy, valueLists } from './authzPolicy';
 
-export const customIdentityField: Rule = {
+export const customIdentityField: LocalRule = {
   meta: {
     id: 'authz/custom-identity-field',
     severity: 'error',

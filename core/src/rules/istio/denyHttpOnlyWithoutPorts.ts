@@ -1,11 +1,11 @@
 /** authz/deny-http-only-without-ports: istiod's warning for DENY rules that would hit TCP traffic wholesale. */
 
 import { TCP_SOURCE_FIELDS } from '../../policy/authzAttributes';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AUTHZ_KINDS, workspacePolicy } from './authzPolicy';
 import { enforcerOf } from './dataplane';
 
-export const denyHttpOnlyWithoutPorts: Rule = {
+export const denyHttpOnlyWithoutPorts: CrossFileRule = {
   meta: {
     id: 'authz/deny-http-only-without-ports',
     severity: 'warning',

@@ -7,10 +7,10 @@
 
 import { deref } from '../../parse/ast';
 import type { AuthzOperation, AuthzSource, StringList } from '../../policy/authzModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, localPolicy, valueLists } from './authzPolicy';
 
-export const emptyMatch: Rule = {
+export const emptyMatch: LocalRule = {
   meta: {
     id: 'authz/empty-match',
     severity: 'error',

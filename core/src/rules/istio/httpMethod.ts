@@ -2,12 +2,12 @@
 
 import { HTTP_METHODS, patternMatches } from '../../policy/authzAttributes';
 import { scalarInnerRange } from '../../policy/authzModel';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, fieldValues, localPolicy } from './authzPolicy';
 
 const FIELDS = new Set(['methods', 'notMethods']);
 
-export const httpMethod: Rule = {
+export const httpMethod: LocalRule = {
   meta: {
     id: 'authz/http-method',
     severity: 'warning',

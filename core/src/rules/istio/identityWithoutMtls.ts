@@ -13,7 +13,7 @@
  */
 
 import type { AuthzPolicy, AuthzSource } from '../../policy/authzModel';
-import type { Rule, RuleContext } from '../types';
+import type { CrossFileRule, RuleContext } from '../types';
 import { AUTHZ_KINDS, workspacePolicy } from './authzPolicy';
 import { enforcerOf } from './dataplane';
 import { peerAuthentications, type PeerAuthenticationInfo } from './meshObjects';
@@ -50,7 +50,7 @@ export function disablingPeerAuthentication(policy: AuthzPolicy, all: readonly P
   return mesh?.mode === 'DISABLE' ? mesh : undefined;
 }
 
-export const identityWithoutMtls: Rule = {
+export const identityWithoutMtls: CrossFileRule = {
   meta: {
     id: 'authz/identity-without-mtls',
     severity: 'warning',

@@ -1,10 +1,10 @@
 /** authz/invalid-condition: `when` keys istiod knows, with values it accepts. */
 
 import { conditionKeyProblem, serviceAccountProblem, trustDomainProblem } from '../../policy/authzAttributes';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, conditions, conditionValues, localPolicy } from './authzPolicy';
 
-export const invalidCondition: Rule = {
+export const invalidCondition: LocalRule = {
   meta: {
     id: 'authz/invalid-condition',
     severity: 'error',

@@ -1,13 +1,13 @@
 /** authz/invalid-ip-block: IP fields and conditions take IP addresses or CIDRs. */
 
 import { ipOrCidrProblem } from '../../policy/authzAttributes';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, conditions, conditionValues, fieldValues, localPolicy } from './authzPolicy';
 
 const IP_FIELDS = new Set(['ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks']);
 const IP_KEYS = new Set(['source.ip', 'remote.ip', 'destination.ip']);
 
-export const invalidIpBlock: Rule = {
+export const invalidIpBlock: LocalRule = {
   meta: {
     id: 'authz/invalid-ip-block',
     severity: 'error',

@@ -1,12 +1,12 @@
 /** authz/invalid-path-template: `{*}`/`{**}` path templates must follow istiod's template rules. */
 
 import { containsPathTemplate, pathTemplateProblem } from '../../policy/authzAttributes';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, fieldValues, localPolicy } from './authzPolicy';
 
 const PATH_FIELDS = new Set(['paths', 'notPaths']);
 
-export const invalidPathTemplate: Rule = {
+export const invalidPathTemplate: LocalRule = {
   meta: {
     id: 'authz/invalid-path-template',
     severity: 'error',

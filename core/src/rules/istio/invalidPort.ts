@@ -1,12 +1,12 @@
 /** authz/invalid-port: `ports`, `notPorts` and `destination.port` take single port numbers. */
 
 import { portProblem } from '../../policy/authzAttributes';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, conditions, conditionValues, fieldValues, localPolicy } from './authzPolicy';
 
 const PORT_FIELDS = new Set(['ports', 'notPorts']);
 
-export const invalidPort: Rule = {
+export const invalidPort: LocalRule = {
   meta: {
     id: 'authz/invalid-port',
     severity: 'error',

@@ -1,10 +1,10 @@
 /** authz/invalid-selector: selector labels without wildcards or empty keys, and not empty. */
 
 import { deref, mapGet, scalarString } from '../../parse/ast';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, localPolicy } from './authzPolicy';
 
-export const invalidSelector: Rule = {
+export const invalidSelector: LocalRule = {
   meta: {
     id: 'authz/invalid-selector',
     severity: 'error',

@@ -1,13 +1,13 @@
 /** authz/invalid-service-account: `serviceAccounts` rules (format, no wildcards, no mixing with principals/namespaces). */
 
 import { serviceAccountProblem } from '../../policy/authzAttributes';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, localPolicy } from './authzPolicy';
 
 const ACCOUNT_FIELDS = ['serviceAccounts', 'notServiceAccounts'] as const;
 const IDENTITY_FIELDS = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces'] as const;
 
-export const invalidServiceAccount: Rule = {
+export const invalidServiceAccount: LocalRule = {
   meta: {
     id: 'authz/invalid-service-account',
     severity: 'error',

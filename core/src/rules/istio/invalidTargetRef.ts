@@ -1,13 +1,13 @@
 /** authz/invalid-target-ref: targetRef(s) must name a same-namespace Gateway, GatewayClass, Service or ServiceEntry. */
 
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, localPolicy } from './authzPolicy';
 import { deref, mapGet, mapGetPair } from '../../parse/ast';
 import { TEMPLATE_PLACEHOLDER } from '../../policy/authzModel';
 
 const ALLOWED = ['core/Service', 'networking.istio.io/ServiceEntry', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass'];
 
-export const invalidTargetRef: Rule = {
+export const invalidTargetRef: LocalRule = {
   meta: {
     id: 'authz/invalid-target-ref',
     severity: 'error',

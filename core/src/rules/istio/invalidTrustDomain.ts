@@ -1,12 +1,12 @@
 /** authz/invalid-trust-domain: `trustDomains` values take one leading or trailing wildcard and no `/`. */
 
 import { trustDomainProblem } from '../../policy/authzAttributes';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, fieldValues, localPolicy } from './authzPolicy';
 
 const FIELDS = new Set(['trustDomains', 'notTrustDomains']);
 
-export const invalidTrustDomain: Rule = {
+export const invalidTrustDomain: LocalRule = {
   meta: {
     id: 'authz/invalid-trust-domain',
     severity: 'error',

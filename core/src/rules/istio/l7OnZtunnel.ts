@@ -5,11 +5,11 @@
  */
 
 import { ztunnelBinding, ztunnelRuleViews } from '../../policy/authzEnforcement';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AUTHZ_KINDS, relatedAt, workspacePolicy } from './authzPolicy';
 import { enforcerOf } from './dataplane';
 
-export const l7OnZtunnel: Rule = {
+export const l7OnZtunnel: CrossFileRule = {
   meta: {
     id: 'authz/l7-on-ztunnel',
     severity: 'warning',

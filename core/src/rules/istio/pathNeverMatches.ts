@@ -1,12 +1,12 @@
 /** authz/path-never-matches: path values that can never match a request path. */
 
 import { containsPathTemplate } from '../../policy/authzAttributes';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, fieldValues, localPolicy } from './authzPolicy';
 
 const FIELDS = new Set(['paths', 'notPaths']);
 
-export const pathNeverMatches: Rule = {
+export const pathNeverMatches: LocalRule = {
   meta: {
     id: 'authz/path-never-matches',
     severity: 'warning',

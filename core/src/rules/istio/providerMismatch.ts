@@ -1,9 +1,9 @@
 /** authz/provider-mismatch: `provider` belongs to CUSTOM policies only, and CUSTOM needs one. */
 
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, localPolicy } from './authzPolicy';
 
-export const providerMismatch: Rule = {
+export const providerMismatch: LocalRule = {
   meta: {
     id: 'authz/provider-mismatch',
     severity: 'error',

@@ -9,7 +9,7 @@
 import { workspacePolicy, AUTHZ_KINDS, policyLabel, WORKSPACE_CAVEAT } from './authzPolicy';
 import { meshPolicies } from './meshObjects';
 import type { AuthzPolicy, AuthzRule } from '../../policy/authzModel';
-import type { RelatedInfo, Rule } from '../types';
+import type { CrossFileRule, RelatedInfo } from '../types';
 
 /** A rule with no `from`, `to` or `when`: matches every request. */
 export function matchesEverything(rule: AuthzRule): boolean {
@@ -21,7 +21,7 @@ export function allowsAll(policy: AuthzPolicy): boolean {
   return policy.action === 'ALLOW' && !policy.dryRun && (policy.rules ?? []).some(matchesEverything);
 }
 
-export const rootAllowAll: Rule = {
+export const rootAllowAll: CrossFileRule = {
   meta: {
     id: 'authz/root-allow-all',
     severity: 'warning',

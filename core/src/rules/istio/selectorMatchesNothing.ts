@@ -1,9 +1,9 @@
 /** authz/selector-matches-nothing: a workload selector that selects no workload of the workspace. */
 
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AUTHZ_KINDS, WORKSPACE_CAVEAT, workspacePolicy } from './authzPolicy';
 
-export const selectorMatchesNothing: Rule = {
+export const selectorMatchesNothing: CrossFileRule = {
   meta: {
     id: 'authz/selector-matches-nothing',
     severity: 'warning',

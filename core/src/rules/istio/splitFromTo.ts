@@ -8,10 +8,10 @@
  * between them (a comment there usually explains the second rule).
  */
 
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, localPolicy } from './authzPolicy';
 
-export const splitFromTo: Rule = {
+export const splitFromTo: LocalRule = {
   meta: {
     id: 'authz/split-from-to',
     severity: 'warning',

@@ -8,11 +8,11 @@
 
 import { deref, mapGet, mapGetPair, scalarString } from '../../parse/ast';
 import { isAuthorizationPolicy } from '../../policy/authzModel';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AUTHZ_KINDS } from './authzPolicy';
 import { targetNamespaceDeployer } from './deployedBy';
 
-export const targetNamespaceOverride: Rule = {
+export const targetNamespaceOverride: CrossFileRule = {
   meta: {
     id: 'authz/target-namespace-override',
     severity: 'warning',

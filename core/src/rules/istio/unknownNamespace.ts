@@ -6,7 +6,7 @@
  */
 
 import { patternMatches } from '../../policy/authzAttributes';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AUTHZ_KINDS, WORKSPACE_CAVEAT, conditions, conditionValues, fieldValues, workspacePolicy } from './authzPolicy';
 import type { YamlNode } from '../../parse/ast';
 
@@ -15,7 +15,7 @@ const NAMESPACE_FIELDS = new Set(['namespaces', 'notNamespaces']);
 const PRINCIPAL_FIELDS = new Set(['principals', 'notPrincipals']);
 const ACCOUNT_FIELDS = new Set(['serviceAccounts', 'notServiceAccounts']);
 
-export const unknownNamespace: Rule = {
+export const unknownNamespace: CrossFileRule = {
   meta: {
     id: 'authz/unknown-namespace',
     severity: 'warning',

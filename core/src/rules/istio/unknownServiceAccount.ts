@@ -1,13 +1,13 @@
 /** authz/unknown-service-account: principals and service accounts that no workload or ServiceAccount provides. */
 
 import type { YamlNode } from '../../parse/ast';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AUTHZ_KINDS, WORKSPACE_CAVEAT, fieldValues, workspacePolicy } from './authzPolicy';
 
 const PRINCIPAL_FIELDS = new Set(['principals', 'notPrincipals']);
 const ACCOUNT_FIELDS = new Set(['serviceAccounts', 'notServiceAccounts']);
 
-export const unknownServiceAccount: Rule = {
+export const unknownServiceAccount: CrossFileRule = {
   meta: {
     id: 'authz/unknown-service-account',
     severity: 'warning',

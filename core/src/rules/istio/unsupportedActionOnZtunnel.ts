@@ -1,10 +1,10 @@
 /** authz/unsupported-action-on-ztunnel: CUSTOM and AUDIT policies are never sent to ztunnel. */
 
 import { ztunnelBinding } from '../../policy/authzEnforcement';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { AUTHZ_KINDS, relatedAt, workspacePolicy } from './authzPolicy';
 
-export const unsupportedActionOnZtunnel: Rule = {
+export const unsupportedActionOnZtunnel: CrossFileRule = {
   meta: {
     id: 'authz/unsupported-action-on-ztunnel',
     severity: 'warning',

@@ -5,7 +5,7 @@
 
 import { containsPathTemplate, istioAtLeast } from '../../policy/authzAttributes';
 import type { YamlNode } from '../../parse/ast';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { AUTHZ_KINDS, conditions, fieldValues, localPolicy, valueLists } from './authzPolicy';
 
 interface Finding {
@@ -15,7 +15,7 @@ interface Finding {
   severity?: 'warning';
 }
 
-export const unsupportedInVersion: Rule = {
+export const unsupportedInVersion: LocalRule = {
   meta: {
     id: 'authz/unsupported-in-version',
     severity: 'error',

@@ -8,12 +8,12 @@
 import type { GatewayInfo, K8sIndex, NamespaceInfo } from '../../policy/k8sIndex';
 import { TEMPLATE_PLACEHOLDER, type AuthzTargetRef } from '../../policy/authzModel';
 import { deref, mapGet } from '../../parse/ast';
-import type { RelatedInfo, Rule, RuleContext } from '../types';
+import type { CrossFileRule, RelatedInfo, RuleContext } from '../types';
 import { AUTHZ_KINDS, WORKSPACE_CAVEAT, relatedAt, workspacePolicy } from './authzPolicy';
 
 const NOT_ENFORCED = 'sidecars and ztunnel ignore targetRefs policies, so nothing enforces this policy';
 
-export const waypointNotAttached: Rule = {
+export const waypointNotAttached: CrossFileRule = {
   meta: {
     id: 'authz/waypoint-not-attached',
     severity: 'warning',

@@ -5,10 +5,10 @@
  * chart version (or at the chart name when the version is not pinned).
  */
 
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { reportKernelFacts } from './support';
 
-export const baseRequirement: Rule = {
+export const baseRequirement: CrossFileRule = {
   meta: {
     id: 'kernel/base-requirement',
     severity: 'error',

@@ -5,10 +5,10 @@
  * valuesFrom source), or at the chart version when it is on by default.
  */
 
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { describeFeature, reportKernelFacts } from './support';
 
-export const featureFails: Rule = {
+export const featureFails: CrossFileRule = {
   meta: {
     id: 'kernel/feature-fails',
     severity: 'error',

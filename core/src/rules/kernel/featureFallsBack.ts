@@ -4,10 +4,10 @@
  * runs without it there. Reported like kernel/feature-fails.
  */
 
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { describeFeature, reportKernelFacts } from './support';
 
-export const featureFallsBack: Rule = {
+export const featureFallsBack: CrossFileRule = {
   meta: {
     id: 'kernel/feature-falls-back',
     severity: 'warning',

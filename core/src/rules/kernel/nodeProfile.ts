@@ -4,10 +4,10 @@
  * missing, or not bpftool JSON. Reported at the offending value.
  */
 
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { reportKernelFacts } from './support';
 
-export const nodeProfile: Rule = {
+export const nodeProfile: CrossFileRule = {
   meta: {
     id: 'kernel/node-profile',
     severity: 'error',

@@ -8,11 +8,11 @@
 
 import { runPolicyTests } from '../../preview/policyTests';
 import { Workspace } from '../../workspace/workspace';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 
 export const POLICY_TEST_CASE_FAILS = 'policytest/case-fails';
 
-export const policyTestCaseFails: Rule = {
+export const policyTestCaseFails: CrossFileRule = {
   meta: {
     id: POLICY_TEST_CASE_FAILS,
     severity: 'error',

@@ -9,9 +9,9 @@
 import { deref, mapGet, scalarString, type YamlNode } from '../../parse/ast';
 import { clusterNames, unknownClusterMessage } from '../../preview/clusterScope';
 import { POLICY_TEST_API_VERSION } from '../../preview/policyTests';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 
-export const policyTestUnknownCluster: Rule = {
+export const policyTestUnknownCluster: CrossFileRule = {
   meta: {
     id: 'policytest/unknown-cluster',
     severity: 'error',

@@ -1,7 +1,7 @@
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { locatedSchemaIssues } from './schemaFindings';
 
-export const invalidType: Rule = {
+export const invalidType: LocalRule = {
   meta: {
     id: 'schema/invalid-type',
     crdSchema: true,

@@ -1,7 +1,7 @@
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { locatedSchemaIssues } from './schemaFindings';
 
-export const invalidValue: Rule = {
+export const invalidValue: LocalRule = {
   meta: {
     id: 'schema/invalid-value',
     crdSchema: true,

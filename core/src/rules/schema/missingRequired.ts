@@ -8,10 +8,10 @@
 
 import { isFluxKind } from '../../flux/fluxObjects';
 import { patchedSpecFields } from '../../gitops/placement';
-import type { Rule } from '../types';
+import type { CrossFileRule } from '../types';
 import { locatedSchemaIssues } from './schemaFindings';
 
-export const missingRequired: Rule = {
+export const missingRequired: CrossFileRule = {
   meta: {
     id: 'schema/missing-required',
     crdSchema: true,

@@ -8,7 +8,7 @@ import { mapGetPair, nodeAtPath, pairAtPath, type YamlNode } from '../../parse/a
 import { nodeUnknownUntilRender } from '../../parse/unknownValue';
 import { bundledSchemas } from '../../schema/bundledSchemas';
 import type { IssueKind, SchemaIssue } from '../../schema/schemaRegistry';
-import type { RuleContext } from '../types';
+import type { LocalRuleContext } from '../types';
 
 export interface LocatedIssue {
   issue: SchemaIssue;
@@ -20,7 +20,7 @@ export interface LocatedIssue {
  * them to tell which semantic findings only restate one, and leaves both out
  * where the schema is deferred to another tool (`defersSchema`).
  */
-export function locatedSchemaIssues(context: RuleContext, kind: IssueKind): LocatedIssue[] {
+export function locatedSchemaIssues(context: LocalRuleContext, kind: IssueKind): LocatedIssue[] {
   if (!context.resource) return [];
   if (isSopsEncrypted(context.root)) return [];
   const registry = bundledSchemas();

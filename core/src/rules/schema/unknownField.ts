@@ -1,10 +1,10 @@
 import { nodeAtPath } from '../../parse/ast';
 import { closestMatches } from '../../util/editDistance';
 import { isPatchDirectiveKey } from '../../workspace/kustomizePatches';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 import { locatedSchemaIssues } from './schemaFindings';
 
-export const unknownField: Rule = {
+export const unknownField: LocalRule = {
   meta: {
     id: 'schema/unknown-field',
     crdSchema: true,

@@ -1,14 +1,14 @@
 import { mapGet } from '../../parse/ast';
 import { KNOWN_KINDS } from '../../resources/knownKinds';
 import { closestMatches } from '../../util/editDistance';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 
 /**
  * A `kind` that the document's API group does not serve, close to one it
  * does (a typo such as `CiliumNetworkPolcy`). Without this the document is
  * simply not recognised and nothing at all is checked in it.
  */
-export const unknownKind: Rule = {
+export const unknownKind: LocalRule = {
   meta: {
     id: 'schema/unknown-kind',
     severity: 'error',

@@ -1,7 +1,7 @@
 import { DEFAULT_EXPANSION_BUDGET } from '../../parse/toValue';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 
-export const aliasExpansion: Rule = {
+export const aliasExpansion: LocalRule = {
   meta: {
     id: 'yaml/alias-expansion',
     severity: 'error',

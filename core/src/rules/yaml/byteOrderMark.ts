@@ -1,5 +1,5 @@
 import { looksLikeKubernetesManifest } from '../../parse/manifestText';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 
 /**
  * A byte order mark (U+FEFF) inside the file, at the start of a line of a
@@ -7,7 +7,7 @@ import type { Rule } from '../types';
  * then read it as part of the first key (`\uFEFFapiVersion`), so the
  * document is not recognised and nothing in it would be checked.
  */
-export const byteOrderMark: Rule = {
+export const byteOrderMark: LocalRule = {
   meta: {
     id: 'yaml/byte-order-mark',
     severity: 'warning',

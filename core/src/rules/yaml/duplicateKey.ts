@@ -1,7 +1,7 @@
-import type { Rule } from '../types';
-import { reportSyntaxProblems } from './syntaxProblems';
+import type { LocalRule } from '../types';
+import { reportDocumentProblems } from './syntaxProblems';
 
-export const duplicateKey: Rule = {
+export const duplicateKey: LocalRule = {
   meta: {
     id: 'yaml/duplicate-key',
     severity: 'error',
@@ -15,6 +15,6 @@ export const duplicateKey: Rule = {
     },
   },
   check(context) {
-    reportSyntaxProblems(context, 'yaml/duplicate-key');
+    reportDocumentProblems(context, 'yaml/duplicate-key');
   },
 };

@@ -1,4 +1,4 @@
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 
 /**
  * Whole files the engine does not analyse (too large, binary, a chart's
@@ -7,7 +7,7 @@ import type { Rule } from '../types';
  * Go/Helm templates (they do not parse because of template actions) at
  * their first line. Severity is `info`, and `hint` for templates.
  */
-export const fileSkipped: Rule = {
+export const fileSkipped: LocalRule = {
   meta: {
     id: 'yaml/file-skipped',
     severity: 'info',

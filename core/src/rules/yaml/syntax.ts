@@ -1,7 +1,7 @@
-import type { Rule } from '../types';
-import { reportSyntaxProblems } from './syntaxProblems';
+import type { CrossFileRule } from '../types';
+import { reportParseFailures } from './syntaxProblems';
 
-export const syntax: Rule = {
+export const syntax: CrossFileRule = {
   meta: {
     id: 'yaml/syntax',
     severity: 'error',
@@ -16,6 +16,6 @@ export const syntax: Rule = {
     },
   },
   check(context) {
-    reportSyntaxProblems(context, 'yaml/syntax');
+    reportParseFailures(context, 'yaml/syntax');
   },
 };

@@ -16,18 +16,28 @@ import type { SyntaxProblem } from '../../parse/ast';
 import { isKustomizationPath, looksLikeKubernetesManifest } from '../../parse/manifestText';
 import { embeddedValuesProblems, valuesInputFiles } from '../../helm/effectiveValues';
 import { mentionsOwnedGroup, OWNED_GROUPS } from '../../resources/identify';
-import type { RuleContext } from '../types';
+import type { LocalRuleContext, RuleContext } from '../types';
 
 /** Parse failures: reported for every relevant document, not only our kinds. */
 const PARSE_FAILURES: ReadonlySet<SyntaxProblem['code']> = new Set(['yaml/syntax', 'yaml/too-deep']);
 
-export function reportSyntaxProblems(context: RuleContext, code: SyntaxProblem['code']): void {
+/** Problems of the document alone (a duplicate key, an unknown alias): reported in our kinds' documents. */
+export function reportDocumentProblems(context: LocalRuleContext, code: 'yaml/duplicate-key' | 'yaml/unknown-alias'): void {
+  reportProblems(context, code, () => false);
+}
+
+/** Parse failures: also in any file that holds a manifest or kustomization or that a release reads as values. */
+export function reportParseFailures(context: RuleContext, code: 'yaml/syntax' | 'yaml/too-deep'): void {
   if (code === 'yaml/syntax' && context.resource?.kind === 'ConfigMap') reportEmbeddedValuesProblems(context);
+  reportProblems(context, code, () => fileIsOurs(context));
+}
+
+function reportProblems(context: LocalRuleContext, code: SyntaxProblem['code'], fileIsOurs: () => boolean): void {
   const problems = context.document.problems.filter((problem) => problem.code === code);
   if (problems.length === 0) return;
   if (code === 'yaml/syntax' && context.document.goTemplate()) return;
   const owned = context.resource ? OWNED_GROUPS.has(context.resource.group) : mentionsOwnedGroup(context.document.text);
-  if (!owned && !(PARSE_FAILURES.has(code) && fileIsOurs(context))) return;
+  if (!owned && !(PARSE_FAILURES.has(code) && fileIsOurs())) return;
   for (const problem of problems) {
     context.report(problem, problem.message, {
       related: problem.related

@@ -1,7 +1,7 @@
-import type { Rule } from '../types';
-import { reportSyntaxProblems } from './syntaxProblems';
+import type { CrossFileRule } from '../types';
+import { reportParseFailures } from './syntaxProblems';
 
-export const tooDeep: Rule = {
+export const tooDeep: CrossFileRule = {
   meta: {
     id: 'yaml/too-deep',
     severity: 'warning',
@@ -16,6 +16,6 @@ export const tooDeep: Rule = {
     },
   },
   check(context) {
-    reportSyntaxProblems(context, 'yaml/too-deep');
+    reportParseFailures(context, 'yaml/too-deep');
   },
 };

@@ -1,7 +1,7 @@
-import type { Rule } from '../types';
-import { reportSyntaxProblems } from './syntaxProblems';
+import type { LocalRule } from '../types';
+import { reportDocumentProblems } from './syntaxProblems';
 
-export const unknownAlias: Rule = {
+export const unknownAlias: LocalRule = {
   meta: {
     id: 'yaml/unknown-alias',
     severity: 'error',
@@ -15,6 +15,6 @@ export const unknownAlias: Rule = {
     },
   },
   check(context) {
-    reportSyntaxProblems(context, 'yaml/unknown-alias');
+    reportDocumentProblems(context, 'yaml/unknown-alias');
   },
 };

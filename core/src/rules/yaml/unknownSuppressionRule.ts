@@ -8,7 +8,7 @@
 
 import { editDistance } from '../../util/editDistance';
 import { ALL_RULES } from '../index';
-import type { Rule } from '../types';
+import type { LocalRule } from '../types';
 
 const COMMENT = /#\s*meshlens-disable-(?:next-line|file)\b([^\n]*)/g;
 
@@ -34,7 +34,7 @@ function nearest(id: string, candidates: Iterable<string>): string | undefined {
   return best;
 }
 
-export const unknownSuppressionRule: Rule = {
+export const unknownSuppressionRule: LocalRule = {
   meta: {
     id: 'yaml/unknown-suppression-rule',
     severity: 'warning',
