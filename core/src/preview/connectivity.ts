@@ -27,6 +27,7 @@
 import { clustersOf } from '../gitops/placement';
 import type { AnalysisOptions } from '../options';
 import type { K8sIndex, LabelSelector, WorkloadInfo } from '../policy/k8sIndex';
+import { deriveWithAllOptions } from '../workspace/deriveWith';
 import type { WorkspaceView } from '../workspace/workspace';
 import { decidePortForWorkload, peerCoversWorkload } from './ciliumEffective';
 import { workloadId } from './ciliumIndex';
@@ -127,8 +128,8 @@ export const MAX_MAP_WORKLOADS = 400;
 export const GROUP_LIMIT = 6;
 
 export function connectivityMap(workspace: WorkspaceView, query: ConnectivityQuery, options: AnalysisOptions): ConnectivityOutcome {
-  const key = `preview-connectivity:${query.namespace ?? ''}@${query.cluster ?? ''}:${options.ciliumVersion ?? ''}:${options.istioRootNamespace}`;
-  return workspace.derive(key, () => compute(workspace, query, options));
+  // Built from the effective-policy models, which ask the rules: it reads every option.
+  return deriveWithAllOptions(workspace, `preview-connectivity:${query.namespace ?? ''}@${query.cluster ?? ''}`, options, () => compute(workspace, query, options));
 }
 
 function compute(workspace: WorkspaceView, query: ConnectivityQuery, options: AnalysisOptions): ConnectivityOutcome {
