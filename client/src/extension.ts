@@ -2,26 +2,34 @@
  * The VS Code side of meshlens: starts the language server, shows its state
  * in the status bar, and forwards commands. It computes nothing itself; every
  * view renders a model the server returns.
+ *
+ * The same activation runs in VS Code desktop (entry `node.ts`: the server
+ * is a Node process) and in the browser (entry `browser.ts`: the server is a
+ * web worker); the entry supplies the client, the documents it covers and
+ * what the server is told at start (`ClientPlatform`). Nothing here imports
+ * Node.
  */
 
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, State, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { State, type BaseLanguageClient, type DocumentSelector, type LanguageClientOptions } from 'vscode-languageclient';
 import { registerCommands } from './commands';
 import { watchYamlExtension, YAML_EXTENSION_CHANGED, YAML_EXTENSION_ID } from './yamlExtension';
 import { MODEL_CHANGED_NOTIFICATION, STATUS_REQUEST, TRUST_CHANGED_NOTIFICATION, type StatusParams, type StatusResponse, type TrustChangedParams } from '../../protocol/src/messages';
 
-let client: LanguageClient | undefined;
+/** What differs between the desktop and the browser extension. */
+export interface ClientPlatform {
+  /** The language client, not started yet (the entry registers its own request handlers on it). */
+  createClient(options: LanguageClientOptions, log: vscode.LogOutputChannel): BaseLanguageClient;
+  documentSelector: DocumentSelector;
+  /** Added to the server's `initializationOptions`. */
+  initializationOptions: Record<string, unknown>;
+}
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+let client: BaseLanguageClient | undefined;
+
+export async function activateMeshlens(context: vscode.ExtensionContext, platform: ClientPlatform): Promise<void> {
   const log = vscode.window.createOutputChannel('meshlens', { log: true });
   context.subscriptions.push(log);
-  const serverModule = context.asAbsolutePath('dist/server.js');
-  // Node's compile cache makes the server start faster after the first run.
-  const compileCache = vscode.Uri.joinPath(context.globalStorageUri, 'compile-cache').fsPath;
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, NODE_COMPILE_CACHE: compileCache } } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
-  };
   // The Red Hat YAML extension: where it validates a kind with its CRD schema, meshlens leaves that to it.
   const yamlExtension = watchYamlExtension(
     {
@@ -42,16 +50,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   context.subscriptions.push(yamlExtension);
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'yaml' },
-      { scheme: 'untitled', language: 'yaml' },
-    ],
+    documentSelector: platform.documentSelector,
     synchronize: { configurationSection: 'meshlens' },
     outputChannel: log,
     // Trust gates chart downloads on the server; the cache lives in the extension's global storage.
-    initializationOptions: { trusted: vscode.workspace.isTrusted, cacheDir: context.globalStorageUri.fsPath, yamlExtension: yamlExtension.current() },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, yamlExtension: yamlExtension.current(), ...platform.initializationOptions },
   };
-  client = new LanguageClient('meshlens', 'meshlens', serverOptions, clientOptions);
+  client = platform.createClient(clientOptions, log);
 
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 90);
   status.name = 'meshlens';
@@ -94,6 +99,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   void refreshStatus();
 }
 
-export async function deactivate(): Promise<void> {
+export async function deactivateMeshlens(): Promise<void> {
   await client?.stop();
 }

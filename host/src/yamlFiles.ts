@@ -21,8 +21,9 @@ import { readdirSync, type Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { PathMatcher } from './pathMatchers';
+import { isSkippedDirectory, isYamlName } from './yamlFileRules';
 
-export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
+export { isYamlName, SKIPPED_DIRECTORIES } from './yamlFileRules';
 export const SKIPPED_SYMLINK = 'symbolic link, not followed';
 export const SKIPPED_SPECIAL = 'not a regular file';
 export const SKIPPED_UNREADABLE_DIRECTORY = 'directory cannot be read';
@@ -42,10 +43,6 @@ export interface SkippedEntry {
 export interface WalkResult {
   files: FoundFile[];
   skipped: SkippedEntry[];
-}
-
-export function isYamlName(name: string): boolean {
-  return /\.ya?ml$/i.test(name);
 }
 
 /** Walks `directory` (absolute) synchronously; `display` is how the user named it. */
@@ -91,7 +88,7 @@ function visit(directory: string, display: string, entry: Dirent, exclude: reado
   const key = toKey(absolute);
   if (exclude.some((pattern) => pattern.test(shown))) return undefined;
   if (entry.isDirectory()) {
-    if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.')) return undefined;
+    if (isSkippedDirectory(entry.name)) return undefined;
     return { absolute, display: shown };
   }
   if (entry.isSymbolicLink()) {

@@ -103,3 +103,26 @@ export interface YamlExtensionReport {
   /** `yaml.schemas`: schema URL or path (or `kubernetes`) → globs. */
   schemas: { schema: string; globs: string[] }[];
 }
+
+/**
+ * Server → client, browser build only: a web worker has no file system, so the client lists and reads the
+ * workspace through the VS Code workspace API (`workspace.findFiles`, `workspace.fs`).
+ * `meshlens/workspaceFiles` → the URIs of every `.yaml`/`.yml` file of the workspace (dependency folders left out).
+ */
+export const WORKSPACE_FILES_REQUEST = 'meshlens/workspaceFiles';
+export interface WorkspaceFilesParams {
+  /** Glob of folders the search leaves out (the walk's skipped directories). */
+  excludeGlob: string;
+}
+export interface WorkspaceFilesResult {
+  uris: string[];
+}
+
+/** Server → client, browser build only: `meshlens/readFile` → a workspace file's text, or why not. */
+export const READ_FILE_REQUEST = 'meshlens/readFile';
+export interface ReadFileParams {
+  uri: string;
+  /** A larger file is returned only up to `maxBytes + 1` bytes, so the core can say it is too large. */
+  maxBytes: number;
+}
+export type ReadFileResult = { text: string } | { refused: string };

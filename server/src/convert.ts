@@ -19,7 +19,7 @@ import {
   type Hover,
   type WorkspaceEdit,
   type TextEdit as LspTextEdit,
-} from 'vscode-languageserver/node';
+} from 'vscode-languageserver';
 import type { CompletionItem as CoreCompletionItem, Diagnostic, Fix, HoverResult, LineIndex } from '../../core/src/index';
 import { keyToUri } from './uris';
 

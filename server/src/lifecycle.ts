@@ -11,7 +11,7 @@
  * A refused request is rewritten to a method the server answers with the
  * error, so the refusal goes through the normal response path.
  *
- * For stdio, the message reader is made here so its errors are seen: a
+ * For stdio, the message reader is made in `nodePlatform.ts` so its errors are seen: a
  * header without a usable `Content-Length` leaves the byte stream without a
  * known message boundary, so the server logs the error on stderr and exits
  * with code 1 (the client restarts it) instead of waiting silently; a body
@@ -21,13 +21,11 @@
 import {
   ErrorCodes,
   ResponseError,
-  StreamMessageReader,
-  StreamMessageWriter,
   type Connection,
   type Message,
   type MessageStrategy,
   type RequestMessage,
-} from 'vscode-languageserver/node';
+} from 'vscode-languageserver';
 
 const REFUSED_METHOD = '$/meshlens/refusedByLifecycle';
 
@@ -80,24 +78,4 @@ export class Lifecycle {
     if (method === 'shutdown') this.state = 'shutdown';
     return undefined;
   }
-}
-
-/** Reader and writer for `--stdio`, with framing errors logged and fatal (see the module comment). */
-export function stdioTransport(lifecycle: Lifecycle): { reader: StreamMessageReader; writer: StreamMessageWriter } {
-  // stdout carries the protocol: console output goes to stderr (vscode-languageserver does this only for streams it opens).
-  const toStderr = (...args: unknown[]) => void process.stderr.write(`${args.map(String).join(' ')}\n`);
-  console.log = toStderr;
-  console.info = toStderr;
-  console.debug = toStderr;
-  const reader = new StreamMessageReader(process.stdin);
-  const writer = new StreamMessageWriter(process.stdout);
-  reader.onError((error) => {
-    process.stderr.write(`meshlens-language-server: unreadable message from the client, stopping: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
-    process.exit(1);
-  });
-  reader.onPartialMessage((info) => {
-    process.stderr.write(`meshlens-language-server: still waiting for the rest of a message after ${info.waitingTime} ms (a wrong Content-Length?)\n`);
-  });
-  reader.onClose(() => process.exit(lifecycle.shutdownRequested ? 0 : 1));
-  return { reader, writer };
 }

@@ -1,8 +1,10 @@
 /**
  * meshlens language server. A thin adapter: it keeps the core's workspace in
  * step with open documents and files on disk, pulls settings, and converts
- * core results to LSP. Runs over stdio (`--stdio`, for any editor) or Node
- * IPC (VS Code).
+ * core results to LSP. The same server runs on Node (over stdio, `--stdio`,
+ * for any editor, or Node IPC for VS Code; entry `node.ts`) and in a web
+ * worker (entry `browser.ts`): it reaches files, chart downloads and git only
+ * through the platform an entry installed (`platform.ts`).
  *
  * Diagnostics: pushed for every YAML file in the workspace (a scan on start
  * and on watched-file changes), so the Problems panel covers files never
@@ -10,18 +12,13 @@
  * `initializationOptions.diagnosticMode: "pull"`.
  */
 
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { basename, join } from 'node:path';
 import {
-  createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   CodeActionKind,
   CodeLensRefreshRequest,
   DocumentDiagnosticReportKind,
   FileChangeType,
-  ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
   LSPErrorCodes,
@@ -29,31 +26,25 @@ import {
   type DiagnosticServerCancellationData,
   type InitializeParams,
   type InitializeResult,
-} from 'vscode-languageserver/node';
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { MeshlensService, suppressionFixes, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
 import { fixesToCodeActions, fixToWorkspaceEdit, toLspCompletion, toLspDiagnostic, toLspHover } from './convert';
 import { chartDownloadSettings, excludePatterns, optionsFromSettings, schemaValidationMode, SettingIds, type MeshlensSettings } from './settings';
 import { YamlExtensionCoverage, type CoveragePurpose } from './yamlExtension';
 import { MODEL_CHANGED_NOTIFICATION, TRUST_CHANGED_NOTIFICATION, YAML_EXTENSION_CHANGED_NOTIFICATION, type TrustChangedParams } from '../../protocol/src/messages';
-import { ChartDownloader } from '../../host/src/charts/chartDownloader';
-import { defaultChartCacheDir } from '../../host/src/charts/cacheDir';
-import { keyToUri, uriToKey } from './uris';
 import { registerExtraHandlers } from './handlers/index';
-import { Lifecycle, stdioTransport } from './lifecycle';
-import { ConfinedFiles } from '../../host/src/fileAccess';
-import { walkYamlFiles, type WalkResult } from '../../host/src/yamlFiles';
+import { Lifecycle } from './lifecycle';
+import { serverPlatform } from './platform';
 import { cancelledError, connectionStrategy, runInSlices, runStepsInSlices, ServerProgress, sliceUsed, yieldToEventLoop } from './work';
 
+const platform = serverPlatform();
+const { uriToKey, keyToUri } = platform;
 const lifecycle = new Lifecycle();
 const connectionOptions = { messageStrategy: lifecycle.strategy, connectionStrategy };
-const connection = process.argv.includes('--stdio')
-  ? (() => {
-      const { reader, writer } = stdioTransport(lifecycle);
-      return createConnection(ProposedFeatures.all, reader, writer, connectionOptions);
-    })()
-  : createConnection(ProposedFeatures.all, connectionOptions);
+const connection = platform.createConnection(connectionOptions, lifecycle);
 lifecycle.register(connection);
+platform.attach(connection);
 const documents = new TextDocuments(TextDocument);
 const reportedRuleFailures = new Set<string>();
 
@@ -65,12 +56,8 @@ let supportsCodeLensRefresh = false;
 const MODEL_CHANGED = MODEL_CHANGED_NOTIFICATION;
 let pullMode = false;
 let settings: MeshlensSettings | null = null;
-/**
- * Rule pages ship with the extension (`docs/rules/` next to `dist/`): findings link to them as files, so the
- * links work offline. Without them (a server installed without docs) the core's web address stays.
- */
-const BUNDLED_DOCS = join(__dirname, '..', 'docs', 'rules');
-const docsBaseUrl = existsSync(BUNDLED_DOCS) ? pathToFileURL(BUNDLED_DOCS).href : undefined;
+/** Rule pages bundled with the extension, where the platform has them: findings link there, so the links work offline. */
+let docsBaseUrl = platform.docsBaseUrl({});
 const withDocs = (value: AnalysisOptions): AnalysisOptions => (docsBaseUrl ? { ...value, docsBaseUrl } : value);
 let options: AnalysisOptions = withDocs(optionsFromSettings(null));
 /** What the Red Hat YAML extension validates and completes (from the client); see `yamlExtension.ts`. */
@@ -86,24 +73,20 @@ let scanGeneration = 0;
 /** Counts changes of what analysis options depend on (settings, the YAML extension's coverage): work begun before one is stale. */
 let settingsVersion = 0;
 
-/** Chart downloads for values checks of any chart: only with `meshlens.charts.download` on in a trusted workspace. */
-const chartDownloader = new ChartDownloader({ userAgent: 'meshlens/0.1.0' });
+/** Chart downloads for values checks of any chart: only with `meshlens.charts.download` on in a trusted workspace (Node only). */
+const chartDownloader = platform.charts;
 /** From the client (`initializationOptions.trusted`, `meshlens/trustChanged`); absent means untrusted. */
 let workspaceTrusted = false;
 
-/** Every file the server reads: real path inside a workspace folder, regular files only, size-capped before reading. */
-const files = new ConfinedFiles({ roots: () => roots, maxBytes: () => options.maxFileBytes });
-
 /** Reads a workspace YAML file; a larger one is read only up to the limit, so the core reports it as too large. */
-async function readWorkspaceFile(file: string): Promise<string | undefined> {
-  const read = await files.read(file, { oversized: 'prefix' });
-  return read.ok ? read.text : undefined;
+function readWorkspaceFile(file: string): Promise<string | undefined> {
+  return platform.readWorkspaceFile(file, options.maxFileBytes);
 }
 
 const service = new MeshlensService({
   host: {
     chartFetcher: chartDownloader,
-    readFile: (path) => files.readTextSync(path),
+    readFile: (path) => platform.readReferencedFile(path, options.maxFileBytes),
   },
   hooks: {
     onRuleError(ruleId, file, error) {
@@ -116,7 +99,7 @@ const service = new MeshlensService({
 });
 
 // A download landed or the download policy changed: what asked the fetcher is stale, so re-check the workspace.
-chartDownloader.onDidChange(() => {
+chartDownloader?.onDidChange(() => {
   service.chartsChanged();
   clearTimeout(pendingWorkspace);
   pendingWorkspace = setTimeout(() => void publishAll(), 100);
@@ -127,12 +110,15 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsConfiguration = capabilities.workspace?.configuration === true;
   supportsWatchedFilesRegistration = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   supportsCodeLensRefresh = capabilities.workspace?.codeLens?.refreshSupport === true;
-  const init = (params.initializationOptions ?? {}) as { diagnosticMode?: string; settings?: MeshlensSettings; trusted?: unknown; cacheDir?: unknown; yamlExtension?: unknown };
+  const init = (params.initializationOptions ?? {}) as { diagnosticMode?: string; settings?: MeshlensSettings; trusted?: unknown; cacheDir?: unknown; yamlExtension?: unknown; docsBaseUri?: unknown };
   yamlExtension.update(init.yamlExtension);
   workspaceTrusted = init.trusted === true;
-  chartDownloader.setCacheDir(typeof init.cacheDir === 'string' && init.cacheDir !== '' ? init.cacheDir : defaultChartCacheDir());
+  chartDownloader?.setCacheDir(typeof init.cacheDir === 'string' && init.cacheDir !== '' ? init.cacheDir : platform.defaultCacheDir?.());
+  docsBaseUrl = platform.docsBaseUrl(init);
+  options = withDocs(optionsFromSettings(settings));
   pullMode = init.diagnosticMode === 'pull' && capabilities.textDocument?.diagnostic !== undefined;
   if (init.settings) applySettings(init.settings);
+  platform.setWorkspaceFolders(params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []));
   const folders = params.workspaceFolders?.map((folder) => uriToKey(folder.uri)) ?? (params.rootUri ? [uriToKey(params.rootUri)] : []);
   roots = folders;
   service.setRoots(folders);
@@ -158,6 +144,7 @@ connection.onInitialized(async () => {
   if (supportsWatchedFilesRegistration) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
   }
+  if (platform.limitation) connection.console.info(platform.limitation);
   await scanWorkspace();
 });
 
@@ -170,9 +157,20 @@ function applySettings(value: MeshlensSettings | null): void {
 
 function applyChartDownloadPolicy(): void {
   const charts = chartDownloadSettings(settings);
+  if (!chartDownloader) return noteChartsUnavailable(charts.enabled);
   chartDownloader.setCacheSizeBytes(charts.cacheSizeBytes);
   chartDownloader.setAllowPrivateNetworks(charts.allowPrivateNetworks);
   chartDownloader.setPolicy({ enabled: charts.enabled, trusted: workspaceTrusted });
+}
+
+let chartsNoteShown = false;
+/** `meshlens.charts.download` is on where the platform cannot download (a web worker): said once, in the editor. */
+function noteChartsUnavailable(enabled: boolean): void {
+  if (!enabled || chartsNoteShown) return;
+  chartsNoteShown = true;
+  void connection.window.showInformationMessage(
+    'meshlens: `meshlens.charts.download` is on, but charts cannot be downloaded in the browser; values of charts other than Cilium are not checked here (they are in VS Code desktop and with the CLI).',
+  );
 }
 
 // VS Code can grant trust while the server runs (revoking it restarts the window).
@@ -212,8 +210,7 @@ async function scanWorkspace(): Promise<void> {
   const progress = new ServerProgress(connection, 'meshlens: checking the workspace');
   try {
     const excluded = excludePatterns(settings);
-    const walked: WalkResult = { files: [], skipped: [] };
-    for (const root of roots) await walkYamlFiles(root, root, excluded, walked);
+    const walked = await platform.listYamlFiles(roots, excluded);
     reportSkipped(walked);
     const found = walked.files.map((entry) => entry.key);
     const present = new Set(found);
@@ -242,8 +239,13 @@ async function scanWorkspace(): Promise<void> {
   }
 }
 
+/** The last segment of a file key (keys use `/` on every platform). */
+function baseName(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1);
+}
+
 /** Symlinks and special files the scan did not read, in the log (a few lines, once per scan). */
-function reportSkipped(walked: WalkResult): void {
+function reportSkipped(walked: Awaited<ReturnType<typeof platform.listYamlFiles>>): void {
   const shown = walked.skipped.slice(0, 20).map((entry) => `  ${entry.display}: ${entry.reason}`);
   if (shown.length === 0) return;
   const more = walked.skipped.length > shown.length ? `\n  … and ${walked.skipped.length - shown.length} more` : '';
@@ -275,7 +277,7 @@ async function publishAll(reason: 'scan' | 'change' = 'change', progress?: Serve
     // A newer scan started (settings changed): it re-checks everything, so this one stops.
     if (generation !== undefined && generation !== scanGeneration) return;
     // A big file takes several slices: the bar names it meanwhile.
-    const diagnostics = await slicedDiagnostics(files[index], () => progress?.report(50 + (50 * index) / files.length, `checking ${index + 1}/${files.length} files (${basename(files[index])})`));
+    const diagnostics = await slicedDiagnostics(files[index], () => progress?.report(50 + (50 * index) / files.length, `checking ${index + 1}/${files.length} files (${baseName(files[index])})`));
     // The file or the workspace changed while it was checked: the re-check that change scheduled publishes it.
     if (diagnostics === undefined) continue;
     for (const diagnostic of diagnostics) {
@@ -327,8 +329,8 @@ function safeDiagnostics(file: string): Diagnostic[] {
 
 // Edits: re-check the edited file after a short pause, then the rest of the
 // workspace (cross-file findings) a little later. Stale runs are dropped.
-const pendingFile = new Map<string, NodeJS.Timeout>();
-let pendingWorkspace: NodeJS.Timeout | undefined;
+const pendingFile = new Map<string, ReturnType<typeof setTimeout>>();
+let pendingWorkspace: ReturnType<typeof setTimeout> | undefined;
 
 function scheduleCheck(uri: string): void {
   const file = uriToKey(uri);
@@ -461,9 +463,11 @@ connection.languages.diagnostics.on((params, token) => {
   return { kind: DocumentDiagnosticReportKind.Full, items: safeDiagnostics(file).map(toLspDiagnostic) };
 });
 
-registerExtraHandlers({ connection, service, documents, options: () => options, syncedFile });
+const handlerContext = { connection, service, documents, options: () => options, syncedFile };
+registerExtraHandlers(handlerContext);
+platform.registerHandlers(handlerContext);
 
-process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));
+platform.onUncaughtError((error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));
 
 documents.listen(connection);
 connection.listen();

@@ -2,7 +2,7 @@
  * Long work in the single-threaded server without blocking it: the workspace
  * scan, the re-check of every file and the code lenses of a big document run
  * in slices of a few milliseconds and give the event loop back in between
- * (`setImmediate`), so a hover or completion that arrives meanwhile is
+ * (`setImmediate` on Node, a `MessageChannel` turn in a web worker), so a hover or completion that arrives meanwhile is
  * answered after at most about one slice. Requests honour `$/cancelRequest`:
  * the token is checked between slices, and a cancelled request is answered
  * with the LSP error `RequestCancelled` (a request whose document changed
@@ -13,7 +13,7 @@
  * when they are computed.
  */
 
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type ConnectionStrategy, type Message, type RequestMessage, type ResponseMessage, type WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type ConnectionStrategy, type Message, type RequestMessage, type ResponseMessage, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
 
 /** Milliseconds of work before the event loop is given back. */
 export const WORK_SLICE_MS = 8;
@@ -25,10 +25,28 @@ export function sliceUsed(): boolean {
   return performance.now() - sliceStart >= WORK_SLICE_MS;
 }
 
+/**
+ * Runs a callback in a later turn of the event loop, after pending messages. A web worker has no
+ * `setImmediate`; a nested `setTimeout(0)` would be clamped to 4 ms, a MessageChannel turn is not.
+ */
+const nextTurn: (callback: () => void) => void =
+  typeof setImmediate === 'function'
+    ? (callback) => void setImmediate(callback)
+    : (() => {
+        const waiting: (() => void)[] = [];
+        const channel = new MessageChannel();
+        // Typed from Node's MessagePort, which this branch never sees; a browser's port starts when `onmessage` is set.
+        (channel.port1 as unknown as { onmessage: (() => void) | null }).onmessage = () => waiting.shift()?.();
+        return (callback: () => void) => {
+          waiting.push(callback);
+          channel.port2.postMessage(undefined);
+        };
+      })();
+
 /** Gives the event loop back (pending messages are read and dispatched), then starts a new slice. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) =>
-    setImmediate(() => {
+    nextTurn(() => {
       sliceStart = performance.now();
       resolve();
     }),

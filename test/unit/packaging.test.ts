@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_RULES } from '../../core/src/index';
 import { repoRoot } from '../support/repo';
 
-const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; main: string; browser?: string };
 const readmeFlag = /--readme-path\s+(\S+)/.exec(packageJson.scripts.package)?.[1];
 
 describe('the packaged extension', () => {
@@ -38,6 +38,29 @@ describe('the packaged extension', () => {
 
   it('packs a page for every rule', () => {
     for (const rule of ALL_RULES) expect(files).toContain(`docs/rules/${rule.meta.id}.md`);
+  });
+
+  it('packs both entries: the desktop client and the web extension (client and its worker server)', () => {
+    expect(packageJson.browser).toBe('./dist/browser/client.js');
+    for (const entry of [packageJson.main, packageJson.browser!]) expect(files).toContain(entry.replace(/^\.\//, ''));
+    expect(files).toContain('dist/browser/server.js');
+  });
+
+  it('packs only what a user of the extension needs, nothing else', () => {
+    // The whole list, by kind: bundles, manifest, user docs and their images, the grammar, the walkthrough.
+    const allowed = [
+      /^dist\/(browser\/)?(client|server)\.js$/,
+      /^package\.json$/,
+      /^(CHANGELOG\.md|LICENSE)$/,
+      /^docs\/extension\/README\.md$/,
+      /^docs\/rules\/[a-z]+\/[a-z0-9-]+\.md$/,
+      /^docs\/rules\/README\.md$/,
+      /^docs\/nodeprofiles\.md$/,
+      /^(docs\/)?images\/[a-z0-9-]+\.png$/,
+      /^syntaxes\/[a-z-]+\.tmLanguage\.json$/,
+      /^walkthrough\/[a-z0-9-]+\.md$/,
+    ];
+    expect(files.filter((file) => !allowed.some((pattern) => pattern.test(file)))).toEqual([]);
   });
 
   it('packs no tests, sources or source maps', () => {

@@ -7,7 +7,7 @@
  */
 
 import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from '../../../core/src/index';
-import { RequestType, type ResponseError } from 'vscode-languageserver/node';
+import { RequestType, type ResponseError } from 'vscode-languageserver';
 import { cancelledError } from '../work';
 import { uriToKey } from '../uris';
 import type { HandlerContext } from './context';

@@ -10,7 +10,7 @@
  *   → the simulate result plus `markdown`, or `{error}`.
  */
 
-import { RequestType, RequestType0, type ResponseError } from 'vscode-languageserver/node';
+import { RequestType, RequestType0, type ResponseError } from 'vscode-languageserver';
 import { cancelledError } from '../work';
 import { effectivePolicy, listWorkloads, workloadAt } from '../../../core/src/index';
 import { renderEffectivePolicy, renderSimulation } from '../../../core/src/index';
@@ -26,7 +26,7 @@ import {
   type SimulateResponse,
   type WorkloadsResponse,
 } from '../../../protocol/src/messages';
-import { lastComparison } from './reviewHandlers';
+import { lastComparison } from './lastComparison';
 
 /** What the last "Compare with Branch" found for this workload, as a section of its effective-policy view. */
 function differencesFromBase(workload: string): string {

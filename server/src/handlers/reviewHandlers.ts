@@ -21,7 +21,7 @@
  */
 
 import { readFileSync, realpathSync } from 'node:fs';
-import { RequestType } from 'vscode-languageserver/node';
+import { RequestType } from 'vscode-languageserver';
 import { join, relative, sep } from 'node:path';
 import {
   applyEdits,
@@ -31,23 +31,17 @@ import {
   planCiliumUpgrade,
   renderReviewMarkdown,
   resolveCiliumTarget,
-  type ImpactChange,
   type Review,
 } from '../../../core/src/index';
 import { GitError, gitTopLevel, materializeRevision } from '../../../host/src/gitRevision';
 import { toKey, walkYamlFilesSync } from '../../../host/src/yamlFiles';
 import type { HandlerContext } from './context';
+import { rememberComparison } from './lastComparison';
 import { COMPARE_REQUEST, UPGRADE_REQUEST, type CompareParams, type CompareResponse, type UpgradeParams, type UpgradeResponse } from '../../../protocol/src/messages';
 
 const COMPARE_TYPE = new RequestType<CompareParams | undefined, CompareResponse, void>(COMPARE_REQUEST);
 const UPGRADE_TYPE = new RequestType<UpgradeParams | undefined, UpgradeResponse, void>(UPGRADE_REQUEST);
 
-let last: { ref: string; changes: readonly ImpactChange[] } | undefined;
-
-/** The last comparison with a revision: the ref and the policy changes per workload (workspace-relative sources). */
-export function lastComparison(): { ref: string; changes: readonly ImpactChange[] } | undefined {
-  return last;
-}
 
 const REF = /^[A-Za-z0-9._/@{}^~+-]{1,200}$/;
 
@@ -96,7 +90,7 @@ function compare(context: HandlerContext, root: string, ref: string): CompareRes
     const review: Review = { baseLabel: ref, headLabel: 'the workspace', findings: compareFindings(before.findings, after.findings), impact: comparePolicies(before.models, after.models) };
     // Base sources are shown with their workspace-relative path too.
     const relabelled = relabelFiles(review, (file) => (file.startsWith(baseFolder) ? shown(baseFolder)(file) : file.startsWith(root) ? shown(root)(file) : file));
-    last = { ref, changes: relabelled.impact.changes };
+    rememberComparison({ ref, changes: relabelled.impact.changes });
     return { markdown: `# Compared with ${ref}\n\n${renderReviewMarkdown(relabelled)}`, base: ref, head: root };
   } finally {
     revision.cleanup();

@@ -1,0 +1,30 @@
+/**
+ * The desktop extension's entry (`main`, `dist/client.js`): the language
+ * server is `dist/server.js`, a Node process over IPC, reading the workspace
+ * from disk; rule pages open from `docs/rules` next to it.
+ */
+
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-languageclient/node';
+import { activateMeshlens, deactivateMeshlens } from './extension';
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  // Node's compile cache makes the server start faster after the first run.
+  const compileCache = vscode.Uri.joinPath(context.globalStorageUri, 'compile-cache').fsPath;
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, NODE_COMPILE_CACHE: compileCache } } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  await activateMeshlens(context, {
+    createClient: (options) => new LanguageClient('meshlens', 'meshlens', serverOptions, options),
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
+    // The chart cache lives in the extension's global storage.
+    initializationOptions: { cacheDir: context.globalStorageUri.fsPath },
+  });
+}
+
+export const deactivate = deactivateMeshlens;

@@ -1,0 +1,199 @@
+/**
+ * The browser build of the language server (`dist/browser/server.js`), run as
+ * a web worker would run it: the bundle is evaluated in a fresh V8 context
+ * whose globals are only what a dedicated worker has (postMessage, onmessage,
+ * MessageChannel, timers, TextEncoder/TextDecoder, …) — no `require`,
+ * `process`, `Buffer` or file system. The test plays the VS Code client: it
+ * answers the server's requests to list and read workspace files
+ * (`protocol/src/messages.ts`) from the example repository mapped to
+ * `vscode-vfs://github/…` URIs, as github.dev would, and drives LSP requests
+ * through the worker's message port. Needs `npm run build` first.
+ */
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
+import { AbstractMessageReader, AbstractMessageWriter, createMessageConnection, RequestType, type DataCallback, type Disposable, type Message, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReadFileParams, ReadFileResult } from '../../protocol/src/messages';
+import { repoRoot } from '../support/repo';
+
+const bundle = join(repoRoot, 'dist', 'browser', 'server.js');
+const exampleRoot = join(repoRoot, 'examples', 'platform-repo');
+const folderUri = 'vscode-vfs://github/meshlens/platform-repo';
+
+/** The example's files as the editor's workspace API sees them: URI → bytes. */
+function workspaceFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (directory: string) => {
+    for (const name of readdirSync(directory)) {
+      const full = join(directory, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.set(`${folderUri}/${relative(exampleRoot, full).split('\\').join('/')}`, readFileSync(full, 'utf8'));
+    }
+  };
+  walk(exampleRoot);
+  return files;
+}
+
+/** A dedicated worker's global scope around the bundle, with the page's end of its message port. */
+function startWorker(): { connection: MessageConnection; errors: string[]; logs: string[] } {
+  const errors: string[] = [];
+  const logs: string[] = [];
+  const toPage: DataCallback[] = [];
+  const scope: Record<string, unknown> = {
+    console: {
+      log: (...args: unknown[]) => logs.push(args.map(String).join(' ')),
+      info: (...args: unknown[]) => logs.push(args.map(String).join(' ')),
+      warn: (...args: unknown[]) => logs.push(args.map(String).join(' ')),
+      error: (...args: unknown[]) => errors.push(args.map(String).join(' ')),
+      debug: () => undefined,
+    },
+    setTimeout,
+    clearTimeout,
+    setInterval,
+    clearInterval,
+    queueMicrotask,
+    TextEncoder,
+    TextDecoder,
+    MessageChannel,
+    performance,
+    URL,
+    structuredClone,
+    atob,
+    btoa,
+    // The worker's end of the port: what it posts reaches the page as a structured clone.
+    postMessage: (message: unknown) => {
+      const copy = structuredClone(message) as Message;
+      setTimeout(() => toPage.forEach((callback) => callback(copy)), 0);
+    },
+    addEventListener: (type: string, listener: (event: { error?: unknown }) => void) => {
+      if (type === 'error') scope.__errorListener = listener;
+    },
+  };
+  scope.self = scope;
+  const context = createContext(scope);
+  runInContext(readFileSync(bundle, 'utf8'), context, { filename: bundle });
+
+  class PageReader extends AbstractMessageReader {
+    listen(callback: DataCallback): Disposable {
+      toPage.push(callback);
+      return { dispose: () => toPage.splice(toPage.indexOf(callback), 1) };
+    }
+  }
+  class PageWriter extends AbstractMessageWriter {
+    async write(message: Message): Promise<void> {
+      const onmessage = scope.onmessage as ((event: { data: unknown }) => void) | undefined;
+      if (!onmessage) throw new Error('the worker listens to no messages');
+      const copy = structuredClone(message);
+      setTimeout(() => onmessage({ data: copy }), 0);
+    }
+    end(): void {}
+  }
+  return { connection: createMessageConnection(new PageReader(), new PageWriter()), errors, logs };
+}
+
+describe('the browser language server in a worker-like scope', () => {
+  const files = workspaceFiles();
+  const published = new Map<string, Diagnostic[]>();
+  const requested = { list: 0, read: [] as string[] };
+  let worker: ReturnType<typeof startWorker>;
+
+  beforeAll(async () => {
+    worker = startWorker();
+    const { connection } = worker;
+    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      published.set(params.uri, params.diagnostics);
+    });
+    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('workspace/codeLens/refresh', () => null);
+    connection.onRequest('meshlens/workspaceFiles', (params: { excludeGlob: string }) => {
+      requested.list++;
+      expect(params.excludeGlob).toContain('node_modules');
+      return { uris: [...files.keys()] };
+    });
+    connection.onRequest(new RequestType<ReadFileParams, ReadFileResult, void>('meshlens/readFile'), (params) => {
+      requested.read.push(params.uri);
+      const text = files.get(params.uri);
+      return text === undefined ? { refused: 'not found' } : { text };
+    });
+    connection.listen();
+    const init = await connection.sendRequest<{ serverInfo?: { name: string } }>('initialize', {
+      processId: null,
+      rootUri: folderUri,
+      workspaceFolders: [{ uri: folderUri, name: 'platform-repo' }],
+      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+      initializationOptions: { docsBaseUri: 'vscode-vfs://extension/docs/rules' },
+    });
+    expect(init.serverInfo?.name).toBe('meshlens-language-server');
+    await connection.sendNotification('initialized', {});
+  }, 30_000);
+
+  afterAll(() => worker?.connection.dispose());
+
+  const policyUri = `${folderUri}/clusters/prod/apps/shop/checkout-policy.yaml`;
+
+  async function diagnosticsOf(uri: string): Promise<Diagnostic[]> {
+    for (let waited = 0; waited < 20_000; waited += 50) {
+      const found = published.get(uri);
+      if (found && found.length > 0) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no diagnostics for ${uri}; published for: ${[...published.keys()].join(', ')}; errors: ${worker.errors.join('\n')}`);
+  }
+
+  it('lists the workspace through the client, reads only YAML files, and publishes diagnostics for files never opened', async () => {
+    const diagnostics = await diagnosticsOf(policyUri);
+    expect(requested.list).toBe(1);
+    expect(requested.read.length).toBeGreaterThan(0);
+    expect(requested.read.every((uri) => /\.ya?ml$/.test(uri) && uri.startsWith(`${folderUri}/`))).toBe(true);
+    expect(requested.read).not.toContain(`${folderUri}/README.md`);
+    const codes = diagnostics.map((diagnostic) => diagnostic.code);
+    expect(codes).toContain('cnp/l7-requires-tcp');
+    expect(codes).toContain('cnp/invalid-http-regex');
+    // The rule page link points into the extension, as the client named it (readable offline).
+    const l7 = diagnostics.find((diagnostic) => diagnostic.code === 'cnp/l7-requires-tcp')!;
+    expect(l7.codeDescription?.href).toBe('vscode-vfs://extension/docs/rules/cnp/l7-requires-tcp.md');
+    // Findings across files work too: the Cilium HelmRelease is judged against the NodeProfiles' kernels.
+    const release = await diagnosticsOf(`${folderUri}/clusters/prod/infrastructure/cilium/helmrelease.yaml`);
+    expect(release.map((diagnostic) => diagnostic.code)).toContain('kernel/feature-fails');
+    expect(worker.errors).toEqual([]);
+  }, 30_000);
+
+  it('answers hover on a CiliumNetworkPolicy opened in the editor', async () => {
+    const text = files.get(policyUri)!;
+    await worker.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: policyUri, languageId: 'yaml', version: 1, text } });
+    const lines = text.split('\n');
+    const line = lines.findIndex((entry) => /^\s*endpointSelector:/.test(entry));
+    expect(line).toBeGreaterThanOrEqual(0);
+    const hover = await worker.connection.sendRequest<Hover | null>('textDocument/hover', {
+      textDocument: { uri: policyUri },
+      position: { line, character: lines[line].indexOf('endpointSelector') + 2 },
+    });
+    const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : JSON.stringify(hover?.contents);
+    // The selector's hover resolves workloads across files; paths are shown relative to the workspace folder.
+    expect(value).toContain('Selects 1 workload');
+    expect(value).toContain('clusters/prod/apps/shop/workloads.yaml:4');
+  });
+
+  it('answers the effective-policy request for the workload at a position', async () => {
+    const text = files.get(policyUri)!;
+    const lines = text.split('\n');
+    const line = lines.findIndex((entry) => /^\s*endpointSelector:/.test(entry));
+    const answer = await worker.connection.sendRequest<{ workload?: string; markdown?: string; error?: string }>('meshlens/effectivePolicy', {
+      uri: policyUri,
+      position: { line: line + 2, character: 8 },
+    });
+    expect(answer.error).toBeUndefined();
+    expect(answer.workload).toBeTruthy();
+    expect(answer.markdown).toContain('checkout-api');
+  });
+
+  it('says why comparing with a git revision is not available', async () => {
+    const answer = await worker.connection.sendRequest<{ error?: string }>('meshlens/compareWithRevision', { ref: 'origin/main' });
+    expect(answer.error).toMatch(/not available in the browser/);
+  });
+});
