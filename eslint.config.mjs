@@ -23,4 +23,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The browser build bundles these (the web extension's client, its worker server): no Node at run time.
+    // Node-only modules are the entries and platforms named `node*` and the git review handlers.
+    files: ['server/src/**/*.ts', 'client/src/**/*.ts', 'protocol/src/**/*.ts'],
+    ignores: ['server/src/node*.ts', 'server/src/handlers/reviewHandlers.ts', 'client/src/node.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode-languageserver/node', message: 'runs in the browser too: import from vscode-languageserver (Node-only code goes in server/src/nodePlatform.ts)', allowTypeImports: true },
+            { name: 'vscode-languageclient/node', message: 'runs in the browser too: import from vscode-languageclient (Node-only code goes in client/src/node.ts)', allowTypeImports: true },
+          ],
+          patterns: [{ group: ['node:*'], message: 'runs in the browser too: Node built-ins belong in server/src/nodePlatform.ts or host/', allowTypeImports: true }],
+        },
+      ],
+    },
+  },
 );

@@ -1,6 +1,6 @@
 /** What every request handler gets: the connection, the service, the open documents and the current options. */
 
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisOptions, MeshlensService } from '../../../core/src/index';
 

@@ -7,7 +7,7 @@
  * before it runs is answered with RequestCancelled.
  */
 
-import { RequestType, type ResponseError } from 'vscode-languageserver/node';
+import { RequestType, type ResponseError } from 'vscode-languageserver';
 import { connectivityMap, isConnectivityError, mapTitle, relativeDisplay, renderConnectivitySvg, type ConnectivityQuery } from '../../../core/src/index';
 import { CONNECTIVITY_MAP_REQUEST, type ConnectivityMapParams, type ConnectivityMapResponse } from '../../../protocol/src/messages';
 import { cancelledError } from '../work';
