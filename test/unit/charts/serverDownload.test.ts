@@ -28,7 +28,7 @@ const sessions: LspSession[] = [];
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'meshlens-server-charts-'));
   serverBundle = join(scratch, 'server.js');
-  await build({ entryPoints: [join(repoRoot, 'server', 'src', 'main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: serverBundle, logLevel: 'silent' });
+  await build({ entryPoints: [join(repoRoot, 'server', 'src', 'node.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: serverBundle, logLevel: 'silent' });
   if (HAS_OPENSSL) repository = await startChartRepository({ podinfo: [{ version: '6.5.0', archive: chartArchive('podinfo', '6.5.0') }] });
 }, 60_000);
 
