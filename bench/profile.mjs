@@ -36,7 +36,8 @@ const corpus = argument('--corpus', join(benchDirectory, '.corpus', 'x1'));
 const profileFile = argument('--profile', '');
 
 // Rebuilt every time (esbuild takes well under a second), so the profile is of the current sources.
-const core = loadCoreBundle(await buildCoreBundle(dirname(benchDirectory), join(benchDirectory, '.corpus', '.build')));
+// Unminified (and written beside the bench's own bundle), so the profile names functions.
+const core = loadCoreBundle(await buildCoreBundle(dirname(benchDirectory), join(benchDirectory, '.corpus', '.build-profile'), { minify: false }));
 const options = core.defaultAnalysisOptions();
 const files = execFileSync('find', [corpus, '-name', '*.yaml', '-type', 'f'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
   .split('\n')

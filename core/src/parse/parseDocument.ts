@@ -273,7 +273,15 @@ class TreeBuilder {
     }
     node.end = Math.max(end, node.start);
     this.lastEnd = Math.max(this.lastEnd, node.end - this.offset);
-    if (node.type === 'map') this.resolveMergeKeys(node);
+    // A list grown by push keeps spare capacity (at least 17 slots after the first push, half again after each
+    // growth): an exact copy holds only its entries. Most maps and lists are small, and trees are kept for the
+    // session, so this is about a fifth of a tree's memory; the grown list dies young.
+    if (node.type === 'map') {
+      this.resolveMergeKeys(node);
+      node.pairs = node.pairs.slice();
+    } else {
+      node.items = node.items.slice();
+    }
   }
 
   /**

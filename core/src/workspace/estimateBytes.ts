@@ -21,43 +21,61 @@ const STRING_BYTES = 16;
 const SYNTAX_NODE_TYPES = new Set(['map', 'seq', 'scalar', 'alias']);
 
 export function estimateBytes(value: unknown, ownedElsewhere: (candidate: object) => boolean, maxNodes = 1_000_000): number {
+  if (typeof value === 'string') return STRING_BYTES + value.length * 2;
+  if (typeof value !== 'object' || value === null) return REFERENCE_BYTES;
   let bytes = 0;
-  let nodes = 0;
+  let nodes = 1;
   const seen = new Set<object>();
-  const stack: object[] = [];
-  // Primitives are counted where they are met; only objects go on the stack.
-  const meet = (item: unknown): void => {
-    nodes++;
-    if (typeof item === 'string') bytes += STRING_BYTES + item.length * 2;
-    else if (typeof item !== 'object' || item === null) bytes += REFERENCE_BYTES;
-    else stack.push(item);
-  };
-  meet(value);
+  // Only objects go on the stack; primitives are counted where they are met (inline: this runs over every value
+  // of every derived index, so it allocates nothing per value).
+  const stack: object[] = [value];
   while (stack.length > 0 && nodes < maxNodes) {
     const current = stack.pop()!;
-    if (seen.has(current) || ownedElsewhere(current) || isSyntaxNode(current)) {
+    // Syntax nodes first: the cheapest test, and the most common object a derived value refers to.
+    if (isSyntaxNode(current) || seen.has(current) || ownedElsewhere(current)) {
       bytes += REFERENCE_BYTES;
       continue;
     }
     seen.add(current);
     if (Array.isArray(current)) {
       bytes += OBJECT_BYTES + current.length * REFERENCE_BYTES;
-      for (const item of current) meet(item);
+      for (let index = 0; index < current.length; index++) {
+        const item: unknown = current[index];
+        nodes++;
+        if (typeof item === 'string') bytes += STRING_BYTES + item.length * 2;
+        else if (typeof item !== 'object' || item === null) bytes += REFERENCE_BYTES;
+        else stack.push(item);
+      }
     } else if (current instanceof Map) {
       bytes += OBJECT_BYTES + current.size * 2 * REFERENCE_BYTES;
       for (const [key, item] of current) {
-        meet(key);
-        meet(item);
+        nodes += 2;
+        if (typeof key === 'string') bytes += STRING_BYTES + key.length * 2;
+        else if (typeof key !== 'object' || key === null) bytes += REFERENCE_BYTES;
+        else stack.push(key);
+        if (typeof item === 'string') bytes += STRING_BYTES + item.length * 2;
+        else if (typeof item !== 'object' || item === null) bytes += REFERENCE_BYTES;
+        else stack.push(item);
       }
     } else if (current instanceof Set) {
       bytes += OBJECT_BYTES + current.size * REFERENCE_BYTES;
-      for (const item of current) meet(item);
+      for (const item of current) {
+        nodes++;
+        if (typeof item === 'string') bytes += STRING_BYTES + item.length * 2;
+        else if (typeof item !== 'object' || item === null) bytes += REFERENCE_BYTES;
+        else stack.push(item);
+      }
     } else {
       bytes += OBJECT_BYTES;
-      for (const key in current) {
-        if (!Object.prototype.hasOwnProperty.call(current, key)) continue;
-        bytes += 2 * REFERENCE_BYTES;
-        meet((current as Record<string, unknown>)[key]);
+      const record = current as Record<string, unknown>;
+      const keys = Object.keys(record);
+      bytes += keys.length * 2 * REFERENCE_BYTES;
+      for (let index = 0; index < keys.length; index++) {
+        const item = record[keys[index]];
+        nodes++;
+        if (typeof item === 'string') bytes += STRING_BYTES + item.length * 2;
+        else if (typeof item !== 'object' || item === null) bytes += REFERENCE_BYTES;
+        else stack.push(item);
       }
     }
   }
