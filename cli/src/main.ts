@@ -11,7 +11,7 @@
  */
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ALL_RULES, MeshlensService, severityRank, type AnalysisOptions, type Severity } from '../../core/src/index';
+import { ALL_RULES, containedErrors, MeshlensService, severityRank, type ContainedError, type AnalysisOptions, type Severity } from '../../core/src/index';
 import { checkKnownFlags, flag, flagList, nonEmptyFlag, normalizeBooleans, parseArgs, UsageError, type ParsedArgs } from './args';
 import { runFixes } from './fixFiles';
 import { compilePathRegExp } from '../../host/src/pathMatchers';
@@ -77,6 +77,7 @@ Options:
   --download-budget SECONDS         overall time for chart downloads (default: 60)
   --allow-private-networks          let chart downloads reach loopback/private/link-local addresses
   --no-color                        plain text output
+  --debug                           list internal errors the analysis contained (with stacks)
 Boolean options also take =true|false|yes|no|1|0 (--fix=no does not fix).
 
 ${EXIT_CODES}`;
@@ -87,10 +88,10 @@ Lists every rule with its id, default severity and title ("(fix)" when it offers
 
 ${EXIT_CODES}`;
 
-const BOOLEAN_FLAGS = new Set(['help', 'no-schema', 'fix', 'dry-run', 'no-color', 'version', 'download-charts', 'generate', 'allow-private-networks']);
+const BOOLEAN_FLAGS = new Set(['debug', 'help', 'no-schema', 'fix', 'dry-run', 'no-color', 'version', 'download-charts', 'generate', 'allow-private-networks']);
 const CHECK_FLAGS = [
   'format', 'fail-on', 'output', 'cilium-version', 'flux-version', 'kernel', 'istio-version', 'istio-root-namespace', 'rule', 'exclude',
-  'no-schema', 'undeployed', 'max-file-size', 'fix', 'dry-run', 'no-color', 'help', 'download-charts', 'download-budget', 'allow-private-networks',
+  'no-schema', 'undeployed', 'max-file-size', 'fix', 'dry-run', 'no-color', 'debug', 'help', 'download-charts', 'download-budget', 'allow-private-networks',
 ];
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -110,25 +111,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout(HELP);
       return args.command || args.flags.has('help') ? 0 : 2;
     }
-    switch (args.command) {
-      case 'check':
-        if (args.flags.has('help')) {
-          io.stdout(CHECK_HELP);
-          return 0;
-        }
-        return await check(args, io);
-      case 'rules':
-        if (args.flags.has('help')) {
-          io.stdout(RULES_HELP);
-          return 0;
-        }
-        return listRules(args, io);
-      default: {
-        const extra = EXTRA_COMMANDS.find((command) => command.name === args.command);
-        if (extra) return await extra.run(args, escapedIo(io, flag(args, 'format')));
-        throw new UsageError(`unknown command "${escapeControl(args.command)}"`);
-      }
-    }
+    const contained = containedErrors().length;
+    const code = await dispatch(args, io);
+    reportContained(args, io, containedErrors().slice(contained));
+    return code;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`meshlens: ${error.message}\nRun "meshlens --help" for usage.\n`);
@@ -139,6 +125,41 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr(`meshlens: internal error: ${escapeControl(detail)}\n`);
     return 2;
   }
+}
+
+async function dispatch(args: ParsedArgs, io: CliIo): Promise<number> {
+  switch (args.command) {
+    case 'check':
+      if (args.flags.has('help')) {
+        io.stdout(CHECK_HELP);
+        return 0;
+      }
+      return await check(args, io);
+    case 'rules':
+      if (args.flags.has('help')) {
+        io.stdout(RULES_HELP);
+        return 0;
+      }
+      return listRules(args, io);
+    default: {
+      const extra = EXTRA_COMMANDS.find((command) => command.name === args.command);
+      if (extra) return await extra.run(args, escapedIo(io, flag(args, 'format')));
+      throw new UsageError(`unknown command "${escapeControl(args.command ?? '')}"`);
+    }
+  }
+}
+
+/**
+ * Internal errors the core contained while the command ran: some findings may be missing. One line
+ * says so; `--debug` (or MESHLENS_DEBUG=1) lists each with its stack.
+ */
+function reportContained(args: ParsedArgs, io: CliIo, errors: readonly ContainedError[]): void {
+  if (errors.length === 0) return;
+  if (args.flags.has('debug') || process.env.MESHLENS_DEBUG) {
+    for (const error of errors) io.stderr(`meshlens: debug: contained error in ${error.where}: ${escapeControl(error.stack ?? error.message, true)}\n`);
+    return;
+  }
+  io.stderr(`meshlens: ${errors.length} internal error${errors.length === 1 ? ' was' : 's were'} contained, so some findings may be missing; run with --debug for details\n`);
 }
 
 /**

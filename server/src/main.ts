@@ -28,7 +28,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { MeshlensService, suppressionFixes, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
+import { MeshlensService, onContainedError, suppressionFixes, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
 import { fixesToCodeActions, fixToWorkspaceEdit, toLspCompletion, toLspDiagnostic, toLspHover } from './convert';
 import { chartDownloadSettings, excludePatterns, optionsFromSettings, schemaValidationMode, SettingIds, type MeshlensSettings } from './settings';
 import { YamlExtensionCoverage, type CoveragePurpose } from './yamlExtension';
@@ -46,7 +46,6 @@ const connection = platform.createConnection(connectionOptions, lifecycle);
 lifecycle.register(connection);
 platform.attach(connection);
 const documents = new TextDocuments(TextDocument);
-const reportedRuleFailures = new Set<string>();
 
 let roots: string[] = [];
 let supportsConfiguration = false;
@@ -83,17 +82,18 @@ function readWorkspaceFile(file: string): Promise<string | undefined> {
   return platform.readWorkspaceFile(file, options.maxFileBytes);
 }
 
+// Computations the core contained (a rule or an index that threw): logged once per place, with the stack.
+const reportedContained = new Set<string>();
+onContainedError((error) => {
+  if (reportedContained.has(error.where)) return;
+  reportedContained.add(error.where);
+  connection.console.error(`internal error in ${error.where} (contained, reported once per place): ${error.stack ?? error.message}`);
+});
+
 const service = new MeshlensService({
   host: {
     chartFetcher: chartDownloader,
     readFile: (path) => platform.readReferencedFile(path, options.maxFileBytes),
-  },
-  hooks: {
-    onRuleError(ruleId, file, error) {
-      if (reportedRuleFailures.has(ruleId)) return;
-      reportedRuleFailures.add(ruleId);
-      connection.console.error(`rule ${ruleId} failed on ${file} (reported once per rule): ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    },
   },
   maxFileBytes: () => options.maxFileBytes,
 });

@@ -31,6 +31,7 @@ import type { Dependencies, Workspace, WorkspaceFile } from '../workspace/worksp
 import { isPartialDocument } from '../workspace/kustomizePatches';
 import { undeployedNote } from '../gitops/placement';
 import { planRules, ruleApplies, runRules, runRulesSteps, type PlannedRule } from './runRules';
+import { containedError } from '../util/containedErrors';
 
 export interface AnalyzerHooks {
   /** Called when a rule throws; the analysis goes on without that rule's findings. */
@@ -159,6 +160,12 @@ export class Analyzer {
     return diagnostics;
   }
 
+  /** A rule threw: its findings on this document are missing; the sink and the host's hook hear of it. */
+  private ruleFailed(ruleId: string, path: string, error: unknown): void {
+    containedError(`rule ${ruleId}`, error);
+    this.hooks.onRuleError?.(ruleId, path, error);
+  }
+
   forget(path: string): void {
     this.fileCache.delete(path);
     this.crossFileCache.delete(path);
@@ -227,7 +234,7 @@ export class Analyzer {
         workspace: this.workspace,
         options,
         rules,
-        onRuleError: (ruleId, error) => this.hooks.onRuleError?.(ruleId, path, error),
+        onRuleError: (ruleId, error) => this.ruleFailed(ruleId, path, error),
       }),
       this.workspace.documentDependency(path, index),
     );
@@ -353,7 +360,7 @@ export class Analyzer {
       workspace: this.workspace,
       options,
       rules: this.rulesFor(resource, options, optionsKey).local,
-      onRuleError: (ruleId, error) => this.hooks.onRuleError?.(ruleId, path, error),
+      onRuleError: (ruleId, error) => this.ruleFailed(ruleId, path, error),
     });
     // Local findings must not depend on the file or document index: they are shared
     // by every document with the same text.

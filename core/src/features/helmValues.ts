@@ -41,13 +41,15 @@ import { yamlPathAtLine, type LinePathContext } from './yamlPathAtLine';
 import { kernelHoverLinesForRelease } from '../kernel/hover';
 import { isPatchDocument } from '../gitops/placement';
 import { renderScalar } from '../helm/valueEdits';
+import { containedError } from '../util/containedErrors';
 
 // ---------------------------------------------------------------- hover
 
 const helmValuesHover: HoverProvider = (request) => {
   try {
     return hoverAt(request);
-  } catch {
+  } catch (error) {
+    containedError('features/helm-values', error);
     return undefined;
   }
 };
@@ -217,7 +219,8 @@ const MAX_ITEMS = 200;
 const helmValuesCompletion: CompletionProvider = (request) => {
   try {
     return completeAt(request).slice(0, MAX_ITEMS);
-  } catch {
+  } catch (error) {
+    containedError('features/helm-values', error);
     return [];
   }
 };
@@ -332,7 +335,8 @@ function localChartCompletions(request: CompletionRequest, path: string[], chart
 const valuesSourceCompletion: CompletionProvider = (request) => {
   try {
     return completeInValuesSource(request).slice(0, MAX_ITEMS);
-  } catch {
+  } catch (error) {
+    containedError('features/helm-values', error);
     return [];
   }
 };
@@ -397,7 +401,8 @@ function readsFile(values: EffectiveValues, file: string): boolean {
 const fluxPatchCompletion: CompletionProvider = (request) => {
   try {
     return completeInFluxPatch(request).slice(0, MAX_ITEMS);
-  } catch {
+  } catch (error) {
+    containedError('features/helm-values', error);
     return [];
   }
 };

@@ -10,6 +10,7 @@
 import type { CodeLensItem, CodeLensProvider } from './codeLens';
 import { kernelLensTitle } from '../kernel/lensText';
 import { releaseKernelModels } from '../kernel/releaseKernel';
+import { containedError } from '../util/containedErrors';
 
 const kernelLens: CodeLensProvider = ({ workspace, file, options }) => {
   try {
@@ -22,7 +23,8 @@ const kernelLens: CodeLensProvider = ({ workspace, file, options }) => {
       items.push({ start, end: start, title: kernelLensTitle(model) });
     }
     return items;
-  } catch {
+  } catch (error) {
+    containedError('features/kernel-lens', error);
     return [];
   }
 };

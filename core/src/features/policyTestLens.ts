@@ -7,6 +7,7 @@
 import type { CodeLensItem, CodeLensProvider } from './codeLens';
 import { SHOW_EFFECTIVE_POLICY_COMMAND } from './previewInline';
 import { POLICY_TEST_KIND, runPolicyTests } from '../preview/policyTests';
+import { containedError } from '../util/containedErrors';
 
 const MAX_TITLE = 160;
 
@@ -22,7 +23,8 @@ export const policyTestLens: CodeLensProvider = ({ workspace, file, options }) =
       items.push({ start: at, end: at, title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title, ...(target && target.includes('/') ? { command: { id: SHOW_EFFECTIVE_POLICY_COMMAND, arguments: [{ workload: target }] } } : {}) });
     }
     return items;
-  } catch {
+  } catch (error) {
+    containedError('features/policy-test-lens', error);
     return [];
   }
 };

@@ -28,6 +28,7 @@ import { istioPolicyIndex, type IstioPolicyEntry } from '../preview/istioIndex';
 import type { CiliumAllowEntry, CiliumDenyEntry, CiliumDirectionView, CiliumPeer, EffectivePolicy, IstioRuleView, SourceRef } from '../preview/model';
 import { shortLocation } from '../preview/sources';
 import { appendAll } from '../util/appendAll';
+import { containedError } from '../util/containedErrors';
 
 export const SHOW_EFFECTIVE_POLICY_COMMAND = 'meshlens.showEffectivePolicy';
 const MAX_TITLE = 160;
@@ -333,7 +334,8 @@ function* previewLensSteps({ workspace, file, options }: CodeLensRequest): Gener
     if (kinds.has('CiliumNetworkPolicy') || kinds.has('CiliumClusterwideNetworkPolicy') || kinds.has('NetworkPolicy')) appendAll(items, yield* ciliumLenses(workspace, file, options));
     if (kinds.has('AuthorizationPolicy')) appendAll(items, yield* istioLenses(workspace, file, options));
     return items;
-  } catch {
+  } catch (error) {
+    containedError('features/effective-policy-lens', error);
     return [];
   }
 }
@@ -365,7 +367,8 @@ export const previewHover: HoverProvider = ({ workspace, file, cursor, options }
       return contents ? { contents, ...range } : undefined;
     }
     return undefined;
-  } catch {
+  } catch (error) {
+    containedError('features/effective-policy-hover', error);
     return undefined;
   }
 };

@@ -17,6 +17,7 @@ import { mapGet, scalarString, type YamlNode } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { readReference, referenceIsTemplated } from './fluxObjects';
 import { closest, describeNamespaces, resolveReference } from './references';
+import { containedError } from '../util/containedErrors';
 
 export type ChartSourceKind = 'HelmRepository' | 'GitRepository' | 'Bucket' | 'OCIRepository' | 'HelmChart' | 'ExternalArtifact';
 
@@ -75,7 +76,8 @@ export function resolveChartSource(workspace: WorkspaceModel, helmRelease: Index
     if (chart) resolveChartTemplate(workspace, helmRelease, chart, result);
     else if (chartRef) resolveChartRef(workspace, helmRelease, chartRef, result);
     else result.problems.push({ code: 'no-chart', message: 'neither `chart` nor `chartRef` is set', path: ['spec'] });
-  } catch {
+  } catch (error) {
+    containedError('flux/chart-source', error);
     // Defensive: a resolver must never take a rule down; keep what we have.
   }
   return result;

@@ -32,6 +32,7 @@ import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { gitopsModel, type BuildTask, type VariableOrigin } from './clusters';
 import { substitute } from './envsubst';
 import { workspaceBuildFs, type WorkspaceBuildFs } from './workspaceBuildFs';
+import { containedError } from '../util/containedErrors';
 
 export interface ClusterBuild {
   task: BuildTask;
@@ -60,7 +61,8 @@ export function clusterBuild(model: WorkspaceModel, key: string): ClusterBuild |
     if (!task) return undefined;
     try {
       return computeBuild(workspace, task);
-    } catch {
+    } catch (error) {
+      containedError('gitops/cluster-build', error);
       return { task, result: { root: task.directory, objects: [], notes: [], failed: true, incomplete: true, files: [] }, substitutions: [] };
     }
   });

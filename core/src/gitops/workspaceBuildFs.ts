@@ -21,6 +21,7 @@ import type { BuildFileSystem } from '../build/index';
 import { normalizePath, parentDirectory, type WorkspaceModel } from '../workspace/model';
 import { workspaceTree } from './tree';
 import type { YamlFile } from '../parse/yamlFile';
+import { containedError } from '../util/containedErrors';
 
 interface WorkspaceWithText {
   getFile?(path: string): { text: string; yaml?: YamlFile } | undefined;
@@ -65,7 +66,8 @@ export function workspaceBuildFs(model: WorkspaceModel): WorkspaceBuildFs {
         if (WORKSPACE_HELD.test(file)) return undefined;
         const read = model.readReferencedFile(file, childName(file));
         return 'text' in read ? read.text : undefined;
-      } catch {
+      } catch (error) {
+        containedError('gitops/build-read', error);
         return undefined;
       }
     },

@@ -30,6 +30,7 @@ import { BoundedCache } from '../util/boundedCache';
 
 export type { ChartFetcher, ChartFiles, ChartRequest } from '../workspace/chartHost';
 import type { ChartFiles, ChartRequest } from '../workspace/chartHost';
+import { containedError } from '../util/containedErrors';
 
 const MAX_LEVELS_UP = 12;
 
@@ -41,7 +42,8 @@ export function localChartFiles(workspace: WorkspaceModel, helmRelease: IndexedD
       if (source.sourceKind !== 'GitRepository' && source.sourceKind !== 'Bucket') return undefined;
       if (!source.chartPath || textUnknownUntilRender(source.chartPath)) return undefined;
       return findChartFolder(workspace, helmRelease.file, source.chartPath);
-    } catch {
+    } catch (error) {
+      containedError('helm/local-chart', error);
       return undefined;
     }
   });
@@ -64,7 +66,8 @@ export function remoteChartFiles(workspace: WorkspaceModel, helmRelease: Indexed
       if (!fetcher) return undefined;
       const request = remoteChartRequest(workspace, helmRelease);
       return request ? fetcher.chartFiles(request) : undefined;
-    } catch {
+    } catch (error) {
+      containedError('helm/remote-chart', error);
       return undefined;
     }
   });
@@ -77,7 +80,8 @@ export function remoteChartStatus(workspace: WorkspaceModel, helmRelease: Indexe
     if (!fetcher?.describe) return undefined;
     const request = remoteChartRequest(workspace, helmRelease);
     return request ? fetcher.describe(request) : undefined;
-  } catch {
+  } catch (error) {
+    containedError('helm/remote-chart-status', error);
     return undefined;
   }
 }

@@ -44,6 +44,7 @@ import { builtInstances, type BuiltInstance } from '../gitops/clusterBuild';
 import { effectiveValues, type EffectiveValues } from './effectiveValues';
 import { builtEffectiveValues, valuesUnchangedByBuild } from './builtValues';
 import { localChartFiles } from './chartFiles';
+import { containedError } from '../util/containedErrors';
 
 export interface CiliumRelease {
   document: IndexedDocument;
@@ -80,7 +81,8 @@ export function ciliumReleases(workspace: WorkspaceModel): CiliumRelease[] {
           continue;
         }
         releases.push(...clusterVariants(model, document, chart, instances));
-      } catch {
+      } catch (error) {
+        containedError('helm/cilium-releases', error);
         // One odd release must not hide the others.
       }
     }

@@ -28,6 +28,7 @@ import { resolveReference } from '../flux/references';
 import { inferSetValue, parseSetPath } from './setPath';
 import { anchorOf, directValuesText, embeddedValuesText, type ValuesText } from './valuesText';
 import { loadYamlFile } from './workspaceFiles';
+import { containedError } from '../util/containedErrors';
 
 /** Where one key is written: the key node and its value node. */
 export interface ValuesLocation {
@@ -98,7 +99,8 @@ export function effectiveValues(workspace: WorkspaceModel, helmRelease: IndexedD
     (model) => {
       try {
         return composeValues(model, helmRelease);
-      } catch {
+      } catch (error) {
+        containedError('helm/effective-values', error);
         return buildEffective([], [], ['values could not be composed'], []);
       }
     },

@@ -24,6 +24,7 @@ import { deref, type YamlMap, type YamlNode, type YamlPair } from '../parse/ast'
 import type { ValueEdit } from '../cilium/valuesCatalog';
 import type { Anchor } from '../findings';
 import type { ValuesText } from './valuesText';
+import { containedError } from '../util/containedErrors';
 
 export interface AnchoredEdit {
   range: Anchor;
@@ -134,7 +135,8 @@ export function renderValueEdits(values: ValuesText, edits: readonly ValueEdit[]
       if (local[index].start < local[index - 1].end) return undefined;
     }
     return local.map((edit) => toAnchored(values, edit));
-  } catch {
+  } catch (error) {
+    containedError('helm/value-edits', error);
     return undefined;
   }
 }

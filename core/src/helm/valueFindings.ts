@@ -51,6 +51,7 @@ import { ciliumReleases, type CiliumRelease } from './ciliumReleases';
 import { type EffectiveValues, type ValuesWrite } from './effectiveValues';
 import type { ValuesText } from './valuesText';
 import { valuesPerBuild } from './builtValues';
+import { containedError } from '../util/containedErrors';
 
 interface FactPlace {
   /** Where the finding lands: the key or value as written (a patch, a values file, a ConfigMap block). */
@@ -139,7 +140,8 @@ function computeAll(workspace: WorkspaceModel): Map<string, HelmValueFact[]> {
         holdsIn.set(finding, { release, clusters: new Set(release.clusterNames ?? []) });
         add(finding);
       });
-    } catch {
+    } catch (error) {
+      containedError('helm/value-findings', error);
       // Keep the findings of other releases.
     }
   }
@@ -161,7 +163,8 @@ function computeAll(workspace: WorkspaceModel): Map<string, HelmValueFact[]> {
       const chart = chartFilesFor(workspace, document);
       // As each cluster's build makes the values (overlays, substitution); findings repeated across builds are merged by `add`.
       if (chart) for (const values of valuesPerBuild(workspace, document)) localChartFindings(document, chart, values, add);
-    } catch {
+    } catch (error) {
+      containedError('helm/value-findings', error);
       // Same containment as above.
     }
   }

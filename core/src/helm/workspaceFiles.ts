@@ -15,6 +15,7 @@
 
 import { parseYamlFile, type YamlFile } from '../parse/yamlFile';
 import { joinPath, parentDirectory, type WorkspaceModel } from '../workspace/model';
+import { containedError } from '../util/containedErrors';
 
 interface WorkspaceWithFiles {
   getFile?(path: string): { yaml: YamlFile; text: string } | undefined;
@@ -46,7 +47,8 @@ export function readText(model: WorkspaceModel, fromFile: string, relativePath: 
     if (live && typeof live.text === 'string') return { text: live.text, path };
     const read = model.readReferencedFile(fromFile, relativePath);
     return 'text' in read ? read : undefined;
-  } catch {
+  } catch (error) {
+    containedError('helm/read-referenced-file', error);
     return undefined;
   }
 }

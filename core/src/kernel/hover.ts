@@ -18,6 +18,7 @@ import { shortKernel, type Pool } from './nodeProfiles';
 import { releaseKernelModelOf } from './releaseKernel';
 import { checkRequirement, describeRequirement, type VerdictStatus } from '../cilium/kernel/requirementCheck';
 import { conditionPath as splitValuesPath } from '../cilium/valuesCondition';
+import { containedError } from '../util/containedErrors';
 
 /** Kernel lines for a values key (`['bandwidthManager', 'bbr']`) on a Cilium minor, judged on `pools`. */
 export function kernelHoverLines(minor: string, path: readonly string[], pools: readonly Pool[], values?: unknown): string[] {
@@ -47,7 +48,8 @@ export function kernelHoverLines(minor: string, path: readonly string[], pools: 
     }
     if (pools.length === 0) lines.push('', '_No NodeProfile or `meshlens.kernel.version` setting covers this file, so no pool is judged._');
     return lines;
-  } catch {
+  } catch (error) {
+    containedError('kernel/hover', error);
     return [];
   }
 }

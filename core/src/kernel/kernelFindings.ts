@@ -23,6 +23,7 @@ import { kernelFeature, type EnabledFeature } from '../cilium/kernel/kernelMatri
 import { nodeProfileIndex, type Pool } from './nodeProfiles';
 import { releaseKernelModels, statusRank, type FeatureOutcome, type PoolFeatureVerdict, type ReleaseKernelModel } from './releaseKernel';
 import { deriveWith } from '../workspace/deriveWith';
+import { containedError } from '../util/containedErrors';
 
 /** Where the feature's key is written (the winning write), with its values path. */
 export type FeatureLocation = ValuesLocation & { path: string[] };
@@ -52,7 +53,8 @@ function allKernelFacts(workspace: WorkspaceModel, options: KernelOptions): Map<
     for (const release of releaseKernelModels(model, read)) {
       try {
         findings.push(...releaseFacts(release));
-      } catch {
+      } catch (error) {
+        containedError('kernel/findings', error);
         // A release we cannot describe gets no kernel findings rather than breaking the rest.
       }
     }

@@ -31,6 +31,7 @@ import {
 import { poolsForFile, type Pool, type PoolSet } from './nodeProfiles';
 import type { VerdictStatus } from '../cilium/kernel/requirementCheck';
 import { deriveWith } from '../workspace/deriveWith';
+import { containedError } from '../util/containedErrors';
 
 export interface PoolFeatureVerdict {
   pool: Pool;
@@ -78,7 +79,8 @@ export function releaseKernelModels(workspace: WorkspaceModel, options: KernelOp
     for (const release of ciliumReleases(model)) {
       try {
         result.push(buildModel(model, release, read));
-      } catch {
+      } catch (error) {
+        containedError('kernel/release-models', error);
         // One odd release must not hide the others.
       }
     }

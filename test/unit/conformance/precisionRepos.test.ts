@@ -40,6 +40,8 @@ describe.skipIf(!present)('findings on ../shared/repos (precision record, docs/p
     it(repo, () => {
       const result = meshlens(['check', join(repos, repo), '--format', 'json', '--fail-on', 'none'], repoRoot);
       expect(result.code, result.stderr).toBe(0);
+      // No rule or index threw while checking the repository (the CLI says so on stderr when one did).
+      expect(result.stderr).not.toMatch(/internal error/);
       const report = JSON.parse(result.stdout) as { diagnostics: { rule: string }[] };
       const counts: Record<string, number> = {};
       for (const { rule } of report.diagnostics) {

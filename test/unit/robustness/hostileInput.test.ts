@@ -11,6 +11,7 @@ import { ALL_RULES } from '../../../core/src/rules/index';
 import type { Rule } from '../../../core/src/rules/types';
 import { MeshlensService } from '../../../core/src/service';
 import { Workspace } from '../../../core/src/workspace/workspace';
+import { containedError, containedErrors, onContainedError } from '../../../core/src/util/containedErrors';
 
 const options = defaultAnalysisOptions();
 const HEADER = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: x\nspec:\n  endpointSelector: {}\n';
@@ -135,6 +136,41 @@ describe('a rule that throws', () => {
     const diagnostics = analyzer.diagnostics('/repo/a.yaml', options);
     expect(rules(diagnostics)).toContain('schema/unknown-field');
     expect(failures).toEqual(['test/throws']);
+  });
+
+  it('reaches the one sink of contained errors (the server logs it, the CLI reports it)', () => {
+    const heard: string[] = [];
+    const stop = onContainedError((error) => heard.push(`${error.where}: ${error.message}`));
+    try {
+      const throwing: Rule = {
+        meta: { id: 'test/throws-too', severity: 'error', title: 'throws', docs: { summary: '', why: '' } },
+        check() {
+          throw new Error('bang');
+        },
+      };
+      const workspace = new Workspace();
+      const analyzer = new Analyzer(workspace, {}, [throwing]);
+      workspace.setFile('/repo/b.yaml', `${HEADER}  ingress: [{}]\n`);
+      analyzer.diagnostics('/repo/b.yaml', options);
+      expect(heard).toEqual(['rule test/throws-too: bang']);
+      expect(containedErrors().at(-1)).toMatchObject({ where: 'rule test/throws-too', message: 'bang' });
+    } finally {
+      stop();
+    }
+  });
+
+  it('keeps a bounded history and survives a listener that throws', () => {
+    const stop = onContainedError(() => {
+      throw new Error('listener');
+    });
+    try {
+      for (let index = 0; index < 150; index++) containedError('test/bound', new Error(`e${index}`));
+    } finally {
+      stop();
+    }
+    const kept = containedErrors();
+    expect(kept.length).toBe(100);
+    expect(kept.at(-1)?.message).toBe('e149');
   });
 });
 

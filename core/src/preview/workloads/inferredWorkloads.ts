@@ -39,6 +39,7 @@ import { resolveChartSource } from '../../flux/chartSource';
 import { effectiveValues } from '../../helm/effectiveValues';
 import type { K8sIndex, WorkloadInfo, WorkloadKind } from '../../policy/k8sIndex';
 import type { IndexedDocument, WorkspaceModel } from '../../workspace/model';
+import { containedError } from '../../util/containedErrors';
 
 /** Where a workload of the preview comes from. */
 export interface WorkloadOrigin {
@@ -71,7 +72,8 @@ export function inferWorkloads(workspace: WorkspaceModel, index: K8sIndex): Prev
     if (!release.identity.apiVersion?.startsWith('helm.toolkit.fluxcd.io/')) continue;
     try {
       result.push(...fromHelmRelease(workspace, index, release));
-    } catch {
+    } catch (error) {
+      containedError('preview/inferred-workloads', error);
       // A release that cannot be read implies nothing.
     }
   }
@@ -280,7 +282,8 @@ function envoyGatewayDeployment(workspace: WorkspaceModel, index: K8sIndex): Env
       mode.controllerNamespace = facts.namespace;
       const deploy = object(object(object(object(object(facts.values.config)?.envoyGateway)?.provider)?.kubernetes)?.deploy);
       if (text(deploy?.type) === 'GatewayNamespace') mode.gatewayNamespace = true;
-    } catch {
+    } catch (error) {
+      containedError('preview/inferred-workloads', error);
       // Unknown release: keep the default mode.
     }
   }
