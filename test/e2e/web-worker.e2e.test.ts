@@ -8,13 +8,15 @@
 // whose kinds include `web` and that is installed remotely runs there).
 //
 // Checks, on the policies fixture: findings of files never opened in the
-// Problems panel, the log line that says the server runs in the browser
+// Problems panel, a finding's rule link opening the bundled rule page in the
+// Markdown preview, the log line that says the server runs in the browser
 // (proof of which build runs, and the note on what it cannot do), hover on a
 // CiliumNetworkPolicy's selector, and `meshlens: Show Effective Policy`.
+// README screenshot (MESHLENS_E2E_SCREENSHOTS): rule-page.png.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectors, startVsCode, type VsCodeSession } from './harness';
-import { fixturesDir, scenarioInput, screenshotOnFailure } from './scenarioSupport';
+import { fixturesDir, readmeScreenshot, scenarioInput, screenshotOnFailure } from './scenarioSupport';
 
 const input = scenarioInput('web-worker');
 const folder = 'apps/payments';
@@ -39,6 +41,23 @@ describe.skipIf(input.skipReason !== undefined)('web extension: the browser buil
     const rows = await vscode!.waitForProblems((current) => current.some((row) => row.file === 'new-policy.yaml' && row.source === 'meshlens'), 90_000);
     expect(rows.filter((row) => row.source === 'meshlens').every((row) => /^[a-z]+\/[a-z0-9-]+$/.test(row.code))).toBe(true);
     expect(await vscode!.page.locator('.editor-group-container .tab').count()).toBe(0);
+  });
+
+  it('a finding’s rule link opens the rule page bundled in the extension, rendered, inside VS Code', async () => {
+    screenshotOnFailure(() => vscode, 'web-worker-rule-page');
+    const session = vscode!;
+    await session.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    const link = session.page.locator(`${selectors.markersRow} a.monaco-link`).filter({ hasText: /^[a-z]+\/[a-z0-9-]+$/ }).first();
+    const rule = (await link.innerText()).trim();
+    await link.click();
+    // The page opens in an editor tab, rendered by the Markdown preview (the extension's editor association for
+    // its rule pages): a webview with the page's sections, not the raw text and not a browser tab.
+    const name = rule.split('/')[1];
+    await session.page.locator(selectors.activeTab).filter({ hasText: `${name}.md` }).waitFor({ timeout: 20_000 });
+    await expect.poll(async () => (await session.webviewTexts()).join('\n'), { timeout: 20_000 }).toMatch(new RegExp(`${rule}[\\s\\S]*Why it matters`));
+    expect(await session.page.locator(`${selectors.activeEditor} ${selectors.viewLine}`).count()).toBe(0);
+    await readmeScreenshot(session, 'rule-page', [session.page.locator(selectors.webviewFrame).first(), link], { maxWidth: 1100, maxHeight: 560, padding: 4 });
+    await session.runCommand('View: Close All Editors');
   });
 
   it('runs the browser server, which says what it cannot do here', async () => {
