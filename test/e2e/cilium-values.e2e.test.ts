@@ -6,7 +6,12 @@
 //   3. completion under `spec.values` offers the chart's keys, top-level and
 //      nested;
 //   4. Ctrl+. on `kubeProxyReplacement: strict` offers the migration, applying
-//      it writes `true` and the problem leaves the Problems panel.
+//      it writes `true` and the problem leaves the Problems panel;
+//   #19: completion inside the `values.yaml: |` block of the ConfigMap the
+//      release reads (`valuesFrom`) offers the chart's keys, and accepting an
+//      object key indents its child once (no doubled indentation); the status
+//      bar shows the pinned Cilium version once the workspace is loaded,
+//      without switching editors.
 // README screenshots (MESHLENS_E2E_SCREENSHOTS): hover-cilium-value.png,
 // quick-fix.png.
 import path from 'node:path';
@@ -16,6 +21,7 @@ import { fixturesDir, readmeScreenshot, scenarioInput, screenshotOnFailure } fro
 
 const input = scenarioInput('cilium-values');
 const releaseFile = 'infrastructure/cilium/helmrelease.yaml';
+const configMapFile = 'infrastructure/cilium/values-configmap.yaml';
 
 const isStrictFinding = (row: ProblemRow) =>
   row.file === 'helmrelease.yaml' && row.code === 'helm/obsolete-value' && row.message.includes('kubeProxyReplacement');
@@ -25,10 +31,20 @@ describe.skipIf(input.skipReason !== undefined)('scenarios 2-4: Cilium HelmRelea
 
   beforeAll(async () => {
     vscode = await startVsCode({ vsix: input.vsix!, workspaceFolder: path.join(fixturesDir, 'cilium-values'), copyWorkspace: true });
+    // The release is open while the server still loads the workspace: the status bar must catch up by itself.
+    await vscode.openFile(releaseFile);
     // The first analysis of the workspace is done once its findings are listed.
     await vscode.waitForProblems((rows) => rows.some(isStrictFinding), 60_000);
     await vscode.runCommand('View: Hide Panel');
-    await vscode.openFile(releaseFile);
+  });
+
+  it('the status bar shows the pinned Cilium version once the workspace is loaded, without an editor switch', async () => {
+    screenshotOnFailure(() => vscode, 'status-bar');
+    const session = vscode!;
+    const item = session.page.locator(selectors.statusBar).locator('.statusbar-item').filter({ hasText: /Cilium 1\.16/ });
+    await item.first().waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await item.first().innerText()).not.toMatch(/assumed/);
+    await session.openFile(releaseFile);
   });
 
   afterAll(async () => {
@@ -86,6 +102,31 @@ describe.skipIf(input.skipReason !== undefined)('scenarios 2-4: Cilium HelmRelea
     await session.runCommand('File: Revert File');
     expect(await session.editorText()).toContain('routingMode: native');
     expect(await session.editorText()).toContain('masquerade: true');
+  });
+
+  it('completion in a ConfigMap-embedded values block offers chart keys with the right indentation', async () => {
+    screenshotOnFailure(() => vscode, 'completion-configmap-values');
+    const session = vscode!;
+    await session.openFile(configMapFile);
+    const line = await session.lineNumberOf('replicas: 1');
+    // `      replicas: 1` -> `      promet`, under `operator:` inside the block.
+    await session.replaceToEndOfLine(line, 7, 'promet');
+    expect(await session.triggerCompletion({ keepOpen: true })).toContain('prometheus');
+    await session.page.locator(selectors.suggestRow).filter({ hasText: /^prometheus/ }).first().click();
+    // The cursor waits on the child line: mark it, then read both lines once the mark is rendered.
+    await session.page.keyboard.type('enabled');
+    await session.page.keyboard.press('Escape');
+    const deadline = Date.now() + 10_000;
+    let lines = await session.renderedLines();
+    while (!lines.some((entry) => entry.line === line + 1 && entry.text.includes('enabled')) && Date.now() < deadline) {
+      await session.page.waitForTimeout(200);
+      lines = await session.renderedLines();
+    }
+    expect(lines.find((entry) => entry.line === line)?.text).toBe('      prometheus:');
+    // One level deeper than its parent (6 + 2 spaces), not the block's indentation added twice.
+    expect(lines.find((entry) => entry.line === line + 1)?.text).toBe('        enabled');
+    await session.runCommand('File: Revert File');
+    expect(await session.editorText()).toContain('replicas: 1');
   });
 
   it('the Ctrl+. quick-fix rewrites kubeProxyReplacement: strict to true and the problem goes away', async () => {

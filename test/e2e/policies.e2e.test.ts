@@ -5,8 +5,14 @@
 //      Deployments of another file carry;
 //   5. the effective-L7 CodeLens sits above the policy, and the commands
 //      `meshlens: Show Effective Policy` and `meshlens: Simulate Request` run
-//      from the command palette and show their answer.
-// README screenshot (MESHLENS_E2E_SCREENSHOTS): codelens-preview.png.
+//      from the command palette and show their answer; the effective-policy
+//      view's `file:line` references are links that open the rule;
+//   #19: `meshlens: Show Connectivity Map` opens its webview, a click on an
+//      edge lists the rules behind it and a click on a rule opens its file;
+//      "Disable <rule> for this line" writes the suppression comment and the
+//      finding leaves the Problems panel.
+// README screenshots (MESHLENS_E2E_SCREENSHOTS): codelens-preview.png,
+// connectivity-map.png.
 //
 // The commands' prompts are answered by what they ask for (source,
 // destination, port, method, path), and their output is read wherever it is
@@ -14,7 +20,7 @@
 // how the client lays them out.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectors, startVsCode, type VsCodeSession } from './harness';
+import { selectors, startVsCode, type ProblemRow, type VsCodeSession } from './harness';
 import { fixturesDir, readmeScreenshot, scenarioInput, screenshotOnFailure } from './scenarioSupport';
 
 const input = scenarioInput('policies');
@@ -101,6 +107,21 @@ describe.skipIf(input.skipReason !== undefined)('scenarios 3 and 5: Cilium polic
     expect(output).toMatch(/payments-policy\.yaml/);
   });
 
+  it('the effective-policy view links each rule to its file and line', async () => {
+    screenshotOnFailure(() => vscode, 'effective-policy-links');
+    const session = vscode!;
+    // The view of the previous scenario is the active editor; its references are DocumentLinks.
+    await waitForOutput(session, (text) => /payments-policy\.yaml:\d+/.test(text));
+    const line = session.page.locator(selectors.activeEditor).locator(selectors.viewLine).filter({ hasText: /payments-policy\.yaml:\d+/ }).first();
+    const reference = /payments-policy\.yaml:(\d+)/.exec(await line.innerText())!;
+    const link = line.locator('.detected-link').filter({ hasText: 'payments-policy.yaml' }).first();
+    await link.waitFor({ state: 'visible', timeout: 10_000 });
+    await link.click({ modifiers: ['Control'] });
+    await session.page.locator(selectors.activeTab).filter({ hasText: 'payments-policy.yaml' }).waitFor({ timeout: 10_000 });
+    // The cursor sits on the rule's line (the status bar shows "Ln N, Col M").
+    await session.page.locator(selectors.statusBar).getByText(new RegExp(`Ln ${reference[1]},`)).waitFor({ timeout: 10_000 });
+  });
+
   it('meshlens: Simulate Request answers allow and deny with the deciding rule', async () => {
     screenshotOnFailure(() => vscode, 'simulate-request');
     const session = vscode!;
@@ -123,6 +144,61 @@ describe.skipIf(input.skipReason !== undefined)('scenarios 3 and 5: Cilium polic
     const denied = await waitForOutput(session, (text) => verdict('denied', 'DELETE').test(text));
     expect(denied).toMatch(/payments-policy\.yaml/);
     expect(denied).not.toMatch(verdict('allowed', 'DELETE'));
+  });
+
+  it('meshlens: Show Connectivity Map opens the map; an edge lists its rules and a rule opens its file', async () => {
+    screenshotOnFailure(() => vscode, 'connectivity-map');
+    const session = vscode!;
+    await closeOutputs(session);
+    await session.runCommand('meshlens: Show Connectivity Map');
+    const rows = session.page.locator(selectors.quickInputRow);
+    await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
+    // Typing filters the list down to the namespace; Enter takes it.
+    await session.page.locator(selectors.quickInputBox).fill('payments');
+    await rows.filter({ hasText: 'payments' }).first().waitFor({ state: 'visible' });
+    await session.page.waitForTimeout(300);
+    await session.page.keyboard.press('Enter');
+    const text = await waitForOutput(session, (output) => /Connectivity: namespace payments/.test(output));
+    expect(text).toMatch(/payments\/storefront/);
+    expect(text).toMatch(/8080\/TCP/);
+    const frame = session.page.locator(selectors.webviewFrame).first().contentFrame().locator('iframe#active-frame').contentFrame();
+    const edge = frame.locator('g.edge[data-edge="workload:payments/storefront->workload:payments/payments-api"]');
+    await edge.locator('text').first().click();
+    const details = frame.locator('#details');
+    await details.getByText('payments/storefront → payments/payments-api').waitFor({ timeout: 10_000 });
+    const detailText = await details.innerText();
+    expect(detailText).toMatch(/GET \/api\/v1\/payments\/\[0-9\]\+/);
+    expect(detailText).toMatch(/draft-policy\.yaml:\d+/);
+    expect(detailText).toMatch(/payments-policy\.yaml:\d+/);
+    await readmeScreenshot(session, 'connectivity-map', [session.page.locator(selectors.webviewFrame).first()], { maxWidth: 1100, maxHeight: 420, padding: 0 });
+    const rule = details.locator('a').filter({ hasText: 'cnp payments/payments-api ingress[0].toPorts[0]' }).first();
+    await rule.click();
+    await session.page.locator(selectors.activeTab).filter({ hasText: 'payments-policy.yaml' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('"Disable <rule> for this line" writes the suppression comment and the finding goes away', async () => {
+    screenshotOnFailure(() => vscode, 'disable-rule');
+    const session = vscode!;
+    await closeOutputs(session);
+    const isMissingSelector = (row: ProblemRow) => row.file === 'new-policy.yaml' && row.code === 'cnp/missing-subject-selector';
+    await session.waitForProblems((rows) => rows.some(isMissingSelector), 30_000);
+    // Open the finding from the Problems panel, as a user would.
+    await session.page.locator(selectors.markersRow).filter({ hasText: 'cnp/missing-subject-selector' }).first().click();
+    await session.page.locator(selectors.activeTab).filter({ hasText: 'new-policy.yaml' }).waitFor({ timeout: 10_000 });
+    await session.runCommand('View: Hide Panel');
+    await session.goToPosition(await session.lineNumberOf('spec:'), 1);
+    const titles = await session.quickFixMenu();
+    expect(titles, JSON.stringify(titles)).toEqual(expect.arrayContaining([expect.stringContaining('Disable cnp/missing-subject-selector for this line'), expect.stringContaining('Disable cnp/missing-subject-selector for this file')]));
+    await session.page.keyboard.press('Escape');
+    await session.quickFix('Disable cnp/missing-subject-selector for this line');
+    expect(await session.editorText()).toMatch(/# meshlens-disable-next-line cnp\/missing-subject-selector\nspec:/);
+    const rows = await session.waitForProblems((current) => !current.some(isMissingSelector), 30_000);
+    // Only that rule is silenced, only there.
+    expect(rows.some((row) => row.file === 'new-policy.yaml' && row.code === 'cnp/no-rule-sections')).toBe(true);
+    await session.runCommand('View: Hide Panel');
+    await session.page.locator(selectors.activeTab).filter({ hasText: 'new-policy.yaml' }).waitFor();
+    await session.runCommand('File: Revert File');
+    expect(await session.editorText()).not.toContain('meshlens-disable');
   });
 });
 

@@ -199,7 +199,7 @@ function layout(map: ConnectivityMap): { placed: Map<string, Placed>; columns: P
     const inColumn = new Set(column.map((entry) => entry.node.id));
     const leaving = [...map.edges.filter((edge) => inColumn.has(edge.from)).map(edgeLines), ...[...excludedPairs(map).values()].filter((flows) => inColumn.has(flows[0].from)).map(excludedLines)];
     const labelWidth = Math.max(0, ...leaving.flatMap((lines) => lines.map((line) => line.length * CHAR_WIDTH)));
-    x += width + Math.max(90, Math.min(340, labelWidth + 40));
+    x += width + Math.max(90, Math.min(380, labelWidth + 80));
   }
   return { placed, columns };
 }
