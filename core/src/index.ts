@@ -67,3 +67,4 @@ export { mapTitle, renderConnectivityMermaid, renderConnectivitySvg } from './pr
 export { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from './kernel/matrixModel';
 export { chartFilesFromTexts, type ChartFetcher, type ChartFiles, type ChartRequest } from './helm/chartFiles';
 export { createParsedDocument } from './parse/yamlFile';
+export { exceedsUtf8Bytes } from './text/utf8';

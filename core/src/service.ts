@@ -47,6 +47,11 @@ export class MeshlensService {
     this.#workspace.chartsChanged();
   }
 
+  /** Referenced files the host could not give synchronously have arrived: what read them is re-computed. */
+  hostFilesChanged(): void {
+    this.#workspace.hostFilesChanged();
+  }
+
   /** The workspace folders: reads are confined to them (the host's folders changed, e.g. a folder was added). */
   setRoots(roots: readonly string[]): void {
     this.#workspace.roots = [...roots];

@@ -8,9 +8,12 @@
  * - Only files under the workspace folders are listed and read; the walk's
  *   rules (`host/src/yamlFileRules.ts`) decide which, as on Node.
  * - The core's synchronous reads of referenced files (generator inputs,
- *   values files) are answered from the texts read so far; a file never read
- *   (a non-YAML file, a file outside the workspace) is refused, as the Node
- *   reader refuses what it may not read.
+ *   values files, bpftool probes) are answered from the texts read so far. A
+ *   file not read yet is refused for now and asked of the client in the
+ *   background; when it arrives the server re-checks what read it
+ *   (`onDidReadReferencedFile`). Each such file is asked once per workspace
+ *   scan (a refusal too), so a missing file costs one request, not one per
+ *   check. The core only asks for paths inside the workspace folders.
  * - File keys are the paths of the workspace folders' URIs (`WorkspaceUriKeys`),
  *   so the core's path logic (parent folders, relative references, "inside the
  *   workspace") works on `vscode-vfs://`, `vscode-remote://` or `file://`
@@ -20,6 +23,7 @@
  */
 
 import { BrowserMessageReader, BrowserMessageWriter, createConnection, ProposedFeatures, RequestType, type Connection } from 'vscode-languageserver/browser';
+import { exceedsUtf8Bytes } from '../../core/src/index';
 import { keptByWalk, SKIPPED_DIRECTORIES } from '../../host/src/yamlFileRules';
 import {
   COMPARE_REQUEST,
@@ -37,7 +41,7 @@ import { keyToUri as fileKeyToUri, uriToKey as fileUriToKey } from './uris';
 
 /** Said once in the log when the server starts in a worker, and by the requests that need Node. */
 export const BROWSER_LIMITATION =
-  'meshlens runs in the browser here: files are read through the editor; Helm charts are not downloaded, effective policies cannot be compared with a git revision, and files a manifest references are read only when they are YAML files of the workspace. VS Code desktop and the CLI have all of it.';
+  'meshlens runs in the browser here: files are read through the editor; Helm charts are not downloaded and effective policies cannot be compared with a git revision (VS Code desktop and the CLI do both).';
 
 /** The worker's global scope as the message reader sees it (the repo compiles without DOM types). */
 export interface WorkerScope {
@@ -49,7 +53,26 @@ export function browserPlatform(scope: WorkerScope): ServerPlatform {
   const keys = new WorkspaceUriKeys();
   /** Texts read so far, by key: what `readReferencedFile` can answer. */
   const texts = new Map<string, string>();
+  /** Referenced files asked of the client since the last scan (answered or not). */
+  const asked = new Set<string>();
+  const arrived: (() => void)[] = [];
   let connection: Connection | undefined;
+
+  async function read(file: string, maxBytes: number): Promise<string | undefined> {
+    let result: ReadFileResult;
+    try {
+      result = await connection!.sendRequest(new RequestType<ReadFileParams, ReadFileResult, void>(READ_FILE_REQUEST), { uri: keys.keyToUri(file), maxBytes });
+    } catch {
+      result = { refused: 'the client did not answer' };
+    }
+    if ('refused' in result) {
+      texts.delete(file);
+      return undefined;
+    }
+    texts.set(file, result.text);
+    return result.text;
+  }
+
   return {
     createConnection(options) {
       return createConnection(ProposedFeatures.all, new BrowserMessageReader(scope as never), new BrowserMessageWriter(scope as never), options);
@@ -61,6 +84,8 @@ export function browserPlatform(scope: WorkerScope): ServerPlatform {
     keyToUri: (key) => keys.keyToUri(key),
     setWorkspaceFolders: (uris) => keys.setFolders(uris),
     async listYamlFiles(roots, exclude) {
+      // A new scan reads referenced files afresh: they may have appeared or changed since.
+      asked.clear();
       const params: WorkspaceFilesParams = { excludeGlob: `**/{${[...SKIPPED_DIRECTORIES].join(',')}}/**` };
       let result: WorkspaceFilesResult;
       try {
@@ -76,25 +101,21 @@ export function browserPlatform(scope: WorkerScope): ServerPlatform {
       }
       return { files: [...found].sort().map((key) => ({ key, display: key })), skipped: [] };
     },
-    async readWorkspaceFile(file, maxBytes) {
-      let result: ReadFileResult;
-      try {
-        result = await connection!.sendRequest(new RequestType<ReadFileParams, ReadFileResult, void>(READ_FILE_REQUEST), { uri: keys.keyToUri(file), maxBytes });
-      } catch {
-        texts.delete(file);
-        return undefined;
-      }
-      if ('refused' in result) {
-        texts.delete(file);
-        return undefined;
-      }
-      texts.set(file, result.text);
-      return result.text;
-    },
+    readWorkspaceFile: (file, maxBytes) => read(file, maxBytes),
     readReferencedFile(path, maxBytes) {
       const text = texts.get(path);
       // The text was read with the limit of its day: a larger one is refused now, as the Node reader would.
-      return text !== undefined && text.length <= maxBytes ? text : undefined;
+      if (text !== undefined) return exceedsUtf8Bytes(text, maxBytes) ? undefined : text;
+      if (connection && !asked.has(path)) {
+        asked.add(path);
+        void read(path, maxBytes).then((found) => {
+          if (found !== undefined) arrived.forEach((listener) => listener());
+        });
+      }
+      return undefined;
+    },
+    onDidReadReferencedFile(listener) {
+      arrived.push(listener);
     },
     docsBaseUrl: (init) => (typeof init.docsBaseUri === 'string' && init.docsBaseUri !== '' ? init.docsBaseUri.replace(/\/+$/, '') : undefined),
     registerHandlers(context) {

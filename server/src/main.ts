@@ -98,6 +98,13 @@ const service = new MeshlensService({
   maxFileBytes: () => options.maxFileBytes,
 });
 
+// A referenced file arrived that the platform could not read at once (the browser): what read it is stale.
+platform.onDidReadReferencedFile?.(() => {
+  service.hostFilesChanged();
+  clearTimeout(pendingWorkspace);
+  pendingWorkspace = setTimeout(() => void publishAll(), 100);
+});
+
 // A download landed or the download policy changed: what asked the fetcher is stale, so re-check the workspace.
 chartDownloader?.onDidChange(() => {
   service.chartsChanged();

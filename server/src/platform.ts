@@ -54,6 +54,11 @@ export interface ServerPlatform {
   readWorkspaceFile(file: string, maxBytes: number): Promise<string | undefined>;
   /** The core's synchronous read of a file a manifest references (confined to the roots); undefined when refused or unknown. */
   readReferencedFile(path: string, maxBytes: number): string | undefined;
+  /**
+   * For a platform that reads asynchronously: a referenced file it could not give synchronously has arrived
+   * (the server then re-checks what read it).
+   */
+  onDidReadReferencedFile?(listener: () => void): void;
   /** Chart downloads, when the platform can make them. */
   readonly charts?: PlatformCharts;
   /** Where downloaded charts are cached when the client names no folder. */

@@ -94,55 +94,84 @@ function startWorker(): { connection: MessageConnection; errors: string[]; logs:
   return { connection: createMessageConnection(new PageReader(), new PageWriter()), errors, logs };
 }
 
-describe('the browser language server in a worker-like scope', () => {
-  const files = workspaceFiles();
+interface Session {
+  worker: ReturnType<typeof startWorker>;
+  published: Map<string, Diagnostic[]>;
+  requested: { list: number; read: string[] };
+}
+
+/** Starts the worker and plays the client over `files` (URI → text) in the workspace folder `folder`. */
+async function startSession(files: Map<string, string>, folder: string): Promise<Session> {
+  const worker = startWorker();
   const published = new Map<string, Diagnostic[]>();
   const requested = { list: 0, read: [] as string[] };
-  let worker: ReturnType<typeof startWorker>;
+  const { connection } = worker;
+  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    published.set(params.uri, params.diagnostics);
+  });
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.onRequest('workspace/codeLens/refresh', () => null);
+  connection.onRequest('meshlens/workspaceFiles', (params: { excludeGlob: string }) => {
+    requested.list++;
+    expect(params.excludeGlob).toContain('node_modules');
+    // What `workspace.findFiles('**/*.{yaml,yml}')` returns.
+    return { uris: [...files.keys()].filter((uri) => /\.ya?ml$/.test(uri)) };
+  });
+  connection.onRequest(new RequestType<ReadFileParams, ReadFileResult, void>('meshlens/readFile'), (params) => {
+    requested.read.push(params.uri);
+    const text = files.get(params.uri);
+    return text === undefined ? { refused: 'not found' } : { text };
+  });
+  connection.listen();
+  const init = await connection.sendRequest<{ serverInfo?: { name: string } }>('initialize', {
+    processId: null,
+    rootUri: folder,
+    workspaceFolders: [{ uri: folder, name: 'workspace' }],
+    capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+    initializationOptions: { docsBaseUri: 'vscode-vfs://extension/docs/rules' },
+  });
+  expect(init.serverInfo?.name).toBe('meshlens-language-server');
+  await connection.sendNotification('initialized', {});
+  return { worker, published, requested };
+}
+
+function messageText(diagnostic: Diagnostic): string {
+  return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
+}
+
+/** Waits (up to 20 s) until `found` returns something, and returns it. */
+async function eventually<T>(found: () => T | undefined, what: () => string): Promise<T> {
+  for (let waited = 0; waited < 20_000; waited += 50) {
+    const value = found();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what()}`);
+}
+
+describe('the browser language server in a worker-like scope', () => {
+  const files = workspaceFiles();
+  let session: Session;
+  let worker: Session['worker'];
+  let published: Session['published'];
+  let requested: Session['requested'];
 
   beforeAll(async () => {
-    worker = startWorker();
-    const { connection } = worker;
-    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
-      published.set(params.uri, params.diagnostics);
-    });
-    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
-    connection.onRequest('client/registerCapability', () => null);
-    connection.onRequest('window/workDoneProgress/create', () => null);
-    connection.onRequest('workspace/codeLens/refresh', () => null);
-    connection.onRequest('meshlens/workspaceFiles', (params: { excludeGlob: string }) => {
-      requested.list++;
-      expect(params.excludeGlob).toContain('node_modules');
-      return { uris: [...files.keys()] };
-    });
-    connection.onRequest(new RequestType<ReadFileParams, ReadFileResult, void>('meshlens/readFile'), (params) => {
-      requested.read.push(params.uri);
-      const text = files.get(params.uri);
-      return text === undefined ? { refused: 'not found' } : { text };
-    });
-    connection.listen();
-    const init = await connection.sendRequest<{ serverInfo?: { name: string } }>('initialize', {
-      processId: null,
-      rootUri: folderUri,
-      workspaceFolders: [{ uri: folderUri, name: 'platform-repo' }],
-      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
-      initializationOptions: { docsBaseUri: 'vscode-vfs://extension/docs/rules' },
-    });
-    expect(init.serverInfo?.name).toBe('meshlens-language-server');
-    await connection.sendNotification('initialized', {});
+    session = await startSession(files, folderUri);
+    ({ worker, published, requested } = session);
   }, 30_000);
 
-  afterAll(() => worker?.connection.dispose());
+  afterAll(() => session?.worker.connection.dispose());
 
   const policyUri = `${folderUri}/clusters/prod/apps/shop/checkout-policy.yaml`;
 
-  async function diagnosticsOf(uri: string): Promise<Diagnostic[]> {
-    for (let waited = 0; waited < 20_000; waited += 50) {
-      const found = published.get(uri);
-      if (found && found.length > 0) return found;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`no diagnostics for ${uri}; published for: ${[...published.keys()].join(', ')}; errors: ${worker.errors.join('\n')}`);
+  function diagnosticsOf(uri: string): Promise<Diagnostic[]> {
+    return eventually(
+      () => (published.get(uri)?.length ? published.get(uri) : undefined),
+      () => `diagnostics for ${uri}; published for: ${[...published.keys()].join(', ')}; errors: ${worker.errors.join('\n')}`,
+    );
   }
 
   it('lists the workspace through the client, reads only YAML files, and publishes diagnostics for files never opened', async () => {
@@ -195,5 +224,51 @@ describe('the browser language server in a worker-like scope', () => {
   it('says why comparing with a git revision is not available', async () => {
     const answer = await worker.connection.sendRequest<{ error?: string }>('meshlens/compareWithRevision', { ref: 'origin/main' });
     expect(answer.error).toMatch(/not available in the browser/);
+  });
+});
+
+describe('files a manifest references, in the browser', () => {
+  // A NodeProfile's bpftool probe is JSON: the client never lists it, the server asks for it when the core reads it.
+  const folder = 'vscode-vfs://github/meshlens/kernels';
+  const fixture = join(repoRoot, 'test', 'fixtures', 'kernel', 'node-profile', 'valid');
+  const files = new Map([
+    [`${folder}/nodeprofiles.yaml`, readFileSync(join(fixture, 'nodeprofiles.yaml'), 'utf8')],
+    [`${folder}/probe.json`, readFileSync(join(fixture, 'probe.json'), 'utf8')],
+  ]);
+  let session: Session;
+
+  beforeAll(async () => {
+    session = await startSession(files, folder);
+  }, 30_000);
+
+  afterAll(() => session?.worker.connection.dispose());
+
+  it('reads a referenced non-YAML file through the client in the background, then re-checks with it', async () => {
+    expect(files.get(`${folder}/nodeprofiles.yaml`)).toContain('bpftoolProbe: probe.json');
+    const notUsed = (diagnostics: Diagnostic[]) => diagnostics.some((diagnostic) => /bpftool probe not used/.test(messageText(diagnostic)));
+    const final = await eventually(
+      () => {
+        const diagnostics = session.published.get(`${folder}/nodeprofiles.yaml`);
+        return diagnostics && session.requested.read.includes(`${folder}/probe.json`) && !notUsed(diagnostics) ? diagnostics : undefined;
+      },
+      () => `the probe to be read and used; reads: ${session.requested.read.join(', ')}; published: ${JSON.stringify([...session.published])}`,
+    );
+    expect(notUsed(final)).toBe(false);
+    // Asked once, not on every check.
+    expect(session.requested.read.filter((uri) => uri.endsWith('/probe.json'))).toHaveLength(1);
+    expect(session.worker.errors).toEqual([]);
+  });
+
+  it('refuses a referenced file the client cannot read, asking once', async () => {
+    const missing = files.get(`${folder}/nodeprofiles.yaml`)!.replace('bpftoolProbe: probe.json', 'bpftoolProbe: probes/missing.json');
+    const uri = `${folder}/nodeprofiles.yaml`;
+    await session.worker.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: missing } });
+    const diagnostics = await eventually(
+      () => session.published.get(uri)?.find((diagnostic) => /bpftool probe not used: "probes\/missing\.json"/.test(messageText(diagnostic))),
+      () => `the missing probe's finding; published: ${JSON.stringify(session.published.get(uri))}`,
+    );
+    expect(diagnostics.code).toBe('kernel/node-profile');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(session.requested.read.filter((entry) => entry.endsWith('/probes/missing.json'))).toHaveLength(1);
   });
 });

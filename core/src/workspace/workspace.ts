@@ -374,6 +374,11 @@ export class Workspace implements WorkspaceView {
     this.invalidate();
   }
 
+  /** The host's `readFile` now answers differently (a file it could not read synchronously arrived): results that read referenced files are stale. */
+  hostFilesChanged(): void {
+    this.invalidate();
+  }
+
   private allResources(): IndexedDocument[] {
     this.resourceList ??= [...this.fileMap.values()].flatMap((file) => file.resources);
     return this.resourceList;
