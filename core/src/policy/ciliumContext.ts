@@ -23,7 +23,7 @@
 
 import { intersects, valid, validRange } from 'semver';
 import { minorOfVersion } from '../cilium/chartVersion';
-import { resolveCiliumChartVersion } from '../cilium/valuesCatalog';
+import { knownCiliumMinors, resolveCiliumChartVersion } from '../cilium/valuesCatalog';
 import type { AnalysisOptions } from '../options';
 import { deref, mapGetPair, nodeAtPath, type YamlNode, type YamlPair } from '../parse/ast';
 import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
@@ -32,8 +32,8 @@ import type { Anchor } from '../findings';
 import { compareMinor } from '../util/minorVersion';
 import { deriveWith } from '../workspace/deriveWith';
 
-/** The newest Cilium minor meshlens knows; assumed when nothing says otherwise. */
-export const NEWEST_CILIUM_MINOR = '1.20';
+/** The newest Cilium minor meshlens knows (its newest values catalog); assumed when nothing says otherwise. */
+export const NEWEST_CILIUM_MINOR = knownCiliumMinors()[knownCiliumMinors().length - 1];
 /** Oldest minor whose policy semantics we model; older versions are treated like it. */
 const OLDEST_MODELLED_MINOR = 12;
 
