@@ -188,21 +188,24 @@ function* ciliumLenses(workspace: WorkspaceView, file: WorkspaceFile, options: A
   const policies = ciliumPolicyIndex(workspace, options);
   yield;
   const items: CodeLensItem[] = [];
+  const variants = new VariantHeads();
   for (const spec of policies.specs) {
     if (spec.file !== file.path) continue;
+    // A document several Flux Kustomizations apply with different variables: lenses for the first, a count on its head.
+    if (variants.seen(spec.document, spec.source.start)) continue;
     const workloads = selectedWorkloads(spec, index);
     const first = workloads[0];
     const head = spec.source.rule.includes('specs[') ? fileStart(file, spec.source) : fileStart(file, { document: spec.document, start: file.yaml.documents[spec.document]?.parsed.root?.start ?? 0 });
     if (spec.notInForce) {
       // A refused policy is not enforced anywhere: say so instead of describing rules that do nothing.
-      items.push({ start: head, end: head, title: truncate(`⚠ not in force: ${spec.notInForce.reason}`), command: command(workloads[0] && workloadId(workloads[0])) });
+      items.push(variants.head(spec.document, spec.source.start, { start: head, end: head, title: truncate(`⚠ not in force: ${spec.notInForce.reason}`), command: command(workloads[0] && workloadId(workloads[0])) }));
       continue;
     }
     const model = first ? effectivePolicy(workspace, workloadId(first), options) : undefined;
     yield;
     const directions = model ? (['ingress', 'egress'] as const).filter((direction) => spec.sections.some((section) => section.direction === direction)).map((direction) => `${direction} ${model.cilium[direction].defaultDeny ? 'default-deny' : 'not default-deny'}`) : [];
     const selects = workloads.length > 0 ? `selects ${listNames(workloads.map((workload) => shortName(workloadId(workload), spec.policyNamespace)), 3)}${inferredNote(workloads)}` : `selects ${noSubjectMatch(spec, index)}`;
-    items.push({ start: head, end: head, title: truncate(`${selects}${directions.length ? ` · ${directions.join(' · ')}` : ''}`), command: command(first && workloadId(first)) });
+    items.push(variants.head(spec.document, spec.source.start, { start: head, end: head, title: truncate(`${selects}${directions.length ? ` · ${directions.join(' · ')}` : ''}`), command: command(first && workloadId(first)) }));
     if (!first || !model) continue;
     const more = workloads.length > 1 ? ` (+${workloads.length - 1} more selected)` : '';
     const seen = new Set<number>();
@@ -236,7 +239,34 @@ function* ciliumLenses(workspace: WorkspaceView, file: WorkspaceFile, options: A
     }
     yield;
   }
+  variants.finish();
   return items;
+}
+
+/**
+ * Head lenses of documents that several builds apply differently (`${VAR}` substituted per Flux Kustomization):
+ * the first variant gets the lenses, its head says how many more builds apply the document.
+ */
+class VariantHeads {
+  private readonly heads = new Map<string, { item: CodeLensItem; more: number }>();
+
+  /** True when a variant of this document was already described (and counts it). */
+  seen(document: number, start: number): boolean {
+    const known = this.heads.get(`${document}:${start}`);
+    if (known) known.more++;
+    return known !== undefined;
+  }
+
+  head(document: number, start: number, item: CodeLensItem): CodeLensItem {
+    this.heads.set(`${document}:${start}`, { item, more: 0 });
+    return item;
+  }
+
+  finish(): void {
+    for (const { item, more } of this.heads.values()) {
+      if (more > 0) item.title = truncate(`${item.title} · +${more} more as other Flux Kustomizations build it`);
+    }
+  }
 }
 
 // ---------------------------------------------------------------- Istio
@@ -285,14 +315,16 @@ function* istioLenses(workspace: WorkspaceView, file: WorkspaceFile, options: An
   const index = previewIndex(workspace);
   const istio = istioPolicyIndex(workspace, options);
   const items: CodeLensItem[] = [];
+  const variants = new VariantHeads();
   for (const policy of istio.policies) {
     if (policy.source.file !== file.path) continue;
+    if (variants.seen(policy.source.document, policy.source.start)) continue;
     yield;
     const workloads = workloadsOfAuthz(policy, index, istio.rootNamespace);
     const first = workloads[0];
     const model = first ? effectivePolicy(workspace, workloadId(first), options) : undefined;
     const head = fileStart(file, { document: policy.source.document, start: file.yaml.documents[policy.source.document]?.parsed.root?.start ?? 0 });
-    items.push({ start: head, end: head, title: truncate(policyTitle(policy, workloads, model, index, istio.rootNamespace)), command: command(first && workloadId(first)) });
+    items.push(variants.head(policy.source.document, policy.source.start, { start: head, end: head, title: truncate(policyTitle(policy, workloads, model, index, istio.rootNamespace)), command: command(first && workloadId(first)) }));
     if (!first || !model) continue;
     for (const [position, rule] of policy.rules.entries()) {
       if (position > 0 && position % ENTRIES_PER_STEP === 0) yield;
@@ -300,6 +332,7 @@ function* istioLenses(workspace: WorkspaceView, file: WorkspaceFile, options: An
       items.push({ start: at, end: at, title: truncate(istioRuleTitle(first, rule, rulesAt(model, rule.source))), command: command(workloadId(first)) });
     }
   }
+  variants.finish();
   return items;
 }
 

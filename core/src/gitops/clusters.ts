@@ -260,7 +260,15 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
       const build = overlayBuild(task.directory);
       for (const [file, role] of build.inputs) result.inputs.set(file, role);
       for (const unknown of build.unknown) cluster.unknown.push(unknown);
-      for (const member of build.members) {
+      // Flux adds the Kustomization's own `spec.components` (folders relative to `spec.path`) to the build.
+      const members = [...build.members];
+      for (const component of fluxComponents(task.document)) {
+        const componentBuild = overlayBuild(joinPath(task.directory, component));
+        for (const [file, role] of componentBuild.inputs) result.inputs.set(file, role);
+        for (const unknown of componentBuild.unknown) cluster.unknown.push(unknown);
+        members.push(...componentBuild.members);
+      }
+      for (const member of members) {
         const forced = task.targetNamespace ?? member.namespace;
         const namespace = forced === undefined ? undefined : substituted(forced, task.variables);
         addPlacement(result, member.file, {
@@ -275,7 +283,7 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
           if (document.identity.kind === 'ConfigMap' || document.identity.kind === 'Secret') placedData.push({ document, namespace: namespace ?? document.identity.namespace });
         }
       }
-      for (const member of build.members) {
+      for (const member of members) {
         const forced = task.targetNamespace ?? member.namespace;
         const namespace = forced === undefined ? undefined : substituted(forced, task.variables);
         for (const child of byFile.get(member.file) ?? []) {
@@ -365,6 +373,16 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
   // Kustomize folders no cluster reaches still decide the namespaces of their files (cluster -1).
   for (const directory of topKustomizationFolders(tree, result, overlayBuild)) placeBuild(overlayBuild, result, -1, directory, []);
   return result;
+}
+
+/** The `spec.components` paths of a Flux Kustomization (plain strings; a `${VAR}` path cannot be followed offline). */
+function fluxComponents(document: IndexedDocument | undefined): string[] {
+  const list = deref(mapGet(mapGet(deref(document?.parsed.root), 'spec'), 'components'));
+  if (list?.type !== 'seq') return [];
+  return list.items.flatMap((item) => {
+    const text = scalarString(deref(item));
+    return text && !hasPlaceholder(text) ? [text.replace(/^\.\//, '')] : [];
+  });
 }
 
 function placeBuild(overlayBuild: OverlayBuilder, result: GitopsModel, cluster: number, directory: string, unknown: string[], buildKey?: string): void {

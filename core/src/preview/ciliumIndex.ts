@@ -31,6 +31,7 @@ import type { CiliumAllowEntry, CiliumDenyEntry, CiliumPeer, CiliumPort, HttpRul
 import { sourceMaker, type SourceMaker } from './sources';
 import { networkPolicySpecs } from './networkPolicyIndex';
 import { deriveWithAllOptions } from '../workspace/deriveWith';
+import { documentVariants } from '../gitops/documentVariants';
 
 export const POD_NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
 const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
@@ -62,6 +63,8 @@ export interface CiliumSpecEntry {
   source: SourceRef;
   sections: CiliumSectionInfo[];
   enableDefaultDeny: { ingress?: boolean; egress?: boolean };
+  /** The clusters whose builds apply this variant of the document (substituted per build); undefined: every cluster that deploys the file. */
+  clusters?: readonly number[];
   allows: { direction: 'ingress' | 'egress'; entry: CiliumAllowEntry }[];
   denies: { direction: 'ingress' | 'egress'; entry: CiliumDenyEntry }[];
   /** Rules that contribute nothing (`{}` without peers or ports, `toPorts` without ports). */
@@ -91,27 +94,31 @@ function buildIndex(workspace: WorkspaceView, options: AnalysisOptions): CiliumP
   for (const kind of ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']) {
     for (const document of workspace.byKind(kind)) {
       if (document.identity.group !== 'cilium.io') continue;
-      const policy = parseCnp(document.parsed.root, kind);
-      if (!policy) continue;
-      const namespace = policy.clusterwide ? undefined : index.effectiveNamespace(document.file, document.identity.namespace).namespace;
-      const name = document.identity.name ?? '?';
-      const base = policy.clusterwide ? `ccnp ${name}` : `cnp ${namespace}/${name}`;
-      const refusal = workspace.policyRefusals(document.file, document.index, options)[0];
-      const notInForce = refusal
-        ? {
-            by: refusal.by,
-            rule: refusal.rule,
-            reason: `${refusal.by === 'agent' ? 'the Cilium agent' : 'the API server'} refuses the whole policy (${refusal.rule}: ${refusal.message.replace(/; every agent rejects the whole policy\.?/, '')})`,
-            at: makeSource(document.file, document.index, refusal, `${base} (${refusal.rule})`),
-          }
-        : undefined;
-      policy.specs.forEach((spec) => {
-        const prefix = specPrefix(document.parsed.root, spec);
-        const reader = new SpecReader({ file: document.file, document: document.index, label: base, prefix, namespace, clusterwide: policy.clusterwide, minor, index, makeSource });
-        const entry = reader.read(spec);
-        if (notInForce) entry.notInForce = notInForce;
-        specs.push(entry);
-      });
+      // As each build applies it (`${VAR}` substituted, the build's namespace); one variant for most documents.
+      for (const variant of documentVariants(workspace, document)) {
+        const policy = parseCnp(variant.root, kind);
+        if (!policy) continue;
+        const namespace = policy.clusterwide ? undefined : variant.namespace ?? index.effectiveNamespace(document.file, document.identity.namespace).namespace;
+        const name = scalarString(mapGet(deref(mapGet(deref(variant.root), 'metadata')), 'name')) ?? document.identity.name ?? '?';
+        const base = policy.clusterwide ? `ccnp ${name}` : `cnp ${namespace}/${name}`;
+        const refusal = workspace.policyRefusals(document.file, document.index, options)[0];
+        const notInForce = refusal
+          ? {
+              by: refusal.by,
+              rule: refusal.rule,
+              reason: `${refusal.by === 'agent' ? 'the Cilium agent' : 'the API server'} refuses the whole policy (${refusal.rule}: ${refusal.message.replace(/; every agent rejects the whole policy\.?/, '')})`,
+              at: makeSource(document.file, document.index, refusal, `${base} (${refusal.rule})`),
+            }
+          : undefined;
+        policy.specs.forEach((spec) => {
+          const prefix = specPrefix(variant.root, spec);
+          const reader = new SpecReader({ file: document.file, document: document.index, label: base, prefix, namespace, clusterwide: policy.clusterwide, minor, index, makeSource });
+          const entry = reader.read(spec);
+          if (notInForce) entry.notInForce = notInForce;
+          if (variant.clusters) entry.clusters = variant.clusters;
+          specs.push(entry);
+        });
+      }
     }
   }
   // Kubernetes NetworkPolicies land in the same repository of rules (see networkPolicyIndex.ts).

@@ -66,7 +66,7 @@ export function ciliumPolicyIndexIn(workspace: WorkspaceView, options: AnalysisO
   const all = ciliumPolicyIndex(workspace, options);
   if (!scope) return all;
   return deriveWithAllOptions(workspace, `preview-cilium@${scope.index}:${scope.name}`, options, () => {
-    const specs = all.specs.filter((spec) => deploys(workspace, scope, spec.file));
+    const specs = all.specs.filter((spec) => (spec.clusters === undefined || spec.clusters.includes(scope.index)) && deploys(workspace, scope, spec.file));
     const anyFile = [...gitopsModel(workspace).placements].find(([, placements]) => placements.some((placement) => placement.cluster === scope.index))?.[0];
     return { minor: anyFile ? clusterCiliumContext(workspace, options, anyFile).minor : all.minor, specs };
   });
@@ -76,5 +76,5 @@ export function ciliumPolicyIndexIn(workspace: WorkspaceView, options: AnalysisO
 export function istioPolicyIndexIn(workspace: WorkspaceView, options: AnalysisOptions, scope: ClusterScope | undefined): IstioPolicyIndex {
   const all = istioPolicyIndex(workspace, options);
   if (!scope) return all;
-  return deriveWithAllOptions(workspace, `preview-istio@${scope.index}:${scope.name}`, options, () => ({ ...all, policies: all.policies.filter((policy) => deploys(workspace, scope, policy.source.file)) }));
+  return deriveWithAllOptions(workspace, `preview-istio@${scope.index}:${scope.name}`, options, () => ({ ...all, policies: all.policies.filter((policy) => (policy.clusters === undefined || policy.clusters.includes(scope.index)) && deploys(workspace, scope, policy.source.file)) }));
 }

@@ -19,6 +19,7 @@ import type { WorkspaceView } from '../workspace/workspace';
 import type { IstioClause, IstioCondition, IstioRuleView, SourceRef } from './model';
 import { sourceMaker, type SourceMaker } from './sources';
 import { deriveWithAllOptions } from '../workspace/deriveWith';
+import { documentVariants } from '../gitops/documentVariants';
 
 export type IstioScope =
   | { kind: 'selector'; matchLabels: Record<string, string>; inRootNamespace: boolean }
@@ -27,6 +28,8 @@ export type IstioScope =
   | { kind: 'mesh' };
 
 export interface IstioPolicyEntry {
+  /** The clusters whose builds apply this variant of the document (substituted per build); undefined: every cluster that deploys the file. */
+  clusters?: readonly number[];
   name: string;
   namespace: string;
   action: string;
@@ -59,19 +62,23 @@ function buildIndex(workspace: WorkspaceView, options: AnalysisOptions): IstioPo
   const policies: IstioPolicyEntry[] = [];
   for (const document of workspace.byKind('AuthorizationPolicy')) {
     if (!isAuthorizationPolicy(document.identity)) continue;
-    const namespace = index.effectiveNamespace(document.file, document.identity.namespace).namespace;
-    const policy = readAuthorizationPolicy(document.parsed.root, { namespace, rootNamespace, text: document.parsed.text });
-    if (!policy) continue;
-    const entry = entryOf(policy, document.file, document.index, makeSource);
-    const refusal = workspace.policyRefusals(document.file, document.index, options)[0];
-    if (refusal) {
-      entry.notInForce = {
-        rule: refusal.rule,
-        reason: `istiod refuses the whole policy (${refusal.rule}: ${refusal.message})`,
-        at: makeSource(document.file, document.index, refusal, `authz ${entry.namespace}/${entry.name} (${refusal.rule})`),
-      };
+    // As each build applies it (`${VAR}` substituted, the build's namespace); one variant for most documents.
+    for (const variant of documentVariants(workspace, document)) {
+      const namespace = variant.namespace ?? index.effectiveNamespace(document.file, document.identity.namespace).namespace;
+      const policy = readAuthorizationPolicy(variant.root, { namespace, rootNamespace, text: document.parsed.text });
+      if (!policy) continue;
+      const entry = entryOf(policy, document.file, document.index, makeSource);
+      if (variant.clusters) entry.clusters = variant.clusters;
+      const refusal = workspace.policyRefusals(document.file, document.index, options)[0];
+      if (refusal) {
+        entry.notInForce = {
+          rule: refusal.rule,
+          reason: `istiod refuses the whole policy (${refusal.rule}: ${refusal.message})`,
+          at: makeSource(document.file, document.index, refusal, `authz ${entry.namespace}/${entry.name} (${refusal.rule})`),
+        };
     }
     policies.push(entry);
+    }
   }
   return { rootNamespace, policies };
 }

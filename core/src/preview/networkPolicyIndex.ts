@@ -28,6 +28,7 @@ import type { WorkspaceModel } from '../workspace/model';
 import { ciliumSelectorMatches, workloadId, type CiliumSpecEntry } from './ciliumIndex';
 import type { CiliumPeer, CiliumPort } from './model';
 import type { SourceMaker } from './sources';
+import { documentVariants } from '../gitops/documentVariants';
 
 const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
 
@@ -35,42 +36,46 @@ export function networkPolicySpecs(workspace: WorkspaceModel, index: K8sIndex, m
   const specs: CiliumSpecEntry[] = [];
   for (const document of workspace.byKind('NetworkPolicy')) {
     if (document.identity.group !== 'networking.k8s.io') continue;
-    const root = deref(document.parsed.root);
-    const spec = deref(mapGet(root, 'spec'));
-    if (!spec || spec.type !== 'map') continue;
-    const namespace = index.effectiveNamespace(document.file, document.identity.namespace).namespace;
-    const label = `np ${namespace}/${document.identity.name ?? '?'}`;
-    const source = (node: { start: number; end: number }, path: string) => makeSource(document.file, document.index, node, path ? `${label} ${path}` : label);
-    const podSelectorNode = deref(mapGet(spec, 'podSelector'));
-    const entry: CiliumSpecEntry = {
-      label,
-      file: document.file,
-      document: document.index,
-      clusterwide: false,
-      policyNamespace: namespace,
-      subject: { selector: readLabelSelector(podSelectorNode), namespace, reserved: false },
-      source: source(podSelectorNode ?? spec, ''),
-      sections: [],
-      enableDefaultDeny: {},
-      allows: [],
-      denies: [],
-      inert: [],
-    };
-    for (const direction of isolatedDirections(spec)) {
-      const sectionNode = mapGet(spec, direction) ?? mapGet(spec, 'policyTypes') ?? spec;
-      entry.sections.push({ direction, deny: false, source: source(sectionNode, `policyTypes ${direction === 'ingress' ? 'Ingress' : 'Egress'}`) });
-      const rules = deref(mapGet(spec, direction));
-      if (rules?.type !== 'seq') continue;
-      rules.items.forEach((item, position) => {
-        const rule = deref(item);
-        if (!rule || rule.type !== 'map') return;
-        const ruleSource = source(rule, `${direction}[${position}]`);
-        const peers = readPeers(deref(mapGet(rule, direction === 'ingress' ? 'from' : 'to')), namespace, index);
-        const ports = readPorts(deref(mapGet(rule, 'ports')));
-        for (const peer of peers) entry.allows.push({ direction, entry: { peer, ports, source: ruleSource } });
-      });
+    // As each build applies it (`${VAR}` substituted, the build's namespace); one variant for most documents.
+    for (const variant of documentVariants(workspace, document)) {
+      const root = deref(variant.root);
+      const spec = deref(mapGet(root, 'spec'));
+      if (!spec || spec.type !== 'map') continue;
+      const namespace = variant.namespace ?? index.effectiveNamespace(document.file, document.identity.namespace).namespace;
+      const label = `np ${namespace}/${scalarString(mapGet(deref(mapGet(root, 'metadata')), 'name')) ?? document.identity.name ?? '?'}`;
+      const source = (node: { start: number; end: number }, path: string) => makeSource(document.file, document.index, node, path ? `${label} ${path}` : label);
+      const podSelectorNode = deref(mapGet(spec, 'podSelector'));
+      const entry: CiliumSpecEntry = {
+        label,
+        file: document.file,
+        document: document.index,
+        clusterwide: false,
+        policyNamespace: namespace,
+        subject: { selector: readLabelSelector(podSelectorNode), namespace, reserved: false },
+        source: source(podSelectorNode ?? spec, ''),
+        sections: [],
+        enableDefaultDeny: {},
+        allows: [],
+        denies: [],
+        inert: [],
+        ...(variant.clusters ? { clusters: variant.clusters } : {}),
+      };
+      for (const direction of isolatedDirections(spec)) {
+        const sectionNode = mapGet(spec, direction) ?? mapGet(spec, 'policyTypes') ?? spec;
+        entry.sections.push({ direction, deny: false, source: source(sectionNode, `policyTypes ${direction === 'ingress' ? 'Ingress' : 'Egress'}`) });
+        const rules = deref(mapGet(spec, direction));
+        if (rules?.type !== 'seq') continue;
+        rules.items.forEach((item, position) => {
+          const rule = deref(item);
+          if (!rule || rule.type !== 'map') return;
+          const ruleSource = source(rule, `${direction}[${position}]`);
+          const peers = readPeers(deref(mapGet(rule, direction === 'ingress' ? 'from' : 'to')), namespace, index);
+          const ports = readPorts(deref(mapGet(rule, 'ports')));
+          for (const peer of peers) entry.allows.push({ direction, entry: { peer, ports, source: ruleSource } });
+        });
     }
     specs.push(entry);
+    }
   }
   return specs;
 }
