@@ -62,7 +62,7 @@ export { renderEffectivePolicy, renderSimulation } from './preview/render';
 export { isSimulateError, simulateRequest, type SimulateQuery, type SimulateResult } from './preview/simulate';
 export { relativeDisplay } from './preview/sources';
 export { resolveEnd } from './preview/endpoints';
-export { connectivityMap, isConnectivityError, type ConnectivityEdge, type ConnectivityFlow, type ConnectivityMap, type ConnectivityNode, type ConnectivityQuery } from './preview/connectivity';
+export { connectivityMap, connectivityScopes, isConnectivityError, type ConnectivityEdge, type ConnectivityFlow, type ConnectivityMap, type ConnectivityNode, type ConnectivityQuery } from './preview/connectivity';
 export { mapTitle, renderConnectivityMermaid, renderConnectivitySvg } from './preview/connectivityRender';
 export { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from './kernel/matrixModel';
 export { chartFilesFromTexts, type ChartFetcher, type ChartFiles, type ChartRequest } from './helm/chartFiles';

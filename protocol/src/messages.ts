@@ -44,6 +44,13 @@ export const CONNECTIVITY_MAP_REQUEST = 'meshlens/connectivityMap';
 export type ConnectivityMapParams = ConnectivityQuery;
 export type ConnectivityMapResponse = { map: ConnectivityMap; svg: string; title: string } | { error: string };
 
+/** `meshlens/connectivityScopes` (no params): the namespaces with workloads and the clusters a map can be drawn for. */
+export const CONNECTIVITY_SCOPES_REQUEST = 'meshlens/connectivityScopes';
+export interface ConnectivityScopesResponse {
+  namespaces: string[];
+  clusters: string[];
+}
+
 /** `meshlens/compareWithRevision`: the policy review of the workspace against a git revision. */
 export const COMPARE_REQUEST = 'meshlens/compareWithRevision';
 export interface CompareParams {

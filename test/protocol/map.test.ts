@@ -1,5 +1,6 @@
 /**
- * `meshlens/connectivityMap` over stdio: after the workspace scan, the map of
+ * `meshlens/connectivityMap` (and the picker's `meshlens/connectivityScopes`)
+ * over stdio: after the workspace scan, the map of
  * a namespace of the shop fixture (model, SVG with workspace-relative
  * tooltips, title), the whole workspace, and the errors (a namespace without
  * workloads, a parameter of the wrong type) as `{error}` answers.
@@ -7,7 +8,7 @@
 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONNECTIVITY_MAP_REQUEST, MODEL_CHANGED_NOTIFICATION, type ConnectivityMapResponse } from '../../protocol/src/messages';
+import { CONNECTIVITY_MAP_REQUEST, CONNECTIVITY_SCOPES_REQUEST, MODEL_CHANGED_NOTIFICATION, type ConnectivityMapResponse } from '../../protocol/src/messages';
 import { startLanguageServer, type LspSession } from '../support/lspClient';
 import { repoRoot } from '../support/repo';
 
@@ -44,6 +45,8 @@ describe('meshlens/connectivityMap', () => {
 
   it('answers the whole workspace without parameters, and errors as {error}', async () => {
     const session = await scannedServer();
+    // The picker's choices: namespaces with workloads; the fixture models no cluster.
+    expect(await session.connection.sendRequest(CONNECTIVITY_SCOPES_REQUEST)).toEqual({ namespaces: ['kube-system', 'shop'], clusters: [] });
     const whole = await session.connection.sendRequest<ConnectivityMapResponse>(CONNECTIVITY_MAP_REQUEST, {});
     expect('map' in whole && whole.map.nodes.filter((node) => node.inScope).map((node) => node.id)).toEqual(['workload:kube-system/coredns', 'workload:shop/api', 'workload:shop/db', 'workload:shop/web']);
     expect(await session.connection.sendRequest(CONNECTIVITY_MAP_REQUEST, { namespace: 'nope' })).toEqual({ error: 'no workload in namespace "nope" (namespaces with workloads: kube-system, shop)' });

@@ -1,6 +1,7 @@
 /**
- * `meshlens.showConnectivityMap`: the connectivity map of a namespace (or
- * the whole workspace, or a cluster given as `{cluster}`) in a webview panel.
+ * `meshlens.showConnectivityMap`: the connectivity map of a namespace, a
+ * cluster or the whole workspace (picked from the server's scopes, or given
+ * as `{namespace}` / `{cluster}`) in a webview panel.
  * The server computes the map and draws the SVG; the panel only shows it,
  * lists the rules behind a clicked edge or node, and opens a rule when asked
  * (the file at that line). One panel, reused; its Refresh button asks the
@@ -13,7 +14,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CONNECTIVITY_MAP_REQUEST, WORKLOADS_REQUEST, type ConnectivityMapParams, type ConnectivityMapResponse, type WorkloadsResponse } from '../../../protocol/src/messages';
+import { CONNECTIVITY_MAP_REQUEST, CONNECTIVITY_SCOPES_REQUEST, type ConnectivityMapParams, type ConnectivityMapResponse, type ConnectivityScopesResponse } from '../../../protocol/src/messages';
 import { mapHtml, mapTargets, sourceForMessage, type MapTargets } from './mapView';
 
 const VIEW_TYPE = 'meshlens.connectivityMap';
@@ -37,11 +38,15 @@ export class ConnectivityPanel implements vscode.Disposable {
     if (argument && (typeof argument.namespace === 'string' || typeof argument.cluster === 'string')) {
       query = { ...(typeof argument.namespace === 'string' ? { namespace: argument.namespace } : {}), ...(typeof argument.cluster === 'string' ? { cluster: argument.cluster } : {}) };
     } else {
-      const workloads = await languageClient.sendRequest<WorkloadsResponse>(WORKLOADS_REQUEST);
-      const namespaces = [...new Set(workloads.map((workload) => workload.namespace))].sort();
-      const picked = await vscode.window.showQuickPick([WHOLE_WORKSPACE, ...namespaces], { title: 'meshlens: Show Connectivity Map', placeHolder: 'Namespace to draw' });
+      const scopes = await languageClient.sendRequest<ConnectivityScopesResponse>(CONNECTIVITY_SCOPES_REQUEST);
+      const items: (vscode.QuickPickItem & { query: ConnectivityMapParams })[] = [
+        { label: WHOLE_WORKSPACE, query: {} },
+        ...scopes.namespaces.map((namespace) => ({ label: namespace, description: 'namespace', query: { namespace } })),
+        ...scopes.clusters.map((cluster) => ({ label: cluster, description: 'cluster: the workloads and policies it deploys', query: { cluster } })),
+      ];
+      const picked = await vscode.window.showQuickPick(items, { title: 'meshlens: Show Connectivity Map', placeHolder: 'Namespace or cluster to draw', matchOnDescription: true });
       if (!picked) return;
-      query = picked === WHOLE_WORKSPACE ? {} : { namespace: picked };
+      query = picked.query;
     }
     this.query = query;
     if (!this.panel) {

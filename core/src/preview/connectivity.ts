@@ -31,7 +31,7 @@ import { deriveWithAllOptions } from '../workspace/deriveWith';
 import type { WorkspaceView } from '../workspace/workspace';
 import { decidePortForWorkload, peerCoversWorkload } from './ciliumEffective';
 import { workloadId } from './ciliumIndex';
-import { resolveCluster, type ClusterScope } from './clusterScope';
+import { clusterNames, resolveCluster, type ClusterScope } from './clusterScope';
 import { effectivePolicyOf } from './effectivePolicy';
 import { istioModeOf, istioRuleMatches, TRUST_DOMAIN, type IstioRequest } from './istioEffective';
 import type { CiliumAllowEntry, CiliumDirectionView, CiliumPeer, CiliumPort, EffectiveNote, EffectivePolicy, IstioRuleView, SourceRef } from './model';
@@ -130,6 +130,14 @@ export const GROUP_LIMIT = 6;
 export function connectivityMap(workspace: WorkspaceView, query: ConnectivityQuery, options: AnalysisOptions): ConnectivityOutcome {
   // Built from the effective-policy models, which ask the rules: it reads every option.
   return deriveWithAllOptions(workspace, `preview-connectivity:${query.namespace ?? ''}@${query.cluster ?? ''}`, options, () => compute(workspace, query, options));
+}
+
+/** What a map can be asked for: the namespaces that hold workloads and the clusters the repository defines, sorted / in model order. */
+export function connectivityScopes(workspace: WorkspaceView): { namespaces: string[]; clusters: string[] } {
+  return workspace.derive('preview-connectivity-scopes', () => ({
+    namespaces: [...new Set(previewIndex(workspace).workloads.map((workload) => workload.namespace))].sort(),
+    clusters: clusterNames(workspace),
+  }));
 }
 
 function compute(workspace: WorkspaceView, query: ConnectivityQuery, options: AnalysisOptions): ConnectivityOutcome {

@@ -1,5 +1,7 @@
 /**
- * The connectivity map request: `meshlens/connectivityMap` `{namespace?, cluster?}`
+ * The connectivity map requests: `meshlens/connectivityScopes` → the
+ * namespaces and clusters a map can be drawn for (the client's picker);
+ * `meshlens/connectivityMap` `{namespace?, cluster?}`
  * → `{map, svg, title}` (the core's model and its SVG drawing, tooltips with
  * workspace-relative files) or `{error}` (unknown cluster, a namespace without
  * workloads, parameters of the wrong type). The model keeps absolute files so
@@ -7,16 +9,18 @@
  * before it runs is answered with RequestCancelled.
  */
 
-import { RequestType, type ResponseError } from 'vscode-languageserver';
-import { connectivityMap, isConnectivityError, mapTitle, relativeDisplay, renderConnectivitySvg, type ConnectivityQuery } from '../../../core/src/index';
-import { CONNECTIVITY_MAP_REQUEST, type ConnectivityMapParams, type ConnectivityMapResponse } from '../../../protocol/src/messages';
+import { RequestType, RequestType0, type ResponseError } from 'vscode-languageserver';
+import { connectivityMap, connectivityScopes, isConnectivityError, mapTitle, relativeDisplay, renderConnectivitySvg, type ConnectivityQuery } from '../../../core/src/index';
+import { CONNECTIVITY_MAP_REQUEST, CONNECTIVITY_SCOPES_REQUEST, type ConnectivityMapParams, type ConnectivityMapResponse, type ConnectivityScopesResponse } from '../../../protocol/src/messages';
 import { cancelledError } from '../work';
 import type { HandlerContext } from './context';
 
+const CONNECTIVITY_SCOPES_TYPE = new RequestType0<ConnectivityScopesResponse, void>(CONNECTIVITY_SCOPES_REQUEST);
 const CONNECTIVITY_MAP_TYPE = new RequestType<ConnectivityMapParams | null, ConnectivityMapResponse, void>(CONNECTIVITY_MAP_REQUEST);
 
 export function registerMapHandlers(context: HandlerContext): void {
   const { connection, service } = context;
+  connection.onRequest(CONNECTIVITY_SCOPES_TYPE, (token) => (token.isCancellationRequested ? cancelledError() : connectivityScopes(service.workspace)));
   connection.onRequest(CONNECTIVITY_MAP_TYPE, (params, token): ConnectivityMapResponse | ResponseError<void> => {
     if (token.isCancellationRequested) return cancelledError();
     const query: ConnectivityQuery = {};

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectivityMap, defaultAnalysisOptions, isConnectivityError, MeshlensService, renderConnectivityMermaid, renderConnectivitySvg, type ConnectivityMap } from '../../../core/src/index';
+import { connectivityMap, connectivityScopes, defaultAnalysisOptions, isConnectivityError, MeshlensService, renderConnectivityMermaid, renderConnectivitySvg, type ConnectivityMap } from '../../../core/src/index';
 import { repoRoot } from '../../support/repo';
 import { cnp, deployment, namespace, workspaceOf } from './support';
 
@@ -153,6 +153,10 @@ describe('connectivity map per cluster', () => {
   it('counts only the policies and workloads the cluster deploys', () => {
     expect(flows(mapOf(service, { cluster: 'prod' }))).toEqual(['shop/api -> shop/db: 5432/TCP @ingress']);
     expect(flows(mapOf(service, { cluster: 'staging' }))).toEqual([]);
+  });
+
+  it('lists the namespaces and clusters a map can be drawn for', () => {
+    expect(connectivityScopes(service.workspace)).toEqual({ namespaces: ['kube-system', 'shop'], clusters: ['prod', 'staging'] });
   });
 
   it('an unknown cluster is an error that names the clusters', () => {
