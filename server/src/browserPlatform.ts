@@ -19,7 +19,7 @@
  *   workspace") works on `vscode-vfs://`, `vscode-remote://` or `file://`
  *   folders alike.
  * - What needs Node (chart downloads, git revisions) is absent: `limitation`
- *   says so once in the log, the requests answer with an error saying why.
+ *   says so once in the log, the compare request answers with an error saying why.
  */
 
 import { BrowserMessageReader, BrowserMessageWriter, createConnection, ProposedFeatures, RequestType, type Connection } from 'vscode-languageserver/browser';
@@ -28,7 +28,6 @@ import { keptByWalk, SKIPPED_DIRECTORIES } from '../../host/src/yamlFileRules';
 import {
   COMPARE_REQUEST,
   READ_FILE_REQUEST,
-  UPGRADE_REQUEST,
   WORKSPACE_FILES_REQUEST,
   type ReadFileParams,
   type ReadFileResult,
@@ -120,9 +119,7 @@ export function browserPlatform(scope: WorkerScope): ServerPlatform {
     docsBaseUrl: (init) => (typeof init.docsBaseUri === 'string' && init.docsBaseUri !== '' ? init.docsBaseUri.replace(/\/+$/, '') : undefined),
     registerHandlers(context) {
       // Comparing with a git revision needs git and a file system: the request answers why not.
-      for (const method of [COMPARE_REQUEST, UPGRADE_REQUEST]) {
-        context.connection.onRequest(method, () => ({ error: `not available in the browser: ${BROWSER_LIMITATION}` }));
-      }
+      context.connection.onRequest(COMPARE_REQUEST, () => ({ error: `not available in the browser: ${BROWSER_LIMITATION}` }));
     },
     onUncaughtError(listener) {
       scope.addEventListener('error', (event) => listener(asError(event.error)));

@@ -470,7 +470,7 @@ connection.languages.diagnostics.on((params, token) => {
   return { kind: DocumentDiagnosticReportKind.Full, items: safeDiagnostics(file).map(toLspDiagnostic) };
 });
 
-const handlerContext = { connection, service, documents, options: () => options, syncedFile };
+const handlerContext = { connection, service, documents, options: () => options, syncedFile, readReferencedFile: (path: string) => platform.readReferencedFile(path, options.maxFileBytes) };
 registerExtraHandlers(handlerContext);
 platform.registerHandlers(handlerContext);
 

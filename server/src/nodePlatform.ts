@@ -14,7 +14,7 @@ import { ConfinedFiles } from '../../host/src/fileAccess';
 import { walkYamlFiles, type WalkResult } from '../../host/src/yamlFiles';
 import { defaultChartCacheDir } from '../../host/src/charts/cacheDir';
 import { ChartDownloader } from '../../host/src/charts/chartDownloader';
-import { registerReviewHandlers, registerUpgradeHandler } from './handlers/reviewHandlers';
+import { registerReviewHandlers } from './handlers/reviewHandlers';
 import type { Lifecycle } from './lifecycle';
 import type { ServerPlatform } from './platform';
 import { keyToUri, uriToKey } from './uris';
@@ -58,7 +58,6 @@ export function nodePlatform(): ServerPlatform {
     docsBaseUrl: () => (existsSync(BUNDLED_DOCS) ? pathToFileURL(BUNDLED_DOCS).href : undefined),
     registerHandlers(context) {
       registerReviewHandlers(context);
-      registerUpgradeHandler(context);
     },
     onUncaughtError(listener) {
       process.on('uncaughtException', listener);

@@ -221,6 +221,17 @@ describe('the browser language server in a worker-like scope', () => {
     expect(answer.markdown).toContain('checkout-api');
   });
 
+  it('answers the upgrade review (no git needed): the Cilium pin moved and the workspace judged again', async () => {
+    const answer = await worker.connection.sendRequest<{ markdown?: string; error?: string }>('meshlens/upgradeReport', { cilium: '1.17' });
+    expect(answer.error).toBeUndefined();
+    expect(answer.markdown).toMatch(/^# Upgrade to Cilium 1\.17/);
+    // Paths in the review are relative to the workspace folder, so the client's links open them.
+    expect(answer.markdown).toContain('clusters/prod/infrastructure/cilium/helmrelease.yaml');
+    expect(answer.markdown).not.toContain(folderUri);
+    const bad = await worker.connection.sendRequest<{ error?: string }>('meshlens/upgradeReport', { cilium: 'banana' });
+    expect(bad.error).toMatch(/not a cilium version/);
+  });
+
   it('says why comparing with a git revision is not available', async () => {
     const answer = await worker.connection.sendRequest<{ error?: string }>('meshlens/compareWithRevision', { ref: 'origin/main' });
     expect(answer.error).toMatch(/not available in the browser/);

@@ -10,4 +10,6 @@ export interface HandlerContext {
   documents: TextDocuments<TextDocument>;
   options: () => AnalysisOptions;
   syncedFile: (uri: string) => { file: string; document: TextDocument } | undefined;
+  /** A file a manifest references, read through the platform (confined to the workspace folders); undefined when refused. */
+  readReferencedFile: (path: string) => string | undefined;
 }

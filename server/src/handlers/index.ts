@@ -12,10 +12,12 @@ import { registerKernelHandlers } from './kernelHandlers';
 import { registerMapHandlers } from './mapHandlers';
 import { registerPolicyHandlers } from './policyHandlers';
 import { registerStatusHandlers } from './statusHandlers';
+import { registerUpgradeHandler } from './upgradeHandler';
 
 export function registerExtraHandlers(context: HandlerContext): void {
   registerKernelHandlers(context);
   registerPolicyHandlers(context);
   registerStatusHandlers(context);
   registerMapHandlers(context);
+  registerUpgradeHandler(context);
 }
