@@ -32,6 +32,7 @@ import { createParsedDocument } from '../parse/yamlFile';
 import { isInside, joinPath, normalizePath, parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
 import { substitute, hasPlaceholder } from './envsubst';
 import { overlayBuilder, type InputRole, type OverlayBuilder } from './overlayMembers';
+import { replacedObject } from './folderReplacements';
 import { isKustomizationFile, workspaceTree, type WorkspaceTree } from './tree';
 import { detectFluxVersion, type FluxVersionFact } from './fluxVersion';
 // Patch target names are user input: matched on RE2 (linear, cached), as the build engine matches them.
@@ -290,7 +291,7 @@ export function buildModel(model: WorkspaceModel): GitopsModel {
           if (child.identity.kind !== 'Kustomization' || child.identity.group !== KUSTOMIZE_GROUP) continue;
           const childKey = keyOf(child);
           if (visited.has(childKey)) continue;
-          const childTask = followChild(result, cluster, index, task, child, namespace, placedData, tree, sourceName, artifactGenerators);
+          const childTask = followChild(model, result, cluster, index, task, child, namespace, placedData, tree, sourceName, artifactGenerators);
           if (childTask) tasks.push({ ...childTask, parentBuild: buildKey });
         }
       }
@@ -416,6 +417,7 @@ interface PlacedData {
 }
 
 function followChild(
+  model: WorkspaceModel,
   result: GitopsModel,
   cluster: Cluster,
   clusterIndex: number,
@@ -474,7 +476,10 @@ function followChild(
     return undefined;
   }
   result.kustomizations.get(key)!.directory = directory;
-  const targetNamespace = scalarString(mapGet(spec, 'targetNamespace'));
+  // Written on the document, or filled by `replacements` of the folder that lists it (its built object).
+  const replaced = scalarString(mapGet(deref(mapGet(root, 'spec')), 'targetNamespace')) === undefined ? replacedObject(model, child) : undefined;
+  const replacedTarget = (replaced?.spec as Record<string, unknown> | undefined)?.targetNamespace;
+  const targetNamespace = scalarString(mapGet(spec, 'targetNamespace')) ?? (typeof replacedTarget === 'string' ? replacedTarget : undefined);
   return { ...kustomizationTask(child, directory, variables, [], targetNamespace === undefined ? undefined : substituted(targetNamespace, parent.variables)), variableOrigins };
 }
 
