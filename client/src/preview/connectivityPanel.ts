@@ -4,8 +4,9 @@
  * as `{namespace}` / `{cluster}`) in a webview panel.
  * The server computes the map and draws the SVG; the panel only shows it,
  * lists the rules behind a clicked edge or node, and opens a rule when asked
- * (the file at that line). One panel, reused; its Refresh button asks the
- * same question again against the files as they are now.
+ * (the file at that line). One panel, reused; its Refresh button, and saving
+ * a YAML file while the panel is shown, ask the same question again against
+ * the files as they are now.
  *
  * Invariants: the webview runs scripts but loads nothing (no local resource
  * roots, CSP in `mapView.ts`); a message opens only a source the current map
@@ -51,7 +52,18 @@ export class ConnectivityPanel implements vscode.Disposable {
     this.query = query;
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Connectivity map', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false });
-      this.panel.onDidDispose(() => (this.panel = undefined));
+      // A saved YAML file may change the map: draw it again while the panel is shown (one refresh per burst of saves).
+      let pending: ReturnType<typeof setTimeout> | undefined;
+      const saves = vscode.workspace.onDidSaveTextDocument((document) => {
+        if (document.languageId !== 'yaml' || !this.panel?.visible) return;
+        if (pending) clearTimeout(pending);
+        pending = setTimeout(() => void this.refresh(), 400);
+      });
+      this.panel.onDidDispose(() => {
+        if (pending) clearTimeout(pending);
+        saves.dispose();
+        this.panel = undefined;
+      });
       this.panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message));
     } else {
       this.panel.reveal(undefined, false);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectivityMap, connectivityScopes, defaultAnalysisOptions, isConnectivityError, MeshlensService, renderConnectivityMermaid, renderConnectivitySvg, type ConnectivityMap } from '../../../core/src/index';
 import { repoRoot } from '../../support/repo';
-import { cnp, deployment, namespace, workspaceOf } from './support';
+import { authz, cnp, deployment, namespace, workspaceOf } from './support';
 
 const options = defaultAnalysisOptions({});
 
@@ -194,6 +194,16 @@ describe('connectivity map semantics', () => {
     const map = connectivityMap(workspaceOf({ workloads, many, policy }), { namespace: 'shop' }, options) as ConnectivityMap;
     expect(flows(map)).toEqual(['shop/api -> shop/tier=back: all ports @egress']);
     expect(map.nodes.find((node) => node.id === 'selector:shop/tier=back')).toMatchObject({ kind: 'selector', label: 'shop/tier=back (8 workloads)' });
+  });
+
+  it('marks ambient workloads behind a waypoint and draws the flows the waypoint ALLOW rules admit', () => {
+    const mesh = namespace('mesh', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp' });
+    const pods = [deployment('mesh', 'web', { app: 'web' }), deployment('mesh', 'api', { app: 'api' })].join('---\n');
+    const policy = authz('mesh', 'api-allow', '  targetRefs:\n    - kind: Gateway\n      group: gateway.networking.k8s.io\n      name: wp\n  action: ALLOW\n  rules:\n    - from:\n        - source:\n            principals: [cluster.local/ns/mesh/sa/web]\n      to:\n        - operation:\n            methods: [GET]\n');
+    const map = connectivityMap(workspaceOf({ mesh, pods, policy }), {}, options) as ConnectivityMap;
+    expect(map.nodes.find((node) => node.id === 'workload:mesh/api')?.istio).toMatchObject({ mode: 'ambient', waypoint: 'mesh/wp' });
+    expect(flows(map)).toEqual(['mesh/web -> mesh/api: all ports [Istio waypoint ALLOW methods GET] @istio']);
+    expect(renderConnectivitySvg(map)).toContain('istio ambient · waypoint mesh/wp · ALLOW');
   });
 
   it('bad input never throws: an empty workspace and broken YAML give an empty map', () => {
