@@ -13,7 +13,12 @@ import { describe, expect, it } from 'vitest';
 import { ALL_RULES } from '../../core/src/index';
 import { repoRoot } from '../support/repo';
 
-const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; main: string; browser?: string };
+const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  main: string;
+  browser?: string;
+  contributes: { commands: { command: string; title: string; category?: string }[]; configuration: { properties: Record<string, unknown> } };
+};
 const readmeFlag = /--readme-path\s+(\S+)/.exec(packageJson.scripts.package)?.[1];
 
 describe('the packaged extension', () => {
@@ -34,6 +39,14 @@ describe('the packaged extension', () => {
       expect(image[1], 'images are relative paths').not.toMatch(/^https?:/);
       expect(files, `${image[1]} is packaged`).toContain(image[1]);
     }
+  });
+
+  it('the extension page lists every command and every setting the extension contributes', () => {
+    const readme = readFileSync(join(repoRoot, readmeFlag!), 'utf8');
+    for (const command of packageJson.contributes.commands) expect(readme, command.command).toContain(`**${command.category ?? 'meshlens'}: ${command.title}**`);
+    // Settings: each by name, except the trace setting every language client has and the chart-download details.
+    const documented = Object.keys(packageJson.contributes.configuration.properties).filter((key) => !/^meshlens\.(trace\.server|charts\.(allowPrivateNetworks|cacheSizeMiB))$/.test(key));
+    for (const key of documented) expect(readme, key).toContain(`\`${key}\``);
   });
 
   it('packs a page for every rule', () => {
