@@ -94,5 +94,11 @@ describe.skipIf(input.skipReason !== undefined)('web extension: the browser buil
     }
     expect(text).toMatch(/storefront[^\n]*8080\/TCP/);
     expect(text).toMatch(/payments-policy\.yaml/);
+    // Its `file:line` references are links into the workspace (a `vscode-remote:` folder here, not a file path).
+    const line = await session.lineNumberOf('payments-policy.yaml:');
+    const lineText = (await session.renderedLines()).find((entry) => entry.line === line)!.text;
+    await session.goToPosition(line, lineText.indexOf('payments-policy.yaml:') + 3);
+    await session.runCommand('Open Link');
+    await session.page.locator(selectors.activeTab).filter({ hasText: 'payments-policy.yaml' }).waitFor({ timeout: 20_000 });
   });
 });

@@ -17,6 +17,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CONNECTIVITY_MAP_REQUEST, CONNECTIVITY_SCOPES_REQUEST, type ConnectivityMapParams, type ConnectivityMapResponse, type ConnectivityScopesResponse } from '../../../protocol/src/messages';
 import { mapHtml, mapTargets, sourceForMessage, type MapTargets } from './mapView';
+import { fileUri } from '../workspaceUris';
 
 const VIEW_TYPE = 'meshlens.connectivityMap';
 const WHOLE_WORKSPACE = '(whole workspace)';
@@ -101,7 +102,7 @@ export class ConnectivityPanel implements vscode.Disposable {
     const source = sourceForMessage(this.targets, message);
     if (!source) return;
     const line = Math.max(0, source.line - 1);
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(source.file));
+    const document = await vscode.workspace.openTextDocument(fileUri(source.file));
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(line, 0, line, 0), preview: true });
   }
 

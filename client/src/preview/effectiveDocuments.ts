@@ -13,6 +13,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { candidatePaths, findSourceReferences } from './sourceLinks';
+import { fileUri, folderKeys } from '../workspaceUris';
 import { Simulations, type SimulationQuery } from './simulations';
 
 export const EFFECTIVE_SCHEME = 'meshlens-effective';
@@ -99,7 +100,7 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
  */
 export class SourceLinks implements vscode.DocumentLinkProvider {
   async provideDocumentLinks(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.DocumentLink[]> {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+    const folders = folderKeys();
     const resolved = new Map<string, vscode.Uri | undefined>();
     const links: vscode.DocumentLink[] = [];
     for (const reference of findSourceReferences(document.getText())) {
@@ -117,9 +118,9 @@ export class SourceLinks implements vscode.DocumentLinkProvider {
 
 /** The first candidate that exists (one candidate is taken as it is: the server named it). */
 async function existingFile(candidates: readonly string[]): Promise<vscode.Uri | undefined> {
-  if (candidates.length === 1) return vscode.Uri.file(candidates[0]);
+  if (candidates.length === 1) return fileUri(candidates[0]);
   for (const candidate of candidates) {
-    const uri = vscode.Uri.file(candidate);
+    const uri = fileUri(candidate);
     try {
       await vscode.workspace.fs.stat(uri);
       return uri;
