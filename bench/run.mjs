@@ -299,7 +299,7 @@ function editScenario(text) {
 
 /**
  * The workspace scan as the server runs it (setFile for every file, then
- * diagnostics for every file, yielding after each 8 ms slice of work), with a completion
+ * diagnostics for every file in steps, yielding after each 8 ms slice of work), with a completion
  * request for the open file arriving every millisecond. Latency = from the
  * request's arrival to its answer.
  */
@@ -332,8 +332,10 @@ async function completionDuringScan(core, files, oneFile, scenario, options) {
     service.setFile(files[index].path, files[index].text);
     if (sliceUsed()) await yieldToEventLoop();
   }
+  // Diagnostics in steps (documents, and the rules of each document), as the server's slicedDiagnostics runs them.
   for (let index = 0; index < files.length; index++) {
-    service.diagnostics(files[index].path, options);
+    const steps = service.diagnosticsSteps(files[index].path, options);
+    while (!steps.next().done) if (sliceUsed()) await yieldToEventLoop();
     if (sliceUsed()) await yieldToEventLoop();
   }
   const scan = performance.now() - started;
