@@ -51,7 +51,11 @@ function featureMessage(model: ReleaseKernelModel, outcome: FeatureOutcome, wors
     verdict.decidedBy === 'dependency'
       ? `needs the features it depends on (kernel ${verdict.has})`
       : `${needText(outcome.feature, verdict.decidedBy, verdict.requirement, minor)}${verdict.decidedBy === 'version' ? ', has' : ';'} ${verdict.has}`;
-  const others = outcome.failing.slice(1).map((entry) => `${entry.pool.name} (${entry.pool.kernelText ?? 'no kernel'})`);
+  // A pool that fails only because the values leave a dependency off is helm/cilium-incompatible-values' finding, not this one's.
+  const others = outcome.failing
+    .slice(1)
+    .filter((entry) => entry.verdict.decides !== 'config dependency')
+    .map((entry) => `${entry.pool.name} (${entry.pool.kernelText ?? 'no kernel'})`);
   const also = others.length > 0 ? `; also pool${others.length > 1 ? 's' : ''} ${others.join(', ')}` : '';
   // Only the links that explain a failure; "X needs Y" for a dependency that works says nothing here.
   const failingLinks = verdict.chain.filter((link) => link.includes(', which '));
