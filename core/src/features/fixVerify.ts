@@ -19,6 +19,7 @@
 
 import { deref, type YamlNode } from '../parse/ast';
 import { parseYamlFile } from '../parse/yamlFile';
+import { lineContaining } from '../text/lineIndex';
 
 export interface PlainEdit {
   start: number;
@@ -103,16 +104,7 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-function lineOf(starts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
+const lineOf = lineContaining;
 
 interface Touched {
   starts: number[];

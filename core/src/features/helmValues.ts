@@ -42,6 +42,7 @@ import { kernelHoverLinesForRelease } from '../kernel/hover';
 import { isPatchDocument } from '../gitops/placement';
 import { renderScalar } from '../helm/valueEdits';
 import { containedError } from '../util/containedErrors';
+import { anchorLine } from '../workspace/anchorLine';
 
 // ---------------------------------------------------------------- hover
 
@@ -158,15 +159,7 @@ function shortFile(file: string): string {
   return file.split('/').slice(-3).join('/');
 }
 
-interface WorkspaceWithLines {
-  getFile?(path: string): { yaml: { documents: Array<{ start: number; index: number }>; lineIndex: LineIndex } } | undefined;
-}
-
-function lineOf(workspace: WorkspaceModel, anchor: { file: string; document: number; start: number }): number {
-  const file = (workspace as WorkspaceWithLines).getFile?.(anchor.file);
-  const document = file?.yaml.documents.find((candidate) => candidate.index === anchor.document);
-  return file && document ? file.yaml.lineIndex.positionAt(document.start + anchor.start).line + 1 : 1;
-}
+const lineOf = anchorLine;
 
 function sourceLabelOf(release: CiliumRelease, location: ValuesWrite['location']): string {
   const write = release.values.entries().find((candidate) => candidate.location === location);

@@ -13,6 +13,7 @@ import type { HoverProvider, HoverRequest, HoverResult } from './hover';
 import { nodeAtPath } from '../parse/ast';
 import { k8sIndex, readLabelSelector, type LabelSelector, type WorkloadInfo } from '../policy/k8sIndex';
 import { isInside } from '../workspace/model';
+import { anchorLine } from '../workspace/anchorLine';
 
 const MAX_LISTED = 20;
 const NAMESPACE_KEYS = ['io.kubernetes.pod.namespace'];
@@ -105,9 +106,7 @@ function render(request: HoverRequest, matched: WorkloadInfo[], namespace: strin
 
 /** `file:line` (1-based) of a workload's name, with the path relative to a workspace root. */
 function location(request: HoverRequest, workload: WorkloadInfo): string {
-  const file = request.workspace.getFile(workload.source.file);
-  const document = file?.yaml.documents[workload.source.document];
-  const line = file && document ? file.yaml.lineIndex.positionAt(document.start + workload.source.start).line + 1 : 1;
+  const line = anchorLine(request.workspace, { file: workload.source.file, document: workload.source.document, start: workload.source.start });
   const root = request.workspace.roots.find((candidate) => isInside(workload.source.file, candidate));
   const shown = root ? workload.source.file.slice(root.replace(/\/$/, '').length + 1) : workload.source.file;
   return `${shown}:${line}`;

@@ -20,6 +20,7 @@ import { resolvePlainScalar } from '../parse/resolveScalar';
 import type { WorkspaceModel } from '../workspace/model';
 import { builtFieldAnchor, clusterBuild, originAnchor, type BuiltInstance } from './clusterBuild';
 import { gitopsModel } from './clusters';
+import { anchorLine } from '../workspace/anchorLine';
 
 export interface BuiltDocument {
   cluster: string;
@@ -35,10 +36,6 @@ export interface BuiltDocument {
   text: string;
   /** True when the build could not know everything (remote bases, unsupported directives). */
   incomplete: boolean;
-}
-
-interface WorkspaceWithLines {
-  getFile?(path: string): { yaml: { documents: Array<{ start: number; index: number }>; lineIndex: { positionAt(offset: number): { line: number } } } } | undefined;
 }
 
 /** The objects each cluster (or the one named) applies. */
@@ -79,10 +76,7 @@ function nameOfKustomization(model: WorkspaceModel, key: string): string | undef
 function locate(model: WorkspaceModel, instance: BuiltInstance, path: readonly PathSegment[]): { file: string; line: number } | undefined {
   const anchor = path.length === 0 ? originAnchor(model, instance.object.source) : builtFieldAnchor(model, instance, path);
   if (!anchor) return undefined;
-  const file = (model as WorkspaceWithLines).getFile?.(anchor.file);
-  const document = file?.yaml.documents.find((candidate) => candidate.index === anchor.document);
-  if (!file || !document) return { file: anchor.file, line: 1 };
-  return { file: anchor.file, line: file.yaml.lineIndex.positionAt(document.start + anchor.start).line + 1 };
+  return { file: anchor.file, line: anchorLine(model, anchor) };
 }
 
 function renderObject(model: WorkspaceModel, instance: BuiltInstance): string {

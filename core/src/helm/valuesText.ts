@@ -16,6 +16,7 @@
 import type { YamlNode, YamlScalar } from '../parse/ast';
 import { createParsedDocument, type ParsedDocument } from '../parse/yamlFile';
 import type { Anchor, DocRange } from '../findings';
+import { lineContaining } from '../text/lineIndex';
 
 export interface ValuesText {
   /** Workspace file and document index where the text is written. */
@@ -130,13 +131,4 @@ function literalBlockLines(documentText: string, scalar: YamlScalar): BlockLines
   return { text, starts, rawStarts, rawEnds, indent };
 }
 
-function lineOf(starts: number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (starts[middle] <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return low;
-}
+const lineOf = lineContaining;

@@ -9,6 +9,7 @@
 
 import type { WorkspaceView } from '../workspace/workspace';
 import type { SourceRef } from './model';
+import { anchorLine } from '../workspace/anchorLine';
 
 export interface NodeRange {
   start: number;
@@ -19,10 +20,7 @@ export type SourceMaker = (file: string, document: number, node: NodeRange, rule
 
 export function sourceMaker(workspace: WorkspaceView): SourceMaker {
   return (file, document, node, rule) => {
-    const yamlFile = workspace.getFile(file);
-    const chunk = yamlFile?.yaml.documents[document];
-    const line = yamlFile && chunk ? yamlFile.yaml.lineIndex.positionAt(chunk.start + node.start).line + 1 : 1;
-    return { file, document, start: node.start, end: node.end, line, rule };
+    return { file, document, start: node.start, end: node.end, line: anchorLine(workspace, { file, document, start: node.start }), rule };
   };
 }
 

@@ -20,6 +20,7 @@ import { ciliumReleases } from '../helm/ciliumReleases';
 import { nodeAtPath, type YamlNode } from '../parse/ast';
 import { textUnknownUntilRender } from '../parse/unknownValue';
 import type { WorkspaceView } from '../workspace/workspace';
+import { anchorLine } from '../workspace/anchorLine';
 
 export interface UpgradeEdit {
   file: string;
@@ -102,17 +103,11 @@ function addEdit(workspace: WorkspaceView, plan: UpgradePlan, seen: Set<string>,
     start: documentStart + node.start,
     end: documentStart + node.end,
     newText: `${quote}${prefix}${targetVersion}${quote}`,
-    line: lineOf(workspace, file, documentStart + node.start),
+    line: anchorLine(workspace, { file, document: index, start: node.start }),
     what: `${what} ${node.text} → ${prefix}${targetVersion}`,
   });
 }
 
 function noteAt(workspace: WorkspaceView, file: string, index: number, offset: number, message: string) {
-  const documentStart = workspace.getFile(file)?.yaml.documents[index]?.start ?? 0;
-  return { file, line: lineOf(workspace, file, documentStart + offset), message };
-}
-
-function lineOf(workspace: WorkspaceView, file: string, offset: number): number {
-  const lines = workspace.getFile(file)?.yaml.lineIndex;
-  return lines ? lines.positionAt(offset).line + 1 : 1;
+  return { file, line: anchorLine(workspace, { file, document: index, start: offset }), message };
 }

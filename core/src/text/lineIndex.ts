@@ -12,6 +12,18 @@ export interface Position {
   character: number;
 }
 
+/** The zero-based line holding `offset`, given the sorted offsets where lines start (`starts[0] === 0`). */
+export function lineContaining(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
 export class LineIndex {
   private readonly lineStarts: number[];
 
@@ -36,14 +48,8 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= clamped) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    const line = lineContaining(this.lineStarts, clamped);
+    return { line, character: clamped - this.lineStarts[line] };
   }
 
   offsetAt(position: Position): number {
