@@ -36,7 +36,7 @@ import {
 } from '../../protocol/src/messages';
 
 import type { ServerPlatform } from './platform';
-import { keyToUri as fileKeyToUri, uriToKey as fileUriToKey } from './uris';
+import { fileKeyToUri, fileUriToKey, installUriMapping } from './uris';
 
 /** Said once in the log when the server starts in a worker, and by the requests that need Node. */
 export const BROWSER_LIMITATION =
@@ -50,6 +50,8 @@ export interface WorkerScope {
 
 export function browserPlatform(scope: WorkerScope): ServerPlatform {
   const keys = new WorkspaceUriKeys();
+  // Every conversion of the server (diagnostics, fix edits, related locations, handlers) uses these keys.
+  installUriMapping(keys);
   /** Texts read so far, by key: what `readReferencedFile` can answer. */
   const texts = new Map<string, string>();
   /** Referenced files asked of the client since the last scan (answered or not). */

@@ -221,6 +221,27 @@ describe('the browser language server in a worker-like scope', () => {
     expect(answer.markdown).toContain('checkout-api');
   });
 
+  it('quick-fix edits and related locations name files by their workspace URIs', async () => {
+    const releaseUri = `${folderUri}/clusters/prod/infrastructure/cilium/helmrelease.yaml`;
+    const diagnostics = await diagnosticsOf(releaseUri);
+    const obsolete = diagnostics.find((diagnostic) => diagnostic.code === 'helm/obsolete-value');
+    expect(obsolete).toBeDefined();
+    const actions = await worker.connection.sendRequest<{ title: string; edit?: { changes?: Record<string, unknown[]> } }[]>('textDocument/codeAction', {
+      textDocument: { uri: releaseUri },
+      range: obsolete!.range,
+      context: { diagnostics: [obsolete] },
+    });
+    const edited = actions.flatMap((action) => Object.keys(action.edit?.changes ?? {}));
+    expect(edited.length).toBeGreaterThan(0);
+    expect(edited.every((uri) => uri.startsWith(`${folderUri}/`))).toBe(true);
+    const related = [...published.values()].flat().flatMap((diagnostic) => diagnostic.relatedInformation ?? []).map((entry) => entry.location.uri);
+    expect(related.every((uri) => uri.startsWith(`${folderUri}/`))).toBe(true);
+    // The status bar's question about a file not open in an editor.
+    const status = await worker.connection.sendRequest<{ text: string }>('meshlens/status', { uri: releaseUri });
+    expect(status.text).toMatch(/^Cilium 1\.16\b/);
+    expect(status.text).not.toContain('assumed');
+  });
+
   it('answers the upgrade review (no git needed): the Cilium pin moved and the workspace judged again', async () => {
     const answer = await worker.connection.sendRequest<{ markdown?: string; error?: string }>('meshlens/upgradeReport', { cilium: '1.17' });
     expect(answer.error).toBeUndefined();
