@@ -48,9 +48,12 @@ platform.attach(connection);
 const documents = new TextDocuments(TextDocument);
 
 let roots: string[] = [];
+/** The workspace folders' URIs, as the client gave them. */
+let platformFolderUris: string[] = [];
 let supportsConfiguration = false;
 let supportsWatchedFilesRegistration = false;
 let supportsCodeLensRefresh = false;
+let supportsWorkspaceFolders = false;
 /** Sent after every full re-check with its counts: the client refreshes what it shows from the model. */
 const MODEL_CHANGED = MODEL_CHANGED_NOTIFICATION;
 let pullMode = false;
@@ -62,11 +65,29 @@ let options: AnalysisOptions = withDocs(optionsFromSettings(null));
 /** What the Red Hat YAML extension validates and completes (from the client); see `yamlExtension.ts`. */
 const yamlExtension = new YamlExtensionCoverage();
 
-/** `options` for one file: with `meshlens.schemaValidation: auto`, the kinds the YAML extension covers there are left to it. */
+/**
+ * Settings of each workspace folder (the `meshlens` section with the folder as scope: a folder's
+ * `.vscode/settings.json` wins over the user's), by folder key; `settings`/`options` are the window's, used for
+ * files in no folder and for workspace-wide views (workloads, the map, simulate).
+ */
+let folderSettings = new Map<string, { settings: MeshlensSettings | null; options: AnalysisOptions }>();
+
+/** The settings that apply to a file: its innermost workspace folder's, else the window's. */
+function settingsOf(file: string): { settings: MeshlensSettings | null; options: AnalysisOptions } {
+  let best: string | undefined;
+  for (const root of folderSettings.keys()) {
+    const prefix = root.endsWith('/') ? root : `${root}/`;
+    if ((file === root || file.startsWith(prefix)) && (best === undefined || root.length > best.length)) best = root;
+  }
+  return (best !== undefined ? folderSettings.get(best) : undefined) ?? { settings, options };
+}
+
+/** `options` for one file: its folder's settings; with `meshlens.schemaValidation: auto`, the kinds the YAML extension covers there are left to it. */
 function optionsFor(file: string, purpose: CoveragePurpose): AnalysisOptions {
-  if (!yamlExtension.active || schemaValidationMode(settings) !== 'auto') return options;
+  const scoped = settingsOf(file);
+  if (!yamlExtension.active || schemaValidationMode(scoped.settings) !== 'auto') return scoped.options;
   const kinds = yamlExtension.deferredKinds(file, service.workspace.getFile(file)?.text, purpose);
-  return kinds.length > 0 ? { ...options, schemaDeferredKinds: kinds } : options;
+  return kinds.length > 0 ? { ...scoped.options, schemaDeferredKinds: kinds } : scoped.options;
 }
 let scanGeneration = 0;
 /** Counts changes of what analysis options depend on (settings, the YAML extension's coverage): work begun before one is stale. */
@@ -117,6 +138,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsConfiguration = capabilities.workspace?.configuration === true;
   supportsWatchedFilesRegistration = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   supportsCodeLensRefresh = capabilities.workspace?.codeLens?.refreshSupport === true;
+  supportsWorkspaceFolders = capabilities.workspace?.workspaceFolders === true;
   const init = (params.initializationOptions ?? {}) as { diagnosticMode?: string; settings?: MeshlensSettings; trusted?: unknown; cacheDir?: unknown; yamlExtension?: unknown; docsBaseUri?: unknown };
   yamlExtension.update(init.yamlExtension);
   workspaceTrusted = init.trusted === true;
@@ -125,7 +147,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   options = withDocs(optionsFromSettings(settings));
   pullMode = init.diagnosticMode === 'pull' && capabilities.textDocument?.diagnostic !== undefined;
   if (init.settings) applySettings(init.settings);
-  platform.setWorkspaceFolders(params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []));
+  platformFolderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  platform.setWorkspaceFolders(platformFolderUris);
   const folders = params.workspaceFolders?.map((folder) => uriToKey(folder.uri)) ?? (params.rootUri ? [uriToKey(params.rootUri)] : []);
   roots = folders;
   service.setRoots(folders);
@@ -144,6 +167,18 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(async () => {
+  // Folders added to or removed from the window: reads are confined to the new set, settings are per folder.
+  // Registered before the first await, so a change sent right after `initialized` is not missed.
+  if (supportsWorkspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
+    const removed = new Set(event.removed.map((folder) => folder.uri));
+    const uris = [...platformFolderUris.filter((uri) => !removed.has(uri)), ...event.added.map((folder) => folder.uri)];
+    platformFolderUris = uris;
+    platform.setWorkspaceFolders(uris);
+    roots = uris.map((uri) => uriToKey(uri));
+    service.setRoots(roots);
+    if (supportsConfiguration) await refreshSettings();
+    await scanWorkspace();
+  });
   if (supportsConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: SettingIds.section });
     await refreshSettings();
@@ -195,9 +230,14 @@ connection.onNotification(YAML_EXTENSION_CHANGED_NOTIFICATION, (report: unknown)
 
 async function refreshSettings(): Promise<void> {
   try {
-    const value = (await connection.workspace.getConfiguration({ section: SettingIds.section })) as MeshlensSettings | null;
-    applySettings(value);
+    // One request: the window's section, then each folder's.
+    const folders = [...roots];
+    const items = [{ section: SettingIds.section }, ...folders.map((root) => ({ scopeUri: keyToUri(root), section: SettingIds.section }))];
+    const values = (await connection.workspace.getConfiguration(items)) as (MeshlensSettings | null)[];
+    folderSettings = new Map(folders.map((root, index) => [root, { settings: values[index + 1] ?? null, options: withDocs(optionsFromSettings(values[index + 1] ?? null)) }]));
+    applySettings(values[0] ?? null);
   } catch {
+    folderSettings = new Map();
     applySettings(null);
   }
 }
@@ -433,7 +473,7 @@ connection.onCodeLens(async (params, token) => {
   // An edit in the editor (a new version) or in the workspace (a new file object) makes the lenses stale.
   const version = synced?.document.version;
   const current = () => service.workspace.getFile(file) === analysed && documents.get(params.textDocument.uri)?.version === version;
-  const lenses = await runInSlices(service.codeLensSteps(file, options), token, current);
+  const lenses = await runInSlices(service.codeLensSteps(file, settingsOf(file).options), token, current);
   if (!Array.isArray(lenses)) return lenses;
   return lenses.map((lens) => ({
     range: { start: lines.positionAt(lens.start), end: lines.positionAt(lens.end) },

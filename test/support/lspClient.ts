@@ -29,6 +29,8 @@ export interface StartOptions {
   capabilities?: object;
   /** Answer to every `workspace/configuration` item (the `meshlens` section). */
   settings?: unknown;
+  /** Answer per item by its scope (a workspace folder's URI, undefined for the window); wins over `settings`. */
+  scopedSettings?: (scopeUri: string | undefined) => unknown;
   /** Environment of the server process (default: this process's). */
   env?: NodeJS.ProcessEnv;
   /** Registers more handlers before the connection listens (so nothing the server sends early is missed). */
@@ -46,7 +48,9 @@ export async function startLanguageServer(options: StartOptions): Promise<LspSes
     published.set(params.uri, params.diagnostics);
     waiters.splice(0).forEach((wake) => wake());
   });
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.settings ?? {}));
+  connection.onRequest('workspace/configuration', (params: { items: { scopeUri?: string }[] }) =>
+    params.items.map((item) => (options.scopedSettings ? options.scopedSettings(item.scopeUri) : (options.settings ?? {}))),
+  );
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('workspace/diagnostic/refresh', () => null);
   options.onConnection?.(connection);
