@@ -11,7 +11,8 @@
 // Problems panel, a finding's rule link opening the bundled rule page in the
 // Markdown preview, the log line that says the server runs in the browser
 // (proof of which build runs, and the note on what it cannot do), hover on a
-// CiliumNetworkPolicy's selector, and `meshlens: Show Effective Policy`.
+// CiliumNetworkPolicy's selector, a quick fix applied to a file of the web
+// workspace, and `meshlens: Show Effective Policy` with its source links.
 // README screenshot (MESHLENS_E2E_SCREENSHOTS): rule-page.png.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +29,8 @@ describe.skipIf(input.skipReason !== undefined)('web extension: the browser buil
     vscode = await startVsCode({
       vsix: input.vsix!,
       workspaceFolder: path.join(fixturesDir, 'policies'),
+      // A quick fix edits a file: a copy of the fixture is opened.
+      copyWorkspace: true,
       settings: { 'remote.extensionKind': { 'meshlens.meshlens': ['web'] }, '[markdown]': { 'editor.wordWrap': 'off' } },
     });
   });
@@ -76,6 +79,18 @@ describe.skipIf(input.skipReason !== undefined)('web extension: the browser buil
     const hover = await session.hoverOnText('endpointSelector', { until: /payments-api/ });
     expect(hover).toMatch(/Selects 1 workload/);
     expect(hover).toMatch(/workloads\.yaml/);
+  });
+
+  it('a quick fix edits the file of the web workspace and the finding goes away', async () => {
+    screenshotOnFailure(() => vscode, 'web-worker-quick-fix');
+    const session = vscode!;
+    await session.openFile(`${folder}/new-policy.yaml`);
+    await session.goToPosition(await session.lineNumberOf('spec:'), 1);
+    await session.quickFix('Disable cnp/missing-subject-selector for this line');
+    await expect.poll(() => session.editorText(), { timeout: 15_000 }).toContain('meshlens-disable-next-line cnp/missing-subject-selector');
+    await session.waitForProblems((rows) => !rows.some((row) => row.file === 'new-policy.yaml' && row.code === 'cnp/missing-subject-selector'), 30_000);
+    await session.runCommand('File: Revert File');
+    await session.runCommand('View: Hide Panel');
   });
 
   it('meshlens: Show Effective Policy shows the workload’s effective policy', async () => {
