@@ -218,7 +218,15 @@ export class Workspace implements WorkspaceView {
     });
     const file: WorkspaceFile = { path, text, version: ++this.versionCounter, yaml, resources, identities };
     this.fileMap.set(path, file);
-    for (const owned of [file, yaml, ...yaml.documents, ...yaml.documents.map((document) => document.parsed), ...resources]) this.fileObjects.add(owned);
+    // Registered once each: a parsed document or index entry the edit kept is registered already (an edit of one
+    // document of a 2,000-document file registers a handful, not 6,000, objects).
+    this.fileObjects.add(file);
+    this.fileObjects.add(yaml);
+    for (const document of yaml.documents) {
+      this.fileObjects.add(document);
+      if (!previous.has(document.parsed)) this.fileObjects.add(document.parsed);
+    }
+    for (const resource of resources) if (previousAt.get(resource.index) !== resource) this.fileObjects.add(resource);
     const kindIndex = existing ? this.patchedKindIndex(path, existing.resources, resources) : undefined;
     this.invalidate();
     this.kindIndex = kindIndex;
