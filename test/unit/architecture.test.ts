@@ -226,3 +226,27 @@ describe('memoized indexes', () => {
     expect(undeclared, 'derive calls that read options: use deriveWith / deriveWithAllOptions (workspace/deriveWith.ts)').toEqual([]);
   });
 });
+
+describe('exports', () => {
+  it('every exported name is used somewhere besides its declaration (no dead exports)', () => {
+    const folders = ['core', 'server', 'cli', 'host', 'client', 'protocol'].map((folder) => join(repoRoot, folder, 'src'));
+    const sources = [...folders, join(repoRoot, 'test'), join(repoRoot, 'bench'), join(repoRoot, 'scripts')].flatMap((folder) => allFiles(folder));
+    const counts = new Map<string, number>();
+    for (const file of sources) for (const word of readFileSync(file, 'utf8').match(/[A-Za-z_$][\w$]*/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const declared = folders.flatMap(sourceFiles).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/^export (?:async )?(?:function\*?|const|class|interface|type|enum) ([A-Za-z_$][\w$]*)/gm)].map((match) => `${relative(repoRoot, file)}: ${match[1]}`),
+    );
+    expect(declared.length).toBeGreaterThan(500);
+    const dead = declared.filter((entry) => (counts.get(entry.split(': ')[1]) ?? 0) <= 1);
+    expect(dead, 'exported and never used: remove it, or stop exporting it').toEqual([]);
+  });
+});
+
+function allFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) return [];
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return allFiles(path);
+    return /\.(ts|mts|cts|mjs|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}

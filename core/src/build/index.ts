@@ -54,7 +54,3 @@ export function buildKustomization(fs: BuildFileSystem, dir: string, options: Bu
   return engine.build(root);
 }
 
-/** True when `dir` holds a kustomization file kustomize recognises. */
-export function hasKustomization(fs: BuildFileSystem, dir: string): boolean {
-  return new KustomizeEngine(fs).kustomizationFileOf(dir) !== undefined;
-}

@@ -59,18 +59,6 @@ export function cloneJson<T extends Json | undefined>(value: T): T {
   return result as T;
 }
 
-export function cloneResource(resource: Resource): Resource {
-  return {
-    ...resource,
-    value: cloneJson(resource.value),
-    fieldOrigins: new Map(resource.fieldOrigins),
-    via: [...resource.via],
-    prevIds: resource.prevIds.map((id) => ({ ...id })),
-    namePrefixes: [...resource.namePrefixes],
-    nameSuffixes: [...resource.nameSuffixes],
-  };
-}
-
 export function parseApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
   return slash === -1 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };

@@ -89,12 +89,6 @@ function inRanges(text: string | undefined, index: number): boolean {
   return ranges(text).some(([a, b]) => index >= a && index <= b);
 }
 
-/** True when `patch` lies in a range text of the facts file. */
-export function patchInRanges(rangeText: string, patch: string): boolean {
-  const index = PATCH_INDEX.get(patch);
-  return index !== undefined && inRanges(rangeText, index);
-}
-
 /** What the chart patch knows about a dotted key; undefined when the patch has no facts. */
 export function keyFactsAt(version: string, dotted: string): KeyFacts | undefined {
   const patch = factsPatch(version);

@@ -270,10 +270,6 @@ export function enumFor(minor: string, path: string[]): unknown[] | undefined {
   return found.info?.enum;
 }
 
-export function descriptionFor(path: string[]): string | undefined {
-  return CILIUM_VALUE_DESCRIPTIONS[cleanPath(path).join('.')];
-}
-
 /** JSON type of a YAML value as the chart's schema sees it. */
 export function jsonTypeOf(value: unknown): ValueType {
   if (value === null || value === undefined) return 'null';

@@ -19,8 +19,6 @@ import { readReference, referenceIsTemplated } from './fluxObjects';
 import { closest, describeNamespaces, resolveReference } from './references';
 import { containedError } from '../util/containedErrors';
 
-export type ChartSourceKind = 'HelmRepository' | 'GitRepository' | 'Bucket' | 'OCIRepository' | 'HelmChart' | 'ExternalArtifact';
-
 export type ChartSourceProblemCode =
   | 'no-chart'
   | 'chart-and-chart-ref'

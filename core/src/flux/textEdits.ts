@@ -25,14 +25,6 @@ export function columnOf(text: string, offset: number): number {
   return offset - lineStartOf(text, offset);
 }
 
-/** Leading spaces of the line holding `offset`. */
-export function indentationOfLine(text: string, offset: number): string {
-  const start = lineStartOf(text, offset);
-  let end = start;
-  while (end < text.length && text[end] === ' ') end++;
-  return text.slice(start, end);
-}
-
 /** True when only spaces (and a `- ` list marker) precede `offset` on its line. */
 export function startsItsLine(text: string, offset: number): boolean {
   return /^[ ]*(- +)*$/.test(text.slice(lineStartOf(text, offset), offset));

@@ -266,7 +266,3 @@ export function chartDefault(chart: ChartFiles, path: readonly string[]): unknow
   return current;
 }
 
-/** The `spec.chart.spec.chart` text of a release, for messages. */
-export function chartPathOf(helmRelease: IndexedDocument): string | undefined {
-  return scalarString(mapGet(mapGet(mapGet(mapGet(helmRelease.parsed.root, 'spec'), 'chart'), 'spec'), 'chart'));
-}

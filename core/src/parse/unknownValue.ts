@@ -25,11 +25,6 @@ export function textUnknownUntilRender(text: string | undefined): boolean {
   return text.indexOf('${') !== -1 && SUBSTITUTION.test(text);
 }
 
-/** True when the text holds a Flux `${…}` substitution (template actions aside). */
-export function textHasFluxSubstitution(text: string | undefined): boolean {
-  return text !== undefined && text.indexOf('${') !== -1 && SUBSTITUTION.test(text);
-}
-
 /**
  * True when a node's value is unknown until render: a scalar whose text holds
  * a placeholder, or (with the document text) any node whose source holds a

@@ -14,8 +14,6 @@ import { deref, keyText, mapGet, mapGetPair, scalarString, type YamlNode, type Y
 import { nodeUnknownUntilRender } from '../parse/unknownValue';
 import { OPERATION_FIELDS, SOURCE_FIELDS, type OperationField, type SourceField } from './authzAttributes';
 
-export type AuthzAction = 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
-
 export interface StringValue {
   text: string;
   node: YamlNode;
@@ -269,16 +267,6 @@ function readList(field: string, pair: YamlPair, isTemplate: TemplateTest): Stri
     values.push({ text: TEMPLATE_PLACEHOLDER, node: pair.value, templated: true });
   }
   return { field, values, pair, isList: seq?.type === 'seq' };
-}
-
-/** All source field lists of a rule, in order. */
-export function sourceLists(rule: AuthzRule): { source: AuthzSource; list: StringList }[] {
-  return (rule.from ?? []).flatMap((source) => Object.values(source.fields).map((list) => ({ source, list: list as StringList })));
-}
-
-/** All operation field lists of a rule, in order. */
-export function operationLists(rule: AuthzRule): { operation: AuthzOperation; list: StringList }[] {
-  return (rule.to ?? []).flatMap((operation) => Object.values(operation.fields).map((list) => ({ operation, list: list as StringList })));
 }
 
 /** A scalar's inner range (inside quotes for quoted scalars), for edits that keep the quoting. */

@@ -257,11 +257,6 @@ export function scalarText(node: YamlNode | undefined): string | undefined {
   return target.text;
 }
 
-/** Does the port rule carry L7 rules the way Cilium counts them (a non-empty `rules` with some L7 type)? */
-export function hasL7(portRule: CnpPortRule): boolean {
-  return portRule.l7.length > 0;
-}
-
 /** L7 types other than DNS (the ones that need TCP). */
 export function nonDnsL7(portRule: CnpPortRule): CnpL7[] {
   return portRule.l7.filter((entry) => entry.type !== 'dns');
@@ -280,7 +275,3 @@ export function allowPortRules(policy: CnpPolicy): { rule: CnpRule; portRule: Cn
   return allPortRules(policy).filter(({ rule }) => !rule.deny);
 }
 
-/** Every rule of every spec. */
-export function allRules(policy: CnpPolicy): CnpRule[] {
-  return policy.specs.flatMap((spec) => spec.rules);
-}

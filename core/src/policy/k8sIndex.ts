@@ -184,11 +184,6 @@ export function k8sIndex(model: WorkspaceModel): K8sIndex {
   return indexView(k8sIndexData(model));
 }
 
-/** Builds the index from the model without memoization (tests, one-off tools). */
-export function buildK8sIndex(model: WorkspaceModel): K8sIndex {
-  return indexView(buildK8sIndexData(model));
-}
-
 /** The `K8sIndex` object of some data, created once per data object. */
 export function indexView(data: K8sIndexData): K8sIndex {
   const existing = views.get(data);

@@ -40,10 +40,6 @@ export function re2FullMatch(pattern: string, value: string): boolean {
   return regex !== null && regex.matcher(value).matches();
 }
 
-export function re2Compiles(pattern: string): boolean {
-  return compile(pattern) !== null;
-}
-
 export interface HttpRequest {
   method?: string;
   path?: string;

@@ -24,7 +24,7 @@ import { HTTP_ONLY_OPERATION_FIELDS, HTTP_ONLY_SOURCE_FIELDS, isHttpOnlyConditio
 import type { K8sIndex, WorkloadInfo } from '../policy/k8sIndex';
 import { istioValueMatches } from './httpMatch';
 import type { IstioPolicyEntry, IstioPolicyIndex } from './istioIndex';
-import type { EffectiveNote, IstioClause, IstioCondition, IstioPoint, IstioPointView, IstioRuleView, IstioView, SourceRef } from './model';
+import type { IstioClause, IstioCondition, IstioPoint, IstioPointView, IstioRuleView, IstioView, SourceRef } from './model';
 import { shortLocation } from './sources';
 import { appendAll } from '../util/appendAll';
 
@@ -305,6 +305,3 @@ export function decideAtPoint(view: IstioPointView, request: IstioRequest): Isti
   return { verdict: 'deny', reason: `ALLOW policies apply and none matches${why}`, decidedBy: view.allowPolicies, notes };
 }
 
-export function notesText(notes: EffectiveNote[]): string[] {
-  return notes.map((note) => note.message);
-}

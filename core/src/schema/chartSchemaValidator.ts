@@ -15,7 +15,7 @@
 
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
-import { AJV_OPTIONS, createAjv } from './ajv';
+import { createAjv } from './ajv';
 
 /** Schemas kept compiled; beyond this the cache starts over (charts in one workspace are few). */
 const MAX_CACHED_SCHEMAS = 32;
@@ -25,7 +25,6 @@ let ajv: Ajv | undefined;
 
 /** The ajv options of chart schemas: all errors, lenient about unknown keywords, RE2 patterns. */
 /** The options chart schemas are compiled with (the core's shared Ajv options). */
-export const CHART_SCHEMA_AJV_OPTIONS = AJV_OPTIONS;
 
 export function chartSchemaValidator(schema: Record<string, unknown>): ValidateFunction | undefined {
   const key = JSON.stringify(schema);

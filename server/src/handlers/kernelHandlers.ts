@@ -11,9 +11,9 @@ import { RequestType, type ResponseError } from 'vscode-languageserver';
 import { cancelledError } from '../work';
 import { uriToKey } from '../uris';
 import type { HandlerContext } from './context';
-import { KERNEL_MATRIX_REQUEST, type KernelMatrixParams } from '../../../protocol/src/messages';
+import { KERNEL_MATRIX_REQUEST, type KernelMatrixParams, type KernelMatrixResponse } from '../../../protocol/src/messages';
 
-const KERNEL_MATRIX_REQUEST_TYPE = new RequestType<KernelMatrixParams | undefined, KernelMatrixModel | WorkspaceKernelReport, void>(KERNEL_MATRIX_REQUEST);
+const KERNEL_MATRIX_REQUEST_TYPE = new RequestType<KernelMatrixParams | undefined, KernelMatrixResponse, void>(KERNEL_MATRIX_REQUEST);
 
 
 export function registerKernelHandlers(context: HandlerContext): void {

@@ -14,7 +14,7 @@ import { RequestType, RequestType0, type ResponseError } from 'vscode-languagese
 import { cancelledError } from '../work';
 import { effectivePolicy, listWorkloads, workloadAt } from '../../../core/src/index';
 import { renderEffectivePolicy, renderSimulation } from '../../../core/src/index';
-import { isSimulateError, simulateRequest, type SimulateQuery } from '../../../core/src/index';
+import { isSimulateError, simulateRequest } from '../../../core/src/index';
 import { relativeDisplay } from '../../../core/src/index';
 import type { HandlerContext } from './context';
 import {
@@ -23,6 +23,7 @@ import {
   WORKLOADS_REQUEST,
   type EffectivePolicyParams,
   type EffectivePolicyResponse,
+  type SimulateParams,
   type SimulateResponse,
   type WorkloadsResponse,
 } from '../../../protocol/src/messages';
@@ -43,7 +44,7 @@ function differencesFromBase(workload: string): string {
 
 const WORKLOADS_TYPE = new RequestType0<WorkloadsResponse, void>(WORKLOADS_REQUEST);
 const EFFECTIVE_POLICY_TYPE = new RequestType<EffectivePolicyParams, EffectivePolicyResponse, void>(EFFECTIVE_POLICY_REQUEST);
-const SIMULATE_TYPE = new RequestType<SimulateQuery, SimulateResponse, void>(SIMULATE_REQUEST);
+const SIMULATE_TYPE = new RequestType<SimulateParams, SimulateResponse, void>(SIMULATE_REQUEST);
 
 export function registerPolicyHandlers(context: HandlerContext): void {
   const { connection, service } = context;
