@@ -28,11 +28,11 @@
 import { fieldOrigin, fieldPathKey, buildFluxDirectory, fluxOverlayFromObject, type BuildFileSystem, type BuildResult, type BuiltObject, type Origin, type PathSegment } from '../build/index';
 import { deref } from '../parse/ast';
 import { resolvePlainScalar } from '../parse/resolveScalar';
-import { parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
+import type { IndexedDocument, WorkspaceModel } from '../workspace/model';
 import { gitopsModel, type BuildTask, type VariableOrigin } from './clusters';
 import { substitute } from './envsubst';
 import { workspaceBuildFs, type WorkspaceBuildFs } from './workspaceBuildFs';
-import { listedWithReplacements } from './folderReplacements';
+import { replacedTargetNamespace } from './folderReplacements';
 import { containedError } from '../util/containedErrors';
 
 export interface ClusterBuild {
@@ -105,15 +105,14 @@ const VIRTUAL_DIRECTORY = '.meshlens-kustomization';
  * A Flux Kustomization object as its parent's build makes it, computed
  * without the rest of that build (an edit elsewhere in the parent's tree
  * must not rebuild every child): the parent's `spec.patches` and its
- * post-build substitution change a child's overlay fields, and so do
+ * post-build substitution change a child's overlay fields, and so may
  * `replacements` of the kustomization that lists the child's file (the
- * common way to fill `spec.targetNamespace` from the folder's Namespace).
- * So the child's document is built with the parent's patches either alone
- * (in a one-file view of the workspace) or, when that kustomization has
- * `replacements`, with its folder; then substituted with the parent's
- * variables. The parent's own object is found the same way, up the chain.
- * Undefined when the parent changes nothing (the document as written is the
- * object).
+ * common way to fill `spec.targetNamespace`; see folderReplacements.ts). The
+ * child's document alone is built with the parent's patches (in a one-file
+ * view of the workspace), given the replaced target namespace, and
+ * substituted with the parent's variables. The parent's own object is found
+ * the same way, up the chain. Undefined when the parent changes nothing (the
+ * document as written is the object).
  */
 function effectiveKustomization(model: WorkspaceModel, task: BuildTask): Record<string, unknown> | undefined {
   return model.derive(`gitops/kustomization-object:${task.key}`, (workspace) => {
@@ -129,24 +128,19 @@ function effectiveKustomization(model: WorkspaceModel, task: BuildTask): Record<
     const file = found.document.file;
     const real = fs.fromWorkspace(file);
     if (real === undefined) return undefined;
-    const folder = parentDirectory(file);
-    let built: BuiltObject | undefined;
-    if (listedWithReplacements(workspace, file)) {
-      const relativeFolder = fs.fromWorkspace(folder);
-      const result = relativeFolder === undefined ? undefined : buildFluxDirectory(fs, relativeFolder, overlay);
-      built = result && !result.failed ? result.objects.find((object) => object.source.file === real && object.source.document === found.document.index) : undefined;
-    }
-    if (!built) {
-      if (!overlay && !parent.substitutes) return undefined;
-      const name = file.slice(file.lastIndexOf('/') + 1);
-      const single: BuildFileSystem = {
-        readFile: (path) => (path === `${VIRTUAL_DIRECTORY}/${name}` ? fs.readFile(real) : undefined),
-        readYaml: (path) => (path === `${VIRTUAL_DIRECTORY}/${name}` ? fs.readYaml?.(real) : undefined),
-        listDir: (path) => (path === VIRTUAL_DIRECTORY ? { files: [name], dirs: [] } : undefined),
-        isDir: (path) => path === VIRTUAL_DIRECTORY,
-      };
-      built = buildFluxDirectory(single, VIRTUAL_DIRECTORY, overlay).objects.find((object) => object.source.document === found.document.index);
-    }
+    // `replacements` of the folder that lists it may fill `spec.targetNamespace` (see folderReplacements.ts).
+    const replacedTarget = replacedTargetNamespace(workspace, found.document);
+    if (!overlay && !parent.substitutes && replacedTarget === undefined) return undefined;
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    const single: BuildFileSystem = {
+      readFile: (path) => (path === `${VIRTUAL_DIRECTORY}/${name}` ? fs.readFile(real) : undefined),
+      readYaml: (path) => (path === `${VIRTUAL_DIRECTORY}/${name}` ? fs.readYaml?.(real) : undefined),
+      listDir: (path) => (path === VIRTUAL_DIRECTORY ? { files: [name], dirs: [] } : undefined),
+      isDir: (path) => path === VIRTUAL_DIRECTORY,
+    };
+    const built = buildFluxDirectory(single, VIRTUAL_DIRECTORY, overlay).objects.find((object) => object.source.document === found.document.index);
+    // As kustomize runs it, the replacement sets the field whatever the document wrote.
+    if (built && replacedTarget !== undefined) built.value.spec = { ...((built.value.spec ?? {}) as Record<string, unknown>), targetNamespace: replacedTarget };
     if (!built) return undefined;
     if (parent.substitutes) substituteObject(built, parent);
     return built.value;

@@ -32,7 +32,7 @@ import { createParsedDocument } from '../parse/yamlFile';
 import { isInside, joinPath, normalizePath, parentDirectory, type IndexedDocument, type WorkspaceModel } from '../workspace/model';
 import { substitute, hasPlaceholder } from './envsubst';
 import { overlayBuilder, type InputRole, type OverlayBuilder } from './overlayMembers';
-import { replacedObject } from './folderReplacements';
+import { replacedTargetNamespace } from './folderReplacements';
 import { isKustomizationFile, workspaceTree, type WorkspaceTree } from './tree';
 import { detectFluxVersion, type FluxVersionFact } from './fluxVersion';
 // Patch target names are user input: matched on RE2 (linear, cached), as the build engine matches them.
@@ -476,10 +476,8 @@ function followChild(
     return undefined;
   }
   result.kustomizations.get(key)!.directory = directory;
-  // Written on the document, or filled by `replacements` of the folder that lists it (its built object).
-  const replaced = scalarString(mapGet(deref(mapGet(root, 'spec')), 'targetNamespace')) === undefined ? replacedObject(model, child) : undefined;
-  const replacedTarget = (replaced?.spec as Record<string, unknown> | undefined)?.targetNamespace;
-  const targetNamespace = scalarString(mapGet(spec, 'targetNamespace')) ?? (typeof replacedTarget === 'string' ? replacedTarget : undefined);
+  // Filled by `replacements` of the folder that lists it (they win, as kustomize runs them), else as written.
+  const targetNamespace = replacedTargetNamespace(model, child) ?? scalarString(mapGet(spec, 'targetNamespace'));
   return { ...kustomizationTask(child, directory, variables, [], targetNamespace === undefined ? undefined : substituted(targetNamespace, parent.variables)), variableOrigins };
 }
 

@@ -48,4 +48,11 @@ describe('targetNamespace from the listing folder’s replacements', () => {
     expect((gitopsModel(workspace).placements.get(DEPLOYMENT) ?? []).map((placement) => placement.namespace)).toEqual([undefined]);
     expect(builtInstances(workspace, { file: DEPLOYMENT, index: 0 }).map((instance) => (instance.object.value.metadata as { namespace?: string }).namespace)).toEqual([undefined]);
   });
+
+  it('another replacement form (a ConfigMap field) is read from the folder’s build', () => {
+    const meshlens = service(false);
+    meshlens.setFile('/repo/apps/prod/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [./web.yaml, ./settings.yaml]\nreplacements:\n  - source: {kind: ConfigMap, name: settings, fieldPath: data.ns}\n    targets:\n      - select: {kind: Kustomization, group: kustomize.toolkit.fluxcd.io}\n        fieldPaths: [spec.targetNamespace]\n        options: {create: true}\n');
+    meshlens.setFile('/repo/apps/prod/settings.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: flux-system\ndata:\n  ns: billing\n');
+    expect((gitopsModel(meshlens.workspace).placements.get(DEPLOYMENT) ?? []).map((placement) => placement.namespace)).toEqual(['billing']);
+  });
 });
