@@ -77,8 +77,9 @@ export function replacedTargetNamespace(model: WorkspaceModel, document: Pick<In
   const root = kustomizationRoot(model, folder);
   const entries = replacementEntries(model, folder, deref(mapGet(root, 'replacements')));
   const namespace = scalarString(mapGet(root, 'namespace'));
+  // With the folder's `namespace:`, the Namespace object carries that name; without it, the build says which.
   const common = entries !== undefined && entries.length > 0 && entries.every((entry) => isNamespaceToTargetNamespace(entry));
-  if (common) return namespace;
+  if (common && namespace !== undefined) return namespace;
   const built = replacedObject(model, document)?.spec as Record<string, unknown> | undefined;
   return typeof built?.targetNamespace === 'string' ? built.targetNamespace : undefined;
 }

@@ -55,4 +55,11 @@ describe('targetNamespace from the listing folder’s replacements', () => {
     meshlens.setFile('/repo/apps/prod/settings.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: flux-system\ndata:\n  ns: billing\n');
     expect((gitopsModel(meshlens.workspace).placements.get(DEPLOYMENT) ?? []).map((placement) => placement.namespace)).toEqual(['billing']);
   });
+
+  it('without the folder’s namespace, the Namespace object’s own name is read from the folder’s build', () => {
+    const meshlens = service(true);
+    meshlens.setFile('/repo/apps/prod/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncomponents: [../../components/namespace]\nreplacements:\n  - path: ../../components/replacements/ks.yaml\nresources: [./web.yaml]\n');
+    meshlens.setFile('/repo/components/namespace/namespace.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: storefront\n');
+    expect((gitopsModel(meshlens.workspace).placements.get(DEPLOYMENT) ?? []).map((placement) => placement.namespace)).toEqual(['storefront']);
+  });
 });
