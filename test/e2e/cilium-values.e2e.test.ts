@@ -125,6 +125,12 @@ describe.skipIf(input.skipReason !== undefined)('scenarios 2-4: Cilium HelmRelea
     expect(lines.find((entry) => entry.line === line)?.text).toBe('      prometheus:');
     // One level deeper than its parent (6 + 2 spaces), not the block's indentation added twice.
     expect(lines.find((entry) => entry.line === line + 1)?.text).toBe('        enabled');
+    // Typing re-opens the suggestions after the first Escape: close them before the command palette opens.
+    const suggest = session.page.locator('.editor-widget.suggest-widget.visible');
+    for (let attempt = 0; attempt < 10 && (await suggest.count()) > 0; attempt++) {
+      await session.page.keyboard.press('Escape');
+      await session.page.waitForTimeout(200);
+    }
     await session.runCommand('File: Revert File');
     expect(await session.editorText()).toContain('replicas: 1');
   });

@@ -323,6 +323,7 @@ function createSession(page: Page, serverUrl: string, serverLog: () => string, c
     await page.locator(selectors.quickInputBox).fill(text);
     const deadline = Date.now() + 15_000;
     let rows: Array<{ label: string; description: string }> = [];
+    let previous = '';
     for (;;) {
       rows = await page.locator(selectors.quickInputRow).evaluateAll((elements: PageElement[], parts) =>
         elements.map((element) => ({
@@ -332,13 +333,29 @@ function createSession(page: Page, serverUrl: string, serverLog: () => string, c
         { label: '.label-name', description: '.label-description' },
       );
       const index = rows.findIndex(rowMatches);
-      if (index >= 0) {
+      // Results arrive in batches and replace the recently opened entries: act on a list that stayed the same
+      // between two reads, so the row chosen is still the one on screen.
+      const current = JSON.stringify(rows);
+      const settled = current === previous;
+      previous = current;
+      if (index >= 0 && settled) {
         // The first row is already selected: Enter is steadier than a click on a
         // list that may still be re-rendering.
-        if (index === 0) await page.keyboard.press('Enter');
-        else await page.locator(selectors.quickInputRow).nth(index).click({ force: true });
-        await waitUntilQuickInputLeft(text);
-        return;
+        if (index === 0) {
+          await page.keyboard.press('Enter');
+          await waitUntilQuickInputLeft(text);
+          return;
+        }
+        const clicked = await page
+          .locator(selectors.quickInputRow)
+          .nth(index)
+          .click({ timeout: 2_000 })
+          .then(() => true)
+          .catch(() => false);
+        if (clicked) {
+          await waitUntilQuickInputLeft(text);
+          return;
+        }
       }
       if (Date.now() > deadline) break;
       await page.waitForTimeout(200);
