@@ -25,8 +25,6 @@ import { escapeControl } from './formats/escape';
 import { EXTRA_COMMANDS } from './commands';
 import { loadWorkspace, optionsFromFlags, VERSION, type CliIo } from './cliContext';
 
-// Tests and the bin drive the CLI through these.
-export { VERSION, loadWorkspace, optionsFromFlags, type CliIo };
 import { TerminalProgress } from './progress';
 import { ChartDownloader } from '../../host/src/charts/chartDownloader';
 import { defaultChartCacheDir } from '../../host/src/charts/cacheDir';

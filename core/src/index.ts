@@ -5,6 +5,7 @@
 
 export { MeshlensService, type ServiceOptions } from './service';
 export type { WorkspaceView } from './workspace/workspace';
+export { isInside } from './workspace/model';
 export { containedErrors, onContainedError, type ContainedError } from './util/containedErrors';
 export type { Diagnostic, Fix, Location, Range, TextEdit } from './diagnostics';
 export { defaultAnalysisOptions, defersSchema, severityRank, type AnalysisOptions, type Severity, type SeveritySetting } from './options';

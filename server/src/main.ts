@@ -28,7 +28,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { MeshlensService, onContainedError, suppressionFixes, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
+import { isInside, MeshlensService, onContainedError, suppressionFixes, type AnalysisOptions, type Diagnostic } from '../../core/src/index';
 import { fixesToCodeActions, fixToWorkspaceEdit, toLspCompletion, toLspDiagnostic, toLspHover } from './convert';
 import { chartDownloadSettings, excludePatterns, optionsFromSettings, schemaValidationMode, SettingIds, type MeshlensSettings } from './settings';
 import { YamlExtensionCoverage, type CoveragePurpose } from './yamlExtension';
@@ -75,10 +75,7 @@ let folderSettings = new Map<string, { settings: MeshlensSettings | null; option
 /** The settings that apply to a file: its innermost workspace folder's, else the window's. */
 function settingsOf(file: string): { settings: MeshlensSettings | null; options: AnalysisOptions } {
   let best: string | undefined;
-  for (const root of folderSettings.keys()) {
-    const prefix = root.endsWith('/') ? root : `${root}/`;
-    if ((file === root || file.startsWith(prefix)) && (best === undefined || root.length > best.length)) best = root;
-  }
+  for (const root of folderSettings.keys()) if (isInside(file, root) && (best === undefined || root.length > best.length)) best = root;
   return (best !== undefined ? folderSettings.get(best) : undefined) ?? { settings, options };
 }
 

@@ -9,7 +9,8 @@ import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkspace, optionsFromFlags, run } from '../../cli/src/main';
+import { loadWorkspace, optionsFromFlags } from '../../cli/src/cliContext';
+import { run } from '../../cli/src/main';
 import { parseArgs } from '../../cli/src/args';
 import { runFixes, writeIfUnchanged } from '../../cli/src/fixFiles';
 import { ciliumHelmRelease } from '../support/manifests';

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../cli/src/args';
 import { runFixes } from '../../cli/src/fixFiles';
-import { loadWorkspace, optionsFromFlags } from '../../cli/src/main';
+import { loadWorkspace, optionsFromFlags } from '../../cli/src/cliContext';
 import { parseYamlFile } from '../../core/src/parse/yamlFile';
 import { hasShared, SHARED_MISSING, sharedRoot } from '../support/repo';
 

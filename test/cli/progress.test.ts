@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run, type CliIo } from '../../cli/src/main';
+import type { CliIo } from '../../cli/src/cliContext';
+import { run } from '../../cli/src/main';
 import { TerminalProgress } from '../../cli/src/progress';
 
 const ERASE_LINE = '\r\u001b[2K';

@@ -8,14 +8,10 @@
  * `MAX_SIMULATIONS` (the oldest go first).
  */
 
-export interface SimulationQuery {
-  from: string;
-  to: string;
-  port: number;
-  protocol: string;
-  method?: string;
-  path?: string;
-}
+import type { SimulateParams } from '../../../protocol/src/messages';
+
+/** A simulated request, as the client sends it (`meshlens/simulate`). */
+export type SimulationQuery = SimulateParams;
 
 export const MAX_SIMULATIONS = 50;
 

@@ -32,15 +32,11 @@ const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomi
 /** Does the kustomization of `file`'s folder list it and declare `replacements`? */
 export function listedWithReplacements(model: WorkspaceModel, file: string): boolean {
   const folder = parentDirectory(file);
-  for (const name of KUSTOMIZATION_NAMES) {
-    const root = deref(model.fileDocuments(`${folder}/${name}`)[0]?.root);
-    if (!root) continue;
-    if (!mapGet(root, 'replacements')) return false;
-    const listed = deref(mapGet(root, 'resources'));
-    const base = file.slice(folder.length + 1);
-    return listed?.type === 'seq' && listed.items.some((item) => scalarString(deref(item))?.replace(/^\.\//, '') === base);
-  }
-  return false;
+  const root = kustomizationRoot(model, folder);
+  if (!root || !mapGet(root, 'replacements')) return false;
+  const listed = deref(mapGet(root, 'resources'));
+  const base = file.slice(folder.length + 1);
+  return listed?.type === 'seq' && listed.items.some((item) => scalarString(deref(item))?.replace(/^\.\//, '') === base);
 }
 
 /** The document's object as its folder's build makes it, where `replacements` there may change it; else undefined. */

@@ -31,6 +31,7 @@ import { BoundedCache } from '../util/boundedCache';
 export type { ChartFetcher, ChartFiles, ChartRequest } from '../workspace/chartHost';
 import type { ChartFiles, ChartRequest } from '../workspace/chartHost';
 import { containedError } from '../util/containedErrors';
+import { lineContaining } from '../text/lineIndex';
 
 const MAX_LEVELS_UP = 12;
 
@@ -208,16 +209,7 @@ function helmDocsComments(text: string, root: YamlNode | undefined): Map<string,
     lineStarts.push(offset);
     offset += line.length + 1;
   }
-  const lineOf = (position: number) => {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (lineStarts[middle] <= position) low = middle;
-      else high = middle - 1;
-    }
-    return low;
-  };
+  const lineOf = (position: number) => lineContaining(lineStarts, position);
   // Explicitly named keys.
   for (let index = 0; index < lines.length; index++) {
     const named = /^\s*#\s*([A-Za-z0-9_.-]+)\s+--\s?(.*)$/.exec(lines[index]);

@@ -173,10 +173,6 @@ function computeAll(workspace: WorkspaceModel): Map<string, HelmValueFact[]> {
 
 // ---------------------------------------------------------------- Cilium
 
-function hasPlaceholder(value: unknown): boolean {
-  return valueUnknownUntilRender(value);
-}
-
 function dotted(path: readonly string[]): string {
   return path.join('.');
 }
@@ -263,7 +259,7 @@ function ciliumFindings(release: CiliumRelease, add: (finding: HelmValueFact) =>
     if (!found.info || found.status === 'free-form') continue;
     // Type and enum: only the winning write is what the chart sees.
     const winner = values.provenance(path);
-    if (winner !== write.location || write.value === null || hasPlaceholder(write.value)) continue;
+    if (winner !== write.location || write.value === null || valueUnknownUntilRender(write.value)) continue;
     const entry = catalog[dotted(path)];
     // Where the type is not the version's own schema, the version's default tells the type too.
     const defaultFits = entry?.typeSource !== 'schema' && entry?.default !== undefined && entry.default !== null && jsonTypeOf(entry.default) === jsonTypeOf(write.value);
@@ -434,7 +430,7 @@ function schemaErrorFinding(error: ErrorObject, values: EffectiveValues, chartLa
   }
   const location = keyPath.length > 0 ? values.provenance(keyPath) : undefined;
   const write = values.writes(keyPath).pop();
-  if (write && hasPlaceholder(write.value)) return undefined;
+  if (write && valueUnknownUntilRender(write.value)) return undefined;
   const at = location ? (error.keyword === 'additionalProperties' ? location.key : location.value) : valuesKeyAnchor(document);
   return { kind: 'chart-schema', keyPath, error, chartLabel, at };
 }

@@ -36,6 +36,7 @@ import { effectivePolicyOf } from './effectivePolicy';
 import { istioModeOf, istioRuleMatches, TRUST_DOMAIN, type IstioRequest } from './istioEffective';
 import type { CiliumAllowEntry, CiliumDirectionView, CiliumPeer, CiliumPort, EffectiveNote, EffectivePolicy, IstioRuleView, SourceRef } from './model';
 import { previewIndex } from './workloads/previewIndex';
+import { sourceKey, uniqueSources } from './sources';
 
 export interface ConnectivityQuery {
   /** Only workloads of this namespace are subjects (their peers elsewhere still appear). */
@@ -528,16 +529,3 @@ function selectorText(selector: LabelSelector): string {
   return parts.length > 0 ? parts.join(',') : 'all endpoints';
 }
 
-function sourceKey(source: SourceRef): string {
-  return `${source.file}:${source.document}:${source.start}`;
-}
-
-function uniqueSources(sources: SourceRef[]): SourceRef[] {
-  const seen = new Set<string>();
-  return sources.filter((source) => {
-    const key = sourceKey(source);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

@@ -27,6 +27,7 @@ import type { CiliumDirectionView, CiliumPeer, SourceRef } from './model';
 import { shortLocation } from './sources';
 import { dnsRuleMatches } from './dnsMatch';
 import { resolveCluster, type ClusterScope } from './clusterScope';
+import { uniqueSources } from './sources';
 
 export interface SimulateQuery {
   /** Client: `namespace/name`, a label set `namespace/key=value,…`, an entity, an IP/CIDR or a DNS name (see `endpoints.ts`). */
@@ -270,12 +271,3 @@ function l7Layer(egress: CiliumPortDecision, ingress: CiliumPortDecision, reques
   return { layer: 'cilium-l7', verdict: denied.length > 0 ? 'deny' : 'allow', reason: shown.map((side) => side.reason).join('; '), decidedBy: uniqueSources(shown.flatMap((side) => side.decidedBy)) };
 }
 
-function uniqueSources(sources: SourceRef[]): SourceRef[] {
-  const seen = new Set<string>();
-  return sources.filter((source) => {
-    const key = `${source.file}:${source.document}:${source.start}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

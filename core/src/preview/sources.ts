@@ -45,3 +45,19 @@ export function shortLocation(source: SourceRef): string {
 export function location(source: SourceRef, display: DisplayFile = (file) => file): string {
   return `${display(source.file)}:${source.line}`;
 }
+
+/** Identity of a source (file, document, start): two rules read from the same node are one source. */
+export function sourceKey(source: SourceRef): string {
+  return `${source.file}:${source.document}:${source.start}`;
+}
+
+/** The sources in order, each once (by `sourceKey`). */
+export function uniqueSources(sources: readonly SourceRef[]): SourceRef[] {
+  const seen = new Set<string>();
+  return sources.filter((source) => {
+    const key = sourceKey(source);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -133,6 +133,13 @@ export interface LocalRuleContext {
 }
 
 /** What a cross-file rule sees: also the workspace; it runs again whenever what it read changes. */
+/** How a rule words one fact its engine computed (the `helm/*` and `kernel/*` rules). */
+export interface FactReport {
+  message: string;
+  severity: Severity;
+  fixes?: RuleFix[];
+}
+
 export interface RuleContext extends LocalRuleContext {
   readonly workspace: WorkspaceModel;
 }

@@ -6,14 +6,7 @@
  */
 
 import { helmFactsAt, type HelmFactKind, type HelmValueFact } from '../../helm/valueFindings';
-import type { Severity } from '../../options';
-import type { RuleContext, RuleFix } from '../types';
-
-export interface FactReport {
-  message: string;
-  severity: Severity;
-  fixes?: RuleFix[];
-}
+import type { FactReport, RuleContext } from '../types';
 
 export function reportHelmFacts<K extends HelmFactKind>(context: RuleContext, kind: K, describe: (fact: Extract<HelmValueFact, { kind: K }>) => FactReport): void {
   for (const fact of helmFactsAt(context.workspace, context.file, context.documentIndex, kind)) {

@@ -16,14 +16,7 @@ import { activeConfig, describeProbeRequirement } from '../../cilium/kernel/requ
 import { conditionPath as splitValuesPath, readValuesPath } from '../../cilium/valuesCondition';
 import { kernelFactsIn, type FeatureLocation, type KernelFact, type KernelFactKind } from '../../kernel/kernelFindings';
 import type { FeatureOutcome, PoolFeatureVerdict, ReleaseKernelModel } from '../../kernel/releaseKernel';
-import type { Severity } from '../../options';
-import type { RuleContext, RuleFix } from '../types';
-
-export interface FactReport {
-  message: string;
-  severity: Severity;
-  fixes?: RuleFix[];
-}
+import type { FactReport, RuleContext, RuleFix } from '../types';
 
 /** Reports the facts of one kind in this document that `describe` turns into a finding (undefined: not this rule's). */
 export function reportKernelFacts<K extends KernelFactKind>(context: RuleContext, kind: K, describe: (fact: Extract<KernelFact, { kind: K }>) => FactReport | undefined): void {
