@@ -20,7 +20,7 @@
 //   --no-repos    leave out the whole repositories
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +30,7 @@ import { buildCoreBundle, computeEffectiveModels, loadCoreBundle } from './lib/m
 import { measureCodeLensScaling } from './lib/codeLensScaling.mjs';
 import { benchRepository, listRepositories, loadRepository } from './lib/repos.mjs';
 import { createYamlLanguageService } from './lib/yls.mjs';
+import { serverScan } from './lib/serverScan.mjs';
 import { formatMb, formatMs, formatRatio, median, percentile, timeRuns } from './lib/stats.mjs';
 
 const benchDirectory = dirname(fileURLToPath(import.meta.url));
@@ -116,6 +117,24 @@ async function main() {
   const ylsCpu = [];
   const floorRuns = [];
   const floorCpu = [];
+  // Positioned parses of the same texts, in the same turns (what a tool that reports ranges must at least do):
+  // the \`yaml\` library yaml-language-server parses with (lexer alone; concrete syntax tree; documents), and
+  // meshlens' own parse into its syntax tree (\`setFile\`: documents split, parsed, line index).
+  const YAML = await import('yaml');
+  const parses = {
+    'yaml lexer': () => files.forEach((file) => {
+      for (const token of new YAML.Lexer().lex(file.text)) void token;
+    }),
+    'yaml CST': () => files.forEach((file) => {
+      for (const token of new YAML.Parser().parse(file.text)) void token;
+    }),
+    'yaml parseAllDocuments': () => files.forEach((file) => YAML.parseAllDocuments(file.text)),
+    'meshlens setFile': () => {
+      const service = new core.MeshlensService();
+      for (const file of files) service.setFile(file.path, file.text);
+    },
+  };
+  const parseRuns = Object.fromEntries(Object.keys(parses).map((name) => [name, { wall: [], cpu: [] }]));
   const timed = async (task, wall, cpu) => {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -126,6 +145,7 @@ async function main() {
   };
   for (let run = 0; run < runs + 1; run++) {
     await timed(() => files.forEach((file) => jsYaml.parseEvents(file.text)), floorRuns, floorCpu);
+    for (const [name, parse] of Object.entries(parses)) await timed(parse, parseRuns[name].wall, parseRuns[name].cpu);
     await timed(
       () => {
         const service = new core.MeshlensService();
@@ -153,6 +173,8 @@ async function main() {
   results.floorEvents = median(floorRuns.slice(1));
   results.floorEventsCpu = median(floorCpu.slice(1));
   log(`floor: parseEvents ${formatMs(results.floorEvents)} (CPU ${formatMs(results.floorEventsCpu)}), loadAll ${formatMs(results.floorLoadAll)}`);
+  results.parses = Object.entries(parseRuns).map(([name, { wall, cpu }]) => ({ name, wall: median(wall.slice(1)), cpu: median(cpu.slice(1)) }));
+  log(`positioned parses: ${results.parses.map((parse) => `${parse.name} ${formatMs(parse.wall)} (${formatRatio(parse.wall / results.floorEvents)} the floor)`).join(', ')}`);
   log(`meshlens whole-corpus check: ${formatMs(results.meshlensWhole)} (CPU ${formatMs(results.meshlensWholeCpu)}; first run ${formatMs(wholeRuns[0])}), ${findings} findings`);
   log(`yaml-language-server validation: ${formatMs(results.ylsValidate)} (CPU ${formatMs(results.ylsValidateCpu)}; first run ${formatMs(ylsRuns[0])}), ${ylsFindings} findings`);
   // Dropped until its own figures below: its documents and schemas would otherwise stay in this heap while
@@ -258,6 +280,7 @@ async function main() {
   results.rssNode = childMemory('baseline', x1.tree);
   results.rssYls = childMemory('yls', x1.tree);
   log(`peak RSS: meshlens ${formatMb(results.rssMeshlens)} (compile cache empty: ${formatMb(results.rssMeshlensCold)}), yaml-language-server ${formatMb(results.rssYls)}, empty Node ${formatMb(results.rssNode)}`);
+  results.server = await languageServer(core, x1);
 
   results.scaling = withScaling ? scaling(x1) : undefined;
   results.repos = withRepos ? await repositories(core, options) : undefined;
@@ -347,6 +370,28 @@ async function completionDuringScan(core, files, oneFile, scenario, options) {
   scanning = false;
   await new Promise((resolve) => setTimeout(resolve, 5));
   return { requests: latencies.length, median: median(latencies), p95: percentile(latencies, 0.95), max: Math.max(...latencies), scan };
+}
+
+/**
+ * The language server as the desktop client starts it (its V8 flags and compile cache), on the ×1 corpus
+ * folder: the first start with an empty compile cache, then \`runs\` starts with it warm (what every later
+ * start of the editor is). Undefined without dist/server.js.
+ */
+async function languageServer(core, x1) {
+  const serverModule = join(repoRoot, 'dist', 'server.js');
+  if (!existsSync(serverModule)) {
+    log('language server: dist/server.js missing (run npm run build); skipped');
+    return undefined;
+  }
+  const compileCache = join(corpusDirectory, '.server-compile-cache');
+  rmSync(compileCache, { recursive: true, force: true });
+  const start = () => serverScan({ serverModule, folder: x1.tree, flags: core.SERVER_NODE_FLAGS, compileCacheVariable: core.COMPILE_CACHE_VARIABLE, compileCache });
+  const first = await start();
+  const warm = [];
+  for (let run = 0; run < (quick ? 1 : runs); run++) warm.push(await start());
+  const server = { first, scan: median(warm.map((run) => run.scanMs)), peakRss: median(warm.map((run) => run.peakRss)), files: first.files, flags: core.SERVER_NODE_FLAGS };
+  log(`language server (${server.flags.join(' ')}): scan of ${server.files} files ${formatMs(server.scan)}, peak RSS ${formatMb(server.peakRss)} (first start: ${formatMs(first.scanMs)}, ${formatMb(first.peakRss)})`);
+  return server;
 }
 
 function childMemory(tool, tree) {
@@ -482,6 +527,12 @@ function renderTable(results, x1) {
     row(`Code lenses, one CNP of ${results.codeLens.small.items} → ${results.codeLens.large.items} rule items`, `${formatMs(results.codeLens.small.ms)} → ${formatMs(results.codeLens.large.ms)}`, '', `${formatRatio(results.codeLens.growth)} for 4× the items`, 'linear (≤ 5× for 4×)', results.codeLens.growth <= 5),
     row('CLI end to end on ×1 (process start included)', formatMs(results.cli), '', '', '< 1 s', results.cli === undefined ? undefined : results.cli < 1000),
     row('Peak RSS, ×1 workspace checked', `${formatMb(results.rssMeshlens)} (compile cache empty: ${formatMb(results.rssMeshlensCold)})`, formatMb(results.rssYls), '', '< 150 MB', results.rssMeshlens < 150 * 1024 * 1024),
+    ...(results.server
+      ? [
+          row('Language server: scan of the ×1 folder (start → every file published)', `${formatMs(results.server.scan)} (first start ${formatMs(results.server.first.scanMs)})`, '', '', '', undefined),
+          row('Peak RSS, language server after that scan', `${formatMb(results.server.peakRss)} (first start: ${formatMb(results.server.first.peakRss)})`, '', '', '< 150 MB', Number.isNaN(results.server.peakRss) ? undefined : results.server.peakRss < 150 * 1024 * 1024),
+        ]
+      : []),
   ];
   const tables = [
     {
@@ -497,7 +548,13 @@ function renderTable(results, x1) {
     results.effectiveWorkloads === undefined
       ? 'The core has no effective-policy model: the whole-corpus check is parse + schema + every rule (cross-file included).'
       : `The whole-corpus check is parse + schema + every rule (cross-file included) + the effective-policy model of every workload (${results.effectiveWorkloads} workloads in the ×${scale} corpus, as the preview and \`meshlens effective\` compute it).`,
-    `Medians of ${runs} run(s) (edits, completion and hover: ${runs * 4}); peak RSS from a child process per tool. meshlens children load the core as the CLI does (bin/meshlens.js): with Node's compile cache (Node 22.1+), filled by a first child, so V8 loads compiled code instead of parsing the whole bundle again; the figure with an empty cache (every run of the language server today, and the CLI's first run) is given beside it. The bundle is minified as the server and the CLI ship it.`,
+    `Medians of ${runs} run(s) (edits, completion and hover: ${runs * 4}); peak RSS from a child process per tool. meshlens children load the core as the CLI does (bin/meshlens.js): with Node's compile cache (Node 22.1+), filled by a first child, so V8 loads compiled code instead of parsing the whole bundle again; the figure with an empty cache (the CLI's first run) is given beside it. The bundle is minified as the server and the CLI ship it.`,
+    `Positioned parses of the ×${scale} texts, in the same turns as the floor: ${results.parses.map((parse) => `${parse.name} ${formatMs(parse.wall)} (${formatRatio(parse.wall / results.floorEvents)} the floor)`).join(', ')}. The \`yaml\` library is the parser of yaml-language-server; \`setFile\` is meshlens' whole parse (documents split, syntax trees with offsets, line index) before any check.`,
+    ...(results.server
+      ? [
+          `Language server: \`dist/server.js\` started as the desktop client starts it (V8 flags \`${results.server.flags.join(' ')}\`, Node's compile cache in its own folder; protocol/src/serverProcess.ts), over stdio, on the ×${scale} folder; scan = from \`initialized\` to its "workspace scan" log line (every file read, checked and its diagnostics sent); peak RSS = the process's VmHWM then. First start with an empty compile cache, then the median of ${quick ? 1 : runs} start(s) with it filled.`,
+        ]
+      : []),
     results.cli === undefined
       ? 'CLI not timed (dist/cli.js missing).'
       : `CLI: \`node bin/meshlens.js check\` in a new process each run; median of the runs after the first (${formatMs(results.cliFirst)}), which fills Node's compile cache.`,

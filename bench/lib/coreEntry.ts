@@ -4,7 +4,8 @@
 // placement questions (to pick a file several clusters deploy) and its
 // cluster builds (to time them); and the CLI's file collection and confined
 // reader, so a whole repository is loaded exactly as `meshlens check DIR`
-// loads it.
+// loads it; and how the desktop client starts the language server, to start it
+// the same way.
 export * from '../../core/src/index';
 export { effectivePolicy, listWorkloads } from '../../core/src/preview/effectivePolicy';
 export { gitopsModel } from '../../core/src/gitops/clusters';
@@ -12,3 +13,4 @@ export { clustersOf } from '../../core/src/gitops/placement';
 export { clusterBuild } from '../../core/src/gitops/clusterBuild';
 export { collectFiles } from '../../cli/src/collectFiles';
 export { ConfinedFiles } from '../../host/src/fileAccess';
+export { SERVER_NODE_FLAGS, COMPILE_CACHE_VARIABLE } from '../../protocol/src/serverProcess';

@@ -7,14 +7,16 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-languageclient/node';
 import { activateMeshlens, deactivateMeshlens } from './extension';
+import { COMPILE_CACHE_VARIABLE, SERVER_NODE_FLAGS } from '../../protocol/src/serverProcess';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath('dist/server.js');
-  // Node's compile cache makes the server start faster after the first run.
+  // Node's compile cache makes the server start faster after the first run; the V8 flags are the server's own (protocol/src/serverProcess.ts).
   const compileCache = vscode.Uri.joinPath(context.globalStorageUri, 'compile-cache').fsPath;
+  const env = { ...process.env, [COMPILE_CACHE_VARIABLE]: compileCache };
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, NODE_COMPILE_CACHE: compileCache } } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6010'] } },
   };
   await activateMeshlens(context, {
     createClient: (options) => new LanguageClient('meshlens', 'meshlens', serverOptions, options),
