@@ -10,6 +10,7 @@ export function registerCommands(
   client: () => BaseLanguageClient | undefined,
   log: vscode.LogOutputChannel,
   status: vscode.StatusBarItem,
+  onModelChanged: vscode.Event<unknown>,
 ): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('meshlens.showOutput', () => log.show()),
@@ -25,6 +26,6 @@ export function registerCommands(
     }),
   );
   // The views use only what every client has (requests, notifications): the desktop and the browser client alike.
-  registerPreviewCommands(context, client as () => LanguageClient | undefined);
+  registerPreviewCommands(context, client as () => LanguageClient | undefined, onModelChanged);
   void status;
 }

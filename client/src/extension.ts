@@ -8,6 +8,12 @@
  * web worker); the entry supplies the client, the documents it covers and
  * what the server is told at start (`ClientPlatform`). Nothing here imports
  * Node.
+ *
+ * The server's model-changed notification is subscribed to here, once, and
+ * re-fired as one `vscode.EventEmitter` event that every view follows (the
+ * status bar, the connectivity map, open effective-policy and kernel
+ * reports): a second `onNotification` for the same method could replace the
+ * first.
  */
 
 import * as vscode from 'vscode';
@@ -74,7 +80,10 @@ export async function activateMeshlens(context: vscode.ExtensionContext, platfor
     }
   });
 
-  registerCommands(context, () => client, log, status);
+  // One model-changed event for every view (subscribed to the server below, once).
+  const modelChanged = new vscode.EventEmitter<unknown>();
+  context.subscriptions.push(modelChanged);
+  registerCommands(context, () => client, log, status, modelChanged.event);
   await client.start();
   log.info('meshlens language server started');
   context.subscriptions.push(
@@ -93,9 +102,12 @@ export async function activateMeshlens(context: vscode.ExtensionContext, platfor
       log.debug(`status request failed: ${String(error)}`);
     }
   };
-  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(() => void refreshStatus()), vscode.workspace.onDidSaveTextDocument(() => void refreshStatus()));
-  // The server re-checked the workspace (scan finished, a file changed): what the status bar says may have changed.
-  context.subscriptions.push(client.onNotification(MODEL_CHANGED_NOTIFICATION, () => void refreshStatus()));
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(() => void refreshStatus()));
+  // The server re-checked the workspace (scan finished, a file changed, saved or not): what the views show may have changed.
+  context.subscriptions.push(
+    client.onNotification(MODEL_CHANGED_NOTIFICATION, (summary: unknown) => modelChanged.fire(summary)),
+    modelChanged.event(() => void refreshStatus()),
+  );
   void refreshStatus();
 }
 

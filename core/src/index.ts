@@ -66,6 +66,7 @@ export { resolveEnd } from './preview/endpoints';
 export { connectivityMap, connectivityScopes, isConnectivityError, type ConnectivityEdge, type ConnectivityFlow, type ConnectivityMap, type ConnectivityNode, type ConnectivityQuery } from './preview/connectivity';
 export { mapTitle, renderConnectivityMermaid, renderConnectivitySvg } from './preview/connectivityRender';
 export { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from './kernel/matrixModel';
+export { releaseKernelReport, renderKernelMatrix, renderKernelReport, withDisplayPaths, type KernelReportFormat } from './kernel/reportText';
 export { chartFilesFromTexts, type ChartFetcher, type ChartFiles, type ChartRequest } from './helm/chartFiles';
 export { createParsedDocument } from './parse/yamlFile';
 export { exceedsUtf8Bytes } from './text/utf8';

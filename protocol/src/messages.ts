@@ -78,6 +78,19 @@ export interface KernelMatrixParams {
 }
 export type KernelMatrixResponse = KernelMatrixModel | WorkspaceKernelReport;
 
+/**
+ * `meshlens/kernelReport`: the kernel report view's Markdown. `{ file, document }` (the workspace file key and
+ * document index the kernel CodeLens passes) names one HelmRelease; `{ uri }` the Cilium releases of one file
+ * (the whole workspace when that file holds none); no params the whole workspace.
+ */
+export const KERNEL_REPORT_REQUEST = 'meshlens/kernelReport';
+export interface KernelReportParams {
+  file?: unknown;
+  document?: unknown;
+  uri?: unknown;
+}
+export type KernelReportResponse = { markdown: string; title: string } | { error: string };
+
 /** `meshlens/status`: the Cilium version and kernel pools a file is judged against (the status bar). */
 export const STATUS_REQUEST = 'meshlens/status';
 export interface StatusParams {

@@ -10,12 +10,13 @@
  *   the verdicts for the Cilium HelmReleases and NodeProfiles found in the paths.
  *
  * Exit codes: 0 nothing fails; 1 an enabled feature or the base requirement
- * fails on a judged kernel/pool; 2 usage error. Only this adapter does IO.
+ * fails on a judged kernel/pool; 2 usage error. Only this adapter does IO;
+ * the text comes from the core (`renderKernelMatrix`, `renderKernelReport`).
  */
 
 import { readFileSync } from 'node:fs';
 import { createParsedDocument } from '../../../core/src/index';
-import { kernelMatrixModel, workspaceKernelReport, type KernelMatrixModel, type WorkspaceKernelReport } from '../../../core/src/index';
+import { kernelMatrixModel, renderKernelMatrix, renderKernelReport, withDisplayPaths, workspaceKernelReport } from '../../../core/src/index';
 import { isProbeParseError, parseBpftoolProbe, parseKernelRelease, type ProbeFacts } from '../../../core/src/index';
 import { checkKnownFlags, flag, UsageError, type ParsedArgs } from '../args';
 import type { ExtraCommand } from '../cliContext';
@@ -62,7 +63,7 @@ function matrixCommand(args: ParsedArgs, io: CliIo, format: string): number {
   const values = valuesPath !== undefined ? readValues(valuesPath) : undefined;
   const model = kernelMatrixModel({ cilium, ...(kernel !== undefined ? { kernel } : {}), ...(probe ? { probe } : {}), ...(values !== undefined ? { values } : {}) });
   if (!model.supported) throw new UsageError(`Cilium "${cilium}" is not covered by the kernel matrix (${model.ciliumRange})`);
-  io.stdout(format === 'json' ? `${JSON.stringify(model, null, 2)}\n` : formatMatrix(model));
+  io.stdout(format === 'json' ? `${JSON.stringify(model, null, 2)}\n` : renderKernelMatrix(model));
   const failing = model.base?.status === 'fails' || model.rows.some((row) => row.status === 'fails' && (values === undefined ? false : row.enabled === true));
   return failing ? 1 : 0;
 }
@@ -73,11 +74,8 @@ function workspaceCommand(args: ParsedArgs, io: CliIo, format: string): number {
   const { service, displayByKey } = loadWorkspace(args.positionals, options);
   const report = workspaceKernelReport(service.workspace, options);
   const display = (key: string) => displayByKey.get(key) ?? key;
-  const shown: WorkspaceKernelReport = {
-    releases: report.releases.map((release) => ({ ...release, file: display(release.file), pools: release.pools.map((pool) => (pool.profile ? { ...pool, profile: { ...pool.profile, file: display(pool.profile.file) } } : pool)) })),
-    profiles: report.profiles.map((profile) => (profile.profile ? { ...profile, profile: { ...profile.profile, file: display(profile.profile.file) } } : profile)),
-  };
-  io.stdout(format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : formatWorkspace(shown));
+  const shown = withDisplayPaths(report, display);
+  io.stdout(format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : renderKernelReport(shown, 'text'));
   const failing = report.releases.some(
     (release) => release.base.some((entry) => entry.status === 'fails') || release.features.some((feature) => feature.pools.some((pool) => pool.status === 'fails')),
   );
@@ -111,73 +109,4 @@ function readText(path: string, option: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const STATUS_TEXT: Record<string, string> = { ok: 'ok', fails: 'FAILS', 'falls-back': 'falls back', unknown: '?', unsupported: 'unsupported' };
-
-function formatMatrix(model: KernelMatrixModel): string {
-  const lines: string[] = [];
-  const judged = model.kernel?.description ?? (model.probe ? 'the bpftool probe' : undefined);
-  lines.push(`Cilium ${model.cilium} kernel-feature matrix${judged ? `, judged for ${judged}${model.kernel && model.probe ? ' with its bpftool probe' : ''}` : ''}`);
-  if (model.base) {
-    lines.push(`Base: ${model.base.requirement}${model.base.status ? ` → ${STATUS_TEXT[model.base.status] ?? model.base.status}` : ''}`);
-    if (model.base.problems?.length) lines.push(`  ${model.base.problems.join('; ')}`);
-  }
-  lines.push('');
-  const showValues = model.rows.some((row) => row.enabled !== undefined);
-  const header = ['feature', 'min kernel', 'below min', ...(judged ? ['status'] : []), ...(showValues ? ['on'] : []), 'enabled by'];
-  const rows = model.rows.map((row) => [
-    `${row.title}${row.minor ? ' (minor)' : ''}`,
-    row.minKernel ? `${row.minKernel}${row.docsMinKernel ? ` (docs ${row.docsMinKernel})` : ''}` : row.requirement.startsWith('nothing') ? 'base' : 'config',
-    row.belowMin === 'fail' ? 'fails' : row.belowMin === 'fallback' ? 'falls back' : row.belowMin ?? '-',
-    ...(judged ? [row.status ? STATUS_TEXT[row.status] ?? row.status : '-'] : []),
-    ...(showValues ? [row.enabled ? 'yes' : 'no'] : []),
-    row.enabledBy.join(' | '),
-  ]);
-  const widths = header.map((title, column) => Math.min(48, Math.max(title.length, ...rows.map((row) => row[column]!.length))));
-  const render = (cells: string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
-      .join('  ')
-      .trimEnd();
-  lines.push(render(header), ...rows.map(render));
-  const explained = model.rows.filter((row) => (row.status === 'fails' || row.status === 'falls-back') && row.has);
-  if (explained.length > 0) {
-    lines.push('');
-    for (const row of explained) lines.push(`${row.title}: needs ${row.requirement}; has ${row.has}${failingLinks(row.chain)}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function formatWorkspace(report: WorkspaceKernelReport): string {
-  const lines: string[] = [];
-  if (report.profiles.length === 0) lines.push('NodeProfiles: none');
-  for (const profile of report.profiles) {
-    lines.push(`NodeProfile ${profile.name} (${profile.profile?.file ?? '?'}): kernel ${profile.kernelDescription ?? profile.kernel ?? 'unknown'}${profile.probe ? ', bpftool probe' : ''}`);
-    for (const problem of profile.problems) lines.push(`  problem: ${problem}`);
-  }
-  if (report.releases.length === 0) lines.push('', 'Cilium HelmReleases: none');
-  for (const release of report.releases) {
-    lines.push('', `HelmRelease ${release.namespace ? `${release.namespace}/` : ''}${release.name ?? '?'} (${release.file}): ${release.summary}`);
-    if (release.poolsFrom === 'none') lines.push('  no NodeProfile above this file and no --kernel: nothing is judged');
-    for (const base of release.base) {
-      if (base.status !== 'ok') lines.push(`  base on pool ${base.pool}: ${STATUS_TEXT[base.status] ?? base.status} (${base.has})${base.problems.length ? `: ${base.problems.join('; ')}` : ''}`);
-    }
-    for (const feature of release.features) {
-      const verdicts = feature.pools.map((pool) => `${pool.pool} ${STATUS_TEXT[pool.status] ?? pool.status}`).join(', ');
-      lines.push(`  ${feature.title}${feature.enabledKeys.length ? ` [${feature.enabledKeys.join(', ')}]` : feature.auto ? ' [automatic]' : ' [default]'}: ${verdicts || 'no pool'}`);
-      for (const pool of feature.pools) {
-        if (pool.status === 'fails' || pool.status === 'falls-back') {
-          lines.push(`    ${pool.pool}: needs ${pool.requirement}; has ${pool.has}${failingLinks(pool.chain)}`);
-        }
-      }
-    }
-  }
-  return `${lines.join('\n').replace(/^\n/, '')}\n`;
-}
-
-/** The dependency links that explain a failure (a working dependency adds nothing here). */
-function failingLinks(chain: readonly string[] | undefined): string {
-  const links = (chain ?? []).filter((link) => link.includes(', which '));
-  return links.length > 0 ? ` (${links.join('; ')})` : '';
 }

@@ -17,8 +17,16 @@
  * - `meshlens.showConnectivityMap` (`{namespace}` or `{cluster}`, else a
  *   namespace picked from the workloads) draws the connectivity map in a
  *   webview panel (`connectivityPanel.ts`);
+ * - `meshlens.showKernelReport` (`{file, document}` from the kernel CodeLens of
+ *   a Cilium HelmRelease, else the Cilium releases of the active file, else
+ *   the workspace) opens the kernel report: per node pool the base
+ *   requirement and every feature the values turn on, with the NodeProfiles
+ *   and the release as links;
  * - `meshlens.refreshPreview` (the editor title's refresh button on these
  *   documents) runs the document's question again against the current files.
+ * When the server's model changes (`onModelChanged`), the open effective
+ * policies and kernel reports are asked again and the connectivity map is
+ * drawn again (debounced), so they follow unsaved edits too.
  * Everything shown is computed by the server. Both open beside the editor,
  * in the column a meshlens document already uses (not one more column each
  * time), and their `file:line` references are links (`SourceLinks`).
@@ -29,12 +37,15 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   COMPARE_REQUEST,
   EFFECTIVE_POLICY_REQUEST,
+  KERNEL_REPORT_REQUEST,
   SIMULATE_REQUEST,
   UPGRADE_REQUEST,
   WORKLOADS_REQUEST,
   type CompareParams,
   type CompareResponse,
   type EffectivePolicyResponse,
+  type KernelReportParams,
+  type KernelReportResponse,
   type UpgradeResponse,
   type WorkloadsResponse,
 } from '../../../protocol/src/messages';
@@ -44,10 +55,22 @@ import { ConnectivityPanel } from './connectivityPanel';
 
 const HTTP_METHODS = ['(not HTTP)', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
-export function registerPreviewCommands(context: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
+/** How long the views wait after a model change before asking again (one request per burst of re-checks). */
+const MODEL_CHANGE_DELAY_MS = 300;
+
+export function registerPreviewCommands(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, onModelChanged: vscode.Event<unknown>): void {
   const documents = new EffectiveDocuments(client);
   const connectivity = new ConnectivityPanel(client);
+  let pending: ReturnType<typeof setTimeout> | undefined;
   context.subscriptions.push(
+    onModelChanged(() => {
+      clearTimeout(pending);
+      pending = setTimeout(() => {
+        void documents.rerunFollowingModel();
+        void connectivity.refreshIfVisible();
+      }, MODEL_CHANGE_DELAY_MS);
+    }),
+    { dispose: () => clearTimeout(pending) },
     documents,
     connectivity,
     vscode.commands.registerCommand('meshlens.showConnectivityMap', (argument?: { namespace?: unknown; cluster?: unknown }) => connectivity.show(argument)),
@@ -55,6 +78,7 @@ export function registerPreviewCommands(context: vscode.ExtensionContext, client
     vscode.languages.registerDocumentLinkProvider({ scheme: EFFECTIVE_SCHEME }, new SourceLinks()),
     vscode.commands.registerCommand('meshlens.showEffectivePolicy', (argument?: { workload?: string }) => showEffectivePolicy(client, documents, argument)),
     vscode.commands.registerCommand('meshlens.simulateRequest', () => simulate(client, documents)),
+    vscode.commands.registerCommand('meshlens.showKernelReport', (argument?: { file?: unknown; document?: unknown }) => showKernelReport(client, documents, argument)),
     vscode.commands.registerCommand('meshlens.checkUpgrade', () => checkUpgrade(client, documents)),
     vscode.commands.registerCommand('meshlens.compareWithBranch', (ref?: unknown) => compareWithBranch(client, documents, context, typeof ref === 'string' ? ref : undefined)),
     vscode.commands.registerCommand('meshlens.refreshPreview', (resource?: vscode.Uri) => {
@@ -84,6 +108,36 @@ async function showEffectivePolicy(client: () => LanguageClient | undefined, doc
   if (!workload) return;
   const uri = EffectiveDocuments.workloadUri(workload);
   documents.refresh(uri);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: true, viewColumn: previewColumn() });
+}
+
+async function showKernelReport(client: () => LanguageClient | undefined, documents: EffectiveDocuments, argument?: { file?: unknown; document?: unknown }): Promise<void> {
+  if (!client()) {
+    void vscode.window.showWarningMessage('meshlens: the language server is not running.');
+    return;
+  }
+  let query: KernelReportParams = {};
+  if (argument && typeof argument.file === 'string' && typeof argument.document === 'number') query = { file: argument.file, document: argument.document };
+  else {
+    const editor = vscode.window.activeTextEditor;
+    if (editor && editor.document.uri.scheme !== EFFECTIVE_SCHEME && editor.document.languageId === 'yaml') query = { uri: editor.document.uri.toString() };
+  }
+  let title = 'kernel report';
+  const run = async (): Promise<string> => {
+    const current = client();
+    if (!current) return '# meshlens\n\nThe language server is not running.\n';
+    try {
+      const answer = await current.sendRequest<KernelReportResponse>(KERNEL_REPORT_REQUEST, query);
+      if ('error' in answer) return `# Kernel report\n\n${answer.error}\n`;
+      title = answer.title;
+      return answer.markdown;
+    } catch (error) {
+      return `# Kernel report\n\nThe server could not compute the kernel report: ${error instanceof Error ? error.message : String(error)}\n`;
+    }
+  };
+  const markdown = await run();
+  const uri = documents.addReport(title, markdown, run, { followsModel: true, reuse: true });
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document, { preview: true, viewColumn: previewColumn() });
 }

@@ -4,9 +4,11 @@
  * as `{namespace}` / `{cluster}`) in a webview panel.
  * The server computes the map and draws the SVG; the panel only shows it,
  * lists the rules behind a clicked edge or node, and opens a rule when asked
- * (the file at that line). One panel, reused; its Refresh button, and saving
- * a YAML file while the panel is shown, ask the same question again against
- * the files as they are now.
+ * (the file at that line). One panel, reused; its Refresh button, and a
+ * change of the server's model while the panel is shown (`refreshIfVisible`,
+ * called by the one model-changed event: a scan, an edit even unsaved, a file
+ * changed on disk), ask the same question again against the files as they
+ * are now.
  *
  * Invariants: the webview runs scripts but loads nothing (no local resource
  * roots, CSP in `mapView.ts`); a message opens only a source the current map
@@ -26,6 +28,8 @@ export class ConnectivityPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private query: ConnectivityMapParams = {};
   private targets: MapTargets = {};
+  /** The model changed while the panel was hidden. */
+  private stale = false;
 
   constructor(private readonly client: () => LanguageClient | undefined) {}
 
@@ -53,21 +57,26 @@ export class ConnectivityPanel implements vscode.Disposable {
     this.query = query;
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Connectivity map', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false });
-      // A saved YAML file may change the map: draw it again while the panel is shown (one refresh per burst of saves).
-      let pending: ReturnType<typeof setTimeout> | undefined;
-      const saves = vscode.workspace.onDidSaveTextDocument((document) => {
-        if (document.languageId !== 'yaml' || !this.panel?.visible) return;
-        if (pending) clearTimeout(pending);
-        pending = setTimeout(() => void this.refresh(), 400);
-      });
       this.panel.onDidDispose(() => {
-        if (pending) clearTimeout(pending);
-        saves.dispose();
         this.panel = undefined;
+      });
+      // Shown again after being hidden: the model may have changed meanwhile (hidden panels are not redrawn).
+      this.panel.onDidChangeViewState((event) => {
+        if (event.webviewPanel.visible && this.stale) void this.refresh();
       });
       this.panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message));
     } else {
       this.panel.reveal(undefined, false);
+    }
+    await this.refresh();
+  }
+
+  /** The server's model changed: draw again now when shown, else when shown next (the caller debounces). */
+  async refreshIfVisible(): Promise<void> {
+    if (!this.panel) return;
+    if (!this.panel.visible) {
+      this.stale = true;
+      return;
     }
     await this.refresh();
   }
@@ -77,6 +86,7 @@ export class ConnectivityPanel implements vscode.Disposable {
     const panel = this.panel;
     const languageClient = this.client();
     if (!panel || !languageClient) return;
+    this.stale = false;
     let answer: ConnectivityMapResponse;
     try {
       answer = await languageClient.sendRequest<ConnectivityMapResponse>(CONNECTIVITY_MAP_REQUEST, this.query);

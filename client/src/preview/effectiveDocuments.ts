@@ -7,7 +7,10 @@
  * server; the client renders nothing itself, but makes every `file:line`
  * reference a link (`SourceLinks`) that opens the file at that line.
  * `rerun` asks the server again: the effective policy, or the same simulated
- * request, against the files as they are now.
+ * request, against the files as they are now. When the server's model
+ * changes, `rerunFollowingModel` does that for the open documents that show
+ * the model as it is (a workload's effective policy, a kernel report), not
+ * for answers to a fixed question (a simulation, a comparison, an upgrade).
  */
 
 import * as vscode from 'vscode';
@@ -26,7 +29,7 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly simulations = new Simulations();
   /** Reports computed once and re-run on refresh (a comparison with a branch): path → Markdown and how to compute it again. */
-  private readonly reports = new Map<string, { markdown: string; run: () => Promise<string> }>();
+  private readonly reports = new Map<string, { markdown: string; run: () => Promise<string>; followsModel: boolean }>();
   private reportCount = 0;
   readonly onDidChange = this.changed.event;
 
@@ -41,12 +44,20 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
     return vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path: this.simulations.add(query, markdown) });
   }
 
-  /** Stores a report (its Markdown and how to compute it again) and returns the URI that shows it. */
-  addReport(title: string, markdown: string, run: () => Promise<string>): vscode.Uri {
-    const path = `/review/${++this.reportCount}/${title.replace(/[\\/?#%]/g, '_')}.md`;
-    this.reports.set(path, { markdown, run });
+  /**
+   * Stores a report (its Markdown and how to compute it again) and returns the URI that shows it.
+   * `followsModel`: re-run it when the server's model changes while it is open (a kernel report).
+   */
+  addReport(title: string, markdown: string, run: () => Promise<string>, options: { followsModel?: boolean; reuse?: boolean } = {}): vscode.Uri {
+    // `reuse`: one document per title (asking again shows the new answer there), else one per question.
+    const name = title.replace(/[\\/?#%]/g, '_');
+    const path = options.reuse ? `/review/view/${name}.md` : `/review/${++this.reportCount}/${name}.md`;
+    const existed = this.reports.delete(path);
+    this.reports.set(path, { markdown, run, followsModel: options.followsModel === true });
     if (this.reports.size > 20) this.reports.delete(this.reports.keys().next().value as string);
-    return vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path });
+    const uri = vscode.Uri.from({ scheme: EFFECTIVE_SCHEME, path });
+    if (existed) this.changed.fire(uri);
+    return uri;
   }
 
   refresh(uri: vscode.Uri): void {
@@ -70,6 +81,21 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
       this.simulations.update(uri.path, markdown);
     }
     this.changed.fire(uri);
+  }
+
+  /** Re-runs every open document that shows the model as it is now (effective policies, reports that follow the model). */
+  async rerunFollowingModel(): Promise<void> {
+    const open = vscode.workspace.textDocuments.filter((document) => document.uri.scheme === EFFECTIVE_SCHEME && !document.isClosed && this.followsModel(document.uri));
+    await Promise.all(open.map((document) => this.rerun(document.uri)));
+  }
+
+  private followsModel(uri: vscode.Uri): boolean {
+    const report = this.reports.get(uri.path);
+    if (report) return report.followsModel;
+    // A report or simulation no longer stored answers nothing new.
+    if (uri.path.startsWith('/review/') || uri.path.startsWith('/simulate/')) return false;
+    // Neither a report nor a simulation: a workload's effective policy, fetched again on every change event.
+    return this.simulations.query(uri.path) === undefined && this.simulations.markdown(uri.path) === undefined;
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {

@@ -3,6 +3,9 @@
  * HelmRelease saying the highest kernel its version and enabled features
  * ask for, and how each node pool fares ("needs kernel ≥ 5.18 (pools:
  * general 6.8 ✓, legacy 5.4 ✗)"). Shown even when no pool is known.
+ * Clicking it opens the kernel report view of that release
+ * (`meshlens.showKernelReport` with the file key and document index, which
+ * the server's `meshlens/kernelReport` request takes back).
  *
  * Invariant: reads the memoized release models only; never throws.
  */
@@ -12,6 +15,8 @@ import { kernelLensTitle } from '../kernel/lensText';
 import { releaseKernelModels } from '../kernel/releaseKernel';
 import { containedError } from '../util/containedErrors';
 
+export const SHOW_KERNEL_REPORT_COMMAND = 'meshlens.showKernelReport';
+
 const kernelLens: CodeLensProvider = ({ workspace, file, options }) => {
   try {
     const items: CodeLensItem[] = [];
@@ -20,7 +25,12 @@ const kernelLens: CodeLensProvider = ({ workspace, file, options }) => {
       const document = file.yaml.documents[model.release.document.index];
       if (!document) continue;
       const start = document.start + (document.parsed.root?.start ?? 0);
-      items.push({ start, end: start, title: kernelLensTitle(model) });
+      items.push({
+        start,
+        end: start,
+        title: kernelLensTitle(model),
+        command: { id: SHOW_KERNEL_REPORT_COMMAND, arguments: [{ file: model.release.document.file, document: model.release.document.index }] },
+      });
     }
     return items;
   } catch (error) {

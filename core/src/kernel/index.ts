@@ -38,3 +38,4 @@ export {
   type WorkspaceKernelReport,
   type ReleaseKernelReport,
 } from './matrixModel';
+export { releaseKernelReport, renderKernelMatrix, renderKernelReport, withDisplayPaths, type KernelReportFormat } from './reportText';

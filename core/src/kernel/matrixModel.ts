@@ -14,12 +14,14 @@ import type { WorkspaceModel } from '../workspace/model';
 import type { ProbeFacts } from '../cilium/kernel/bpftoolProbe';
 import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from '../cilium/kernel/ciliumRange';
 import { describeKernel } from '../cilium/kernel/kernelLevel';
-import { enabledFeatures, evaluateBase, evaluatePool, featureRequirement, kernelFeature, loadKernelMatrix, matrixTable, type BaseStatus, type MatrixTableRow } from '../cilium/kernel/kernelMatrix';
+import { enabledFeatures, evaluateBase, evaluatePool, featureRequirement, kernelFeature, loadKernelMatrix, matrixTable, type BaseStatus, type Decides, type MatrixTableRow } from '../cilium/kernel/kernelMatrix';
+import type { BelowMinimum } from '../cilium/kernel/matrixTypes';
 import { parseKernelRelease } from '../cilium/kernel/kernelVersion';
 import { nodeProfileIndex, type Pool } from './nodeProfiles';
 import { kernelLensTitle } from './lensText';
 import { releaseKernelModels } from './releaseKernel';
-import { checkRequirement, type DecidedBy, type NodePoolFacts, type VerdictStatus } from '../cilium/kernel/requirementCheck';
+import { anchorLine } from '../workspace/anchorLine';
+import { checkRequirement, describeRequirement, type DecidedBy, type NodePoolFacts, type VerdictStatus } from '../cilium/kernel/requirementCheck';
 
 export interface KernelMatrixRequest {
   /** Cilium version (`1.17`, `1.17.3`). */
@@ -104,12 +106,15 @@ export interface PoolSummary {
   kernel?: string;
   kernelDescription?: string;
   probe?: string;
-  profile?: { file: string; document: number };
+  /** The NodeProfile document; `line` is 1-based, where its YAML starts. */
+  profile?: { file: string; document: number; line: number };
 }
 
 export interface ReleaseKernelReport {
   file: string;
   document: number;
+  /** 1-based line where the HelmRelease's YAML starts. */
+  line: number;
   name?: string;
   namespace?: string;
   chartVersion: string;
@@ -118,14 +123,34 @@ export interface ReleaseKernelReport {
   poolsFrom: 'profiles' | 'setting' | 'none';
   pools: PoolSummary[];
   summary: string;
-  base: { pool: string; status: BaseStatus; has: string; problems: string[] }[];
+  /** The Cilium minor's base kernel requirement, in words (absent outside the matrix). */
+  baseRequirement?: string;
+  base: { pool: string; status: BaseStatus; requirement: string; has: string; problems: string[] }[];
   features: {
     featureId: string;
     title: string;
     enabledKeys: string[];
     auto: boolean;
     minor: boolean;
-    pools: { pool: string; status: VerdictStatus; requirement: string; has: string; decidedBy: DecidedBy; chain: string[] }[];
+    /** The agent's minimum kernel for this Cilium minor (absent when only kernel options matter). */
+    minKernel?: string;
+    docsMinKernel?: string;
+    /** What happens below the minimum. */
+    belowMin?: BelowMinimum;
+    /** What the feature itself needs, in words (`kernel ≥ 5.18; sched_cls helpers …`). */
+    requirement: string;
+    pools: {
+      pool: string;
+      status: VerdictStatus;
+      requirement: string;
+      has: string;
+      decidedBy: DecidedBy;
+      chain: string[];
+      /** What makes a failure or fallback: the kernel, a dependency the values turn off (any kernel), or both. */
+      decides: Decides;
+      /** Dependencies the values do not turn on, when they made the status worse. */
+      configMissing: string[];
+    }[];
   }[];
 }
 
@@ -137,36 +162,56 @@ export interface WorkspaceKernelReport {
 /** Verdicts for every Cilium release and NodeProfile of a workspace. */
 export function workspaceKernelReport(workspace: WorkspaceModel, options: Pick<AnalysisOptions, 'kernelVersion' | 'ciliumVersion'>): WorkspaceKernelReport {
   const index = nodeProfileIndex(workspace);
+  const summarise = (pool: Pool) => poolSummary(workspace, pool);
   const profiles = index.pools.map((pool) => ({
-    ...poolSummary(pool),
+    ...summarise(pool),
     problems: index.problems.filter((problem) => problem.file === pool.profile?.file && problem.document === pool.profile?.document).map((problem) => problem.message),
   }));
   const releases = releaseKernelModels(workspace, options).map(
     (model): ReleaseKernelReport => ({
       file: model.release.document.file,
       document: model.release.document.index,
+      line: documentLine(workspace, model.release.document.file, model.release.document.index),
       ...(model.release.document.identity.name ? { name: model.release.document.identity.name } : {}),
       ...(model.release.document.identity.namespace ? { namespace: model.release.document.identity.namespace } : {}),
       chartVersion: model.versionLabel,
       ...(model.minor ? { minor: model.minor } : {}),
       poolsFrom: model.pools.origin,
-      pools: model.pools.pools.map(poolSummary),
+      pools: model.pools.pools.map(summarise),
       summary: model.minor ? kernelLensTitle(model) : `Cilium ${model.versionLabel} is outside the kernel matrix (${loadKernelMatrix().ciliumRange})`,
-      base: model.base.map(({ pool, verdict }) => ({ pool: pool.name, status: verdict.status, has: verdict.has, problems: verdict.problems })),
-      features: model.features.map((outcome) => ({
-        featureId: outcome.feature.featureId,
-        title: outcome.feature.title,
-        enabledKeys: outcome.feature.paths.map((path) => path.join('.')),
-        auto: outcome.feature.auto,
-        minor: outcome.feature.minor,
-        pools: outcome.perPool.map(({ pool, verdict }) => ({ pool: pool.name, status: verdict.status, requirement: verdict.requirement, has: verdict.has, decidedBy: verdict.decidedBy, chain: verdict.chain })),
-      })),
+      ...baseRequirementOf(model.minor),
+      base: model.base.map(({ pool, verdict }) => ({ pool: pool.name, status: verdict.status, requirement: verdict.requirement, has: verdict.has, problems: verdict.problems })),
+      features: model.features.map((outcome) => {
+        const known = kernelFeature(outcome.feature.featureId);
+        const requirement = known && model.minor ? featureRequirement(known, model.minor) : undefined;
+        return {
+          featureId: outcome.feature.featureId,
+          title: outcome.feature.title,
+          enabledKeys: outcome.feature.paths.map((path) => path.join('.')),
+          auto: outcome.feature.auto,
+          minor: outcome.feature.minor,
+          ...(requirement?.minKernel ? { minKernel: requirement.minKernel } : {}),
+          ...(requirement?.docsMinKernel && requirement.docsMinKernel !== requirement.minKernel ? { docsMinKernel: requirement.docsMinKernel } : {}),
+          ...(requirement ? { belowMin: requirement.belowMin } : {}),
+          requirement: describeRequirement(requirement, model.minor ?? model.versionLabel),
+          pools: outcome.perPool.map(({ pool, verdict }) => ({
+            pool: pool.name,
+            status: verdict.status,
+            requirement: verdict.requirement,
+            has: verdict.has,
+            decidedBy: verdict.decidedBy,
+            chain: verdict.chain,
+            decides: verdict.decides,
+            configMissing: verdict.configMissing,
+          })),
+        };
+      }),
     }),
   );
   return { releases, profiles };
 }
 
-function poolSummary(pool: Pool): PoolSummary {
+function poolSummary(workspace: WorkspaceModel, pool: Pool): PoolSummary {
   const matrix = loadKernelMatrix();
   return {
     name: pool.name,
@@ -174,6 +219,17 @@ function poolSummary(pool: Pool): PoolSummary {
     ...(pool.kernelText !== undefined ? { kernel: pool.kernelText } : {}),
     ...(pool.kernel ? { kernelDescription: describeKernel(pool.kernel, matrix) } : {}),
     ...(pool.probePath ? { probe: pool.probePath } : {}),
-    ...(pool.profile ? { profile: { file: pool.profile.file, document: pool.profile.document } } : {}),
+    ...(pool.profile ? { profile: { file: pool.profile.file, document: pool.profile.document, line: documentLine(workspace, pool.profile.file, pool.profile.document) } } : {}),
   };
+}
+
+function baseRequirementOf(minor: string | undefined): { baseRequirement?: string } {
+  const base = minor ? matrixTable(minor).base : undefined;
+  return base ? { baseRequirement: base.requirement } : {};
+}
+
+/** The 1-based line where a document's YAML starts (after comments and `---`), for `file:line` links. */
+function documentLine(workspace: WorkspaceModel, file: string, document: number): number {
+  const parsed = workspace.fileDocuments(file)[document];
+  return anchorLine(workspace, { file, document, start: parsed?.root?.start ?? 0 });
 }
