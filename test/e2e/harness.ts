@@ -32,6 +32,8 @@ export interface StartVsCodeOptions {
   startupTimeoutMs?: number;
   /** Open a temporary copy of the folder instead of the folder itself (for scenarios that edit files). */
   copyWorkspace?: boolean;
+  /** More packaged extensions (.vsix) installed beside the one under test (e.g. the YAML extension stand-in). */
+  extraExtensions?: string[];
 }
 
 export interface KeepOpenOption {
@@ -229,14 +231,16 @@ export async function startVsCode(options: StartVsCodeOptions): Promise<VsCodeSe
   };
   const commonArgs = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
-  const installResult = spawnSync(
-    install.node,
-    [install.codeServerEntry, ...commonArgs, '--force', '--install-extension', vsix],
-    { env, encoding: 'utf8', timeout: 120_000 },
-  );
-  if (installResult.status !== 0) {
-    rmSync(runDir, { recursive: true, force: true });
-    throw new Error(`installing ${vsix} failed:\n${installResult.stdout}\n${installResult.stderr}`);
+  for (const extension of [vsix, ...(options.extraExtensions ?? []).map((file) => path.resolve(file))]) {
+    const installResult = spawnSync(
+      install.node,
+      [install.codeServerEntry, ...commonArgs, '--force', '--install-extension', extension],
+      { env, encoding: 'utf8', timeout: 120_000 },
+    );
+    if (installResult.status !== 0) {
+      rmSync(runDir, { recursive: true, force: true });
+      throw new Error(`installing ${extension} failed:\n${installResult.stdout}\n${installResult.stderr}`);
+    }
   }
 
   const port = await findFreePort();
