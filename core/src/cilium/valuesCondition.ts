@@ -31,6 +31,8 @@
  * `evaluateCondition` reads unknown as false. Invariant: never throws; a malformed condition is false.
  */
 
+import { RE2JS } from 're2js';
+
 export type ValuesCondition = { all: ValuesCondition[] } | { any: ValuesCondition[] } | { not: ValuesCondition } | { feature: string } | OpaqueCondition | ValueTest;
 
 export interface ValueTest {
@@ -190,13 +192,8 @@ function testValue(test: ValueTest, lookup: ValuesLookup): Truth {
   if (test.matches !== undefined) {
     const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
     if (text === undefined) return false;
-    let pattern: RegExp;
-    try {
-      pattern = new RegExp(test.matches);
-    } catch {
-      return false;
-    }
-    if (!pattern.test(text)) return false;
+    const pattern = linearPattern(test.matches);
+    if (!pattern || !pattern.matcher(text).find()) return false;
   }
   if (test.lengthAbove !== undefined && !(typeof value === 'string' && value.length > test.lengthAbove)) return false;
   return true;
@@ -270,4 +267,23 @@ export function conditionPaths(condition: ValuesCondition): string[][] {
 function merge(into: ConditionOutcome, part: ConditionOutcome): void {
   for (const path of part.paths) if (!into.paths.some((existing) => existing.join('.') === path.join('.'))) into.paths.push(path);
   for (const feature of part.via) if (!into.via.includes(feature)) into.via.push(feature);
+}
+
+/**
+ * A condition's pattern, compiled once, on re2js: Helm's `regexMatch` is Go's
+ * regexp (RE2 syntax and linear time), and the text is a user's value. Null
+ * when the pattern does not compile (the condition then fails).
+ */
+const compiledPatterns = new Map<string, RE2JS | null>();
+function linearPattern(source: string): RE2JS | null {
+  let pattern = compiledPatterns.get(source);
+  if (pattern === undefined) {
+    try {
+      pattern = RE2JS.compile(source);
+    } catch {
+      pattern = null;
+    }
+    compiledPatterns.set(source, pattern);
+  }
+  return pattern;
 }

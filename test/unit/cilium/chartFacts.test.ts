@@ -106,6 +106,17 @@ describe('values-condition language (Helm truthiness)', () => {
     expect(evaluate({ path: 'bpf', present: true }, { user: {}, defaultFor: lookup.defaultFor }).truth).toBe(true);
   });
 
+  it('`matches` runs on RE2, as Helm\'s regexMatch (Go regexp): linear on a hostile value, RE2-only syntax, a broken pattern is false', () => {
+    const name = '^([a-z0-9][-a-z0-9]*)?[a-z0-9]$';
+    expect(evaluate({ path: 'cluster.name', matches: name }, { user: { cluster: { name: 'prod-1' } } }).truth).toBe(true);
+    expect(evaluate({ path: 'cluster.name', matches: name }, { user: { cluster: { name: 'Prod_1' } } }).truth).toBe(false);
+    // \\z (end of text) is RE2 syntax JavaScript does not have.
+    expect(evaluate({ path: 'v', matches: 'abc\\z' }, { user: { v: 'xabc' } }).truth).toBe(true);
+    // Exponential for a backtracking engine (it would not return); linear on RE2.
+    expect(evaluate({ path: 'v', matches: '^(a+)+$' }, { user: { v: `${'a'.repeat(40)}!` } }).truth).toBe(false);
+    expect(evaluate({ path: 'v', matches: '(' }, { user: { v: '(' } }).truth).toBe(false);
+  });
+
   it('reports the user keys that made a condition hold, not prerequisites', () => {
     const outcome = evaluate({ all: [{ path: 'x.on', equals: true }, { path: 'y', truthy: true, trigger: false }] }, { user: { x: { on: true }, y: 1 } });
     expect(outcome.paths).toEqual([['x', 'on']]);
