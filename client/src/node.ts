@@ -1,12 +1,15 @@
 /**
  * The desktop extension's entry (`main`, `dist/client.js`): the language
  * server is `dist/server.js`, a Node process over IPC, reading the workspace
- * from disk; rule pages open from `docs/rules` next to it.
+ * from disk (a folder not on disk, such as a `vscode-vfs:` folder of GitHub
+ * Repositories, through this side: `workspaceFiles.ts`); rule pages open from
+ * `docs/rules` next to it.
  */
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-languageclient/node';
 import { activateMeshlens, deactivateMeshlens } from './extension';
+import { serveWorkspaceFiles, workspaceSchemes } from './workspaceFiles';
 import { COMPILE_CACHE_VARIABLE, SERVER_NODE_FLAGS } from '../../protocol/src/serverProcess';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -19,11 +22,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6010'] } },
   };
   await activateMeshlens(context, {
-    createClient: (options) => new LanguageClient('meshlens', 'meshlens', serverOptions, options),
-    documentSelector: [
-      { scheme: 'file', language: 'yaml' },
-      { scheme: 'untitled', language: 'yaml' },
-    ],
+    createClient: (options, log) => {
+      const client = new LanguageClient('meshlens', 'meshlens', serverOptions, options);
+      serveWorkspaceFiles(client, log);
+      return client;
+    },
+    documentSelector: [...new Set(['file', ...workspaceSchemes()])].map((scheme) => ({ scheme, language: 'yaml' })),
     // The chart cache lives in the extension's global storage.
     initializationOptions: { cacheDir: context.globalStorageUri.fsPath },
   });

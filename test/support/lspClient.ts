@@ -23,6 +23,8 @@ export interface LspSession {
 
 export interface StartOptions {
   root: string;
+  /** The workspace folder's URI (default: the `file:` URI of `root`), e.g. a `vscode-vfs:` folder. */
+  folderUri?: string;
   /** Server bundle; default `dist/server.js`. */
   bundle?: string;
   initializationOptions?: object;
@@ -55,10 +57,11 @@ export async function startLanguageServer(options: StartOptions): Promise<LspSes
   connection.onRequest('workspace/diagnostic/refresh', () => null);
   options.onConnection?.(connection);
   connection.listen();
+  const folderUri = options.folderUri ?? keyToUri(options.root);
   await connection.sendRequest('initialize', {
     processId: process.pid,
-    rootUri: keyToUri(options.root),
-    workspaceFolders: [{ uri: keyToUri(options.root), name: 'test' }],
+    rootUri: folderUri,
+    workspaceFolders: [{ uri: folderUri, name: 'test' }],
     capabilities: options.capabilities ?? { workspace: { configuration: true } },
     initializationOptions: options.initializationOptions ?? {},
   });

@@ -34,9 +34,12 @@ const COMPARE_TYPE = new RequestType<CompareParams | undefined, CompareResponse,
 
 const REF = /^[A-Za-z0-9._/@{}^~+-]{1,200}$/;
 
-export function registerReviewHandlers(context: HandlerContext): void {
+/** `unavailable`: why a comparison cannot run now (a virtual workspace folder), answered as the error. */
+export function registerReviewHandlers(context: HandlerContext, unavailable: () => string | undefined = () => undefined): void {
   let running = false;
   context.connection.onRequest(COMPARE_TYPE, (params): CompareResponse => {
+    const reason = unavailable();
+    if (reason !== undefined) return { error: `not available here: ${reason}` };
     const ref = typeof params?.ref === 'string' ? params.ref.trim() : '';
     if (!REF.test(ref) || ref.startsWith('-')) return { error: `"${ref.slice(0, 80)}" is not a git revision name` };
     const root = context.service.roots()[0];
