@@ -44,7 +44,7 @@ describe('the Node language server on a virtual (vscode-vfs) workspace folder', 
       root: join(repoRoot, 'does-not-exist'),
       folderUri,
       onConnection(connection) {
-        connection.onNotification('window/logMessage', (params: { message: string }) => logs.push(params.message));
+        connection.onNotification('window/logMessage', (params: { message: string }) => void logs.push(params.message));
         connection.onRequest(WORKSPACE_FILES_REQUEST, () => {
           requested.list++;
           return { uris: [...files.keys()].filter((uri) => /\.ya?ml$/.test(uri)) };
