@@ -58,7 +58,8 @@ describe.skipIf(input.skipReason !== undefined)('#19: rule ids in settings.json 
     const text = (await session.renderedLines()).find((entry) => entry.line === line)!.text;
     await session.goToPosition(line, text.indexOf('cnp/') + 3);
     await session.quickFix('Use "cnp/fqdn-without-dns-rule"');
-    expect(await session.editorText()).toContain('# meshlens-disable-next-line cnp/fqdn-without-dns-rule\n');
+    // The edit is applied after the menu closes: read until it shows.
+    await expect.poll(() => session.editorText(), { timeout: 10_000 }).toContain('# meshlens-disable-next-line cnp/fqdn-without-dns-rule\n');
     // The comment now names the rule: the finding it sits above and the complaint about the id both go.
     // (The settings.json row still listed shows the panel was read with its rows.)
     const after = await session.waitForProblems(
