@@ -253,6 +253,19 @@ describe('the browser language server in a worker-like scope', () => {
     expect(bad.error).toMatch(/not a cilium version/);
   });
 
+  it('answers the kernel report of the release its kernel CodeLens names, with workspace-relative links', async () => {
+    const releaseUri = `${folderUri}/clusters/prod/infrastructure/cilium/helmrelease.yaml`;
+    await worker.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: releaseUri, languageId: 'yaml', version: 1, text: files.get(releaseUri)! } });
+    const lenses = await worker.connection.sendRequest<{ command: { title: string; command: string; arguments?: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri: releaseUri } });
+    const lens = lenses.find((entry) => entry.command.command === 'meshlens.showKernelReport');
+    expect(lens?.command.title).toMatch(/^Cilium 1\.16\.5 needs kernel/);
+    const answer = await worker.connection.sendRequest<{ markdown?: string; title?: string; error?: string }>('meshlens/kernelReport', lens!.command.arguments![0]);
+    expect(answer.error).toBeUndefined();
+    expect(answer.title).toBe('kernel kube-system/cilium');
+    expect(answer.markdown).toContain('| legacy | 5.4.0-1103-aws (Ubuntu) | NodeProfile `clusters/prod/nodeprofiles.yaml:10` | ok |');
+    expect(answer.markdown).not.toContain(folderUri);
+  });
+
   it('says why comparing with a git revision is not available', async () => {
     const answer = await worker.connection.sendRequest<{ error?: string }>('meshlens/compareWithRevision', { ref: 'origin/main' });
     expect(answer.error).toMatch(/not available in the browser/);
