@@ -10,32 +10,19 @@
  * through the worker's message port. Needs `npm run build` first.
  */
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { AbstractMessageReader, AbstractMessageWriter, createMessageConnection, RequestType, type DataCallback, type Disposable, type Message, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadFileParams, ReadFileResult } from '../../protocol/src/messages';
 import { repoRoot } from '../support/repo';
+import { filesAsFolder } from '../support/virtualFolder';
 
 const bundle = join(repoRoot, 'dist', 'browser', 'server.js');
 const exampleRoot = join(repoRoot, 'examples', 'platform-repo');
 const folderUri = 'vscode-vfs://github/meshlens/platform-repo';
-
-/** The example's files as the editor's workspace API sees them: URI → bytes. */
-function workspaceFiles(): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (directory: string) => {
-    for (const name of readdirSync(directory)) {
-      const full = join(directory, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files.set(`${folderUri}/${relative(exampleRoot, full).split('\\').join('/')}`, readFileSync(full, 'utf8'));
-    }
-  };
-  walk(exampleRoot);
-  return files;
-}
 
 /** A dedicated worker's global scope around the bundle, with the page's end of its message port. */
 function startWorker(): { connection: MessageConnection; errors: string[]; logs: string[] } {
@@ -152,7 +139,7 @@ async function eventually<T>(found: () => T | undefined, what: () => string): Pr
 }
 
 describe('the browser language server in a worker-like scope', () => {
-  const files = workspaceFiles();
+  const files = filesAsFolder(exampleRoot, folderUri);
   let session: Session;
   let worker: Session['worker'];
   let published: Session['published'];

@@ -7,33 +7,19 @@
  * mapped to `vscode-vfs://github/…` URIs. Needs `npm run build` first.
  */
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { RequestType } from 'vscode-jsonrpc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPARE_REQUEST, READ_FILE_REQUEST, WORKSPACE_FILES_REQUEST, type CompareResponse, type ReadFileParams, type ReadFileResult } from '../../protocol/src/messages';
 import { startLanguageServer, type LspSession } from '../support/lspClient';
 import { repoRoot } from '../support/repo';
+import { filesAsFolder } from '../support/virtualFolder';
 
 const exampleRoot = join(repoRoot, 'examples', 'platform-repo');
 const folderUri = 'vscode-vfs://github/meshlens/platform-repo';
 
-/** The example's files as the editor's workspace API sees them: URI → text. */
-function virtualFiles(): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (directory: string) => {
-    for (const name of readdirSync(directory)) {
-      const full = join(directory, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files.set(`${folderUri}/${relative(exampleRoot, full).split('\\').join('/')}`, readFileSync(full, 'utf8'));
-    }
-  };
-  walk(exampleRoot);
-  return files;
-}
-
 describe('the Node language server on a virtual (vscode-vfs) workspace folder', () => {
-  const files = virtualFiles();
+  const files = filesAsFolder(exampleRoot, folderUri);
   const requested = { list: 0, read: [] as string[] };
   const logs: string[] = [];
   let session: LspSession;
