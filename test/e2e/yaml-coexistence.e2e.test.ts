@@ -6,8 +6,9 @@
 // policies have the schema errors issue #19 saw twice (an unknown protocol, a miscased entity, no
 // endpointSelector) and a finding only meshlens makes (toFQDNs without a DNS rule).
 //   - with the extension validating: each schema error is listed once, from the YAML server;
-//     meshlens's FQDN warning stays; its quick fix for the entity (now a hint) still works;
-//     completion of an entity and of a spec key lists no label twice;
+//     meshlens's FQDN warning stays; hover on a field shows the allowed values once; its quick fix
+//     for the entity (now a hint) still works; completion of an entity and of a spec key lists no
+//     label twice;
 //   - control, `yaml.validate: false`: meshlens reports the schema errors itself.
 // README screenshot (MESHLENS_E2E_SCREENSHOTS): yaml-coexistence.png.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -106,6 +107,17 @@ describe.skipIf(input.skipReason !== undefined)('#19: beside the YAML extension 
         await session.page.keyboard.press('Home');
         await readmeScreenshot(session, 'yaml-coexistence', [session.page.locator(selectors.markersPanel)], { maxWidth: 1400, maxHeight: 130, padding: 0 });
       }
+    });
+
+    it('hover on a field shows its allowed values once, from the YAML server', async () => {
+      screenshotOnFailure(() => vscode, 'yaml-coexistence-hover');
+      const session = vscode!;
+      await session.openFile(`policies/${policyFile}`);
+      const text = await session.hoverOnText('protocol:', { until: /SCTP/ });
+      // The YAML server's hover names the schema (its title); meshlens adds no type or enum of its own.
+      expect(text, text).toContain('CiliumNetworkPolicy cilium.io/v2');
+      expect(text.match(/SCTP/g), text).toHaveLength(1);
+      expect(text, text).not.toMatch(/Type: |Allowed: /);
     });
 
     it("meshlens's quick fix for the entity is still offered (as a hint) and fixes what the YAML server reports", async () => {
