@@ -30,6 +30,8 @@ export class ConnectivityPanel implements vscode.Disposable {
   private targets: MapTargets = {};
   /** The model changed while the panel was hidden. */
   private stale = false;
+  /** The answer the page shows (to skip redrawing the same map). */
+  private drawn = '';
 
   constructor(private readonly client: () => LanguageClient | undefined) {}
 
@@ -78,11 +80,14 @@ export class ConnectivityPanel implements vscode.Disposable {
       this.stale = true;
       return;
     }
-    await this.refresh();
+    await this.refresh({ onlyIfChanged: true });
   }
 
-  /** Asks the server again with the panel's query (no-op without a panel). */
-  async refresh(): Promise<void> {
+  /**
+   * Asks the server again with the panel's query (no-op without a panel). `onlyIfChanged`: keep the page (and
+   * what the user selected on it) when the answer draws the same map.
+   */
+  async refresh(options: { onlyIfChanged?: boolean } = {}): Promise<void> {
     const panel = this.panel;
     const languageClient = this.client();
     if (!panel || !languageClient) return;
@@ -93,6 +98,9 @@ export class ConnectivityPanel implements vscode.Disposable {
     } catch (error) {
       answer = { error: `the server could not draw the map: ${error instanceof Error ? error.message : String(error)}` };
     }
+    const drawn = JSON.stringify(answer);
+    if (options.onlyIfChanged && drawn === this.drawn) return;
+    this.drawn = drawn;
     if ('error' in answer) {
       this.targets = {};
       panel.title = 'Connectivity map';

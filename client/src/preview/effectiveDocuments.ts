@@ -31,6 +31,8 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
   /** Reports computed once and re-run on refresh (a comparison with a branch): path → Markdown and how to compute it again. */
   private readonly reports = new Map<string, { markdown: string; run: () => Promise<string>; followsModel: boolean }>();
   private reportCount = 0;
+  /** Effective policies fetched by `rerunIfChanged`, shown by the next `provideTextDocumentContent` of that path. */
+  private readonly fetched = new Map<string, string>();
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly client: () => LanguageClient | undefined) {}
@@ -86,7 +88,21 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
   /** Re-runs every open document that shows the model as it is now (effective policies, reports that follow the model). */
   async rerunFollowingModel(): Promise<void> {
     const open = vscode.workspace.textDocuments.filter((document) => document.uri.scheme === EFFECTIVE_SCHEME && !document.isClosed && this.followsModel(document.uri));
-    await Promise.all(open.map((document) => this.rerun(document.uri)));
+    await Promise.all(open.map((document) => this.rerunIfChanged(document)));
+  }
+
+  /**
+   * Asks the document's question again and shows the answer only when it differs from what the editor shows:
+   * most model changes (an edit elsewhere) leave a view as it was, and replacing an open editor's text for
+   * nothing would move its scroll position and links under the user's cursor.
+   */
+  private async rerunIfChanged(document: vscode.TextDocument): Promise<void> {
+    const report = this.reports.get(document.uri.path);
+    const markdown = report ? await report.run() : await this.workloadMarkdown(document.uri);
+    if (markdown === document.getText()) return;
+    if (report) report.markdown = markdown;
+    else this.fetched.set(document.uri.path, markdown);
+    this.changed.fire(document.uri);
   }
 
   private followsModel(uri: vscode.Uri): boolean {
@@ -103,6 +119,14 @@ export class EffectiveDocuments implements vscode.TextDocumentContentProvider {
     if (report) return report.markdown;
     const stored = this.simulations.markdown(uri.path);
     if (stored !== undefined) return stored;
+    // An answer `rerunIfChanged` already fetched for this change event.
+    const fetched = this.fetched.get(uri.path);
+    this.fetched.delete(uri.path);
+    return fetched ?? this.workloadMarkdown(uri);
+  }
+
+  /** A workload's effective policy as Markdown (the document path is `/<namespace>/<name>.md`). */
+  private async workloadMarkdown(uri: vscode.Uri): Promise<string> {
     const workload = uri.path.replace(/^\//, '').replace(/\.md$/, '');
     const client = this.client();
     if (!client) return '# meshlens\n\nThe language server is not running.\n';
