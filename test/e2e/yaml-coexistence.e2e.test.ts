@@ -9,7 +9,8 @@
 //     meshlens's FQDN warning stays; hover on a field shows the allowed values once; its quick fix
 //     for the entity (now a hint) still works; completion of an entity and of a spec key lists no
 //     label twice;
-//   - control, `yaml.validate: false`: meshlens reports the schema errors itself.
+//   - control, `yaml.validate: false`: meshlens reports the schema errors itself;
+//   - `meshlens.schemaValidation: false` without the extension: meshlens reports none of them.
 // README screenshot (MESHLENS_E2E_SCREENSHOTS): yaml-coexistence.png.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -172,6 +173,11 @@ describe.skipIf(input.skipReason !== undefined)('#19: beside the YAML extension 
       vscode = await startVsCode({ vsix: input.vsix!, extraExtensions: [standin!.vsix], workspaceFolder, settings: yamlSettings(schema, false) });
     });
 
+    afterAll(async () => {
+      await vscode?.close();
+      vscode = undefined;
+    });
+
     it('meshlens reports the schema errors itself', async () => {
       screenshotOnFailure(() => vscode, 'yaml-coexistence-control');
       const session = vscode!;
@@ -185,6 +191,23 @@ describe.skipIf(input.skipReason !== undefined)('#19: beside the YAML extension 
       }
       // The YAML server runs (the stand-in is active) but validates nothing.
       expect(inPolicy(settled).filter(fromYamlServer)).toEqual([]);
+    });
+  });
+
+  describe('meshlens.schemaValidation: false, no YAML extension', () => {
+    beforeAll(async () => {
+      vscode = await startVsCode({ vsix: input.vsix!, workspaceFolder, settings: { 'meshlens.schemaValidation': false } });
+    });
+
+    it('meshlens leaves every schema finding out, semantic ones that restate it included, and keeps its own', async () => {
+      screenshotOnFailure(() => vscode, 'yaml-coexistence-schema-validation-off');
+      const session = vscode!;
+      await session.openFile(`policies/${policyFile}`);
+      await session.waitForProblems((current) => fqdnWarning(current).length === 1, 60_000);
+      await session.page.waitForTimeout(2_000);
+      const settled = await session.waitForProblems((current) => fqdnWarning(current).length === 1);
+      // Issue #19 saw cnp/unknown-entity and cnp/missing-subject-selector stay with this setting.
+      expect(inPolicy(settled).map((row) => `${row.source} ${row.code}`), JSON.stringify(settled, null, 2)).toEqual(['meshlens cnp/fqdn-without-dns-rule']);
     });
   });
 });
