@@ -150,8 +150,9 @@ describe.skipIf(input.skipReason !== undefined)('scenarios 2-4: Cilium HelmRelea
     await session.page.keyboard.press('Escape');
 
     await session.quickFix('kubeProxyReplacement: true');
+    // The edit is applied after the menu closes: read until it shows.
+    await expect.poll(() => session.editorText(), { timeout: 10_000 }).toContain('kubeProxyReplacement: true');
     const text = await session.editorText();
-    expect(text).toContain('kubeProxyReplacement: true');
     expect(text).not.toContain('strict');
 
     const rows = await session.waitForProblems((current) => !current.some(isStrictFinding), 30_000);

@@ -191,7 +191,8 @@ describe.skipIf(input.skipReason !== undefined)('scenarios 3 and 5: Cilium polic
     expect(titles, JSON.stringify(titles)).toEqual(expect.arrayContaining([expect.stringContaining('Disable cnp/missing-subject-selector for this line'), expect.stringContaining('Disable cnp/missing-subject-selector for this file')]));
     await session.page.keyboard.press('Escape');
     await session.quickFix('Disable cnp/missing-subject-selector for this line');
-    expect(await session.editorText()).toMatch(/# meshlens-disable-next-line cnp\/missing-subject-selector\nspec:/);
+    // The edit is applied after the menu closes: read until it shows.
+    await expect.poll(() => session.editorText(), { timeout: 10_000 }).toMatch(/# meshlens-disable-next-line cnp\/missing-subject-selector\nspec:/);
     const rows = await session.waitForProblems((current) => !current.some(isMissingSelector), 30_000);
     // Only that rule is silenced, only there.
     expect(rows.some((row) => row.file === 'new-policy.yaml' && row.code === 'cnp/no-rule-sections')).toBe(true);
