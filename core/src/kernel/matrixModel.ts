@@ -14,7 +14,7 @@ import type { WorkspaceModel } from '../workspace/model';
 import type { ProbeFacts } from '../cilium/kernel/bpftoolProbe';
 import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from '../cilium/kernel/ciliumRange';
 import { describeKernel } from '../cilium/kernel/kernelLevel';
-import { enabledFeatures, evaluateBase, evaluatePool, featureRequirement, kernelFeature, loadKernelMatrix, matrixTable, type BaseStatus, type Decides, type MatrixTableRow } from '../cilium/kernel/kernelMatrix';
+import { enabledFeatures, evaluateBase, evaluatePool, featureRequirement, kernelFeature, loadKernelMatrix, matrixTable, type BaseStatus, type Decides, type MatrixTableRow, type PoolVerdict } from '../cilium/kernel/kernelMatrix';
 import type { BelowMinimum } from '../cilium/kernel/matrixTypes';
 import { parseKernelRelease } from '../cilium/kernel/kernelVersion';
 import { nodeProfileIndex, type Pool } from './nodeProfiles';
@@ -139,18 +139,8 @@ export interface ReleaseKernelReport {
     belowMin?: BelowMinimum;
     /** What the feature itself needs, in words (`kernel ≥ 5.18; sched_cls helpers …`). */
     requirement: string;
-    pools: {
-      pool: string;
-      status: VerdictStatus;
-      requirement: string;
-      has: string;
-      decidedBy: DecidedBy;
-      chain: string[];
-      /** What makes a failure or fallback: the kernel, a dependency the values turn off (any kernel), or both. */
-      decides: Decides;
-      /** Dependencies the values do not turn on, when they made the status worse. */
-      configMissing: string[];
-    }[];
+    /** Each pool's verdict on the feature (what decides it, and the dependencies the values leave off: see `PoolVerdict`). */
+    pools: Pick<PoolVerdict, 'pool' | 'status' | 'requirement' | 'has' | 'decidedBy' | 'chain' | 'decides' | 'configMissing'>[];
   }[];
 }
 
