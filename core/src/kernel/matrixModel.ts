@@ -14,14 +14,14 @@ import type { WorkspaceModel } from '../workspace/model';
 import type { ProbeFacts } from '../cilium/kernel/bpftoolProbe';
 import { ciliumInRange, formatCiliumMinor, parseCiliumMinor } from '../cilium/kernel/ciliumRange';
 import { describeKernel } from '../cilium/kernel/kernelLevel';
-import { enabledFeatures, evaluateBase, evaluatePool, featureRequirement, kernelFeature, loadKernelMatrix, matrixTable, type BaseStatus, type Decides, type MatrixTableRow, type PoolVerdict } from '../cilium/kernel/kernelMatrix';
+import { enabledFeatures, evaluateBase, evaluatePool, featureRequirement, kernelFeature, loadKernelMatrix, matrixTable, type BaseStatus, type MatrixTableRow, type PoolVerdict } from '../cilium/kernel/kernelMatrix';
 import type { BelowMinimum } from '../cilium/kernel/matrixTypes';
 import { parseKernelRelease } from '../cilium/kernel/kernelVersion';
 import { nodeProfileIndex, type Pool } from './nodeProfiles';
 import { kernelLensTitle } from './lensText';
 import { releaseKernelModels } from './releaseKernel';
 import { anchorLine } from '../workspace/anchorLine';
-import { checkRequirement, describeRequirement, type DecidedBy, type NodePoolFacts, type VerdictStatus } from '../cilium/kernel/requirementCheck';
+import { checkRequirement, describeRequirement, type DecidedBy, type NodePoolFacts } from '../cilium/kernel/requirementCheck';
 
 export interface KernelMatrixRequest {
   /** Cilium version (`1.17`, `1.17.3`). */
