@@ -36,6 +36,7 @@ export interface RuleFix {
 }
 
 export interface RelatedInfo {
-  at: Anchor;
+  /** Without `file`, a place in the document being checked (what a document-local rule can name). */
+  at: DocRange | Anchor;
   message: string;
 }

@@ -86,8 +86,6 @@ export function* runRulesSteps(input: RunRulesInput): Generator<void, RawFinding
     };
     try {
       const context: LocalRuleContext = {
-        file: input.file,
-        documentIndex: input.documentIndex,
         document: input.document,
         root: input.document.root,
         resource: input.resource,
@@ -95,7 +93,7 @@ export function* runRulesSteps(input: RunRulesInput): Generator<void, RawFinding
         report,
       };
       // A local rule gets no workspace at all: what it reports may depend on its document only.
-      if (isCrossFileRule(rule)) rule.check({ ...context, workspace: input.workspace });
+      if (isCrossFileRule(rule)) rule.check({ ...context, file: input.file, documentIndex: input.documentIndex, workspace: input.workspace });
       else rule.check(context);
     } catch (error) {
       input.onRuleError?.(rule.meta.id, error);

@@ -118,13 +118,13 @@ export interface ReportExtra {
 
 /**
  * What a document-local rule sees: its document and the options, nothing of
- * other files. Its findings are cached per document text and options, so it
- * must not read anything else (the type leaves the workspace out, and the
- * engine passes none).
+ * other files. Its findings are cached per document text and options, and
+ * shared by every document with that text wherever it is, so it must not read
+ * anything else nor say where it is: the type leaves out the workspace and
+ * the file and document index (a finding names places in its own document by
+ * `DocRange`, without `file`), and the engine passes none of them.
  */
 export interface LocalRuleContext {
-  readonly file: string;
-  readonly documentIndex: number;
   readonly document: ParsedDocument;
   readonly root: YamlNode | undefined;
   readonly resource: ResourceIdentity | undefined;
@@ -132,7 +132,6 @@ export interface LocalRuleContext {
   report(target: YamlNode | DocRange, message: string, extra?: ReportExtra): void;
 }
 
-/** What a cross-file rule sees: also the workspace; it runs again whenever what it read changes. */
 /** How a rule words one fact its engine computed (the `helm/*` and `kernel/*` rules). */
 export interface FactReport {
   message: string;
@@ -140,7 +139,10 @@ export interface FactReport {
   fixes?: RuleFix[];
 }
 
+/** What a cross-file rule sees: also where its document is and the workspace; it runs again whenever what it read changes. */
 export interface RuleContext extends LocalRuleContext {
+  readonly file: string;
+  readonly documentIndex: number;
   readonly workspace: WorkspaceModel;
 }
 

@@ -31,7 +31,7 @@ export const bothSubjectSelectors: LocalRule = {
         refused: 'agent',
         related: [
           {
-            at: { file: context.file, document: context.documentIndex, start: spec.endpointSelector.key.start, end: spec.endpointSelector.key.end },
+            at: { start: spec.endpointSelector.key.start, end: spec.endpointSelector.key.end },
             message: 'endpointSelector is set here',
           },
         ],

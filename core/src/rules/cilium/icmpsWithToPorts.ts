@@ -29,7 +29,7 @@ export const icmpsWithToPorts: LocalRule = {
         if (icmps.type !== 'seq' || icmps.items.length === 0 || ports.type !== 'seq' || ports.items.length === 0) continue;
         context.report(rule.icmps.key, `icmps and toPorts must be in separate rules: "the ICMPs block may only be present without ToPorts"; ${AGENT_REJECTS}.`, {
           refused: 'agent',
-          related: [{ at: { file: context.file, document: context.documentIndex, start: rule.toPorts.key.start, end: rule.toPorts.key.end }, message: 'toPorts of the same rule' }],
+          related: [{ at: { start: rule.toPorts.key.start, end: rule.toPorts.key.end }, message: 'toPorts of the same rule' }],
         });
       }
     }

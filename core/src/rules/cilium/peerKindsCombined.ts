@@ -38,7 +38,7 @@ export const peerKindsCombined: CrossFileRule = {
           const error = `${lower ? 'combining' : 'Combining'} ${goName(first.field)} and ${goName(other.field)} is not supported yet`;
           context.report(other.pair.key, `${other.field} cannot sit in the same rule as ${first.field}; put each peer kind in its own rule: "${error}"; ${AGENT_REJECTS}.`, {
             refused: 'agent',
-            related: [{ at: { file: context.file, document: context.documentIndex, start: first.pair.key.start, end: first.pair.key.end }, message: `${first.field} is set here` }],
+            related: [{ at: { start: first.pair.key.start, end: first.pair.key.end }, message: `${first.field} is set here` }],
           });
         }
       }

@@ -41,7 +41,7 @@ function reportProblems(context: LocalRuleContext, code: SyntaxProblem['code'], 
   for (const problem of problems) {
     context.report(problem, problem.message, {
       related: problem.related
-        ? [{ at: { file: context.file, document: context.documentIndex, start: problem.related.start, end: problem.related.end }, message: problem.related.message }]
+        ? [{ at: { start: problem.related.start, end: problem.related.end }, message: problem.related.message }]
         : undefined,
     });
   }
