@@ -32,6 +32,7 @@ import { isPartialDocument } from '../workspace/kustomizePatches';
 import { undeployedNote } from '../gitops/placement';
 import { planRules, ruleApplies, runRules, runRulesSteps, type PlannedRule } from './runRules';
 import { containedError } from '../util/containedErrors';
+import { appendAll } from '../util/appendAll';
 
 export interface AnalyzerHooks {
   /** Called when a rule throws; the analysis goes on without that rule's findings. */
@@ -78,6 +79,8 @@ const NO_DEPENDENCIES: Dependencies = new Map();
 
 /** Shared by every document without cross-file rules, so its resolved positions can be reused (see `resolvedDocument`). */
 const NO_FINDINGS: RawFinding[] = [];
+/** A stamp no workspace key ever has (stamps count up from 0): a dependency that is never current. */
+const STALE_STAMP = -1;
 
 interface ResolvedDocument {
   /** The findings resolved (same arrays: the local and cross-file caches return them unchanged). */
@@ -210,14 +213,23 @@ export class Analyzer {
     return rules;
   }
 
-  private crossFileFindings(
+  /**
+   * The cross-file findings of one document, one rule per step. Each rule runs
+   * with its own dependency tracker (a tracker must not stay open across
+   * steps: a request answered between two steps would record its reads in
+   * it), and the document's dependencies are the union of the rules'. A rule
+   * that builds a workspace-wide index on first use (the DNS providers of every
+   * CiliumNetworkPolicy, the Helm value findings) is then one step of its own,
+   * not one step with every other rule of the document.
+   */
+  private *crossFileFindings(
     path: string,
     index: number,
     parsed: ParsedDocument,
     resource: ResourceIdentity | undefined,
     options: AnalysisOptions,
     optionsKey: string,
-  ): RawFinding[] {
+  ): Generator<void, RawFinding[], void> {
     const rules = this.rulesFor(resource, options, optionsKey).crossFile;
     if (rules.length === 0) return NO_FINDINGS;
     let perFile = this.crossFileCache.get(path);
@@ -225,19 +237,29 @@ export class Analyzer {
     if (cached && cached.parsed === parsed && cached.optionsKey === optionsKey && this.workspace.isCurrent(cached.dependencies)) {
       return cached.findings;
     }
-    const { value: findings, dependencies } = this.workspace.track(() =>
-      runRules({
-        file: path,
-        documentIndex: index,
-        document: parsed,
-        resource,
-        workspace: this.workspace,
-        options,
-        rules,
-        onRuleError: (ruleId, error) => this.ruleFailed(ruleId, path, error),
-      }),
-      this.workspace.documentDependency(path, index),
-    );
+    const context = this.workspace.documentDependency(path, index);
+    const dependencies = new Map<string, number>();
+    const findings: RawFinding[] = [];
+    for (let position = 0; position < rules.length; position++) {
+      if (position > 0) yield;
+      const { value, dependencies: read } = this.workspace.track(
+        () =>
+          runRules({
+            file: path,
+            documentIndex: index,
+            document: parsed,
+            resource,
+            workspace: this.workspace,
+            options,
+            rules: [rules[position]!],
+            onRuleError: (ruleId, error) => this.ruleFailed(ruleId, path, error),
+          }),
+        context,
+      );
+      appendAll(findings, value);
+      // A read that two rules made at different stamps (the workspace changed between two steps) can never be current.
+      for (const [key, stamp] of read) dependencies.set(key, dependencies.has(key) && dependencies.get(key) !== stamp ? STALE_STAMP : stamp);
+    }
     if (!perFile) this.crossFileCache.set(path, (perFile = new Map()));
     perFile.set(index, { parsed, optionsKey, dependencies, findings });
     return findings;
@@ -269,7 +291,7 @@ export class Analyzer {
       const document = file.yaml.documents[index];
       const resource = file.identities[index];
       const local = yield* this.localFindings(file.path, index, document.parsed, resource, options, optionsKey);
-      const crossFile = this.crossFileFindings(file.path, index, document.parsed, resource, options, optionsKey);
+      const crossFile = yield* this.crossFileFindings(file.path, index, document.parsed, resource, options, optionsKey);
       const partial = isPartialDocument(this.workspace, file.path, document.parsed);
       const all = this.resolvedDocument(file, document.start, resolvedPerFile!, index, local, crossFile, options, optionsKey, partial);
       const resolved = defersSchema(options, resource) ? withoutSchemaRestatements(all, resolvedPerFile!.get(index)?.restating) : all;
