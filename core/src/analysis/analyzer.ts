@@ -30,7 +30,7 @@ import type { ResourceIdentity } from '../resources/identify';
 import type { Dependencies, Workspace, WorkspaceFile } from '../workspace/workspace';
 import { isPartialDocument } from '../workspace/kustomizePatches';
 import { undeployedNote } from '../gitops/placement';
-import { planRules, ruleApplies, runRules, runRulesSteps, type PlannedRule } from './runRules';
+import { planRules, ruleApplies, runRules, runRulesSteps, type PlannedRule, type RunRulesInput } from './runRules';
 import { containedError } from '../util/containedErrors';
 import { appendAll } from '../util/appendAll';
 
@@ -213,6 +213,11 @@ export class Analyzer {
     return rules;
   }
 
+  /** What the rule runner gets for one document (a rule that throws is logged once by `ruleFailed`). */
+  private ruleInput(path: string, index: number, parsed: ParsedDocument, resource: ResourceIdentity | undefined, options: AnalysisOptions, rules: readonly PlannedRule[]): RunRulesInput {
+    return { file: path, documentIndex: index, document: parsed, resource, workspace: this.workspace, options, rules, onRuleError: (ruleId, error) => this.ruleFailed(ruleId, path, error) };
+  }
+
   /**
    * The cross-file findings of one document, one rule per step. Each rule runs
    * with its own dependency tracker (a tracker must not stay open across
@@ -238,24 +243,12 @@ export class Analyzer {
       return cached.findings;
     }
     const context = this.workspace.documentDependency(path, index);
+    const input = this.ruleInput(path, index, parsed, resource, options, rules);
     const dependencies = new Map<string, number>();
     const findings: RawFinding[] = [];
     for (let position = 0; position < rules.length; position++) {
       if (position > 0) yield;
-      const { value, dependencies: read } = this.workspace.track(
-        () =>
-          runRules({
-            file: path,
-            documentIndex: index,
-            document: parsed,
-            resource,
-            workspace: this.workspace,
-            options,
-            rules: [rules[position]!],
-            onRuleError: (ruleId, error) => this.ruleFailed(ruleId, path, error),
-          }),
-        context,
-      );
+      const { value, dependencies: read } = this.workspace.track(() => runRules({ ...input, rules: [rules[position]!] }), context);
       appendAll(findings, value);
       // A read that two rules made at different stamps (the workspace changed between two steps) can never be current.
       for (const [key, stamp] of read) dependencies.set(key, dependencies.has(key) && dependencies.get(key) !== stamp ? STALE_STAMP : stamp);
@@ -374,16 +367,7 @@ export class Analyzer {
   ): Generator<void, RawFinding[], void> {
     const cached = this.localCache.get(parsed);
     if (cached && cached.optionsKey === optionsKey) return cached.findings;
-    const findings = yield* runRulesSteps({
-      file: path,
-      documentIndex: index,
-      document: parsed,
-      resource,
-      workspace: this.workspace,
-      options,
-      rules: this.rulesFor(resource, options, optionsKey).local,
-      onRuleError: (ruleId, error) => this.ruleFailed(ruleId, path, error),
-    });
+    const findings = yield* runRulesSteps(this.ruleInput(path, index, parsed, resource, options, this.rulesFor(resource, options, optionsKey).local));
     // Local findings must not depend on the file or document index: they are shared
     // by every document with the same text.
     this.localCache.set(parsed, { optionsKey, findings });
