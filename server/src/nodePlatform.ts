@@ -44,7 +44,7 @@ export function nodePlatform(): ServerPlatform {
   let virtual = false;
   // On `file:` folders these keys are the plain Node mapping of `uris.ts`; on virtual folders, their paths.
   installUriMapping(clientFiles.keys);
-  const platform: ServerPlatform = {
+  return {
     createConnection(options, lifecycle) {
       if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all, options);
       const { reader, writer } = stdioTransport(lifecycle);
@@ -88,7 +88,6 @@ export function nodePlatform(): ServerPlatform {
       return virtual ? VIRTUAL_LIMITATION : undefined;
     },
   };
-  return platform;
 }
 
 /** Reader and writer for `--stdio`, with framing errors logged and fatal (see `lifecycle.ts`). */

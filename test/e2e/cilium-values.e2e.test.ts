@@ -17,7 +17,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectors, startVsCode, type ProblemRow, type VsCodeSession } from './harness';
-import { fixturesDir, readmeScreenshot, scenarioInput, screenshotOnFailure } from './scenarioSupport';
+import { fixturesDir, readmeScreenshot, scenarioInput, screenshotOnFailure, waitForFirstAnalysis } from './scenarioSupport';
 
 const input = scenarioInput('cilium-values');
 const releaseFile = 'infrastructure/cilium/helmrelease.yaml';
@@ -34,8 +34,7 @@ describe.skipIf(input.skipReason !== undefined)('scenarios 2-4: Cilium HelmRelea
     // The release is open while the server still loads the workspace: the status bar must catch up by itself.
     await vscode.openFile(releaseFile);
     // The first analysis of the workspace is done once its findings are listed.
-    await vscode.waitForProblems((rows) => rows.some(isStrictFinding), 60_000);
-    await vscode.runCommand('View: Hide Panel');
+    await waitForFirstAnalysis(vscode, isStrictFinding);
   });
 
   it('the status bar shows the pinned Cilium version once the workspace is loaded, without an editor switch', async () => {

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, selectors, startVsCode, type VsCodeSession } from './harness';
-import { readmeScreenshot, scenarioInput, screenshotOnFailure } from './scenarioSupport';
+import { readmeScreenshot, scenarioInput, screenshotOnFailure, waitForFirstAnalysis } from './scenarioSupport';
 
 const input = scenarioInput('kernel-report');
 const releaseFile = 'clusters/prod/infrastructure/cilium/helmrelease.yaml';
@@ -29,8 +29,7 @@ describe.skipIf(input.skipReason !== undefined)('#19: kernel report view and a m
       settings: { '[markdown]': { 'editor.wordWrap': 'off' } },
     });
     // The first analysis of the workspace is done once the release's findings are listed (the tree shows only the rows in view).
-    await vscode.waitForProblems((rows) => rows.some((row) => row.file === 'helmrelease.yaml' && row.source === 'meshlens'), 60_000);
-    await vscode.runCommand('View: Hide Panel');
+    await waitForFirstAnalysis(vscode, (row) => row.file === 'helmrelease.yaml' && row.source === 'meshlens');
   });
 
   afterAll(async () => {

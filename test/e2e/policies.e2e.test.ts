@@ -21,7 +21,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectors, startVsCode, type ProblemRow, type VsCodeSession } from './harness';
-import { fixturesDir, readmeScreenshot, scenarioInput, screenshotOnFailure } from './scenarioSupport';
+import { fixturesDir, readmeScreenshot, scenarioInput, screenshotOnFailure, waitForFirstAnalysis } from './scenarioSupport';
 
 const input = scenarioInput('policies');
 const folder = 'apps/payments';
@@ -38,8 +38,7 @@ describe.skipIf(input.skipReason !== undefined)('scenarios 3 and 5: Cilium polic
       settings: { '[markdown]': { 'editor.wordWrap': 'off' } },
     });
     // The first analysis of the workspace is done once the draft's findings are listed.
-    await vscode.waitForProblems((rows) => rows.some((row) => row.file === 'new-policy.yaml' && row.source === 'meshlens'), 60_000);
-    await vscode.runCommand('View: Hide Panel');
+    await waitForFirstAnalysis(vscode, (row) => row.file === 'new-policy.yaml' && row.source === 'meshlens');
   });
 
   afterAll(async () => {

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { onTestFailed } from 'vitest';
 import type { Locator } from 'playwright-core';
-import { findE2eInstall, repoRoot, type VsCodeSession } from './harness';
+import { findE2eInstall, repoRoot, type ProblemRow, type VsCodeSession } from './harness';
 
 export const fixturesDir = path.join(repoRoot, 'test', 'e2e', 'fixtures');
 
@@ -49,6 +49,16 @@ export function screenshotOnFailure(session: () => VsCodeSession | undefined, na
     const file = await vscode.screenshot(`${name}-failure`).catch((error: unknown) => `(no screenshot: ${String(error)})`);
     console.error(`[e2e ${name}] failure screenshot: ${file}\n--- code-server log (tail) ---\n${vscode.serverLog().slice(-4000)}`);
   });
+}
+
+/**
+ * Waits (up to 60 s) until the server's first analysis of the workspace is
+ * listed — `loaded` holds for the Problems rows — then hides the panel, so
+ * the scenarios start from an editor with nothing over it.
+ */
+export async function waitForFirstAnalysis(session: VsCodeSession, loaded: (row: ProblemRow) => boolean): Promise<void> {
+  await session.waitForProblems((rows) => rows.some(loaded), 60_000);
+  await session.runCommand('View: Hide Panel');
 }
 
 export interface ReadmeShotOptions {
